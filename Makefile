@@ -1,0 +1,57 @@
+# One front door: make run, make test, make lint, make bench (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE := marketplace.settings
+
+.PHONY: run test lint bench install worker beat services clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Serve the portal with demo data on the embedded default (SQLite, in-process tasks).
+run: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Every test: lint, migrations in step with models, then pytest (browser tests included).
+test: install
+	./scripts/install-chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -c pyproject.toml -r marketplace catalog standards brokering
+
+services:
+	./scripts/services-up
+
+# A Celery worker and the beat scheduler for production-like runs (needs CELERY_BROKER_URL).
+worker: install
+	$(BIN)/celery -A marketplace worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A marketplace beat --loglevel=INFO
+
+bench: install services
+	./bench/run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,207 @@
+"""Providers, their offerings and the compliance claims offerings make."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+uei_validator = RegexValidator(
+    regex=r"^[A-Z0-9]{12}$",
+    message="A Unique Entity ID (UEI) is exactly 12 capital letters and digits.",
+)
+
+
+class ProviderKind(models.TextChoices):
+    FEDERAL = "federal", "Federal shared-service provider"
+    COMMERCIAL = "commercial", "Commercial provider"
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=255, unique=True)
+    slug = models.SlugField(max_length=255, unique=True)
+    kind = models.CharField(max_length=12, choices=ProviderKind.choices)
+    website = models.URLField(blank=True)
+    contact_name = models.CharField(max_length=255, blank=True)
+    contact_email = models.EmailField(blank=True)
+    uei = models.CharField(
+        "UEI",
+        max_length=12,
+        blank=True,
+        validators=[uei_validator],
+        help_text="SAM.gov Unique Entity ID: 12 letters and digits.",
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MarketplaceCategory(models.TextChoices):
+    CORE_SAAS = "core-fs-saas", "Core FS-SaaS"
+    CORE_PAAS = "core-fs-paas", "Core FS-PaaS"
+    CORE_COTS = "core-fs-cots", "Core FS-COTS SW"
+    ADDITIONAL = "additional-fm", "Additional FM Services-SaaS/PaaS"
+    BUSINESS_SUPPORT = "fm-business-support", "FM Business Support"
+
+
+class DeploymentModel(models.TextChoices):
+    SAAS = "saas", "Software as a service"
+    PAAS = "paas", "Platform as a service"
+    SHARED_SERVICE = "shared-service", "Federal shared service"
+    ON_PREMISES = "on-premises", "Agency-hosted software"
+    SERVICES = "services", "Business support services"
+
+
+class FedrampStatus(models.TextChoices):
+    AUTHORIZED = "authorized", "Authorized"
+    IN_PROCESS = "in-process", "In process"
+    READY = "ready", "Ready"
+    NOT_APPLICABLE = "not-applicable", "Not applicable"
+
+
+class ImpactLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+
+
+IMPACT_LEVEL_RANK = {ImpactLevel.LOW: 1, ImpactLevel.MODERATE: 2, ImpactLevel.HIGH: 3}
+
+
+class PricingModel(models.TextChoices):
+    SUBSCRIPTION = "subscription", "Subscription"
+    TRANSACTION = "per-transaction", "Per transaction"
+    FEE_FOR_SERVICE = "fee-for-service", "Fee for service (IAA)"
+    LICENSE = "license", "Perpetual license"
+    TIME_AND_MATERIALS = "time-and-materials", "Time and materials"
+
+
+class OfferingStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned with comments"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class ContractVehicle(models.Model):
+    """How an agency can buy an offering: an IAA, a BPA, GSA MAS, ..."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offering(models.Model):
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="offerings"
+    )
+    release = models.ForeignKey(
+        "standards.StandardsRelease",
+        on_delete=models.PROTECT,
+        related_name="offerings",
+        help_text="The standards release the offering's claims are stated against.",
+    )
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=255, unique=True)
+    summary = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    category = models.CharField(
+        "marketplace category", max_length=24, choices=MarketplaceCategory.choices
+    )
+    deployment_model = models.CharField(max_length=16, choices=DeploymentModel.choices)
+    fedramp_status = models.CharField(
+        "FedRAMP status", max_length=16, choices=FedrampStatus.choices
+    )
+    fedramp_impact = models.CharField(
+        "FedRAMP impact level", max_length=10, choices=ImpactLevel.choices, blank=True
+    )
+    contract_vehicles = models.ManyToManyField(
+        ContractVehicle, blank=True, related_name="offerings"
+    )
+    customer_agencies = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Names or abbreviations of agencies that use the offering today.",
+    )
+    accessibility_report_date = models.DateField(
+        "accessibility conformance report (VPAT) date", null=True, blank=True
+    )
+    pricing_model = models.CharField(max_length=20, choices=PricingModel.choices)
+    status = models.CharField(
+        max_length=10, choices=OfferingStatus.choices, default=OfferingStatus.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClaimLevel(models.TextChoices):
+    MEETS = "meets", "Meets (out of the box)"
+    CONFIGURABLE = "configurable", "Configurable"
+    EXTENSION = "extension", "Extension (custom development)"
+    ROADMAP = "roadmap", "On the roadmap"
+    DOES_NOT_MEET = "does-not-meet", "Does not meet"
+
+
+class Claim(models.Model):
+    """What an offering says about one capability. No claim means unknown."""
+
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, related_name="claims"
+    )
+    capability = models.ForeignKey(
+        "standards.Capability", on_delete=models.PROTECT, related_name="claims"
+    )
+    level = models.CharField(max_length=16, choices=ClaimLevel.choices)
+    roadmap_date = models.DateField(
+        null=True, blank=True, help_text="Required when the level is roadmap."
+    )
+    evidence = models.TextField(blank=True)
+    evidence_url = models.URLField(blank=True)
+    verified = models.BooleanField(default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering", "capability__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "capability"], name="one_claim_per_capability"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(level="roadmap")
+                | models.Q(roadmap_date__isnull=False),
+                name="roadmap_claim_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering} / {self.capability}: {self.level}"

@@ -1,0 +1,50 @@
+"""Users of the portal. A user belongs to at most one agency or one provider."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    """A person who signs in: agency staff, provider staff, a broker or an operator.
+
+    Brokers are staff users (``is_staff``); operators are superusers. The role a user
+    plays is worked out in :mod:`marketplace.roles`, never stored twice.
+    """
+
+    email = models.EmailField("e-mail address", blank=True)
+    agency = models.ForeignKey(
+        "brokering.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    provider = models.ForeignKey(
+        "catalog.Provider",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=True) | Q(provider__isnull=True),
+                name="user_in_one_organisation_at_most",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each Celery worker ran the heartbeat task (shown by /healthz)."""
+
+    hostname = models.CharField(max_length=255, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

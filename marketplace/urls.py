@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from marketplace import views
+
+account_patterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("account/sign-in/", views.login_view, name="login"),
+    path("account/sign-out/", views.logout_view, name="logout"),
+    path("account/password/", views.password_change_view, name="password-change"),
+    path(
+        "account/password/done/",
+        views.password_change_done_view,
+        name="password-change-done",
+    ),
+]
+
+urlpatterns = [
+    path("", include((account_patterns, "marketplace"))),
+    path("standards/", include("standards.urls")),
+    path("catalog/", include("catalog.urls")),
+    path("needs/", include("brokering.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "marketplace.views.error_400"
+handler403 = "marketplace.views.error_403"
+handler404 = "marketplace.views.error_404"
+handler500 = "marketplace.views.error_500"

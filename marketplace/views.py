@@ -1,0 +1,64 @@
+"""Pages that belong to the portal as a whole: home, health, errors, account."""
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from marketplace.health import broker_state, database_state, worker_state
+from marketplace.roles import public
+
+
+@public
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "marketplace/home.html")
+
+
+@public
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": database_state(), "broker": broker_state()}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "degraded",
+            **checks,
+            "workers": worker_state(),
+        },
+        status=200 if healthy else 503,
+    )
+
+
+login_view = public(
+    auth_views.LoginView.as_view(
+        template_name="registration/login.html", redirect_authenticated_user=True
+    )
+)
+logout_view = auth_views.LogoutView.as_view()
+password_change_view = auth_views.PasswordChangeView.as_view(
+    template_name="registration/password_change.html",
+    success_url=reverse_lazy("marketplace:password-change-done"),
+)
+password_change_done_view = auth_views.PasswordChangeDoneView.as_view(
+    template_name="registration/password_change_done.html"
+)
+
+
+def error_400(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,107 @@
+"""A real Celery worker process for the tests of CI's services pass.
+
+The worker runs ``celery -A marketplace worker`` against the test database that
+pytest-django created and a queue of its own, so that stray workers and other test
+runs on the same Redis never take its tasks.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import dj_database_url
+from django.conf import settings
+from django.db import connection
+
+from marketplace.celery import app
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def _database_url_for_test_db() -> str:
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    name = connection.settings_dict["NAME"]
+    user = config.get("USER") or ""
+    host = config.get("HOST") or "127.0.0.1"
+    port = config.get("PORT") or 5432
+    password = config.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    return f"postgres://{auth}{host}:{port}/{name}"
+
+
+@contextmanager
+def celery_worker(concurrency: int = 1, extra_env: dict | None = None):
+    """Start a worker on a fresh queue; route this process's tasks to it; stop it."""
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url_for_test_db(),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1"),
+        **(extra_env or {}),
+    }
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--queues",
+            queue,
+            "--concurrency",
+            str(concurrency),
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        _wait_until_ready(queue)
+        yield process
+    finally:
+        app.conf.task_default_queue = previous_queue
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _wait_until_ready(queue: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        replies = app.control.ping(timeout=1.0) or []
+        if any(queue in name for reply in replies for name in reply):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"the Celery worker for queue {queue} did not start")
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.25):
+    """Poll ``predicate`` until it returns something truthy; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -1,0 +1,113 @@
+"""Shared fixtures: the personas every access test uses, and test-wide settings."""
+
+import pytest
+from django.conf import settings
+
+from marketplace.roles import Role
+from tests.brokering.factories import AgencyFactory
+from tests.catalog.factories import ProviderFactory
+from tests.marketplace.factories import DEMO_PASSWORD, UserFactory
+
+
+def pytest_configure(config):
+    # The live server and the test client serve static files by their plain names;
+    # hashed names need collectstatic, which tests do not run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def uses_services() -> bool:
+    """True in CI's second pass: PostgreSQL, Redis and a real Celery worker."""
+    return bool(settings.CELERY_BROKER_URL) and settings.DATABASE_IS_POSTGRES
+
+
+@pytest.fixture
+def password() -> str:
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(
+        name="Department of Example", abbreviation="DOE-X", cgac_code="901"
+    )
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(
+        name="Department of Elsewhere", abbreviation="DOE-Y", cgac_code="902"
+    )
+
+
+@pytest.fixture
+def provider(db):
+    return ProviderFactory(
+        name="Example Financial Cloud", slug="example-financial-cloud"
+    )
+
+
+@pytest.fixture
+def other_provider(db):
+    return ProviderFactory(name="Other Ledger Corp", slug="other-ledger-corp")
+
+
+@pytest.fixture
+def agency_user(agency):
+    return UserFactory(username="agency-user", agency=agency)
+
+
+@pytest.fixture
+def other_agency_user(other_agency):
+    return UserFactory(username="other-agency-user", agency=other_agency)
+
+
+@pytest.fixture
+def provider_user(provider):
+    return UserFactory(username="provider-user", provider=provider)
+
+
+@pytest.fixture
+def other_provider_user(other_provider):
+    return UserFactory(username="other-provider-user", provider=other_provider)
+
+
+@pytest.fixture
+def broker(db):
+    return UserFactory(username="broker", is_staff=True)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="operator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def personas(agency_user, provider_user, broker, admin_user) -> dict[Role, object]:
+    """One signed-in user per role (visitor is ``None``)."""
+    return {
+        Role.VISITOR: None,
+        Role.AGENCY: agency_user,
+        Role.PROVIDER: provider_user,
+        Role.BROKER: broker,
+        Role.ADMIN: admin_user,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` gives a test client signed in as ``user`` (or anonymous)."""
+    from django.test import Client
+
+    def make(user):
+        new_client = Client()
+        if user is not None:
+            new_client.force_login(user)
+        return new_client
+
+    return make
