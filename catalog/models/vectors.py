@@ -1,0 +1,32 @@
+"""The compact, derived encoding of an offering's claims that bulk scoring reads.
+
+The ``Claim`` table is the truth. ``ClaimVector`` holds the same facts packed for speed:
+one byte per capability of the offering's release (in capability-code order) and the
+roadmap dates of roadmap claims. :mod:`catalog.vectors` builds and refreshes it; every
+service that writes claims calls ``refresh_claim_vectors`` in the same transaction.
+"""
+
+from django.db import models
+
+
+class ClaimVector(models.Model):
+    offering = models.OneToOneField(
+        "catalog.Offering", on_delete=models.CASCADE, related_name="claim_vector"
+    )
+    release = models.ForeignKey(
+        "standards.StandardsRelease", on_delete=models.CASCADE, related_name="+"
+    )
+    levels = models.BinaryField(
+        help_text="One byte per capability of the release, in code order "
+        "(see catalog.vectors.LEVEL_CODES)."
+    )
+    roadmap = models.BinaryField(
+        help_text="Little-endian int32 pairs (capability index, proleptic ordinal of "
+        "the roadmap date), one pair per roadmap claim."
+    )
+    capability_count = models.PositiveIntegerField()
+    claims_count = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"claim vector of offering {self.offering_id}"
