@@ -15,7 +15,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
         frozenset({Role.AGENCY, Role.BROKER, Role.ADMIN}),
     ),
     ("Our needs", "brokering:need-list", frozenset({Role.AGENCY})),
-    ("My listings", "catalog:provider-home", frozenset({Role.PROVIDER})),
+    ("My listings", "provider:home", frozenset({Role.PROVIDER})),
     ("Broker admin", "admin:index", frozenset({Role.BROKER, Role.ADMIN})),
 ]
 

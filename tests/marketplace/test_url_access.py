@@ -1,6 +1,7 @@
 """Walk every URL pattern as every role and compare the answer with the route tables."""
 
 import importlib
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -11,17 +12,22 @@ from django.urls import path, reverse
 from marketplace.roles import Role, public
 from tests.access import LOGIN, ROLES, Route, unlisted_names, url_names
 
-APPS = ("marketplace", "standards", "catalog", "brokering")
+TESTS = Path(__file__).resolve().parent.parent
+# Worlds are built in the order data flows: standards, catalog, brokering, the rest.
+ORDER = ("marketplace", "standards", "catalog", "brokering")
 
 
 def route_modules():
-    modules = []
-    for app in APPS:
-        try:
-            modules.append(importlib.import_module(f"tests.{app}.routes"))
-        except ModuleNotFoundError:
-            continue
-    return modules
+    """Every ``tests/<area>/routes*.py`` module, in data-flow order."""
+    files = sorted(
+        TESTS.glob("*/routes*.py"),
+        key=lambda f: (
+            ORDER.index(f.parent.name) if f.parent.name in ORDER else len(ORDER),
+            f.parent.name,
+            f.name,
+        ),
+    )
+    return [importlib.import_module(f"tests.{f.parent.name}.{f.stem}") for f in files]
 
 
 def all_routes() -> list[Route]:
