@@ -17,8 +17,24 @@ from catalog.models.listings import (
     uei_validator,
 )
 from catalog.models.vectors import ClaimVector
+from catalog.models.workflow import (
+    AccountRequestStatus,
+    DocumentKind,
+    OfferingDocument,
+    ProviderAccountRequest,
+    ProviderInvitation,
+    ReviewAction,
+    ReviewComment,
+)
 
 __all__ = [
+    "AccountRequestStatus",
+    "DocumentKind",
+    "OfferingDocument",
+    "ProviderAccountRequest",
+    "ProviderInvitation",
+    "ReviewAction",
+    "ReviewComment",
     "IMPACT_LEVEL_RANK",
     "Claim",
     "ClaimLevel",

@@ -143,6 +143,18 @@ class Offering(models.Model):
         max_length=10, choices=OfferingStatus.choices, default=OfferingStatus.DRAFT
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last submitted for review."
+    )
+    revision_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        help_text="The published offering this draft revision will replace when a "
+        "broker approves it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
