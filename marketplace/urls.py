@@ -21,6 +21,7 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("catalog/", include("catalog.urls")),
     path("needs/", include("brokering.urls")),
+    path("api/", include("marketplace.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

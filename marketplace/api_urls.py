@@ -1,0 +1,81 @@
+"""Everything under ``/api/``: version 1 of the REST API, its schema and its docs.
+
+DRF authenticates each request itself (token or session) and each view states its
+permission classes (:mod:`marketplace.api`). Django's ``LoginRequiredMiddleware`` only
+knows session users and would send token clients to the sign-in page, so the API
+patterns are exempted from it here, in one place; the token settings page is an
+ordinary page and keeps the middleware.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from marketplace import tokens
+from marketplace.api import PublicReadOnly
+from standards import api as standards_api
+
+app_name = "api"
+
+RELEASE = "standards/releases/<str:release>"
+
+v1 = [
+    path(
+        "standards/releases/",
+        standards_api.ReleaseList.as_view(),
+        name="release-list",
+    ),
+    path(f"{RELEASE}/", standards_api.ReleaseDetail.as_view(), name="release-detail"),
+    path(
+        f"{RELEASE}/functions/",
+        standards_api.FunctionList.as_view(),
+        name="function-list",
+    ),
+    path(
+        f"{RELEASE}/activities/",
+        standards_api.ActivityList.as_view(),
+        name="activity-list",
+    ),
+    path(
+        f"{RELEASE}/capabilities/",
+        standards_api.CapabilityList.as_view(),
+        name="capability-list",
+    ),
+    path(
+        f"{RELEASE}/capabilities/<str:code>/",
+        standards_api.CapabilityDetail.as_view(),
+        name="capability-detail",
+    ),
+    path(
+        f"{RELEASE}/service-measures/",
+        standards_api.ServiceMeasureList.as_view(),
+        name="service-measure-list",
+    ),
+]
+
+
+def _exempt_from_login_middleware(patterns: list) -> list:
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            login_not_required(pattern.callback)
+    return patterns
+
+
+schema_view = SpectacularAPIView.as_view(permission_classes=[PublicReadOnly])
+docs_view = SpectacularSwaggerSplitView.as_view(
+    url_name="api:schema",
+    template_name="marketplace/api_docs.html",
+    permission_classes=[PublicReadOnly],
+    title="FM Marketplace API",
+)
+
+urlpatterns = [
+    path("v1/", include(_exempt_from_login_middleware(v1))),
+    *_exempt_from_login_middleware(
+        [
+            path("schema/", schema_view, name="schema"),
+            path("docs/", docs_view, name="docs"),
+        ]
+    ),
+    path("tokens/", tokens.tokens_page, name="tokens"),
+]
