@@ -6,6 +6,7 @@ the release and stable across releases, which is what makes a diff possible.
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class ReleaseStatus(models.TextChoices):
@@ -25,9 +26,17 @@ class StandardsRelease(models.Model):
         blank=True,
         help_text="SHA-256 of each source file, by file name.",
     )
+    content_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the imported content; equal content imports as a no-op.",
+    )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-name"]
@@ -126,3 +135,75 @@ class Capability(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ServiceMeasure(models.Model):
+    """An FM provider service measure (``FFM.000.000.0011``) with its target.
+
+    Treasury's FY2025 workbook repeats a few measure IDs for different measures, so a
+    measure is identified by its code *and* name within a release.
+    """
+
+    release = models.ForeignKey(
+        StandardsRelease, on_delete=models.CASCADE, related_name="service_measures"
+    )
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_measures",
+        help_text="Empty for measures that apply to all activities (FFM.000.000).",
+    )
+    code = models.CharField(max_length=24, help_text="For example FFM.000.000.0011.")
+    function_code = models.CharField(max_length=20)
+    activity_code = models.CharField(max_length=20)
+    name = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    target = models.CharField(max_length=255, blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    level_type = models.CharField("service level type", max_length=100, blank=True)
+    measure_type = models.CharField(max_length=100, blank=True)
+    frequency = models.CharField(max_length=100, blank=True)
+    formula = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["release", "code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "code", "name"],
+                name="service_measure_unique_in_release",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class DataElement(models.Model):
+    """A business data element; its label (``AccountEffectiveDate``) is its ID."""
+
+    release = models.ForeignKey(
+        StandardsRelease, on_delete=models.CASCADE, related_name="data_elements"
+    )
+    label = models.CharField(max_length=150)
+    definition = models.TextField(blank=True)
+    activity_references = models.TextField(blank=True)
+    capability_references = models.TextField(blank=True)
+    data_group = models.CharField(max_length=255, blank=True)
+    data_type = models.CharField(max_length=100, blank=True)
+    element_format = models.CharField(max_length=255, blank=True)
+    min_length = models.CharField(max_length=20, blank=True)
+    max_length = models.CharField(max_length=20, blank=True)
+    domain_values = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["release", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "label"], name="data_element_unique_in_release"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label

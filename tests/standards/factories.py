@@ -4,8 +4,10 @@ from standards.models import (
     Activity,
     Capability,
     CapabilityKind,
+    DataElement,
     Function,
     ReleaseStatus,
+    ServiceMeasure,
     StandardsRelease,
 )
 
@@ -55,3 +57,31 @@ class CapabilityFactory(factory.django.DjangoModelFactory):
     )
     kind = CapabilityKind.PROCESS
     statement = factory.Sequence(lambda n: f"The system records item {n}.")
+
+
+class ServiceMeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceMeasure
+        django_get_or_create = ("release", "code", "name")
+
+    activity = factory.SubFactory(ActivityFactory)
+    release = factory.SelfAttribute("activity.release")
+    function_code = factory.SelfAttribute("activity.function.code")
+    activity_code = factory.SelfAttribute("activity.code")
+    code = factory.LazyAttributeSequence(
+        lambda m, n: f"{m.activity.code}.{(n % 9000) + 11:04d}"
+    )
+    name = factory.Sequence(lambda n: f"Measure {n}")
+    target = ">=95%"
+    category = "Customer Facing"
+    measure_type = "Timeliness"
+
+
+class DataElementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataElement
+        django_get_or_create = ("release", "label")
+
+    release = factory.SubFactory(ReleaseFactory)
+    label = factory.Sequence(lambda n: f"Element{n}")
+    definition = factory.Sequence(lambda n: f"Definition of element {n}.")

@@ -8,7 +8,11 @@ from marketplace import demo
 # Each step is idempotent and may rely on the ones before it. Data flows one way:
 # standards, then catalog, then brokering (agencies before users, needs after).
 STEPS = [
+    "standards.demo.seed",
+    "catalog.demo.seed",
+    "brokering.demo.seed_agencies",
     "marketplace.demo.seed_users",
+    "brokering.demo.seed_needs",
 ]
 
 
