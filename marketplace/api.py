@@ -126,6 +126,14 @@ def api_exception_handler(exc, context) -> Response | None:
     return response
 
 
+class Conflict(exceptions.APIException):
+    """The object is not in a state that allows this (a workflow refused it)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object's state does not allow this."
+    default_code = "conflict"
+
+
 # --- pagination ---------------------------------------------------------------------
 
 
@@ -275,6 +283,7 @@ ERROR_STATUSES = {
     status.HTTP_404_NOT_FOUND: "No such object (or not yours).",
     status.HTTP_405_METHOD_NOT_ALLOWED: "The method is not allowed here.",
     status.HTTP_406_NOT_ACCEPTABLE: "The requested format is not available.",
+    status.HTTP_409_CONFLICT: "The object's state does not allow this.",
     status.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "Send JSON or form data.",
     status.HTTP_429_TOO_MANY_REQUESTS: "Too many requests; retry later.",
 }

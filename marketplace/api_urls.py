@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from catalog import api as catalog_api
 from marketplace import tokens
 from marketplace.api import PublicReadOnly
 from standards import api as standards_api
@@ -50,6 +51,53 @@ v1 = [
         f"{RELEASE}/service-measures/",
         standards_api.ServiceMeasureList.as_view(),
         name="service-measure-list",
+    ),
+    path("providers/", catalog_api.ProviderList.as_view(), name="provider-list"),
+    path(
+        "providers/<slug:slug>/",
+        catalog_api.ProviderDetail.as_view(),
+        name="provider-detail",
+    ),
+    path("offerings/", catalog_api.OfferingList.as_view(), name="offering-list"),
+    path(
+        "offerings/<slug:slug>/",
+        catalog_api.OfferingDetail.as_view(),
+        name="offering-detail",
+    ),
+    path(
+        "offerings/<slug:slug>/claims/",
+        catalog_api.OfferingClaimList.as_view(),
+        name="offering-claim-list",
+    ),
+    path(
+        "provider/offerings/",
+        catalog_api.ProviderOfferingList.as_view(),
+        name="own-offering-list",
+    ),
+    path(
+        "provider/offerings/<slug:slug>/",
+        catalog_api.ProviderOfferingDetail.as_view(),
+        name="own-offering-detail",
+    ),
+    path(
+        "provider/offerings/<slug:slug>/submit/",
+        catalog_api.ProviderOfferingSubmit.as_view(),
+        name="own-offering-submit",
+    ),
+    path(
+        "provider/offerings/<slug:slug>/withdraw/",
+        catalog_api.ProviderOfferingWithdraw.as_view(),
+        name="own-offering-withdraw",
+    ),
+    path(
+        "provider/offerings/<slug:slug>/claims/",
+        catalog_api.ProviderClaimList.as_view(),
+        name="own-claim-list",
+    ),
+    path(
+        "provider/offerings/<slug:slug>/claims/<str:code>/",
+        catalog_api.ProviderClaimDetail.as_view(),
+        name="own-claim-detail",
     ),
 ]
 

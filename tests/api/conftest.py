@@ -18,7 +18,7 @@ def fresh_throttle_history():
 
 @pytest.fixture
 def api_for():
-    """``api_for(user)``: an API client sending ``user``'s token (anonymous for None)."""
+    """``api_for(user)``: an API client sending the user's token (None: anonymous)."""
 
     def make(user) -> APIClient:
         client = APIClient()

@@ -4,9 +4,19 @@ The walk signs in with a session; the API answers anonymous clients 401 (not a
 redirect to the sign-in page), because API clients cannot follow one.
 """
 
+from catalog.models import OfferingStatus
 from marketplace.roles import Role
 from standards.models import ReleaseStatus
-from tests.access import OK, UNAUTHORIZED, Route, everyone, only
+from tests.access import (
+    FORBIDDEN,
+    NOT_ALLOWED,
+    OK,
+    UNAUTHORIZED,
+    Route,
+    everyone,
+    only,
+)
+from tests.catalog.factories import ClaimFactory, OfferingFactory
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -22,6 +32,17 @@ def build_world(world):
     world.api_capability = CapabilityFactory(
         activity=activity, function=function, release=release, code="FFM.010.010.011"
     )
+    provider = world.users[Role.PROVIDER].provider
+    world.api_offering = OfferingFactory(
+        provider=provider, release=release, slug="api-walk-published"
+    )
+    ClaimFactory(offering=world.api_offering, capability=world.api_capability)
+    world.api_draft = OfferingFactory(
+        provider=provider,
+        release=release,
+        slug="api-walk-draft",
+        status=OfferingStatus.DRAFT,
+    )
 
 
 def _release(world) -> dict:
@@ -32,8 +53,30 @@ def _capability(world) -> dict:
     return {**_release(world), "code": world.api_capability.code}
 
 
-def signed_in_api(outcome=OK) -> dict:
-    return {**everyone(outcome), Role.VISITOR: UNAUTHORIZED}
+def _offering(world) -> dict:
+    return {"slug": world.api_offering.slug}
+
+
+def _draft(world) -> dict:
+    return {"slug": world.api_draft.slug}
+
+
+def _provider(world) -> dict:
+    return {"slug": world.api_offering.provider.slug}
+
+
+def _claim(world) -> dict:
+    return {**_offering(world), "code": world.api_capability.code}
+
+
+def api_only(*roles: Role, outcome=OK) -> dict:
+    """Listed roles get ``outcome``; other signed-in roles 403; anonymous 401."""
+    table = {role: (outcome if role in roles else FORBIDDEN) for role in Role}
+    table[Role.VISITOR] = UNAUTHORIZED
+    return table
+
+
+providers_only = api_only(Role.PROVIDER)
 
 
 ROUTES = [
@@ -50,4 +93,23 @@ ROUTES = [
     Route("api:capability-list", everyone(OK), kwargs=_release),
     Route("api:capability-detail", everyone(OK), kwargs=_capability),
     Route("api:service-measure-list", everyone(OK), kwargs=_release),
+    Route("api:provider-list", everyone(OK)),
+    Route("api:provider-detail", everyone(OK), kwargs=_provider),
+    Route("api:offering-list", everyone(OK)),
+    Route("api:offering-detail", everyone(OK), kwargs=_offering),
+    Route("api:offering-claim-list", everyone(OK), kwargs=_offering),
+    Route("api:own-offering-list", providers_only),
+    Route("api:own-offering-detail", providers_only, kwargs=_draft),
+    Route(
+        "api:own-offering-submit",
+        api_only(Role.PROVIDER, outcome=NOT_ALLOWED),
+        kwargs=_draft,
+    ),
+    Route(
+        "api:own-offering-withdraw",
+        api_only(Role.PROVIDER, outcome=NOT_ALLOWED),
+        kwargs=_draft,
+    ),
+    Route("api:own-claim-list", providers_only, kwargs=_offering),
+    Route("api:own-claim-detail", providers_only, kwargs=_claim),
 ]

@@ -1,0 +1,285 @@
+"""How the API shows and takes providers, offerings and claims.
+
+Stable IDs throughout: provider and offering slugs, capability codes, release names,
+contract-vehicle slugs. Serializers only shape and validate data; writes go through
+:mod:`catalog.workflow`.
+"""
+
+from rest_framework import serializers
+
+from catalog.models import (
+    Claim,
+    ClaimLevel,
+    ContractVehicle,
+    DeploymentModel,
+    FedrampStatus,
+    ImpactLevel,
+    MarketplaceCategory,
+    Offering,
+    OfferingStatus,
+    PricingModel,
+    Provider,
+    ProviderKind,
+)
+
+
+class ProviderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Provider
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "website",
+            "contact_name",
+            "contact_email",
+            "uei",
+            "description",
+            "updated_at",
+        ]
+
+
+class ProviderRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Provider
+        fields = ["slug", "name", "kind"]
+
+
+class OfferingSerializer(serializers.ModelSerializer):
+    """A published offering as the catalog shows it."""
+
+    provider = ProviderRefSerializer(read_only=True)
+    release = serializers.CharField(source="release.name", read_only=True)
+    contract_vehicles = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Offering
+        fields = [
+            "slug",
+            "name",
+            "provider",
+            "release",
+            "summary",
+            "description",
+            "category",
+            "deployment_model",
+            "fedramp_status",
+            "fedramp_impact",
+            "contract_vehicles",
+            "customer_agencies",
+            "accessibility_report_date",
+            "pricing_model",
+            "status",
+            "published_at",
+            "updated_at",
+        ]
+
+
+class PublishedOfferingSerializer(OfferingSerializer):
+    """A published offering with its coverage of its release's capabilities."""
+
+    covered_count = serializers.IntegerField(
+        read_only=True, help_text="Capabilities met or configurable."
+    )
+    capability_count = serializers.IntegerField(
+        read_only=True, help_text="Capabilities in the offering's release."
+    )
+    coverage = serializers.FloatField(
+        read_only=True, help_text="covered_count as a percentage of capability_count."
+    )
+
+    class Meta(OfferingSerializer.Meta):
+        fields = [
+            *OfferingSerializer.Meta.fields,
+            "covered_count",
+            "capability_count",
+            "coverage",
+        ]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    capability = serializers.CharField(source="capability.code", read_only=True)
+    function = serializers.CharField(source="capability.function.code", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "capability",
+            "function",
+            "level",
+            "roadmap_date",
+            "evidence",
+            "evidence_url",
+            "verified",
+            "verified_at",
+            "updated_at",
+        ]
+
+
+class ClaimRowSerializer(serializers.Serializer):
+    """One capability of the offering's release and the offering's claim on it."""
+
+    capability = serializers.CharField(source="capability.code")
+    function = serializers.CharField(source="capability.function.code")
+    statement = serializers.CharField(source="capability.statement")
+    level = serializers.ChoiceField(
+        choices=ClaimLevel.choices,
+        source="claim.level",
+        allow_null=True,
+        help_text="null: no claim (unknown).",
+    )
+    roadmap_date = serializers.DateField(source="claim.roadmap_date", allow_null=True)
+    evidence = serializers.CharField(source="claim.evidence", allow_null=True)
+    evidence_url = serializers.CharField(source="claim.evidence_url", allow_null=True)
+    verified = serializers.BooleanField(source="claim.verified", allow_null=True)
+
+    def to_representation(self, instance):
+        capability, claim = instance
+        return super().to_representation({"capability": capability, "claim": claim})
+
+
+# --- provider writes --------------------------------------------------------------
+
+
+class ProviderOfferingSerializer(OfferingSerializer):
+    """An offering as its provider sees it: any status, and where it stands."""
+
+    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta(OfferingSerializer.Meta):
+        fields = [*OfferingSerializer.Meta.fields, "submitted_at", "revision_of"]
+
+
+class OfferingWriteSerializer(serializers.Serializer):
+    """The details a provider states; status, slug and release are not theirs to set."""
+
+    name = serializers.CharField(max_length=255)
+    summary = serializers.CharField(max_length=500)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.ChoiceField(choices=MarketplaceCategory.choices)
+    deployment_model = serializers.ChoiceField(choices=DeploymentModel.choices)
+    fedramp_status = serializers.ChoiceField(choices=FedrampStatus.choices)
+    fedramp_impact = serializers.ChoiceField(
+        choices=ImpactLevel.choices, required=False, allow_blank=True, default=""
+    )
+    pricing_model = serializers.ChoiceField(choices=PricingModel.choices)
+    customer_agencies = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        default=list,
+        max_length=200,
+    )
+    accessibility_report_date = serializers.DateField(required=False, allow_null=True)
+    contract_vehicles = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        required=False,
+        queryset=ContractVehicle.objects.all(),
+    )
+
+
+class ClaimWriteSerializer(serializers.Serializer):
+    """One claim as a provider states it."""
+
+    level = serializers.ChoiceField(choices=ClaimLevel.choices)
+    roadmap_date = serializers.DateField(required=False, allow_null=True)
+    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_url = serializers.URLField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+
+    def validate(self, attrs):
+        if attrs.get("level") == ClaimLevel.ROADMAP and not attrs.get("roadmap_date"):
+            raise serializers.ValidationError(
+                {"roadmap_date": ["A roadmap claim needs a target date."]}
+            )
+        return attrs
+
+
+class ClaimCreateSerializer(ClaimWriteSerializer):
+    capability = serializers.CharField(
+        max_length=24, help_text="Capability code in the offering's release."
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000
+    )
+
+
+# --- query parameters ---------------------------------------------------------------
+
+
+SORTS = ("relevance", "name", "coverage", "updated")
+
+
+class OfferingQuerySerializer(serializers.Serializer):
+    """The catalog page's query parameters; the catalog's own form validates them
+    (:func:`catalog.selectors.offering_search`), this documents them."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Search words."
+    )
+    function = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="FIBF function code the offering covers, e.g. FFM.010 "
+        "(repeatable: every one given must be covered).",
+    )
+    kind = serializers.ListField(
+        child=serializers.ChoiceField(choices=ProviderKind.choices), required=False
+    )
+    category = serializers.ListField(
+        child=serializers.ChoiceField(choices=MarketplaceCategory.choices),
+        required=False,
+    )
+    deployment = serializers.ListField(
+        child=serializers.ChoiceField(choices=DeploymentModel.choices), required=False
+    )
+    fedramp = serializers.ListField(
+        child=serializers.ChoiceField(choices=FedrampStatus.choices), required=False
+    )
+    impact = serializers.ListField(
+        child=serializers.ChoiceField(choices=ImpactLevel.choices), required=False
+    )
+    vehicle = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Contract vehicle slug (repeatable).",
+    )
+    accessibility = serializers.ListField(
+        child=serializers.ChoiceField(choices=["yes", "no"]),
+        required=False,
+        help_text="yes: with an accessibility conformance report; no: without.",
+    )
+    sort = serializers.ChoiceField(choices=SORTS, required=False, allow_blank=True)
+
+
+class ClaimQuerySerializer(serializers.Serializer):
+    """The offering page's claim filters (validated by the catalog's own form)."""
+
+    function = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Only capabilities under this function of the offering's release.",
+    )
+    level = serializers.ChoiceField(
+        choices=[*ClaimLevel.choices, ("unknown", "No claim")],
+        required=False,
+        allow_blank=True,
+    )
+
+
+class ProviderOfferingQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=OfferingStatus.choices, required=False, allow_blank=True
+    )
+
+
+class ProviderQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=ProviderKind.choices, required=False, allow_blank=True
+    )
