@@ -1,0 +1,382 @@
+"""Broker review in the Django admin: the submission queue and the workflow records.
+
+The queue lists submitted offerings oldest first. A submission's page shows what
+changed against the published version, field by field and claim by claim, and lets a
+broker approve, return with a comment, and mark claims verified. Every action calls
+the same services as the rest of the portal (:mod:`catalog.workflow`,
+:mod:`catalog.accounts`).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog.accounts import (
+    AccountError,
+    account_request_approve,
+    account_request_reject,
+    provider_user_invite,
+)
+from catalog.models import (
+    AccountRequestStatus,
+    Offering,
+    OfferingDocument,
+    OfferingStatus,
+    Provider,
+    ProviderAccountRequest,
+    ProviderInvitation,
+    ReviewComment,
+    Submission,
+)
+from catalog.workflow import (
+    CONTENT_FIELDS,
+    WorkflowError,
+    claims_verify,
+    offering_approve,
+    offering_return,
+)
+from marketplace.roles import is_broker
+
+
+class BrokerAccess:
+    """Brokers (staff) use these pages without per-model permissions."""
+
+    def has_module_permission(self, request):
+        return is_broker(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_broker(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_broker(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- what changed ---------------------------------------------------------------
+
+
+def _display(offering: Offering | None, name: str) -> str:
+    if offering is None:
+        return ""
+    value = getattr(offering, name)
+    display = getattr(offering, f"get_{name}_display", None)
+    if display is not None and value:
+        return str(display())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def field_changes(submitted: Offering, published: Offering | None) -> list[dict]:
+    rows = []
+    for name in CONTENT_FIELDS:
+        before, after = _display(published, name), _display(submitted, name)
+        rows.append(
+            {
+                "label": Offering._meta.get_field(name).verbose_name,
+                "before": before,
+                "after": after,
+                "changed": published is None or before != after,
+            }
+        )
+    before = (
+        ", ".join(v.name for v in published.contract_vehicles.all())
+        if published
+        else ""
+    )
+    after = ", ".join(v.name for v in submitted.contract_vehicles.all())
+    rows.append(
+        {
+            "label": "contract vehicles",
+            "before": before,
+            "after": after,
+            "changed": published is None or before != after,
+        }
+    )
+    return rows
+
+
+def claim_changes(submitted: Offering, published: Offering | None) -> list[dict]:
+    """One row per capability claimed in either version, in code order."""
+    after = {
+        c.capability_id: c
+        for c in submitted.claims.select_related("capability", "verified_by")
+    }
+    before = (
+        {c.capability_id: c for c in published.claims.select_related("capability")}
+        if published
+        else {}
+    )
+    rows = []
+    for capability_id in after.keys() | before.keys():
+        new, old = after.get(capability_id), before.get(capability_id)
+        if new is None:
+            state = "removed"
+        elif old is None:
+            state = "added"
+        elif any(
+            getattr(new, f) != getattr(old, f)
+            for f in ("level", "roadmap_date", "evidence", "evidence_url")
+        ):
+            state = "changed"
+        else:
+            state = "same"
+        rows.append(
+            {
+                "capability": (new or old).capability,
+                "before": old,
+                "after": new,
+                "state": state,
+            }
+        )
+    rows.sort(key=lambda row: row["capability"].code)
+    return rows
+
+
+# --- the queue ------------------------------------------------------------------
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment for the provider",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+    )
+
+
+@admin.register(Submission)
+class SubmissionAdmin(BrokerAccess, admin.ModelAdmin):
+    list_display = ("name", "provider", "kind", "submitted_at", "claim_count")
+    list_select_related = ("provider", "revision_of")
+    ordering = ("submitted_at", "id")
+    search_fields = ("name", "provider__name")
+    actions = ("approve_selected",)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(status=OfferingStatus.SUBMITTED)
+            .annotate(claim_count=Count("claims"))
+        )
+
+    @admin.display(description="kind")
+    def kind(self, obj):
+        return (
+            "Revision of a published listing" if obj.revision_of_id else "New listing"
+        )
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, obj):
+        return obj.claim_count
+
+    @admin.action(description="Approve selected submissions")
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for offering in queryset:
+            try:
+                offering_approve(offering=offering, by=request.user)
+            except WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                approved += 1
+        if approved:
+            self.message_user(
+                request, f"{approved} submission(s) approved and published."
+            )
+
+    def change_view(
+        self, request: HttpRequest, object_id, form_url="", extra_context=None
+    ):
+        offering = get_object_or_404(
+            Offering.objects.select_related("provider", "release", "revision_of"),
+            pk=object_id,
+            status=OfferingStatus.SUBMITTED,
+        )
+        return_form = ReturnForm(request.POST or None)
+        if request.method == "POST":
+            response = self._act(request, offering, return_form)
+            if response is not None:
+                return response
+        published = offering.revision_of
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Review: {offering.name}",
+            "offering": offering,
+            "published": published,
+            "fields": field_changes(offering, published),
+            "claims": claim_changes(offering, published),
+            "documents": offering.documents.all(),
+            "comments": offering.review_comments.select_related("author")[:10],
+            "return_form": return_form,
+        }
+        return TemplateResponse(
+            request, "admin/catalog/submission/review.html", context
+        )
+
+    def _act(self, request, offering: Offering, return_form: ReturnForm):
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                comment = request.POST.get("comment", "")
+                offering_approve(offering=offering, by=request.user, comment=comment)
+                self.message_user(request, f"“{offering.name}” approved and published.")
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_submission_changelist")
+                )
+            if action == "return":
+                if (
+                    not return_form.is_valid()
+                    or not return_form.cleaned_data["comment"].strip()
+                ):
+                    return_form.add_error(
+                        "comment", "Say what the provider needs to change."
+                    )
+                    return None
+                offering_return(
+                    offering=offering,
+                    by=request.user,
+                    comment=return_form.cleaned_data["comment"],
+                )
+                self.message_user(
+                    request, f"“{offering.name}” returned to its provider."
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_submission_changelist")
+                )
+            if action == "verify":
+                ids = [int(v) for v in request.POST.getlist("verified") if v.isdigit()]
+                claims = list(offering.claims.all())
+                changed = claims_verify(
+                    claims=[c for c in claims if c.pk in ids], by=request.user
+                ) + claims_verify(
+                    claims=[c for c in claims if c.pk not in ids],
+                    by=request.user,
+                    verified=False,
+                )
+                self.message_user(request, f"Verification saved ({changed} changed).")
+                return HttpResponseRedirect(request.path)
+        except WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:catalog_submission_changelist"))
+        self.message_user(request, "Choose approve, return or verify.", messages.ERROR)
+        return HttpResponseRedirect(request.path)
+
+
+# --- the workflow's records -----------------------------------------------------
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(BrokerAccess, admin.ModelAdmin):
+    list_display = ("offering", "action", "author", "created_at")
+    list_filter = ("action",)
+    list_select_related = ("offering", "author")
+    search_fields = ("offering__name", "body")
+    readonly_fields = ("offering", "action", "body", "author", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfferingDocument)
+class OfferingDocumentAdmin(BrokerAccess, SimpleHistoryAdmin):
+    list_display = ("title", "offering", "kind", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("kind",)
+    list_select_related = ("offering", "uploaded_by")
+    search_fields = ("title", "original_name", "offering__name")
+    readonly_fields = (
+        "offering",
+        "file",
+        "original_name",
+        "kind",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    )
+
+
+@admin.register(ProviderAccountRequest)
+class ProviderAccountRequestAdmin(BrokerAccess, SimpleHistoryAdmin):
+    list_display = ("company_name", "contact_name", "email", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("company_name", "email", "contact_name")
+    readonly_fields = ("status", "provider", "decided_by", "decided_at", "created_at")
+    actions = ("approve_requests", "reject_requests")
+
+    @admin.action(description="Approve: create the provider and invite the contact")
+    def approve_requests(self, request, queryset):
+        for account_request in queryset.filter(status=AccountRequestStatus.PENDING):
+            try:
+                account_request_approve(request=account_request, by=request.user)
+            except AccountError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{account_request.company_name} approved; "
+                    f"{account_request.email} was invited.",
+                )
+
+    @admin.action(description="Reject the selected requests")
+    def reject_requests(self, request, queryset):
+        for account_request in queryset.filter(status=AccountRequestStatus.PENDING):
+            account_request_reject(request=account_request, by=request.user)
+            self.message_user(request, f"{account_request.company_name} rejected.")
+
+
+class InvitationForm(forms.Form):
+    provider = forms.ModelChoiceField(queryset=Provider.objects.all())
+    email = forms.EmailField(label="E-mail address")
+    first_name = forms.CharField(required=False)
+    last_name = forms.CharField(required=False)
+
+
+@admin.register(ProviderInvitation)
+class ProviderInvitationAdmin(BrokerAccess, admin.ModelAdmin):
+    """Brokers invite provider users here: the add page sends the e-mail."""
+
+    list_display = ("email", "provider", "invited_by", "created_at", "accepted_at")
+    list_select_related = ("provider", "invited_by")
+    search_fields = ("email", "provider__name")
+    readonly_fields = ("provider", "email", "user", "invited_by", "accepted_at")
+
+    def has_add_permission(self, request):
+        return is_broker(request.user)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = InvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                provider_user_invite(by=request.user, **form.cleaned_data)
+            except AccountError as error:
+                form.add_error("email", str(error))
+            else:
+                self.message_user(
+                    request, f"Invitation sent to {form.cleaned_data['email']}."
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:catalog_providerinvitation_changelist")
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Invite a provider user",
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/catalog/providerinvitation/invite.html", context
+        )

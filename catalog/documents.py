@@ -1,0 +1,150 @@
+"""Evidence documents: upload checks, the services that add and remove them, and the
+protected download.
+
+A file is accepted when its *content* is a PDF, an XLSX workbook or a DOCX document
+(read with ``filetype``'s magic-byte matchers), its name ends with the matching
+extension, and it is no larger than ``settings.EVIDENCE_MAX_BYTES`` (10 MB unless set).
+Files are stored through Django's storage API under random names.
+"""
+
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from catalog.models import DocumentKind, Offering, OfferingDocument, OfferingStatus
+from catalog.workflow import EDITABLE_STATUSES, _locked, _refuse_unless
+from marketplace.roles import (
+    Role,
+    can_manage_provider,
+    is_broker,
+    is_signed_in,
+    role_of,
+    role_required,
+)
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+CONTENT_TYPES = {
+    DocumentKind.PDF: "application/pdf",
+    DocumentKind.XLSX: (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ),
+    DocumentKind.DOCX: (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    ),
+}
+ACCEPT = ".pdf,.xlsx,.docx," + ",".join(CONTENT_TYPES.values())
+
+
+def max_bytes() -> int:
+    return getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def _human_size(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def evidence_kind(upload: UploadedFile) -> DocumentKind:
+    """The kind of an uploaded evidence file, or a ValidationError that says why not."""
+    if upload.size > max_bytes():
+        raise ValidationError(
+            f"“{upload.name}” is {_human_size(upload.size)}; evidence files can be at "
+            f"most {_human_size(max_bytes())}.",
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(f"“{upload.name}” is empty.", code="empty")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    guessed = filetype.guess(head)
+    detected = guessed.extension if guessed else None
+    named = PurePath(upload.name).suffix.lower().lstrip(".")
+    if detected not in DocumentKind.values:
+        raise ValidationError(
+            f"“{upload.name}” is not a PDF, XLSX or DOCX file (its content was "
+            "checked, not only its name).",
+            code="wrong_type",
+        )
+    if named != detected:
+        raise ValidationError(
+            f"“{upload.name}” is named .{named or '(none)'} but its content is "
+            f"{DocumentKind(detected).label}; rename it or upload the right file.",
+            code="wrong_extension",
+        )
+    return DocumentKind(detected)
+
+
+@transaction.atomic
+def document_add(
+    *, offering: Offering, by, upload: UploadedFile, title: str = ""
+) -> OfferingDocument:
+    offering = _locked(offering)
+    _refuse_unless(offering, EDITABLE_STATUSES, "add documents to")
+    kind = evidence_kind(upload)
+    original_name = PurePath(upload.name).name[:255]
+    document = OfferingDocument(
+        offering=offering,
+        title=(title.strip() or PurePath(original_name).stem)[:255],
+        original_name=original_name,
+        kind=kind,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save(original_name, upload, save=False)
+    document._history_user = by
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document: OfferingDocument, by) -> None:
+    """Remove a document from a draft. The stored file stays: a published version
+    or the audit history may still point at it."""
+    offering = _locked(document.offering)
+    _refuse_unless(offering, EDITABLE_STATUSES, "remove documents from")
+    document._history_user = by
+    document.delete()
+
+
+def document_for(user, document_id: int) -> OfferingDocument:
+    """The document if ``user`` may download it, else 404: its provider's users and
+    brokers always; other signed-in users once the offering is published."""
+    document = get_object_or_404(
+        OfferingDocument.objects.select_related("offering"), pk=document_id
+    )
+    offering = document.offering
+    if is_broker(user) or can_manage_provider(user, offering.provider_id):
+        return document
+    if (
+        is_signed_in(user)
+        and role_of(user) == Role.AGENCY
+        and offering.status == OfferingStatus.PUBLISHED
+    ):
+        return document
+    raise Http404("No such document.")
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = document_for(request.user, pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The file is no longer stored.") from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=CONTENT_TYPES[document.kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,219 @@
+"""Forms of the provider portal. They parse and check input; services write."""
+
+from django import forms
+
+from catalog.claims_io import MAX_UPLOAD_BYTES
+from catalog.documents import ACCEPT, evidence_kind
+from catalog.models import (
+    ClaimLevel,
+    ContractVehicle,
+    Offering,
+    ProviderAccountRequest,
+    ProviderKind,
+    uei_validator,
+)
+from catalog.workflow import CONTENT_FIELDS, ClaimInput
+
+
+class OfferingDetailsForm(forms.ModelForm):
+    customer_agencies = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Agencies that use the offering today, one per line.",
+    )
+    contract_vehicles = forms.ModelMultipleChoiceField(
+        queryset=ContractVehicle.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="How agencies can buy it.",
+    )
+    accessibility_report_date = forms.DateField(
+        required=False,
+        label="Accessibility conformance report (VPAT) date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example 2025-03-31.",
+    )
+
+    class Meta:
+        model = Offering
+        fields = [*CONTENT_FIELDS, "contract_vehicles"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["customer_agencies"] = "\n".join(
+                self.instance.customer_agencies or []
+            )
+        self.fields[
+            "fedramp_impact"
+        ].help_text = (
+            "Required when the FedRAMP status is authorized, in process or ready."
+        )
+
+    def clean_customer_agencies(self) -> list[str]:
+        text = self.cleaned_data.get("customer_agencies") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("fedramp_status")
+        if status and status != "not-applicable" and not cleaned.get("fedramp_impact"):
+            self.add_error(
+                "fedramp_impact",
+                "Choose the impact level of the FedRAMP authorization.",
+            )
+        if cleaned.get("fedramp_impact") and status == "not-applicable":
+            self.add_error(
+                "fedramp_impact",
+                "Leave the impact level empty when FedRAMP does not apply.",
+            )
+        return cleaned
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+
+
+class ClaimsForm(forms.Form):
+    """The claims of one function's capabilities: four fields per capability, named
+    ``<capability id>-level`` and so on, so a page can lay them out per activity."""
+
+    def __init__(self, *args, capabilities, claims: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capabilities = list(capabilities)
+        for capability in self.capabilities:
+            claim = claims.get(capability.pk)
+            key = str(capability.pk)
+            self.fields[f"{key}-level"] = forms.ChoiceField(
+                label="Level",
+                choices=[("", "No claim (unknown)"), *ClaimLevel.choices],
+                required=False,
+                initial=claim.level if claim else "",
+            )
+            self.fields[f"{key}-roadmap_date"] = forms.DateField(
+                label="Roadmap target date",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                help_text="Required for roadmap.",
+                initial=claim.roadmap_date if claim else None,
+            )
+            self.fields[f"{key}-evidence"] = forms.CharField(
+                label="Evidence",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=claim.evidence if claim else "",
+            )
+            self.fields[f"{key}-evidence_url"] = forms.URLField(
+                label="Evidence link",
+                required=False,
+                max_length=200,
+                assume_scheme="https",
+                initial=claim.evidence_url if claim else "",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for capability in self.capabilities:
+            key = str(capability.pk)
+            if (
+                cleaned.get(f"{key}-level") == ClaimLevel.ROADMAP
+                and not cleaned.get(f"{key}-roadmap_date")
+                and f"{key}-roadmap_date" not in self.errors
+            ):
+                self.add_error(
+                    f"{key}-roadmap_date", "A roadmap claim needs a target date."
+                )
+        return cleaned
+
+    def rows(self):
+        """Per capability: ``(capability, level, roadmap_date, evidence, url)``."""
+        for capability in self.capabilities:
+            key = str(capability.pk)
+            yield (
+                capability,
+                *(
+                    self[f"{key}-{name}"]
+                    for name in ("level", "roadmap_date", "evidence", "evidence_url")
+                ),
+            )
+
+    def claim_inputs(self) -> list[ClaimInput]:
+        return [
+            ClaimInput(
+                capability_id=capability.pk,
+                level=self.cleaned_data[f"{capability.pk}-level"],
+                roadmap_date=self.cleaned_data[f"{capability.pk}-roadmap_date"],
+                evidence=self.cleaned_data[f"{capability.pk}-evidence"].strip(),
+                evidence_url=self.cleaned_data[f"{capability.pk}-evidence_url"],
+            )
+            for capability in self.capabilities
+        ]
+
+
+class ClaimsImportForm(forms.Form):
+    file = forms.FileField(
+        label="Claims file (CSV or XLSX)",
+        help_text=f"The template, filled in. At most {MAX_UPLOAD_BYTES // 2**20} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class DocumentUploadForm(forms.Form):
+    title = forms.CharField(
+        max_length=255,
+        required=False,
+        help_text="What the document shows. The file name is used when empty.",
+    )
+    file = forms.FileField(
+        label="Evidence file",
+        help_text="PDF, XLSX or DOCX, at most 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        evidence_kind(upload)
+        return upload
+
+
+class ReviewCommentForm(forms.Form):
+    comment = forms.CharField(
+        label="Note for the broker (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AccountRequestForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        label="Kind of provider", choices=ProviderKind.choices, widget=forms.RadioSelect
+    )
+    uei = forms.CharField(
+        label="UEI",
+        required=False,
+        max_length=12,
+        help_text="SAM.gov Unique Entity ID: 12 capital letters and digits.",
+    )
+
+    class Meta:
+        model = ProviderAccountRequest
+        fields = [
+            "company_name",
+            "kind",
+            "website",
+            "uei",
+            "contact_name",
+            "email",
+            "message",
+        ]
+        labels = {"message": "Anything the broker should know (optional)"}
+        widgets = {"message": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_uei(self) -> str:
+        uei = (self.cleaned_data.get("uei") or "").strip().upper()
+        if uei:
+            uei_validator(uei)
+        return uei
