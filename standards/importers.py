@@ -292,6 +292,8 @@ def read_sheet(source: BinaryIO | Path, file_name: str, spec: Sheet) -> Iterator
             if any(key.startswith(first_header) for key in keys):
                 header_row = number
                 positions = locate_columns(keys, spec, file_name, spec.sheet, number)
+                # Errors name the column as the workbook spells it, on one line.
+                titles = {name: one_line(values[i]) for name, i in positions.items()}
                 break
             if number >= HEADER_SEARCH_ROWS:
                 break
@@ -311,7 +313,7 @@ def read_sheet(source: BinaryIO | Path, file_name: str, spec: Sheet) -> Iterator
             }
             if not any(clean(value) for value in picked.values()):
                 continue
-            yield Row(file_name, spec.sheet, number, picked, letters, spec.columns)
+            yield Row(file_name, spec.sheet, number, picked, letters, titles)
     finally:
         workbook.close()
 
