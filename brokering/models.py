@@ -1,6 +1,16 @@
-"""Agencies, their needs and the matches the scoring engine writes."""
+"""Agencies, their needs and the matches the scoring engine writes.
 
+The database is the record of scoring work (:class:`ScoringRun`); the Celery broker
+only carries the run's id. :class:`Match` rows are upserted by the engine, so scoring
+the same inputs twice changes nothing.
+"""
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
 
 
 class Agency(models.Model):
@@ -21,3 +31,217 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.abbreviation})"
+
+
+class NeedStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+
+
+class Priority(models.TextChoices):
+    MUST = "must", "Must"
+    SHOULD = "should", "Should"
+    COULD = "could", "Could"
+
+
+class Need(models.Model):
+    """What one agency needs, stated against one standards release."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="needs")
+    release = models.ForeignKey(
+        "standards.StandardsRelease", on_delete=models.PROTECT, related_name="needs"
+    )
+    title = models.CharField(max_length=200)
+    go_live_date = models.DateField(
+        help_text="Roadmap claims count only when promised on or before this date."
+    )
+    accepted_provider_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Provider kinds the agency accepts; empty means any.",
+    )
+    minimum_impact_level = models.CharField(
+        "minimum FedRAMP impact level",
+        max_length=10,
+        choices=ImpactLevel.choices,
+        blank=True,
+    )
+    accepted_deployment_models = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Deployment models the agency accepts; empty means any.",
+    )
+    status = models.CharField(
+        max_length=10, choices=NeedStatus.choices, default=NeedStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def provider_kind_labels(self) -> list[str]:
+        return [ProviderKind(kind).label for kind in self.accepted_provider_kinds]
+
+    def deployment_model_labels(self) -> list[str]:
+        return [DeploymentModel(m).label for m in self.accepted_deployment_models]
+
+
+class NeedItem(models.Model):
+    """One capability of the standards with the priority the agency gives it."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="items")
+    capability = models.ForeignKey(
+        "standards.Capability", on_delete=models.PROTECT, related_name="+"
+    )
+    priority = models.CharField(
+        max_length=6, choices=Priority.choices, default=Priority.SHOULD
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["need", "capability__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "capability"], name="one_item_per_capability"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need}: {self.capability} ({self.priority})"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ScoringRun(models.Model):
+    """One piece of scoring work: a need against the shelf, or an offering against
+    every active need. Created queued in the transaction that caused it."""
+
+    need = models.ForeignKey(
+        Need, null=True, blank=True, on_delete=models.CASCADE, related_name="runs"
+    )
+    offering = models.ForeignKey(
+        "catalog.Offering",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    matches_written = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [models.Index(fields=["status", "queued_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(need__isnull=False, offering__isnull=True)
+                | Q(need__isnull=True, offering__isnull=False),
+                name="run_is_for_a_need_or_an_offering",
+            )
+        ]
+
+    def __str__(self) -> str:
+        target = (
+            f"need {self.need_id}" if self.need_id else f"offering {self.offering_id}"
+        )
+        return f"scoring run {self.pk} ({target}, {self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    RECOMMENDED = "recommended", "Recommended"
+    REJECTED = "rejected", "Rejected"
+
+
+class Match(models.Model):
+    """How well one offering fits one need, and the decision taken on it.
+
+    Score, eligibility, gaps and breakdown are written by the engine in bulk; the broker
+    status and notes are changed only by ``match_decide`` (and recorded in history).
+    """
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="matches")
+    offering = models.ForeignKey(
+        "catalog.Offering", on_delete=models.CASCADE, related_name="matches"
+    )
+    score = models.FloatField(help_text="0 to 100: 100 x sum(w x c) / sum(w).")
+    eligible = models.BooleanField()
+    ineligible_reasons = models.JSONField(default=list, blank=True)
+    gaps = models.JSONField(
+        default=list, blank=True, help_text="Codes of must items credited below 0.9."
+    )
+    gaps_count = models.PositiveIntegerField(default=0)
+    breakdown = models.JSONField(
+        default=list, blank=True, help_text="Per function: weight, earned, score, gaps."
+    )
+    fingerprint = models.CharField(max_length=64)
+    scoring_version = models.CharField(max_length=10)
+    computed_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+    notes = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(
+        excluded_fields=["breakdown", "ineligible_reasons", "computed_at"]
+    )
+
+    class Meta:
+        verbose_name_plural = "matches"
+        ordering = ["need", "-eligible", "gaps_count", "-score", "offering__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "offering"], name="one_match_per_need_and_offering"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["need", "-eligible", "gaps_count", "-score"],
+                name="match_ranking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} x {self.offering}: {self.score:.1f}"

@@ -1,3 +1,59 @@
+from django.urls import path, register_converter
+
+from brokering import views
+
+
+class SpreadsheetFormat:
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SpreadsheetFormat, "sheet")
+
 app_name = "brokering"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.need_list, name="need-list"),
+    path("new/", views.need_create, name="need-create"),
+    path("<int:need_id>/", views.need_detail, name="need-detail"),
+    path("<int:need_id>/edit/", views.need_edit, name="need-edit"),
+    path("<int:need_id>/functions/", views.need_functions, name="need-functions"),
+    path("<int:need_id>/priorities/", views.need_priorities, name="need-priorities"),
+    path(
+        "<int:need_id>/priorities.<sheet:fmt>",
+        views.need_priorities_export,
+        name="need-priorities-export",
+    ),
+    path(
+        "<int:need_id>/priorities/import/",
+        views.need_priorities_import,
+        name="need-priorities-import",
+    ),
+    path("<int:need_id>/review/", views.need_review, name="need-review"),
+    path("<int:need_id>/clone/", views.need_clone, name="need-clone"),
+    path("<int:need_id>/archive/", views.need_archive, name="need-archive"),
+    path("<int:need_id>/rescore/", views.need_rescore, name="need-rescore"),
+    path("<int:need_id>/results/", views.need_results, name="need-results"),
+    path("<int:need_id>/matrix/", views.need_matrix, name="need-matrix"),
+    path(
+        "<int:need_id>/matches/<int:match_id>/",
+        views.match_detail,
+        name="match-detail",
+    ),
+    path(
+        "<int:need_id>/matches/<int:match_id>/shortlist/",
+        views.match_shortlist,
+        name="match-shortlist",
+    ),
+    path("<int:need_id>/fit-gap/", views.need_report, name="need-report"),
+    path(
+        "<int:need_id>/fit-gap.<sheet:fmt>",
+        views.need_report_download,
+        name="need-report-download",
+    ),
+]

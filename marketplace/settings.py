@@ -177,6 +177,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "marketplace.heartbeat", "schedule": 60.0},
+    "brokering-sweep-scoring-runs": {
+        "task": "brokering.sweep_scoring_runs",
+        "schedule": 60.0,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -1,0 +1,136 @@
+"""Forms of the need wizard and the priorities import."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from brokering.models import MatchStatus, Priority
+from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class NeedBasicsForm(forms.Form):
+    """Step 1: title, go-live date and constraints."""
+
+    title = forms.CharField(
+        max_length=200,
+        help_text="A name your team will recognise, for example "
+        "“Core financial system replacement FY2027”.",
+    )
+    go_live_date = forms.DateField(
+        label="Go-live date",
+        help_text="Format: YYYY-MM-DD. Roadmap claims count only when promised on or "
+        "before this date.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    accepted_provider_kinds = forms.MultipleChoiceField(
+        label="Accepted provider kinds",
+        choices=ProviderKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unchecked to accept any provider.",
+    )
+    minimum_impact_level = forms.ChoiceField(
+        label="Minimum FedRAMP impact level",
+        choices=[("", "No minimum"), *ImpactLevel.choices],
+        required=False,
+    )
+    accepted_deployment_models = forms.MultipleChoiceField(
+        label="Accepted deployment models",
+        choices=DeploymentModel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unchecked to accept any deployment model.",
+    )
+
+    def clean_go_live_date(self) -> datetime.date:
+        day = self.cleaned_data["go_live_date"]
+        if day < timezone.localdate() - datetime.timedelta(days=365 * 5):
+            raise forms.ValidationError(
+                "Enter a go-live date in the last five years or later."
+            )
+        if day.year > 2100:
+            raise forms.ValidationError("Enter a go-live date before 2100.")
+        return day
+
+
+class NeedFunctionsForm(forms.Form):
+    """Step 2: the FIBF functions in scope."""
+
+    functions = forms.ModelMultipleChoiceField(
+        label="Functions in scope",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Every capability under a chosen function comes in as “should”; "
+        "you set priorities in the next step.",
+        error_messages={"required": "Choose at least one function."},
+    )
+
+    def __init__(self, *args, functions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["functions"].queryset = functions
+        self.fields["functions"].label_from_instance = lambda f: f"{f.code} {f.name}"
+
+
+PRIORITY_CHOICES = Priority.choices
+SET_ALL_CHOICES = [("", "Keep each capability’s priority"), *Priority.choices]
+
+
+class PrioritiesForm(forms.Form):
+    """Step 3: priorities of the capabilities of one function, one by one or all at
+    once. Fields are named ``cap-<capability id>``."""
+
+    set_all = forms.ChoiceField(
+        label="Set every capability of this function to",
+        choices=SET_ALL_CHOICES,
+        required=False,
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"cap-{item.capability_id}"] = forms.ChoiceField(
+                label=item.capability.code,
+                choices=PRIORITY_CHOICES,
+                initial=item.priority,
+            )
+
+    def rows(self):
+        for item in self.items:
+            yield item, self[f"cap-{item.capability_id}"]
+
+    def priorities(self) -> dict[int, str]:
+        chosen = self.cleaned_data.get("set_all")
+        return {
+            item.capability_id: chosen or self.cleaned_data[f"cap-{item.capability_id}"]
+            for item in self.items
+        }
+
+
+class PrioritiesImportForm(forms.Form):
+    file = forms.FileField(
+        label="Priorities file",
+        help_text="A CSV or Excel (.xlsx) file with the columns capability_code and "
+        "priority (must, should or could), as exported from this page. Up to 2 MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Choose a .csv or .xlsx file.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB.")
+        return upload
+
+
+class ResultsFilterForm(forms.Form):
+    eligible = forms.BooleanField(label="Eligible offerings only", required=False)
+    status = forms.ChoiceField(
+        label="Decision",
+        required=False,
+        choices=[("", "Any decision"), *MatchStatus.choices],
+    )

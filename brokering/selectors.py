@@ -1,0 +1,244 @@
+"""Reads of the brokering app, scoped to who is asking.
+
+Agency users see their own agency's needs and matches only; brokers see all. A need or
+match of another agency is simply not found (the views answer 404).
+"""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from brokering import engine, scoring
+from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
+from catalog.models import Claim, OfferingStatus
+from marketplace.roles import is_agency_user, is_broker
+from standards.models import Function, ReleaseStatus, StandardsRelease
+
+
+def needs_visible_to(user) -> QuerySet[Need]:
+    if is_broker(user):
+        return Need.objects.all()
+    if is_agency_user(user):
+        return Need.objects.filter(agency_id=user.agency_id)
+    return Need.objects.none()
+
+
+def need_list(*, user, status: str = "") -> QuerySet[Need]:
+    needs = needs_visible_to(user).select_related("agency", "release")
+    if status:
+        needs = needs.filter(status=status)
+    return needs.annotate(
+        items_count=Count("items", distinct=True),
+    ).order_by("-updated_at", "-id")
+
+
+def need_get(*, user, need_id: int) -> Need:
+    need = (
+        needs_visible_to(user)
+        .select_related("agency", "release", "created_by")
+        .filter(pk=need_id)
+        .first()
+    )
+    if need is None:
+        raise Http404("No such need.")
+    return need
+
+
+def need_items(*, need: Need) -> QuerySet[NeedItem]:
+    return need.items.select_related(
+        "capability", "capability__function", "capability__activity"
+    ).order_by("capability__function__code", "capability__code")
+
+
+def need_functions(*, need: Need) -> QuerySet[Function]:
+    """Functions of the need's release with how many of their capabilities the need
+    covers, and by priority."""
+    return (
+        Function.objects.filter(release_id=need.release_id)
+        .annotate(
+            capabilities_count=Count("capabilities", distinct=True),
+            in_scope=Count(
+                "capabilities",
+                filter=Q(capabilities__in=need.items.values("capability_id")),
+                distinct=True,
+            ),
+        )
+        .order_by("code")
+    )
+
+
+def need_priority_counts(*, need: Need) -> dict[str, int]:
+    counts = dict.fromkeys(scoring.WEIGHTS, 0)
+    for row in need.items.values("priority").annotate(n=Count("id")):
+        counts[row["priority"]] = row["n"]
+    return counts
+
+
+def latest_run(*, need: Need) -> ScoringRun | None:
+    return need.runs.order_by("-queued_at", "-id").first()
+
+
+def need_scoring_pending(*, need: Need) -> bool:
+    """True while a run for the need, or for one of the offerings it is matched with,
+    is queued or running."""
+    return ScoringRun.objects.filter(
+        Q(need=need) | Q(offering__matches__need=need),
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+    ).exists()
+
+
+def matches_for_need(
+    *, need: Need, eligible_only: bool = False, status: str = ""
+) -> QuerySet[Match]:
+    """The ranked matches of a need (offerings still on the shelf)."""
+    matches = Match.objects.filter(
+        need=need, offering__status=OfferingStatus.PUBLISHED
+    ).select_related("offering", "offering__provider")
+    if eligible_only:
+        matches = matches.filter(eligible=True)
+    if status:
+        matches = matches.filter(status=status)
+    return matches.order_by("-eligible", "gaps_count", "-score", "offering__name")
+
+
+def shortlisted_matches(*, need: Need) -> QuerySet[Match]:
+    return matches_for_need(need=need).filter(
+        status__in=[MatchStatus.SHORTLISTED, MatchStatus.RECOMMENDED]
+    )
+
+
+def match_get(*, user, need_id: int, match_id: int) -> Match:
+    need = need_get(user=user, need_id=need_id)
+    match = (
+        Match.objects.filter(need=need, pk=match_id)
+        .select_related("offering", "offering__provider", "need")
+        .first()
+    )
+    if match is None:
+        raise Http404("No such match.")
+    return match
+
+
+# --- the reference path: specs built from the claims table -------------------------
+
+
+def need_spec(*, need: Need) -> scoring.NeedSpec:
+    items = need.items.values_list(
+        "capability_id", "capability__code", "capability__function__code", "priority"
+    )
+    row = {
+        "go_live_date": need.go_live_date,
+        "accepted_provider_kinds": need.accepted_provider_kinds,
+        "minimum_impact_level": need.minimum_impact_level,
+        "accepted_deployment_models": need.accepted_deployment_models,
+    }
+    spec, _ = engine.need_spec(row, list(items))
+    return spec
+
+
+def offering_claims(*, offering_ids, capability_ids=None) -> QuerySet[Claim]:
+    claims = Claim.objects.filter(offering_id__in=list(offering_ids)).select_related(
+        "capability"
+    )
+    if capability_ids is not None:
+        claims = claims.filter(capability_id__in=capability_ids)
+    return claims
+
+
+def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
+    return scoring.OfferingSpec(
+        key=offering.pk,
+        provider_kind=offering.provider.kind,
+        deployment_model=offering.deployment_model,
+        fedramp_impact=offering.fedramp_impact or "",
+        claims={
+            claim.capability.code: scoring.ClaimSpec(claim.level, claim.roadmap_date)
+            for claim in claims
+        },
+    )
+
+
+def match_explanation(*, match: Match) -> dict:
+    """The score of a match recomputed line by line from the claims table, with the
+    evidence of each claim."""
+    need = match.need
+    spec = need_spec(need=need)
+    claims = list(
+        offering_claims(
+            offering_ids=[match.offering_id],
+            capability_ids=need.items.values("capability_id"),
+        )
+    )
+    offering = offering_spec(offering=match.offering, claims=claims)
+    lines = scoring.explain(spec, offering)
+    by_code = {claim.capability.code: claim for claim in claims}
+    statements = dict(
+        need.items.values_list("capability__code", "capability__statement")
+    )
+    return {
+        "lines": [
+            {
+                "line": line,
+                "claim": by_code.get(line.item.capability),
+                "statement": statements.get(line.item.capability, ""),
+            }
+            for line in lines
+        ],
+        "score": scoring.score_lines(lines),
+        "total_weight": sum(line.weight for line in lines),
+        "earned": sum(line.contribution for line in lines),
+        "reasons": scoring.ineligibility(spec, offering),
+    }
+
+
+def current_release_id() -> int | None:
+    return (
+        StandardsRelease.objects.filter(status=ReleaseStatus.CURRENT)
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
+    """The top matches of a need against its items: one row per capability, one column
+    per offering, each cell a line of the explanation."""
+    matches = list(matches_for_need(need=need)[:top])
+    spec = need_spec(need=need)
+    items = [
+        item
+        for item in spec.items
+        if not function_code or item.function == function_code
+    ]
+    claims = list(
+        offering_claims(
+            offering_ids=[m.offering_id for m in matches],
+            capability_ids=need.items.values("capability_id"),
+        )
+    )
+    by_offering: dict[int, list] = {}
+    for claim in claims:
+        by_offering.setdefault(claim.offering_id, []).append(claim)
+    columns = []
+    for match in matches:
+        lines = scoring.explain(
+            scoring.NeedSpec(
+                go_live=spec.go_live,
+                items=tuple(items),
+                provider_kinds=spec.provider_kinds,
+                minimum_impact=spec.minimum_impact,
+                deployment_models=spec.deployment_models,
+            ),
+            offering_spec(
+                offering=match.offering, claims=by_offering.get(match.offering_id, [])
+            ),
+        )
+        columns.append((match, lines))
+    rows = [
+        (item, [lines[index] for _, lines in columns])
+        for index, item in enumerate(items)
+    ]
+    return {"matches": matches, "rows": rows}
+
+
+def need_runs(*, need: Need) -> QuerySet[ScoringRun]:
+    """The scoring runs of a need, newest first."""
+    return need.runs.order_by("-queued_at", "-id")

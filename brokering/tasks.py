@@ -1,0 +1,42 @@
+"""Celery tasks of the brokering app. They take ids; the database records the work."""
+
+from celery import shared_task
+
+from brokering import services
+from brokering.models import RunStatus, ScoringRun
+
+
+@shared_task(
+    bind=True,
+    name="brokering.run_scoring",
+    ignore_result=True,
+    acks_late=True,
+    max_retries=services.MAX_ATTEMPTS,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def run_scoring(self, run_id: int) -> None:
+    """Run one :class:`brokering.models.ScoringRun`. Safe to repeat: a finished run
+    is skipped and matches are upserted."""
+    try:
+        services.scoring_run_execute(run_id=run_id)
+    except Exception as error:
+        if self.request.is_eager:
+            # In-process (no broker) there is no queue to retry from: the error is
+            # recorded on the run and the periodic sweep sends it again.
+            return
+        if ScoringRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).exists():
+            raise self.retry(
+                exc=error, countdown=5 * (self.request.retries + 1)
+            ) from error
+
+
+@shared_task(
+    name="brokering.sweep_scoring_runs",
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def sweep_scoring_runs() -> int:
+    """Re-send runs left queued or running too long (Celery beat, every minute)."""
+    return len(services.scoring_runs_resend_stale())
