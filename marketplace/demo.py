@@ -9,7 +9,8 @@ from django.db import transaction
 from brokering.models import Agency
 from catalog.models import Provider, ProviderKind
 
-DEMO_PASSWORD = "demo-password-2025"  # noqa: S105 - demo accounts only, printed by make run
+# Demo accounts only: make run prints this password for local use.
+DEMO_PASSWORD = "demo-password-2025"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)

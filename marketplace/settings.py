@@ -23,7 +23,8 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
             "(make run sets DJANGO_DEBUG=1 for local use)."
         )
-    SECRET_KEY = "insecure-development-key-only-used-when-DJANGO_DEBUG-is-on"  # noqa: S105
+    # Only reachable with DJANGO_DEBUG on, never in production.
+    SECRET_KEY = "insecure-development-key-only-used-when-DJANGO_DEBUG-is-on"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"]
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "standards",
     "catalog",
     "brokering",
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,8 +64,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "marketplace.security.SessionIdleTimeoutMiddleware",
+    "marketplace.security.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -136,13 +143,102 @@ STORAGES = {
     },
 }
 
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE_SECONDS", 8 * 60 * 60)
+# ---- Security ----------------------------------------------------------------------
+# Production defaults (DJANGO_DEBUG off) are the strict ones, so that
+# `manage.py check --deploy` is clean; local development over plain http on 127.0.0.1
+# turns the https-only parts off. Each setting is described in docs/security.md.
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=HTTPS)
+# Load balancers probe the health check over plain http inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the portal append to X-Forwarded-For (0: none; the
+# client's address is REMOTE_ADDR). Lockouts and rate limits key on that address.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+# The whole .gov top-level domain is on the browsers' HSTS preload list already.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, has no
+    # Domain and has Path=/, so a sibling subdomain cannot plant or read it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+# Absolute lifetime of a sign-in, and the idle time after which it ends
+# (marketplace.security.SessionIdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE_SECONDS", 8 * 60 * 60)
+SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content Security Policy (django-csp): no inline script or style, nothing from other
+# origins; USWDS is served from /static/. Its file input previews use data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Sign-in lockout (django-axes): a username is locked from one address after
+# AXES_FAILURE_LIMIT failed attempts, for AXES_COOLOFF_TIME hours (FedRAMP AC-7).
+# Keying on the (username, address) pair stops an attacker elsewhere from locking a
+# user out on purpose; the per-address rate limit below slows password spraying.
+AUTHENTICATION_BACKENDS = [
+    "marketplace.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_SIGN_IN_FAILURE_LIMIT", 3)
+AXES_COOLOFF_TIME = env_int("DJANGO_SIGN_IN_LOCKOUT_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "marketplace.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "marketplace.security.client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+# Every failed sign-in is kept (who, from where, when) for the audit trail; lockouts are
+# logged by marketplace.security.lockout_response rather than axes' chatty INFO lines.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+
+# Rate limits for pages outside the API (the API has DRF throttles): at most N requests
+# per window of S seconds, written "N/S", per signed-in user or per address.
+RATE_LIMITS = {
+    "sign-in": env_str("DJANGO_RATE_LIMIT_SIGN_IN", "20/300"),
+    "upload": env_str("DJANGO_RATE_LIMIT_UPLOAD", "30/600"),
+}
+# The rate-limit counters live in the cache: Redis when DJANGO_CACHE_URL is set (so
+# that every web process counts together), else each process's memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("DJANGO_CACHE_URL"),
+        }
+        if env_str("DJANGO_CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# ---- end of Security -----------------------------------------------------------------
 
 # E-mail: console in development; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -26,6 +26,17 @@ def uses_services() -> bool:
     return bool(settings.CELERY_BROKER_URL) and settings.DATABASE_IS_POSTGRES
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (marketplace.security) and DRF throttles live in the cache;
+    each test starts with none, so that a long run does not trip them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD
