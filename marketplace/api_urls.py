@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from brokering import api as brokering_api
 from catalog import api as catalog_api
 from marketplace import tokens
 from marketplace.api import PublicReadOnly
@@ -98,6 +99,40 @@ v1 = [
         "provider/offerings/<slug:slug>/claims/<str:code>/",
         catalog_api.ProviderClaimDetail.as_view(),
         name="own-claim-detail",
+    ),
+    path("needs/", brokering_api.NeedList.as_view(), name="need-list"),
+    path(
+        "needs/<int:need_id>/", brokering_api.NeedDetail.as_view(), name="need-detail"
+    ),
+    path(
+        "needs/<int:need_id>/archive/",
+        brokering_api.NeedArchive.as_view(),
+        name="need-archive",
+    ),
+    path(
+        "needs/<int:need_id>/items/",
+        brokering_api.NeedItemList.as_view(),
+        name="need-item-list",
+    ),
+    path(
+        "needs/<int:need_id>/score/",
+        brokering_api.NeedScore.as_view(),
+        name="need-score",
+    ),
+    path(
+        "needs/<int:need_id>/runs/",
+        brokering_api.NeedRunList.as_view(),
+        name="need-run-list",
+    ),
+    path(
+        "needs/<int:need_id>/matches/",
+        brokering_api.MatchList.as_view(),
+        name="match-list",
+    ),
+    path(
+        "needs/<int:need_id>/matches/<int:match_id>/",
+        brokering_api.MatchDetail.as_view(),
+        name="match-detail",
     ),
 ]
 

@@ -16,6 +16,7 @@ from tests.access import (
     everyone,
     only,
 )
+from tests.brokering.factories import MatchFactory, NeedFactory, NeedItemFactory
 from tests.catalog.factories import ClaimFactory, OfferingFactory
 from tests.standards.factories import (
     ActivityFactory,
@@ -43,6 +44,11 @@ def build_world(world):
         slug="api-walk-draft",
         status=OfferingStatus.DRAFT,
     )
+    world.api_need = NeedFactory(
+        agency=world.users[Role.AGENCY].agency, release=release, title="API need"
+    )
+    NeedItemFactory(need=world.api_need, capability=world.api_capability)
+    world.api_match = MatchFactory(need=world.api_need, offering=world.api_offering)
 
 
 def _release(world) -> dict:
@@ -76,7 +82,16 @@ def api_only(*roles: Role, outcome=OK) -> dict:
     return table
 
 
+def _need(world) -> dict:
+    return {"need_id": world.api_need.pk}
+
+
+def _match(world) -> dict:
+    return {**_need(world), "match_id": world.api_match.pk}
+
+
 providers_only = api_only(Role.PROVIDER)
+need_readers = api_only(Role.AGENCY, Role.BROKER, Role.ADMIN)
 
 
 ROUTES = [
@@ -112,4 +127,21 @@ ROUTES = [
     ),
     Route("api:own-claim-list", providers_only, kwargs=_offering),
     Route("api:own-claim-detail", providers_only, kwargs=_claim),
+    Route("api:need-list", need_readers),
+    Route("api:need-detail", need_readers, kwargs=_need),
+    Route("api:need-item-list", need_readers, kwargs=_need),
+    Route("api:need-run-list", need_readers, kwargs=_need),
+    Route("api:match-list", need_readers, kwargs=_need),
+    Route("api:match-detail", need_readers, kwargs=_match),
+    # POST-only actions walked with GET: readers are let in, then told 405.
+    Route(
+        "api:need-archive",
+        api_only(Role.AGENCY, Role.BROKER, Role.ADMIN, outcome=NOT_ALLOWED),
+        kwargs=_need,
+    ),
+    Route(
+        "api:need-score",
+        api_only(Role.AGENCY, Role.BROKER, Role.ADMIN, outcome=NOT_ALLOWED),
+        kwargs=_need,
+    ),
 ]
