@@ -191,6 +191,7 @@ class AccountRequestForm(forms.ModelForm):
     kind = forms.ChoiceField(
         label="Kind of provider", choices=ProviderKind.choices, widget=forms.RadioSelect
     )
+    website = forms.URLField(required=False, assume_scheme="https")
     uei = forms.CharField(
         label="UEI",
         required=False,

@@ -73,7 +73,9 @@ def details(**overrides):
 # --- drafts ---------------------------------------------------------------------
 
 
-def test_create_makes_a_draft_against_the_current_release(provider, provider_user, tree):
+def test_create_makes_a_draft_against_the_current_release(
+    provider, provider_user, tree
+):
     release, _ = tree
     offering = offering_create(
         provider=provider, by=provider_user, fields=details(), contract_vehicles=[]
