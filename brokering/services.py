@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 STALE_AFTER = datetime.timedelta(seconds=60)  # a running run without a heartbeat
 RESEND_QUEUED_AFTER = datetime.timedelta(seconds=60)
+UPSERT_BATCH = 4000  # rows per upsert statement (14 parameters each, under 65,535)
 
 _MATCH_UPDATE_FIELDS = [
     "score",
@@ -276,7 +277,7 @@ def _match_rows(scored: Iterable[engine.Scored], now) -> list[Match]:
 def _upsert(rows: list[Match]) -> int:
     Match.objects.bulk_create(
         rows,
-        batch_size=2000,
+        batch_size=UPSERT_BATCH,
         update_conflicts=True,
         unique_fields=["need", "offering"],
         update_fields=_MATCH_UPDATE_FIELDS,
