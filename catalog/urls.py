@@ -1,3 +1,30 @@
+from django.urls import path
+
+from catalog import views
+
 app_name = "catalog"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.offering_list, name="offering-list"),
+    path("offerings/<slug:slug>/", views.offering_detail, name="offering-detail"),
+    path("compare/", views.compare, name="compare"),
+    path("compare/export.csv", views.compare_csv, name="compare-csv"),
+    path("compare/export.xlsx", views.compare_xlsx, name="compare-xlsx"),
+    path("shortlists/", views.shortlist_list, name="shortlist-list"),
+    path("shortlists/add/", views.shortlist_add, name="shortlist-add"),
+    path(
+        "shortlists/<uuid:public_id>/",
+        views.shortlist_detail,
+        name="shortlist-detail",
+    ),
+    path(
+        "shortlists/<uuid:public_id>/remove/",
+        views.shortlist_remove,
+        name="shortlist-remove",
+    ),
+    path(
+        "shortlists/<uuid:public_id>/delete/",
+        views.shortlist_delete,
+        name="shortlist-delete",
+    ),
+]

@@ -1,1 +1,360 @@
-"""Pages of the catalog app."""
+"""Pages of the public catalog: search, offering pages, comparison, shortlists.
+
+Views parse input, call a selector or a service and answer. Bad query parameters get
+the page back with the problem named at its field (status 400), never a server error.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog import exports, selectors, services
+from catalog.forms import (
+    MAX_COMPARE,
+    MIN_COMPARE,
+    SORT_CHOICES,
+    PageForm,
+    ShortlistAddForm,
+    ShortlistForm,
+)
+from catalog.models import OfferingStatus
+from marketplace.roles import Role, is_signed_in, public, role_required
+
+PAGE_SIZE = 20
+
+
+def _query_without(query: QueryDict, name: str, value: str | None = None) -> str:
+    """The query string without parameter ``name`` (or only its ``value``)."""
+    pairs = [
+        (key, item)
+        for key in query
+        for item in query.getlist(key)
+        if key != "page" and not (key == name and (value is None or item == value))
+    ]
+    return urlencode(pairs)
+
+
+def _query_string(query: QueryDict, *, drop: tuple[str, ...] = ("page",)) -> str:
+    return urlencode([(k, v) for k in query for v in query.getlist(k) if k not in drop])
+
+
+@public
+@require_GET
+def offering_list(request: HttpRequest) -> HttpResponse:
+    context = {"sort_choices": SORT_CHOICES, "page_size": PAGE_SIZE}
+    page_form = PageForm(request.GET)
+    try:
+        search = selectors.offering_search(request.GET)
+    except selectors.SearchParamsError as error:
+        form = selectors.search_form(request.GET)
+        form.is_valid()
+        return render(
+            request,
+            "catalog/offering_list.html",
+            {**context, "form": form, "bad_params": _bad_params(request, error)},
+            status=400,
+        )
+    form = selectors.search_form(None)
+    context.update(
+        search=search,
+        q=search.params["q"],
+        sort=search.params["sort"],
+        selected_filters=_selected_filters(request, search),
+        querystring_without_page=_query_string(request.GET),
+        form=form,
+    )
+    if not page_form.is_valid():
+        context["bad_params"] = _bad_params(
+            request, selectors.SearchParamsError(page_form.errors)
+        )
+        return render(request, "catalog/offering_list.html", context, status=400)
+    paginator = Paginator(search.queryset, PAGE_SIZE)
+    number = page_form.cleaned_data["page"] or 1
+    if number > paginator.num_pages:
+        context["missing_page"] = {
+            "number": number,
+            "last": paginator.num_pages,
+            "last_query": _query_string(request.GET),
+        }
+        return render(request, "catalog/offering_list.html", context, status=404)
+    context["page_obj"] = paginator.page(number)
+    return render(request, "catalog/offering_list.html", context)
+
+
+def _bad_params(request: HttpRequest, error: selectors.SearchParamsError) -> list:
+    return [
+        {
+            "name": name,
+            "messages": messages_,
+            "without": _query_without(request.GET, name),
+        }
+        for name, messages_ in error.errors.items()
+    ]
+
+
+def _selected_filters(request: HttpRequest, search: selectors.OfferingSearch) -> list:
+    chips = []
+    for facet in search.facets:
+        for value in facet.selected:
+            chips.append(
+                {
+                    "facet": facet.label,
+                    "label": value.label,
+                    "without": _query_without(request.GET, facet.name, value.value),
+                }
+            )
+    return chips
+
+
+@public
+@require_GET
+def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    offering = selectors.offering_get(slug)
+    if offering is None:
+        raise Http404("No published offering has this address.")
+    filter_form = selectors.claim_filter_form(offering, request.GET)
+    status = 200
+    if filter_form.is_valid():
+        claims = selectors.offering_claims(
+            offering,
+            function=filter_form.cleaned_data["function"],
+            level=filter_form.cleaned_data["level"],
+        )
+        filtered = bool(
+            filter_form.cleaned_data["function"] or filter_form.cleaned_data["level"]
+        )
+    else:
+        claims = selectors.offering_claims(offering)
+        filtered = False
+        status = 400
+    shortlist_form = None
+    if is_signed_in(request.user):
+        shortlist_form = ShortlistAddForm(
+            initial={"offering": offering.slug},
+            shortlists=selectors.shortlists_for(request.user),
+        )
+    return render(
+        request,
+        "catalog/offering_detail.html",
+        {
+            "offering": offering,
+            "claims": claims,
+            "filter_form": filter_form,
+            "filtered": filtered,
+            "shortlist_form": shortlist_form,
+            "level_legend": selectors.LEVEL_LEGEND,
+        },
+        status=status,
+    )
+
+
+def _render_compare(request: HttpRequest, form, *, comparison=None, status=200):
+    slugs = form.cleaned_data.get("offering", []) if form.is_bound else []
+    base = reverse("catalog:compare")
+    remove_links = {}
+    if comparison is not None:
+        for offering in comparison.offerings:
+            remaining = [s for s in slugs if s != offering.slug]
+            remove_links[offering.slug] = (
+                f"{base}?{urlencode([('offering', s) for s in remaining])}"
+            )
+    return render(
+        request,
+        "catalog/compare.html",
+        {
+            "form": form,
+            "comparison": comparison,
+            "columns": (
+                [
+                    (offering, remove_links[offering.slug])
+                    for offering in comparison.offerings
+                ]
+                if comparison
+                else []
+            ),
+            "only_differences": bool(form.is_bound and form.cleaned_data.get("diff")),
+            "export_query": _query_string(request.GET),
+            "min_compare": MIN_COMPARE,
+            "max_compare": MAX_COMPARE,
+        },
+        status=status,
+    )
+
+
+def _comparison_or_page(request: HttpRequest):
+    """``(comparison, None)`` or ``(None, response)`` for a bad or short pick."""
+    form = selectors.compare_form(request.GET)
+    if not form.is_valid():
+        return None, _render_compare(request, form, status=400)
+    slugs = form.cleaned_data["offering"]
+    if not slugs:
+        return None, _render_compare(request, form)
+    try:
+        comparison = selectors.compare_offerings(
+            slugs, only_differences=form.cleaned_data["diff"]
+        )
+    except selectors.SearchParamsError as error:
+        for message in error.errors["offering"]:
+            form.add_error("offering", message)
+        return None, _render_compare(request, form, status=400)
+    return (comparison, form), None
+
+
+@public
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    result, response = _comparison_or_page(request)
+    if response is not None:
+        return response
+    comparison, form = result
+    return _render_compare(request, form, comparison=comparison)
+
+
+@public
+@require_GET
+def compare_csv(request: HttpRequest) -> HttpResponse:
+    result, response = _comparison_or_page(request)
+    if response is not None:
+        return response
+    comparison, _ = result
+    answer = HttpResponse(
+        exports.comparison_csv(comparison), content_type="text/csv; charset=utf-8"
+    )
+    answer["Content-Disposition"] = 'attachment; filename="offering-comparison.csv"'
+    return answer
+
+
+@public
+@require_GET
+def compare_xlsx(request: HttpRequest) -> HttpResponse:
+    result, response = _comparison_or_page(request)
+    if response is not None:
+        return response
+    comparison, _ = result
+    answer = HttpResponse(
+        exports.comparison_xlsx(comparison),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    answer["Content-Disposition"] = 'attachment; filename="offering-comparison.xlsx"'
+    return answer
+
+
+# Shortlists -----------------------------------------------------------------------
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_http_methods(["GET", "POST"])
+def shortlist_list(request: HttpRequest) -> HttpResponse:
+    form = ShortlistForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        shortlist = services.shortlist_create(
+            user=request.user, name=form.cleaned_data["name"]
+        )
+        messages.success(request, f"Shortlist “{shortlist.name}” created.")
+        return redirect("catalog:shortlist-detail", public_id=shortlist.public_id)
+    return render(
+        request,
+        "catalog/shortlist_list.html",
+        {"shortlists": selectors.shortlists_for(request.user), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_http_methods(["GET", "POST"])
+def shortlist_detail(request: HttpRequest, public_id) -> HttpResponse:
+    shortlist = get_object_or_404(
+        selectors.shortlists_for(request.user), public_id=public_id
+    )
+    form = ShortlistForm(request.POST or None, initial={"name": shortlist.name})
+    if request.method == "POST" and form.is_valid():
+        services.shortlist_rename(shortlist=shortlist, name=form.cleaned_data["name"])
+        messages.success(request, "Shortlist renamed.")
+        return redirect("catalog:shortlist-detail", public_id=shortlist.public_id)
+    entries = list(selectors.shortlist_entries(shortlist))
+    published = [
+        e.offering.slug
+        for e in entries
+        if e.offering.status == OfferingStatus.PUBLISHED
+    ]
+    compare_query = urlencode([("offering", slug) for slug in published])
+    return render(
+        request,
+        "catalog/shortlist_detail.html",
+        {
+            "shortlist": shortlist,
+            "entries": entries,
+            "form": form,
+            "compare_query": compare_query,
+            "can_compare": MIN_COMPARE <= len(published) <= MAX_COMPARE,
+            "max_compare": MAX_COMPARE,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_POST
+def shortlist_add(request: HttpRequest) -> HttpResponse:
+    shortlists = selectors.shortlists_for(request.user)
+    form = ShortlistAddForm(request.POST, shortlists=shortlists)
+    if not form.is_valid():
+        slug = request.POST.get("offering", "")
+        offering = selectors.offering_get(slug) if slug else None
+        if offering is None:
+            raise Http404("No published offering has this address.")
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("catalog:offering-detail", slug=offering.slug)
+    offering = selectors.offering_get(form.cleaned_data["offering"])
+    if offering is None:
+        raise Http404("No published offering has this address.")
+    if form.cleaned_data["shortlist"]:
+        shortlist = get_object_or_404(
+            shortlists, public_id=form.cleaned_data["shortlist"]
+        )
+    else:
+        shortlist = services.shortlist_create(
+            user=request.user, name=form.cleaned_data["new_name"]
+        )
+    added = services.shortlist_add(
+        shortlist=shortlist, offering=offering, user=request.user
+    )
+    if added:
+        messages.success(request, f"Added {offering.name} to “{shortlist.name}”.")
+    else:
+        messages.info(request, f"{offering.name} is already on “{shortlist.name}”.")
+    return redirect("catalog:shortlist-detail", public_id=shortlist.public_id)
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_POST
+def shortlist_remove(request: HttpRequest, public_id) -> HttpResponse:
+    shortlist = get_object_or_404(
+        selectors.shortlists_for(request.user), public_id=public_id
+    )
+    entry = get_object_or_404(
+        shortlist.entries.select_related("offering"),
+        offering__slug=request.POST.get("offering", ""),
+    )
+    services.shortlist_remove(shortlist=shortlist, offering=entry.offering)
+    messages.success(request, f"Removed {entry.offering.name} from the shortlist.")
+    return redirect("catalog:shortlist-detail", public_id=shortlist.public_id)
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_POST
+def shortlist_delete(request: HttpRequest, public_id) -> HttpResponse:
+    shortlist = get_object_or_404(
+        selectors.shortlists_for(request.user), public_id=public_id
+    )
+    name = shortlist.name
+    services.shortlist_delete(shortlist=shortlist)
+    messages.success(request, f"Shortlist “{name}” deleted.")
+    return redirect("catalog:shortlist-list")

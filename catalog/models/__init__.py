@@ -16,6 +16,7 @@ from catalog.models.listings import (
     ProviderKind,
     uei_validator,
 )
+from catalog.models.shortlists import Shortlist, ShortlistEntry
 from catalog.models.vectors import ClaimVector
 from catalog.models.workflow import (
     AccountRequestStatus,
@@ -49,5 +50,7 @@ __all__ = [
     "PricingModel",
     "Provider",
     "ProviderKind",
+    "Shortlist",
+    "ShortlistEntry",
     "uei_validator",
 ]

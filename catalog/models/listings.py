@@ -1,6 +1,8 @@
 """Providers, their offerings and the compliance claims offerings make."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -9,6 +11,21 @@ uei_validator = RegexValidator(
     regex=r"^[A-Z0-9]{12}$",
     message="A Unique Entity ID (UEI) is exactly 12 capital letters and digits.",
 )
+
+
+class PortableGinIndex(GinIndex):
+    """A GIN index on PostgreSQL and a plain B-tree index elsewhere.
+
+    The embedded default (SQLite) has neither GIN nor operator classes; there the
+    catalog search falls back to plain matching and a B-tree index does no harm,
+    so the same migrations run on both databases.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        plain = models.Index(fields=self.fields, name=self.name)
+        return plain.create_sql(model, schema_editor, **kwargs)
 
 
 class ProviderKind(models.TextChoices):
@@ -157,11 +174,24 @@ class Offering(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text document (name, provider, summary, covered "
+        "functions, description), kept current by catalog.services.",
+    )
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["status", "-updated_at"]),
+            PortableGinIndex(fields=["search_vector"], name="offering_search_gin"),
+            PortableGinIndex(
+                fields=["name"], name="offering_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -3,6 +3,7 @@ import factory
 from catalog.models import (
     Claim,
     ClaimLevel,
+    ContractVehicle,
     DeploymentModel,
     FedrampStatus,
     ImpactLevel,
@@ -12,7 +13,10 @@ from catalog.models import (
     PricingModel,
     Provider,
     ProviderKind,
+    Shortlist,
+    ShortlistEntry,
 )
+from catalog.services import offering_search_refresh
 from tests.standards.factories import CapabilityFactory, ReleaseFactory
 
 
@@ -46,6 +50,12 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     pricing_model = PricingModel.SUBSCRIPTION
     status = OfferingStatus.PUBLISHED
 
+    @factory.post_generation
+    def search_document(self, create, extracted, **kwargs):
+        # Services keep the search document current; a factory row needs it too.
+        if create:
+            offering_search_refresh(offering_ids=[self.pk])
+
 
 class ClaimFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -54,3 +64,29 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     offering = factory.SubFactory(OfferingFactory)
     capability = factory.SubFactory(CapabilityFactory)
     level = ClaimLevel.MEETS
+
+
+class ContractVehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractVehicle
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Vehicle {n}")
+    slug = factory.Sequence(lambda n: f"vehicle-{n}")
+
+
+class ShortlistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shortlist
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Shortlist {n}")
+    owner = factory.SubFactory("tests.marketplace.factories.UserFactory")
+    agency = factory.LazyAttribute(lambda s: s.owner.agency)
+
+    @factory.post_generation
+    def offerings(self, create, extracted, **kwargs):
+        for offering in extracted or ():
+            ShortlistEntry.objects.create(
+                shortlist=self, offering=offering, added_by=self.owner
+            )

@@ -1,0 +1,153 @@
+"""The brokers' back office for providers, offerings, claims and shortlists.
+
+Lists join what they show (no query per row; tests pin the counts). Claim edits made
+here go through :func:`catalog.services.claims_changed`, which refreshes the claim
+vectors scoring reads and announces the change. An offering's status is changed by
+the review workflow, never typed in here.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from catalog import admin_review, services  # noqa: F401 (registers the review queue)
+from catalog.models import (
+    Claim,
+    ContractVehicle,
+    Offering,
+    Provider,
+    Shortlist,
+    ShortlistEntry,
+)
+
+
+@admin.register(Provider)
+class ProviderAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "uei", "offering_count", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "slug", "uei", "contact_email")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_offerings=Count("offerings"))
+
+    @admin.display(description="offerings", ordering="_offerings")
+    def offering_count(self, obj) -> int:
+        return obj._offerings
+
+
+@admin.register(ContractVehicle)
+class ContractVehicleAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    extra = 0
+    fields = (
+        "capability",
+        "level",
+        "roadmap_date",
+        "evidence",
+        "evidence_url",
+        "verified",
+    )
+    readonly_fields = ("verified",)
+    raw_id_fields = ("capability",)
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("capability")
+
+
+@admin.register(Offering)
+class OfferingAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "provider",
+        "category",
+        "deployment_model",
+        "fedramp_status",
+        "status",
+        "claim_count",
+        "updated_at",
+    )
+    list_filter = (
+        "status",
+        "category",
+        "deployment_model",
+        "fedramp_status",
+        "fedramp_impact",
+        "provider__kind",
+        "contract_vehicles",
+    )
+    list_select_related = ("provider",)
+    search_fields = ("name", "slug", "summary", "provider__name")
+    readonly_fields = ("status", "published_at", "created_at", "updated_at")
+    raw_id_fields = ("provider", "release")
+    filter_horizontal = ("contract_vehicles",)
+    inlines = [ClaimInline]
+    exclude = ("search_vector", "revision_of", "submitted_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_claims=Count("claims"))
+
+    @admin.display(description="claims", ordering="_claims")
+    def claim_count(self, obj) -> int:
+        return obj._claims
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.claims_changed(offering_ids=[form.instance.pk])
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ("offering", "capability", "level", "roadmap_date", "verified")
+    list_filter = ("level", "verified", "offering__provider__kind")
+    list_select_related = ("offering", "capability")
+    search_fields = ("offering__name", "capability__code", "evidence")
+    raw_id_fields = ("offering", "capability", "verified_by")
+    readonly_fields = ("verified", "verified_by", "verified_at")
+    actions = ["mark_verified"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.claims_changed(offering_ids=[obj.offering_id])
+
+    def delete_model(self, request, obj):
+        services.claim_delete(claim=obj)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset.select_related("offering"):
+            services.claim_delete(claim=claim)
+
+    @admin.action(description="Mark the selected claims verified")
+    def mark_verified(self, request, queryset):
+        for claim in queryset:
+            services.claim_verify(claim=claim, user=request.user)
+        self.message_user(request, f"{queryset.count()} claims marked verified.")
+
+
+class ShortlistEntryInline(admin.TabularInline):
+    model = ShortlistEntry
+    extra = 0
+    raw_id_fields = ("offering", "added_by")
+
+
+@admin.register(Shortlist)
+class ShortlistAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "owner", "agency", "entry_count", "updated_at")
+    list_select_related = ("owner", "agency")
+    list_filter = ("agency",)
+    search_fields = ("name", "owner__username", "agency__name")
+    inlines = [ShortlistEntryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_entries=Count("entries"))
+
+    @admin.display(description="offerings", ordering="_entries")
+    def entry_count(self, obj) -> int:
+        return obj._entries
