@@ -3,7 +3,6 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 
 from standards.importers import ReleaseData
 from standards.models import (
@@ -129,13 +128,11 @@ def release_make_current(*, release: StandardsRelease) -> StandardsRelease:
     The single place a release becomes current. Receivers of ``release_made_current``
     (brokering's rescoring) run inside this transaction and enqueue work on commit.
     """
-    # Lock the target and the current release (if any) together, in primary-key
-    # order, so two concurrent promotions serialise instead of both succeeding.
+    # Lock every release row (a handful: one per fiscal year) in primary-key order.
+    # Locking only "the current one" is not enough: under READ COMMITTED a second
+    # promotion would not see a release that became current while it waited.
     rows = {
-        r.pk: r
-        for r in StandardsRelease.objects.select_for_update()
-        .filter(Q(pk=release.pk) | Q(status=ReleaseStatus.CURRENT))
-        .order_by("pk")
+        r.pk: r for r in StandardsRelease.objects.select_for_update().order_by("pk")
     }
     target = rows[release.pk]
     if target.status == ReleaseStatus.CURRENT:
