@@ -1,0 +1,77 @@
+import datetime
+
+import pytest
+
+from brokering.models import NeedStatus
+from catalog.models import Claim, ClaimLevel
+from catalog.vectors import refresh_claim_vectors
+from tests.brokering.factories import NeedFactory, NeedItemFactory
+from tests.catalog.factories import OfferingFactory
+from tests.standards.factories import (
+    ActivityFactory,
+    CapabilityFactory,
+    FunctionFactory,
+    ReleaseFactory,
+)
+
+
+@pytest.fixture
+def release(db):
+    return ReleaseFactory()
+
+
+@pytest.fixture
+def capabilities(release):
+    """Two functions of two capabilities each, in code order."""
+    found = []
+    for function_code in ("FFM.010", "FFM.020"):
+        function = FunctionFactory(
+            release=release, code=function_code, name=f"Function {function_code}"
+        )
+        activity = ActivityFactory(function=function, code=f"{function_code}.010")
+        found += [
+            CapabilityFactory(activity=activity, code=f"{function_code}.010.0{n}")
+            for n in (11, 12)
+        ]
+    return found
+
+
+@pytest.fixture
+def make_offering(release):
+    def make(levels: list, **attributes):
+        """An offering with one claim per capability given as ``(capability,
+        level)``, its claim vector refreshed."""
+        offering = OfferingFactory(release=release, **attributes)
+        Claim.objects.bulk_create(
+            Claim(
+                offering=offering,
+                capability=capability,
+                level=level,
+                evidence=f"Evidence for {capability.code}",
+                roadmap_date=datetime.date(2027, 1, 1)
+                if level == ClaimLevel.ROADMAP
+                else None,
+            )
+            for capability, level in levels
+        )
+        refresh_claim_vectors(offering_ids=[offering.pk])
+        return offering
+
+    return make
+
+
+@pytest.fixture
+def make_need(release, capabilities):
+    def make(agency, priorities=("must", "should", "could", "must"), **fields):
+        need = NeedFactory(
+            agency=agency,
+            release=release,
+            go_live_date=datetime.date(2028, 1, 1),
+            status=fields.pop("status", NeedStatus.DRAFT),
+            **fields,
+        )
+        for capability, priority in zip(capabilities, priorities, strict=False):
+            NeedItemFactory(need=need, capability=capability, priority=priority)
+        return need
+
+    return make
