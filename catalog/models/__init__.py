@@ -26,6 +26,7 @@ from catalog.models.workflow import (
     ProviderInvitation,
     ReviewAction,
     ReviewComment,
+    Submission,
 )
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "ProviderInvitation",
     "ReviewAction",
     "ReviewComment",
+    "Submission",
     "IMPACT_LEVEL_RANK",
     "Claim",
     "ClaimLevel",

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from catalog.models.listings import Offering
+
 
 def document_upload_to(instance: "OfferingDocument", filename: str) -> str:
     # A random name: the original name is kept in a field, never trusted as a path.
@@ -158,3 +160,12 @@ class ProviderInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} to {self.provider}"
+
+
+class Submission(Offering):
+    """Offerings waiting for a broker: the review queue in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "submission for review"
+        verbose_name_plural = "submissions for review"
