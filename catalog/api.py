@@ -17,6 +17,8 @@ from rest_framework.views import APIView
 from catalog import selectors, workflow
 from catalog.models import OfferingStatus
 from catalog.serializers import (
+    ChangeQuerySerializer,
+    ChangeSerializer,
     ClaimCreateSerializer,
     ClaimQuerySerializer,
     ClaimRowSerializer,
@@ -131,6 +133,20 @@ class OfferingClaimList(generics.ListAPIView):
         except selectors.SearchParamsError as error:
             raise _search_errors(error) from error
         return table.rows
+
+
+@extend_schema(tags=["changes"], parameters=[ChangeQuerySerializer])
+class ChangeList(generics.ListAPIView):
+    """What was published, changed or retired since a moment, oldest first: offerings,
+    their claims and standards releases, by stable IDs. To stay in sync, ask again
+    with ``since`` set to the last ``changed_at`` you have seen."""
+
+    permission_classes = [PublicReadOnly]
+    serializer_class = ChangeSerializer
+
+    def get_queryset(self):
+        query = validated_query(ChangeQuerySerializer, self.request)
+        return selectors.changes_since(query.get("since"), kind=query.get("kind", ""))
 
 
 # --- providers' own listings -----------------------------------------------------

@@ -5,6 +5,11 @@ contract-vehicle slugs. Serializers only shape and validate data; writes go thro
 :mod:`catalog.workflow`.
 """
 
+import datetime
+import re
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from catalog.models import (
@@ -283,3 +288,79 @@ class ProviderQuerySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ProviderKind.choices, required=False, allow_blank=True
     )
+
+
+# --- change feed ----------------------------------------------------------------
+
+
+FEED_KINDS = ("offering", "claim", "release")
+FEED_ACTIONS = ("published", "changed", "retired")
+
+
+class ChangeQuerySerializer(serializers.Serializer):
+    since = serializers.CharField(
+        required=False,
+        help_text="ISO 8601 date and time, e.g. 2026-01-31T00:00:00Z: only changes "
+        "after it. A time without an offset is in the portal's time zone.",
+    )
+    kind = serializers.ChoiceField(choices=FEED_KINDS, required=False, allow_blank=True)
+
+    def validate_since(self, value: str) -> datetime.datetime:
+        # An unencoded "+01:00" offset arrives as " 01:00"; read it as meant.
+        text = re.sub(r" (\d{2}:?\d{2})$", r"+\1", value.strip())
+        try:
+            moment = parse_datetime(text)
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise serializers.ValidationError(
+                "Give an ISO 8601 date and time, e.g. 2026-01-31T00:00:00Z."
+            )
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One public change. ``id`` is stable: an offering's slug, a claim's
+    ``<offering slug>/<capability code>``, a release's name."""
+
+    kind = serializers.ChoiceField(choices=FEED_KINDS)
+    action = serializers.ChoiceField(
+        choices=FEED_ACTIONS,
+        help_text="published: became public (a release: made current; a claim: "
+        "stated); changed; retired (a claim: removed).",
+    )
+    id = serializers.CharField()
+    offering = serializers.CharField(allow_null=True)
+    capability = serializers.CharField(allow_null=True)
+    release = serializers.CharField(allow_null=True)
+    state = serializers.CharField(
+        help_text="The offering's status, the claim's level, the release's status."
+    )
+    changed_at = serializers.DateTimeField()
+
+    def to_representation(self, row):
+        kind, key = row["feed_kind"], row["feed_key"]
+        capability = row["feed_capability"] or None
+        return super().to_representation(
+            {
+                "kind": kind,
+                "action": _feed_action(row),
+                "id": f"{key}/{capability}" if capability else key,
+                "offering": key if kind != "release" else None,
+                "capability": capability,
+                "release": key if kind == "release" else None,
+                "state": row["feed_state"],
+                "changed_at": row["history_date"],
+            }
+        )
+
+
+def _feed_action(row) -> str:
+    if row["feed_kind"] == "claim":
+        return {"+": "published", "-": "retired"}.get(row["history_type"], "changed")
+    state, previous = row["feed_state"], row["feed_previous"]
+    if state == previous:
+        return "changed"
+    return "retired" if state == "retired" else "published"

@@ -100,6 +100,7 @@ v1 = [
         catalog_api.ProviderClaimDetail.as_view(),
         name="own-claim-detail",
     ),
+    path("changes/", catalog_api.ChangeList.as_view(), name="change-list"),
     path("needs/", brokering_api.NeedList.as_view(), name="need-list"),
     path(
         "needs/<int:need_id>/", brokering_api.NeedDetail.as_view(), name="need-detail"

@@ -127,6 +127,7 @@ ROUTES = [
     ),
     Route("api:own-claim-list", providers_only, kwargs=_offering),
     Route("api:own-claim-detail", providers_only, kwargs=_claim),
+    Route("api:change-list", everyone(OK)),
     Route("api:need-list", need_readers),
     Route("api:need-detail", need_readers, kwargs=_need),
     Route("api:need-item-list", need_readers, kwargs=_need),
