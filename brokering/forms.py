@@ -96,6 +96,7 @@ class PrioritiesForm(forms.Form):
                 label=item.capability.code,
                 choices=PRIORITY_CHOICES,
                 initial=item.priority,
+                required=False,
             )
 
     def rows(self):
@@ -105,7 +106,9 @@ class PrioritiesForm(forms.Form):
     def priorities(self) -> dict[int, str]:
         chosen = self.cleaned_data.get("set_all")
         return {
-            item.capability_id: chosen or self.cleaned_data[f"cap-{item.capability_id}"]
+            item.capability_id: chosen
+            or self.cleaned_data[f"cap-{item.capability_id}"]
+            or item.priority
             for item in self.items
         }
 

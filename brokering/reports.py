@@ -7,6 +7,7 @@ apostrophe, so Excel and LibreOffice show it as text instead of running it.
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -108,7 +109,13 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
             workbook = load_workbook(
                 io.BytesIO(content), read_only=True, data_only=True
             )
-        except (InvalidFileException, OSError, KeyError, ValueError) as error:
+        except (
+            InvalidFileException,
+            zipfile.BadZipFile,
+            OSError,
+            KeyError,
+            ValueError,
+        ) as error:
             raise UnreadableFile(
                 "The file is not a readable .xlsx workbook."
             ) from error
