@@ -1,0 +1,97 @@
+"""A provider signs in, creates and submits an offering in steps; a broker approves it
+in the admin. Every provider page on the way passes axe."""
+
+import pytest
+
+from catalog.models import Offering, OfferingStatus
+from tests.catalog.workflow_helpers import pdf_bytes, standards_tree
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_provider_submits_and_broker_approves(
+    page, sign_in, assert_accessible, provider_user, broker
+):
+    release, capabilities = standards_tree(functions=1, per_activity=2)
+
+    sign_in(provider_user)
+    page.get_by_role("link", name="My listings").click()
+    assert page.get_by_role("heading", name="My listings").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Create an offering").click()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("Ledger Cloud")
+    page.get_by_role("button", name="Save and continue to claims").click()
+    # A missing summary is reported at the field; the typed name is kept.
+    assert page.locator("#id_summary-error").is_visible()
+    assert page.get_by_label("Name").input_value() == "Ledger Cloud"
+    assert_accessible(page)
+    page.get_by_label("Summary").fill("A cloud general ledger for agencies.")
+    page.get_by_label("Marketplace category").select_option("core-fs-saas")
+    page.get_by_label("Deployment model").select_option("saas")
+    page.get_by_label("FedRAMP status").select_option("authorized")
+    page.get_by_label("FedRAMP impact level").select_option("moderate")
+    page.get_by_label("Pricing model").select_option("subscription")
+    page.get_by_role("button", name="Save and continue to claims").click()
+
+    assert page.get_by_role("heading", name="Claims", exact=True).is_visible()
+    assert_accessible(page)
+    first, second = capabilities
+    page.locator(f"#id_{first.pk}-level").select_option("meets")
+    page.locator(f"#id_{first.pk}-evidence").fill("Posting rules out of the box.")
+    page.locator(f"#id_{second.pk}-level").select_option("roadmap")
+    page.get_by_role("button", name="Save and continue").click()
+    # The roadmap claim needs its date: the error is at the field, nothing is lost.
+    assert page.locator(f"#id_{second.pk}-roadmap_date-error").is_visible()
+    assert (
+        page.locator(f"#id_{first.pk}-evidence").input_value()
+        == "Posting rules out of the box."
+    )
+    assert_accessible(page)
+    page.locator(f"#id_{second.pk}-roadmap_date").fill("2027-06-30")
+    page.get_by_role("button", name="Save and continue").click()
+
+    assert page.get_by_role("heading", name="Documents").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("SOC 1 Type II report")
+    page.locator("#id_file").set_input_files(
+        {"name": "soc1.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
+    )
+    page.get_by_role("button", name="Upload").click()
+    assert page.get_by_role("link", name="SOC 1 Type II report").is_visible()
+    page.get_by_role("button", name="Continue to review").click()
+
+    assert page.get_by_role("heading", name="Review and submit").is_visible()
+    assert page.get_by_text("2 claims against").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit for review").click()
+    assert page.get_by_text("was submitted").is_visible()
+    assert_accessible(page)
+    offering = Offering.objects.get(name="Ledger Cloud")
+    assert offering.status == OfferingStatus.SUBMITTED
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+    sign_in(broker)
+    page.goto("/admin/catalog/submission/")
+    page.get_by_role("link", name="Ledger Cloud").click()
+    assert page.get_by_text("Posting rules out of the box.").is_visible()
+    page.get_by_role("button", name="Approve and publish").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("approved and published").is_visible()
+    offering.refresh_from_db()
+    assert offering.status == OfferingStatus.PUBLISHED
+
+    page.context.clear_cookies()
+    sign_in(provider_user)
+    page.goto(f"/provider/offerings/{offering.pk}/")
+    assert page.get_by_text("Approved by").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="History of changes").click()
+    assert_accessible(page)
