@@ -617,7 +617,7 @@ def _claims_for(item: DemoOffering, capabilities: list[Capability]):
     claims = []
     for capability in capabilities:
         strength = item.strengths.get(capability.function.code, item.default)
-        if rng.random() > max(strength, 0.02) + 0.1:
+        if rng.random() > strength:
             if rng.random() < 0.4:
                 claims.append(
                     services.ClaimInput(

@@ -56,7 +56,12 @@ def offering_list(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "catalog/offering_list.html",
-            {**context, "form": form, "bad_params": _bad_params(request, error)},
+            {
+                **context,
+                "form": form,
+                "q": request.GET.get("q", "")[:200],
+                "bad_params": _bad_params(request, error),
+            },
             status=400,
         )
     form = selectors.search_form(None)

@@ -5,6 +5,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 uei_validator = RegexValidator(
@@ -195,6 +196,10 @@ class Offering(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The public page; it answers only while the offering is published."""
+        return reverse("catalog:offering-detail", kwargs={"slug": self.slug})
 
 
 class ClaimLevel(models.TextChoices):

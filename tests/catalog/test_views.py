@@ -1,0 +1,254 @@
+"""The catalog, offering and compare pages: content, bad parameters answered with a
+clear page (never a 500), and the same number of queries for 10 and 100 offerings."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.models import ClaimLevel, OfferingStatus
+from tests.catalog.catalog_world import make_offering, make_release
+from tests.catalog.factories import ContractVehicleFactory, OfferingFactory
+
+pytestmark = pytest.mark.django_db
+
+CATALOG = reverse("catalog:offering-list")
+COMPARE = reverse("catalog:compare")
+
+
+@pytest.fixture
+def world():
+    release, caps = make_release()
+    vehicle = ContractVehicleFactory(name="GSA MAS", slug="gsa-mas")
+    ledger = make_offering(
+        release,
+        covers=[caps["FFM.090"]],
+        levels={caps["FFM.030"][0]: ClaimLevel.EXTENSION},
+        name="Granite Ledger",
+        slug="granite-ledger",
+        description="General ledger for agencies.",
+        customer_agencies=["NSF", "FCC"],
+    )
+    ledger.contract_vehicles.set([vehicle])
+    payables = make_offering(
+        release, covers=[caps["FFM.030"]], name="Keel Payables", slug="keel-payables"
+    )
+    return {"release": release, "caps": caps, "ledger": ledger, "payables": payables}
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+# Catalog page -----------------------------------------------------------------------
+
+
+def test_the_catalog_lists_offerings_with_facets_and_compare_boxes(client, world):
+    response = client.get(CATALOG)
+    assert response.status_code == 200
+    body = text(response)
+    assert "2 offerings" in body
+    assert "Granite Ledger" in body and "Keel Payables" in body
+    assert 'name="function" value="FFM.090"' in body
+    assert 'name="offering" value="granite-ledger"' in body
+    assert "style=" not in body
+
+
+def test_a_search_keeps_its_choices_in_the_url_and_the_form(client, world):
+    response = client.get(CATALOG, {"q": "ledger", "vehicle": "gsa-mas"})
+    body = text(response)
+    assert response.status_code == 200
+    assert 'value="ledger"' in body
+    assert 'name="vehicle" value="gsa-mas" checked' in body
+    assert "Contract vehicle: GSA MAS" in body
+    assert "Keel Payables" not in body
+
+
+def test_an_empty_result_explains_what_to_do(client, world):
+    response = client.get(CATALOG, {"q": "nothing-like-this"})
+    assert response.status_code == 200
+    assert 'id="no-results"' in text(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"kind": "pirate"}, "kind"),
+        ({"function": "FFM.999"}, "function"),
+        ({"sort": "cheapest"}, "sort"),
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+    ],
+)
+def test_a_bad_parameter_gets_a_clear_page(client, world, query, field):
+    response = client.get(CATALOG, {"q": "ledger", **query})
+    assert response.status_code == 400
+    body = text(response)
+    assert 'id="bad-params"' in body
+    assert f"<strong>{field}</strong>" in body
+    assert 'value="ledger"' in body, "what the user typed is kept"
+
+
+def test_a_page_past_the_end_says_how_many_pages_there_are(client, world):
+    response = client.get(CATALOG, {"page": "99999"})
+    assert response.status_code == 404
+    body = text(response)
+    assert "There is no page 99999" in body
+    assert "page=1" in body
+
+
+# Offering page ----------------------------------------------------------------------
+
+
+def test_the_offering_page_shows_every_attribute_and_coverage(client, world):
+    response = client.get(world["ledger"].get_absolute_url())
+    assert response.status_code == 200
+    body = text(response)
+    for expected in (
+        "Granite Ledger",
+        "General ledger for agencies.",
+        "GSA MAS",
+        "NSF; FCC",
+        "Core FS-SaaS",
+        "FFM.090 General Ledger Management",
+        "Compare with other offerings",
+        "Sign in to keep shortlists",
+    ):
+        assert expected in body
+    assert "<svg" in body and "<rect" in body
+    assert "style=" not in body
+
+
+def test_the_claims_table_filters_by_function_and_level(client, world):
+    url = world["ledger"].get_absolute_url()
+    body = text(client.get(url, {"level": "extension"}))
+    assert "1 capability match the filter" in body
+    assert "FFM.030.010.011" in body and "FFM.090.010.011" not in body
+    body = text(client.get(url, {"function": "FFM.090"}))
+    assert "3 capabilities match the filter" in body
+    body = text(client.get(url, {"level": "unknown", "function": "FFM.010"}))
+    assert "3 capabilities match the filter" in body
+
+
+def test_a_bad_claims_filter_gets_a_clear_page(client, world):
+    response = client.get(world["ledger"].get_absolute_url(), {"level": "maybe"})
+    assert response.status_code == 400
+    assert 'id="claim-filter-error"' in text(response)
+
+
+@pytest.mark.parametrize(
+    "status", [OfferingStatus.DRAFT, OfferingStatus.SUBMITTED, OfferingStatus.RETIRED]
+)
+def test_unpublished_offerings_answer_404(client, world, status):
+    hidden = OfferingFactory(release=world["release"], slug="hidden", status=status)
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_a_revision_of_a_published_offering_answers_404(client, world):
+    revision = OfferingFactory(
+        release=world["release"],
+        slug="granite-ledger-revision",
+        status=OfferingStatus.DRAFT,
+        revision_of=world["ledger"],
+    )
+    assert client.get(revision.get_absolute_url()).status_code == 404
+
+
+# Compare ----------------------------------------------------------------------------
+
+
+def test_compare_shows_attributes_then_capabilities_with_differences(client, world):
+    response = client.get(COMPARE, {"offering": ["granite-ledger", "keel-payables"]})
+    assert response.status_code == 200
+    body = text(response)
+    assert body.index("Contract vehicles") < body.index("FFM.010.010.011")
+    assert "Differs" in body
+    assert "portal-diff" in body
+
+
+def test_compare_can_show_only_the_rows_that_differ(client, world):
+    full = text(client.get(COMPARE, {"offering": ["granite-ledger", "keel-payables"]}))
+    diff = text(
+        client.get(
+            COMPARE, {"offering": ["granite-ledger", "keel-payables"], "diff": "on"}
+        )
+    )
+    # Neither claims anything on budget execution: same row, hidden with diff on.
+    assert "FFM.010.010.011" in full
+    assert "FFM.010.010.011" not in diff
+    assert "FFM.090.010.011" in diff
+
+
+@pytest.mark.parametrize("count", [1, 7])
+def test_one_or_seven_offerings_get_a_clear_page(client, world, count):
+    for n in range(count):
+        OfferingFactory(release=world["release"], slug=f"pick-{n}")
+    response = client.get(COMPARE, {"offering": [f"pick-{n}" for n in range(count)]})
+    assert response.status_code == 400
+    body = text(response)
+    assert 'id="compare-error"' in body
+    assert "at least 2" in body if count == 1 else "at most 6" in body
+    assert 'value="pick-0" checked' in body or 'value="pick-0"' in body
+
+
+def test_an_unknown_or_draft_offering_cannot_be_compared(client, world):
+    OfferingFactory(release=world["release"], slug="draft", status="draft")
+    response = client.get(COMPARE, {"offering": ["granite-ledger", "draft"]})
+    assert response.status_code == 400
+    assert "draft" in text(response)
+
+
+def test_compare_without_a_choice_offers_the_picker(client, world):
+    response = client.get(COMPARE)
+    assert response.status_code == 200
+    assert "Choose offerings to compare" in text(response)
+
+
+# Query counts -----------------------------------------------------------------------
+
+
+def _populate(world, start: int, total: int) -> None:
+    caps = world["caps"]
+    vehicles = [
+        ContractVehicleFactory(name=f"Vehicle {n}", slug=f"v-{n}") for n in range(3)
+    ]
+    for n in range(start, total):
+        offering = make_offering(
+            world["release"],
+            covers=[caps["FFM.010"]] if n % 2 else [caps["FFM.030"]],
+            name=f"Bulk Offering {n:03d}",
+            slug=f"bulk-{n:03d}",
+        )
+        offering.contract_vehicles.set(vehicles[: n % 3 + 1])
+
+
+def _queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(captured)
+
+
+PAGES = [
+    ("catalog", lambda w: (CATALOG, {})),
+    ("catalog search", lambda w: (CATALOG, {"q": "offering", "kind": "commercial"})),
+    ("offering", lambda w: (w["ledger"].get_absolute_url(), {})),
+    (
+        "compare",
+        lambda w: (COMPARE, {"offering": ["granite-ledger", "keel-payables"]}),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "page"), PAGES, ids=[p[0] for p in PAGES])
+def test_pages_run_the_same_queries_for_10_and_100_offerings(
+    client, world, django_assert_num_queries, name, page
+):
+    expected = {"catalog": 15, "catalog search": 15, "offering": 6, "compare": 5}
+    _populate(world, 2, 10)
+    url, params = page(world)
+    with django_assert_num_queries(expected[name]):
+        assert client.get(url, params).status_code == 200
+    _populate(world, 10, 100)
+    with django_assert_num_queries(expected[name]):
+        assert client.get(url, params).status_code == 200
