@@ -5,7 +5,6 @@ new release is imported by uploading Treasury's four workbooks, validated exactl
 like ``import_standards``.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
@@ -21,7 +20,6 @@ from standards.models import (
     Capability,
     DataElement,
     Function,
-    ReleaseStatus,
     ServiceMeasure,
     StandardsRelease,
 )
@@ -52,30 +50,12 @@ class BrokerReadOnly:
         return False
 
 
-class ReleaseStatusForm(forms.ModelForm):
-    """Only the transitions the services allow: make current, or retire a draft."""
-
-    class Meta:
-        model = StandardsRelease
-        fields = ["status"]
-
-    def clean_status(self):
-        new = self.cleaned_data["status"]
-        old = self.instance.status
-        if new == old:
-            return new
-        if new == ReleaseStatus.DRAFT:
-            raise forms.ValidationError("A release cannot go back to draft.")
-        if old == ReleaseStatus.CURRENT:
-            raise forms.ValidationError(
-                "The current release is retired by making another release current."
-            )
-        return new
-
-
 @admin.register(StandardsRelease)
 class StandardsReleaseAdmin(BrokerReadOnly, SimpleHistoryAdmin):
-    form = ReleaseStatusForm
+    """Contents are read-only; the status changes only through the two actions,
+    which call the services."""
+
+    actions = ["make_current", "retire"]
     list_display = [
         "name",
         "status",
@@ -90,6 +70,7 @@ class StandardsReleaseAdmin(BrokerReadOnly, SimpleHistoryAdmin):
     search_fields = ["name"]
     readonly_fields = [
         "name",
+        "status",
         "published_on",
         "source_checksums",
         "content_digest",
@@ -97,13 +78,10 @@ class StandardsReleaseAdmin(BrokerReadOnly, SimpleHistoryAdmin):
         "created_at",
         "updated_at",
     ]
-    fields = ["name", "status", *readonly_fields[1:]]
+    fields = readonly_fields
 
     def get_queryset(self, request):
         return selectors.release_list()
-
-    def has_change_permission(self, request, obj=None):
-        return is_broker(request.user)
 
     @admin.display(description="functions")
     def function_count(self, obj):
@@ -125,19 +103,35 @@ class StandardsReleaseAdmin(BrokerReadOnly, SimpleHistoryAdmin):
     def data_element_count(self, obj):
         return obj.data_element_count
 
-    def save_model(self, request, obj, form, change):
-        """The status goes through the service; nothing else is editable."""
-        if "status" not in form.changed_data:
+    @admin.action(description="Make the selected release current")
+    def make_current(self, request, queryset):
+        releases = list(queryset)
+        if len(releases) != 1:
+            self.message_user(
+                request, "Select exactly one release to make current.", messages.ERROR
+            )
             return
-        wanted = obj.status
-        obj.status = form.initial["status"]
         try:
-            if wanted == ReleaseStatus.CURRENT:
-                release_make_current(release=obj)
-            else:
-                release_retire(release=obj)
+            release_make_current(release=releases[0])
         except ReleaseConflict as exc:
-            messages.error(request, str(exc))
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            f"{releases[0].name} is now current; the previous current release "
+            "is retired.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Retire the selected draft releases")
+    def retire(self, request, queryset):
+        for release in queryset:
+            try:
+                release_retire(release=release)
+            except ReleaseConflict as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"{release.name} is retired.")
 
     def get_urls(self):
         return [

@@ -156,10 +156,16 @@ def release_make_current(*, release: StandardsRelease) -> StandardsRelease:
 
 @transaction.atomic
 def release_retire(*, release: StandardsRelease) -> StandardsRelease:
-    """Retire a draft or current release (the admin's other status change)."""
+    """Retire a draft release. The current release is retired only by making
+    another one current, so that there is always exactly one current release."""
     target = StandardsRelease.objects.select_for_update().get(pk=release.pk)
     if target.status == ReleaseStatus.RETIRED:
         raise ReleaseConflict(f"Release {target.name} is already retired.")
+    if target.status == ReleaseStatus.CURRENT:
+        raise ReleaseConflict(
+            f"Release {target.name} is current: make another release current "
+            "instead of retiring it."
+        )
     target.status = ReleaseStatus.RETIRED
     target.save(update_fields=["status", "updated_at"])
     release.status = target.status

@@ -92,7 +92,9 @@ def test_a_capability_page_links_the_same_id_in_other_releases(
 
 
 def test_search_within_a_release_finds_statements_and_ids(client, fy2025):
-    response = client.get(url("capability-list", name="FY2025"), {"q": "apportionments"})
+    response = client.get(
+        url("capability-list", name="FY2025"), {"q": "apportionments"}
+    )
     codes = [c.code for c in response.context["page_obj"].object_list]
     assert "FFM.010.010.012" in codes
     assert all(
