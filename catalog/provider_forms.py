@@ -103,7 +103,7 @@ class ClaimsForm(forms.Form):
             self.fields[f"{key}-evidence"] = forms.CharField(
                 label="Evidence",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "height-10"}),
                 initial=claim.evidence if claim else "",
             )
             self.fields[f"{key}-evidence_url"] = forms.URLField(

@@ -3,6 +3,7 @@ in the admin. Every provider page on the way passes axe."""
 
 import pytest
 
+from catalog.accounts import provider_user_invite, set_password_path
 from catalog.models import Offering, OfferingStatus
 from tests.catalog.workflow_helpers import pdf_bytes, standards_tree
 
@@ -94,4 +95,19 @@ def test_provider_submits_and_broker_approves(
     assert page.get_by_text("Approved by").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name="History of changes").click()
+    assert_accessible(page)
+
+
+def test_account_pages_are_accessible(page, assert_accessible, provider, broker):
+    page.goto("/provider/account/request/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Send the request").click()
+    assert page.locator("#id_company_name-error").is_visible()
+    assert_accessible(page)
+
+    invitation = provider_user_invite(
+        provider=provider, email="invited@example.com", by=broker
+    )
+    page.goto(set_password_path(invitation.user))
+    assert page.get_by_role("heading", name="Set your password").is_visible()
     assert_accessible(page)
