@@ -19,10 +19,30 @@ from catalog.models import (
     Shortlist,
     ShortlistEntry,
 )
+from marketplace.roles import is_broker
+
+
+class BrokerAccess:
+    """Brokers (staff) and admins run the catalog's back office; no one else."""
+
+    def has_module_permission(self, request):
+        return is_broker(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_broker(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_broker(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return is_broker(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_broker(request.user)
 
 
 @admin.register(Provider)
-class ProviderAdmin(SimpleHistoryAdmin):
+class ProviderAdmin(BrokerAccess, SimpleHistoryAdmin):
     list_display = ("name", "kind", "uei", "offering_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "uei", "contact_email")
@@ -37,13 +57,13 @@ class ProviderAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ContractVehicle)
-class ContractVehicleAdmin(admin.ModelAdmin):
+class ContractVehicleAdmin(BrokerAccess, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(BrokerAccess, admin.TabularInline):
     model = Claim
     extra = 0
     fields = (
@@ -63,7 +83,7 @@ class ClaimInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(SimpleHistoryAdmin):
+class OfferingAdmin(BrokerAccess, SimpleHistoryAdmin):
     list_display = (
         "name",
         "provider",
@@ -104,7 +124,7 @@ class OfferingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(BrokerAccess, SimpleHistoryAdmin):
     list_display = ("offering", "capability", "level", "roadmap_date", "verified")
     list_filter = ("level", "verified", "offering__provider__kind")
     list_select_related = ("offering", "capability")
@@ -131,14 +151,14 @@ class ClaimAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{queryset.count()} claims marked verified.")
 
 
-class ShortlistEntryInline(admin.TabularInline):
+class ShortlistEntryInline(BrokerAccess, admin.TabularInline):
     model = ShortlistEntry
     extra = 0
     raw_id_fields = ("offering", "added_by")
 
 
 @admin.register(Shortlist)
-class ShortlistAdmin(SimpleHistoryAdmin):
+class ShortlistAdmin(BrokerAccess, SimpleHistoryAdmin):
     list_display = ("name", "owner", "agency", "entry_count", "updated_at")
     list_select_related = ("owner", "agency")
     list_filter = ("agency",)

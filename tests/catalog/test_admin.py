@@ -1,0 +1,78 @@
+"""The catalog admin: lists run a fixed number of queries; claim edits made there
+refresh the claim vectors."""
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import ClaimLevel, ClaimVector
+from tests.catalog.catalog_world import make_offering, make_release
+from tests.catalog.factories import ProviderFactory, ShortlistFactory
+
+pytestmark = pytest.mark.django_db
+
+# Queries per changelist page (session, user, count, rows, filters' choices).
+CHANGELISTS = {
+    "admin:catalog_provider_changelist": 7,
+    "admin:catalog_offering_changelist": 8,
+    "admin:catalog_claim_changelist": 7,
+    "admin:catalog_shortlist_changelist": 8,
+}
+
+
+def _populate(release, caps, start, stop, owner):
+    for n in range(start, stop):
+        provider = ProviderFactory(name=f"Admin Provider {n}", slug=f"ap-{n}")
+        offering = make_offering(
+            release, covers=[caps["FFM.010"]], provider=provider, slug=f"ao-{n}"
+        )
+        ShortlistFactory(owner=owner, offerings=[offering])
+
+
+@pytest.mark.parametrize("name", CHANGELISTS)
+def test_changelists_run_the_same_queries_for_10_and_100_rows(
+    client_for, broker, agency_user, name, django_assert_num_queries
+):
+    release, caps = make_release()
+    client = client_for(broker)
+    url = reverse(name)
+    _populate(release, caps, 0, 10, agency_user)
+    client.get(url)  # warm the session and content-type caches
+    with django_assert_num_queries(CHANGELISTS[name]):
+        assert client.get(url).status_code == 200
+    _populate(release, caps, 10, 100, agency_user)
+    with django_assert_num_queries(CHANGELISTS[name]):
+        assert client.get(url).status_code == 200
+
+
+def test_saving_claims_inline_refreshes_the_claim_vector(client_for, admin_user):
+    release, caps = make_release()
+    offering = make_offering(release, slug="inline")
+    capability = caps["FFM.010"][0]
+    client = client_for(admin_user)
+    url = reverse("admin:catalog_offering_change", args=[offering.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = {
+        "provider": offering.provider_id,
+        "release": release.pk,
+        "name": offering.name,
+        "slug": offering.slug,
+        "summary": offering.summary,
+        "description": offering.description,
+        "category": offering.category,
+        "deployment_model": offering.deployment_model,
+        "fedramp_status": offering.fedramp_status,
+        "fedramp_impact": offering.fedramp_impact,
+        "customer_agencies": "[]",
+        "pricing_model": offering.pricing_model,
+        "claims-TOTAL_FORMS": "1",
+        "claims-INITIAL_FORMS": "0",
+        "claims-MIN_NUM_FORMS": "0",
+        "claims-MAX_NUM_FORMS": "1000",
+        "claims-0-capability": capability.pk,
+        "claims-0-level": ClaimLevel.MEETS,
+        "claims-0-offering": offering.pk,
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ClaimVector.objects.get(offering=offering).claims_count == 1
