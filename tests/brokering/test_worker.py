@@ -1,0 +1,108 @@
+"""Scoring on a REAL Celery worker (CI's PostgreSQL + Redis pass).
+
+The tests commit for real (transactional test database) so that the worker process,
+which has its own database connection, sees the rows.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from brokering import services, views
+from brokering.models import Match, NeedStatus, RunStatus, ScoringRun
+from catalog.models import Claim, ClaimLevel
+from catalog.signals import offerings_changed
+from catalog.vectors import refresh_claim_vectors
+from tests.conftest import uses_services
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _services_only():
+    if not uses_services():
+        pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (CI's services pass)")
+
+
+def test_activating_a_need_is_scored_by_a_real_worker(
+    agency, make_need, make_offering, capabilities
+):
+    from tests.celery_worker import celery_worker, wait_for
+
+    full = make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    half = make_offering([(c, ClaimLevel.EXTENSION) for c in capabilities])
+    need = make_need(agency)
+    with celery_worker():
+        services.need_activate(need_id=need.pk)
+        assert ScoringRun.objects.get(need=need).sent_at is not None
+        run = wait_for(
+            lambda: ScoringRun.objects.filter(need=need, status=RunStatus.DONE).first()
+        )
+    assert run.attempts == 1 and run.matches_written == 2
+    scores = dict(Match.objects.filter(need=need).values_list("offering_id", "score"))
+    assert scores == {full.pk: 100.0, half.pk: 50.0}
+
+
+def test_changing_claims_rescores_the_affected_matches(
+    agency, make_need, make_offering, capabilities
+):
+    from tests.celery_worker import celery_worker, wait_for
+
+    offering = make_offering([(c, ClaimLevel.EXTENSION) for c in capabilities])
+    untouched = make_offering([(c, ClaimLevel.CONFIGURABLE) for c in capabilities])
+    need = make_need(agency, status=NeedStatus.ACTIVE)
+    services.matches_refresh_for_need(need_id=need.pk)
+    assert Match.objects.get(offering=offering).score == 50.0
+    with celery_worker():
+        with transaction.atomic():
+            Claim.objects.filter(offering=offering).update(level=ClaimLevel.MEETS)
+            refresh_claim_vectors(offering_ids=[offering.pk])
+            offerings_changed.send(
+                sender=None, offering_ids=[offering.pk], reason="claims"
+            )
+        wait_for(lambda: Match.objects.get(offering=offering).score == 100.0)
+    assert ScoringRun.objects.get(offering=offering).status == RunStatus.DONE
+    assert Match.objects.get(offering=untouched).score == 90.0
+
+
+@contextmanager
+def broker_unreachable():
+    """Point this process's Celery app at a port where no broker listens."""
+    from marketplace.celery import app
+
+    previous = app.conf.broker_url, app.conf.broker_write_url
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.broker_write_url = previous
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_broker_down_leaves_the_run_queued_until_the_sweep_sends_it(
+    agency_user, make_need, make_offering, capabilities, rf
+):
+    from tests.celery_worker import celery_worker, wait_for
+
+    make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    need = make_need(agency_user.agency)
+    with broker_unreachable():
+        services.need_activate(need_id=need.pk)  # no exception reaches the caller
+    run = ScoringRun.objects.get(need=need)
+    assert (run.status, run.sent_at) == (RunStatus.QUEUED, None)
+    request = rf.get(reverse("brokering:need-results", args=[need.pk]))
+    request.user = agency_user
+    page = views.need_results(request, need_id=need.pk)
+    assert page.status_code == 200
+    assert "Scoring is under way" in page.content.decode()
+    with celery_worker():
+        later = timezone.now() + services.RESEND_QUEUED_AFTER * 2
+        assert services.scoring_runs_resend_stale(now=later) == [run.pk]
+        wait_for(lambda: ScoringRun.objects.get(pk=run.pk).status == RunStatus.DONE)
+    assert Match.objects.get(need=need).score == 100.0
