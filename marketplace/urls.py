@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from marketplace import views
+from marketplace import liveness, views
 
 account_patterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", liveness.live, name="live"),
     path("account/sign-in/", views.login_view, name="login"),
     path("account/sign-out/", views.logout_view, name="logout"),
     path("account/password/", views.password_change_view, name="password-change"),

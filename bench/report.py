@@ -1,0 +1,203 @@
+"""One line per benchmark: figures, the baseline from the same run, target, verdict."""
+
+import datetime
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bench.http import HttpFigures
+
+GUNICORN_RSS_LIMIT_MB = 150
+WORKER_PEAK_LIMIT_MB = 600
+
+
+@dataclass
+class Line:
+    number: str
+    name: str
+    figures: str
+    baseline: str
+    target: str
+    passed: bool
+
+    def text(self) -> str:
+        verdict = "PASS" if self.passed else "MISS"
+        return (
+            f"{self.number:<3} {self.name:<22} {self.figures} | baseline: "
+            f"{self.baseline} | target: {self.target} | {verdict}"
+        )
+
+
+def _http(figures: HttpFigures) -> str:
+    return (
+        f"{figures.rps:,.0f} req/s, p50 {figures.p50_ms:.1f} / p95 "
+        f"{figures.p95_ms:.1f} / p99 {figures.p99_ms:.1f} ms, "
+        f"{figures.errors} errors of {figures.requests:,}, "
+        f"wrk CPU {figures.generator_cpu:.0%}"
+    )
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+@dataclass
+class Results:
+    info: dict
+    http: dict[str, list[HttpFigures]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    gunicorn_rss: list[tuple[float, float]] = field(default_factory=list)
+    scoring: object = None
+    celery: object = None
+    offering_run_s: float = 0.0
+    worker_peak: list[float] = field(default_factory=list)
+
+    def floor(self) -> HttpFigures:
+        runs = sorted(self.http["floor"], key=lambda f: f.rps)
+        return runs[len(runs) // 2]
+
+    def lines(self) -> list[Line]:
+        floor = self.floor()
+        floor_runs = ", ".join(f"{f.rps:,.0f}" for f in self.http["floor"])
+        lines = [
+            Line(
+                "1",
+                "HTTP floor",
+                f"/healthz/live: {_http(floor)}",
+                f"none (the denominator; median of runs {floor_runs} req/s)",
+                "errors 0",
+                floor.errors == 0,
+            )
+        ]
+        floor_text = f"floor {floor.rps:,.0f} req/s, p99 {floor.p99_ms:.1f} ms"
+
+        def page(number, name, key, what, minimum, extra=None):
+            figures = self.http[key][0]
+            ratio = figures.rps / floor.rps
+            passed = ratio >= minimum and figures.errors == 0
+            target = f">= {minimum:.2f}x floor, 0 errors"
+            if extra:
+                passed = passed and figures.p95_ms <= extra
+                target += f", p95 <= {extra:.0f} ms"
+            lines.append(
+                Line(
+                    number,
+                    name,
+                    f"{what}: {_http(figures)} = {ratio:.2f}x floor",
+                    floor_text,
+                    target,
+                    passed,
+                )
+            )
+
+        page("2", "catalog first page", "catalog", "/catalog/ (20 offerings)", 0.30)
+        page("3a", "catalog search mix", "search", "200 two-word queries", 0.25, 50)
+        page("3b", "search, common word", "search-worst", "q=financial", 0.10)
+        page("4", "offering page", "offering", "200 offerings", 0.25)
+
+        s = self.scoring
+        compute_ratio = s.compute_s / s.read_s
+        speedup = s.naive_s / s.engine_s
+        lines.append(
+            Line(
+                "5",
+                "score one need",
+                f"{s.need_items} items x {s.offerings:,} offerings: compute "
+                f"{_ms(s.compute_s)} = {compute_ratio:.2f}x read; engine with its "
+                f"reads {_ms(s.engine_s)} = {speedup:.0f}x faster than naive; "
+                f"results identical: {'yes' if s.identical else 'NO'}; end to end "
+                f"with upsert {_ms(s.refresh_need_s)}",
+                f"read vectors {_ms(s.read_s)}; naive join/GROUP BY {_ms(s.naive_s)}",
+                "compute <= 1.0x read, >= 20x naive, identical, end to end <= 0.5 s "
+                "(at N=20,000)",
+                compute_ratio <= 1.0
+                and speedup >= 20
+                and s.identical
+                and s.refresh_need_s <= 0.5,
+            )
+        )
+        lines.append(
+            Line(
+                "6",
+                "rescore one offering",
+                f"1 offering x {s.active_needs} needs: "
+                f"{_ms(s.refresh_offering_s + s.offering_vector_s)} (vector refresh "
+                f"{_ms(s.offering_vector_s)} + matches {_ms(s.refresh_offering_s)}); "
+                f"through the worker {_ms(self.offering_run_s)}",
+                f"one need end to end {_ms(s.refresh_need_s)}",
+                "<= 0.5 s",
+                s.refresh_offering_s + s.offering_vector_s <= 0.5,
+            )
+        )
+        c = self.celery
+        lines.append(
+            Line(
+                "7",
+                "Celery overhead",
+                f"median of {c.runs} whole scoring runs on the worker "
+                f"{_ms(c.worker_s)} = {c.overhead:+.1%}",
+                f"same runs in process {_ms(c.in_process_s)}",
+                "overhead <= 10%",
+                c.overhead <= 0.10,
+            )
+        )
+        rss = max(now for now, _peak in self.gunicorn_rss)
+        rss_peak = max(peak for _now, peak in self.gunicorn_rss)
+        worker_peak = max(self.worker_peak)
+        lines.append(
+            Line(
+                "8",
+                "memory",
+                f"gunicorn worker RSS {rss:.0f} MB (peak {rss_peak:.0f}); scoring "
+                f"worker peak {worker_peak:.0f} MB at N="
+                f"{self.info['scale']['offerings']:,}",
+                "n/a",
+                f"<= {GUNICORN_RSS_LIMIT_MB} MB; <= {WORKER_PEAK_LIMIT_MB} MB",
+                rss_peak <= GUNICORN_RSS_LIMIT_MB
+                and worker_peak <= WORKER_PEAK_LIMIT_MB,
+            )
+        )
+        return lines
+
+    def save(self, folder: Path, lines: list[Line]) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = folder / f"bench-{stamp}.json"
+        data = {
+            **self.info,
+            "http": {k: [f.as_dict() for f in v] for k, v in self.http.items()},
+            "gunicorn_rss_mb": self.gunicorn_rss,
+            "scoring": asdict(self.scoring),
+            "celery": {**asdict(self.celery), "overhead": self.celery.overhead},
+            "offering_run_on_worker_s": self.offering_run_s,
+            "worker_peak_mb": self.worker_peak,
+            "lines": [line.text() for line in lines],
+        }
+        path.write_text(json.dumps(data, indent=2, default=str))
+        (folder / "latest.txt").write_text("\n".join(line.text() for line in lines))
+        return path
+
+
+def header(info: dict) -> None:
+    m, v, s = info["machine"], info["versions"], info["scale"]
+    print(
+        f"machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['os']}\n"
+        f"versions: Python {m['python']}, Django {v['django']}, PostgreSQL "
+        f"{v['postgresql']}, Redis {v['redis']}, Celery {v['celery']}, gunicorn "
+        f"{v['gunicorn']}, numpy {v['numpy']}, wrk {v['wrk']}; "
+        f"commit {info['commit']}\n"
+        f"scale: {s['offerings']:,} offerings ({s['published']:,} published), "
+        f"{s['claims']:,} claims, {s['active_needs']} active needs (median "
+        f"{s['need_items_median']} items)",
+        flush=True,
+    )
+
+
+def print_lines(lines: list[Line]) -> None:
+    print()
+    for line in lines:
+        print(line.text())
+    passed = sum(line.passed for line in lines)
+    print(f"\n{passed} of {len(lines)} benchmarks met their targets.", flush=True)

@@ -1,0 +1,283 @@
+"""Scoring benchmarks, run in this process against the bench database (Django must be
+set up first), plus the Celery overhead measured against a real worker.
+
+Each figure comes with its baseline from the same run:
+
+* the bulk scorer's compute time against the time to merely read the compact claim
+  vectors from PostgreSQL (a raw cursor, the cheapest possible read);
+* the bulk scorer, reads included, against the naive claims join and GROUP BY over the
+  same data, whose results are checked to be identical;
+* scoring through a Celery worker against the same run executed in this process.
+"""
+
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, F, Func
+from django.utils import timezone
+
+from brokering import engine, scoring, services
+from brokering.models import Need, NeedStatus, RunStatus, ScoringRun
+from catalog.models import ClaimVector, Offering, OfferingStatus
+from catalog.vectors import capability_ids_in_order, refresh_claim_vectors
+
+
+def median_time(action: Callable[[], object], repeat: int) -> tuple[float, object]:
+    """Median wall time of ``repeat`` calls after one warm-up call; the last result."""
+    result = action()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def needs_near(items: int, count: int) -> list[int]:
+    """Active needs whose number of items is closest to ``items``."""
+    return list(
+        Need.objects.filter(status=NeedStatus.ACTIVE)
+        .annotate(size=Count("items"))
+        .annotate(distance=Func(F("size") - items, function="ABS"))
+        .order_by("distance", "id")
+        .values_list("id", flat=True)[:count]
+    )
+
+
+def read_vectors(release_id: int) -> np.ndarray:
+    """The baseline: read every published offering's level vector into one matrix,
+    with a raw cursor, and nothing else."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.levels, v.roadmap FROM {ClaimVector._meta.db_table} v "  # noqa: S608 - model metadata
+            f"JOIN {Offering._meta.db_table} o ON o.id = v.offering_id "
+            "WHERE o.status = %s AND o.release_id = %s ORDER BY o.id",
+            [OfferingStatus.PUBLISHED, release_id],
+        )
+        rows = cursor.fetchall()
+    width = len(rows[0][0]) if rows else 0
+    return np.frombuffer(b"".join(bytes(r[0]) for r in rows), dtype=np.uint8).reshape(
+        len(rows), width
+    )
+
+
+NAIVE_SQL = """
+SELECT c.offering_id, f.code,
+       SUM(CASE ni.priority WHEN 'must' THEN 5 WHEN 'should' THEN 3 ELSE 1 END
+           * CASE c.level WHEN 'meets' THEN 100 WHEN 'configurable' THEN 90
+                          WHEN 'extension' THEN 50
+                          WHEN 'roadmap' THEN CASE WHEN c.roadmap_date <= %(go_live)s
+                                                   THEN 25 ELSE 0 END
+                          ELSE 0 END) AS earned,
+       COUNT(*) FILTER (WHERE ni.priority = 'must'
+                          AND (c.level IN ('meets', 'configurable'))) AS musts_met
+FROM brokering_needitem ni
+JOIN catalog_claim c ON c.capability_id = ni.capability_id
+JOIN catalog_offering o ON o.id = c.offering_id
+JOIN standards_capability cap ON cap.id = ni.capability_id
+JOIN standards_function f ON f.id = cap.function_id
+WHERE ni.need_id = %(need)s AND o.status = 'published' AND o.release_id = %(release)s
+GROUP BY c.offering_id, f.code
+"""
+
+
+def naive_scores(need_id: int) -> dict[int, tuple[float, int]]:
+    """The classic design: join the need's items to the claims table and GROUP BY
+    offering and function. Returns {offering: (score, gaps)} for every published
+    offering of the release (offerings without a matching claim score 0)."""
+    need = Need.objects.values("release_id", "go_live_date").get(pk=need_id)
+    weights: dict[str, int] = defaultdict(int)
+    musts: dict[str, int] = defaultdict(int)
+    for function, priority in Need.objects.filter(pk=need_id).values_list(
+        "items__capability__function__code", "items__priority"
+    ):
+        weights[function] += scoring.WEIGHTS[priority]
+        musts[function] += priority == scoring.MUST
+    total = sum(weights.values())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NAIVE_SQL,
+            {
+                "need": need_id,
+                "release": need["release_id"],
+                "go_live": need["go_live_date"],
+            },
+        )
+        rows = cursor.fetchall()
+    earned: dict[int, int] = defaultdict(int)
+    met: dict[int, int] = defaultdict(int)
+    for offering_id, _function, function_earned, musts_met in rows:
+        earned[offering_id] += function_earned
+        met[offering_id] += musts_met
+    published = Offering.objects.filter(
+        status=OfferingStatus.PUBLISHED, release_id=need["release_id"]
+    ).values_list("id", flat=True)
+    must_total = sum(musts.values())
+    return {
+        offering_id: (
+            earned[offering_id] / total if total else 0.0,
+            must_total - met[offering_id],
+        )
+        for offering_id in published
+    }
+
+
+def engine_compute_seconds(need_id: int, repeat: int) -> tuple[float, int]:
+    """Time of the engine's scoring and ranking alone, its inputs already loaded
+    (the same steps as :func:`engine.score_need_against_published`)."""
+    need = engine._load_needs(Need.objects.filter(pk=need_id))[0]
+    order = capability_ids_in_order(need.release_id)
+    rows = list(
+        Offering.objects.filter(
+            status=OfferingStatus.PUBLISHED, release_id=need.release_id
+        )
+        .order_by("id")
+        .values_list(*engine._OFFERING_FIELDS)
+    )
+
+    def compute():
+        scored = engine._score_block(need, rows, order)
+        return scoring.rank(s.result for s in scored)
+
+    seconds, ranked = median_time(compute, repeat)
+    return seconds, len(ranked)
+
+
+@dataclass
+class ScoringFigures:
+    need_id: int
+    need_items: int
+    offerings: int
+    read_s: float
+    compute_s: float
+    engine_s: float
+    naive_s: float
+    identical: bool
+    refresh_need_s: float
+    refresh_offering_s: float
+    offering_vector_s: float
+    active_needs: int
+
+
+def scoring_benchmarks(repeat: int = 5) -> ScoringFigures:
+    need_id = needs_near(300, 1)[0]
+    need = Need.objects.annotate(size=Count("items")).get(pk=need_id)
+    read_s, matrix = median_time(lambda: read_vectors(need.release_id), repeat)
+    compute_s, _count = engine_compute_seconds(need_id, repeat)
+    engine_s, scored = median_time(
+        lambda: engine.score_need_against_published(need_id), repeat
+    )
+    naive_s, naive = median_time(lambda: naive_scores(need_id), max(1, repeat // 2))
+    fast = {s.result.offering: (s.result.score, s.result.gaps_count) for s in scored}
+    refresh_need_s, _written = median_time(
+        lambda: services.matches_refresh_for_need(need_id=need_id), 3
+    )
+    offering_id = (
+        Offering.objects.filter(status=OfferingStatus.PUBLISHED, release=need.release)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    offering_vector_s, _n = median_time(
+        lambda: refresh_claim_vectors(offering_ids=[offering_id]), 3
+    )
+    refresh_offering_s, _written = median_time(
+        lambda: services.matches_refresh_for_offering(offering_id=offering_id), 3
+    )
+    return ScoringFigures(
+        need_id=need_id,
+        need_items=need.size,
+        offerings=matrix.shape[0],
+        read_s=read_s,
+        compute_s=compute_s,
+        engine_s=engine_s,
+        naive_s=naive_s,
+        identical=fast == naive,
+        refresh_need_s=refresh_need_s,
+        refresh_offering_s=refresh_offering_s,
+        offering_vector_s=offering_vector_s,
+        active_needs=Need.objects.filter(status=NeedStatus.ACTIVE).count(),
+    )
+
+
+@dataclass
+class CeleryFigures:
+    runs: int
+    worker_s: float
+    in_process_s: float
+
+    @property
+    def overhead(self) -> float:
+        return self.worker_s / self.in_process_s - 1
+
+
+def _run_in_process(need_id: int) -> float:
+    started = time.time()
+    run = ScoringRun.objects.create(need_id=need_id, reason="bench: in process")
+    services.scoring_run_execute(run_id=run.pk)
+    return time.time() - started
+
+
+def _run_on_worker(need_id: int, timeout: float = 120) -> float:
+    started = time.time()
+    run = services.scoring_run_enqueue(need_id=need_id, reason="bench: on worker")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = (
+            ScoringRun.objects.filter(pk=run.pk, status=RunStatus.DONE)
+            .values_list("finished_at", flat=True)
+            .first()
+        )
+        if done:
+            return done.timestamp() - started
+        time.sleep(0.005)
+    raise RuntimeError(f"scoring run {run.pk} did not finish within {timeout} s")
+
+
+def celery_overhead(pairs: int = 7) -> CeleryFigures:
+    """Whole scoring runs (one need against the shelf, matches upserted, the run
+    recorded) through the worker and in this process, alternating which goes first."""
+    need_ids = needs_near(300, pairs)
+    _run_on_worker(need_ids[0])  # warm the worker's connection and imports
+    worker, local = [], []
+    for index, need_id in enumerate(need_ids):
+        if index % 2:
+            local.append(_run_in_process(need_id))
+            worker.append(_run_on_worker(need_id))
+        else:
+            worker.append(_run_on_worker(need_id))
+            local.append(_run_in_process(need_id))
+    return CeleryFigures(
+        runs=len(need_ids),
+        worker_s=statistics.median(worker),
+        in_process_s=statistics.median(local),
+    )
+
+
+def offering_run_on_worker(timeout: float = 120) -> float:
+    """One offering against every active need, through the worker (the reverse
+    direction also counts towards the worker's peak memory)."""
+    offering_id = (
+        Offering.objects.filter(status=OfferingStatus.PUBLISHED)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    started = time.time()
+    run = services.scoring_run_enqueue(offering_id=offering_id, reason="bench")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        finished = (
+            ScoringRun.objects.filter(pk=run.pk, status=RunStatus.DONE)
+            .values_list("finished_at", flat=True)
+            .first()
+        )
+        if finished:
+            return finished.timestamp() - started
+        time.sleep(0.01)
+    raise RuntimeError(f"scoring run {run.pk} did not finish by {timezone.now()}")

@@ -1,0 +1,257 @@
+"""The words and proportions seed_scale draws from: the real FY2025 FFM functions and
+activities, invented brand and product names, and the mix of categories and levels."""
+
+import datetime
+
+from catalog.models import (
+    ClaimLevel,
+    DeploymentModel,
+    MarketplaceCategory,
+    OfferingStatus,
+)
+
+
+def _words(text: str, sep: str | None = None) -> list[str]:
+    return text.split(sep)
+
+
+# The FY2025 FFM functions and activities (IDs and names as Treasury publishes them) and
+# how many FY2025 capabilities each function holds, which sets the spread of K items.
+FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
+    (
+        "FFM.010",
+        "Budget Execution",
+        8,
+        [
+            "Budget Setup and Maintenance",
+            "Fund Allocation and Control",
+            "Budgetary Reporting",
+        ],
+    ),
+    (
+        "FFM.020",
+        "Financial Asset Information Management",
+        16,
+        [
+            "Financial Asset Information Processing - Property, Plant, and Equipment",
+            "Financial Asset Information Processing - Loans",
+            "Financial Asset Information Processing - Heritage Assets and "
+            "Stewardship Land",
+            "Financial Asset Information Processing - Federal Oil and Gas Resources",
+            "Financial Asset Information Processing - Other Federal Assets",
+            "Financial Asset Information Reporting",
+        ],
+    ),
+    (
+        "FFM.030",
+        "Payable Management",
+        28,
+        [
+            "Payee Setup and Maintenance",
+            "Obligation Management",
+            "Payment Processing - Intragovernmental Payments",
+            "Payment Processing - Payroll Payments",
+            "Payment Processing - Travel Temporary Duty (TDY) and Local Payments",
+            "Payment Processing - Travel PCS Payments",
+            "Payment Processing - Commercial Payments",
+            "Payment Processing - Grant Payments",
+            "Payment Processing - Loan Payments",
+            "Payment Processing - Other Payments",
+            "Payment Disbursement",
+            "Payment Confirmation and Issue Resolution",
+            "Payment Reporting",
+        ],
+    ),
+    ("FFM.040", "Revenue Management", 4, ["Revenue Processing", "Revenue Reporting"]),
+    (
+        "FFM.060",
+        "Receivable and Collection Management",
+        7,
+        [
+            "Payer Setup and Maintenance",
+            "Public Receivable Setup and Billing Invoicing",
+            "Public Receipt Processing",
+            "Public Receivable Credit Memo and Adjustment Processing",
+            "Public Receivable Monitoring and Maintenance",
+            "Public Receivable and Collection Reporting",
+            "Intragovernmental Receivable Set-Up and Maintenance",
+            "Intragovernmental Receivable Settlement",
+            "Intragovernmental Receivable Monitoring and Reporting",
+        ],
+    ),
+    (
+        "FFM.070",
+        "Delinquent Debt Management",
+        4,
+        [
+            "Delinquent Debt Collection",
+            "Delinquent Debt Write-off and Closeout",
+            "Delinquent Debt Reporting",
+        ],
+    ),
+    (
+        "FFM.080",
+        "Cost Management",
+        3,
+        [
+            "Cost Management Setup and Maintenance",
+            "Cost Accumulation and Allocation",
+            "Cost Reporting",
+        ],
+    ),
+    (
+        "FFM.090",
+        "General Ledger Management",
+        11,
+        [
+            "General Ledger Setup and Maintenance",
+            "General Ledger Posting",
+            "Accrual and Liability/Asset Processing",
+            "Period End Closing",
+        ],
+    ),
+    (
+        "FFM.100",
+        "Financial Reconciliation",
+        6,
+        [
+            "Reconciliation of General Ledger and Subledgers",
+            "Reconciliation of Intragovernmental Activity",
+            "Reconciliation with Treasury Balance",
+        ],
+    ),
+    (
+        "FFM.110",
+        "Financial / Performance Reporting",
+        2,
+        [
+            "Treasury Reporting",
+            "Financial Statement Preparation",
+            "Cash Forecasting and Reporting",
+            "Financial Performance and Operational Reporting",
+            "Internal Control/Compliance Reviews",
+        ],
+    ),
+]
+
+VERBS = _words(
+    "record validate maintain reconcile report calculate approve track post generate"
+)
+OBJECTS = _words(
+    "obligations|payments|receivables|budget authority|"
+    "general ledger accounts|fund balances|cost allocations|"
+    "intragovernmental transactions|asset records|debt referrals|accruals|"
+    "vendor records|billing invoices|Treasury account symbols",
+    sep="|",
+)
+CONDITIONS = _words(
+    "in accordance with the USSGL|at the transaction level|"
+    "with a complete audit trail|for each fund and program|"
+    "before the period is closed|using standard line of accounting data|"
+    "with configurable approval workflows|"
+    "as required by OMB Circular A-136",
+    sep="|",
+)
+
+BRAND_HEADS = _words(
+    "Ledger Fiscal Summit Keystone Meridian Harbor Granite Beacon Liberty "
+    "Pioneer Capitol Sterling Frontier Patriot Cobalt Vantage Anchor Cedar "
+    "Atlas Evergreen Northwind Redwood Bluestone Ironwood Clearwater"
+)
+BRAND_TAILS = _words(
+    "line point works bridge stream gate field path core base ware logic "
+    "span wise mark hub"
+)
+COMPANY_SUFFIXES = _words("Inc. LLC Corporation Systems Technologies Group")
+PRODUCTS = _words(
+    "Core Financials|Financial Management Suite|Payroll Services|"
+    "Grants Manager|Travel and Expense|Receivables Hub|Payables Automation|"
+    "Budget Formulation and Execution|Asset Accounting|Cost Accounting|"
+    "Reconciliation Workbench|Treasury Reporting|Debt Collection Services|"
+    "General Ledger|Procurement Accounting|Financial Statements|"
+    "Intragovernmental Payments|Audit Readiness|Analytics and Reporting|"
+    "Loan Servicing Accounting",
+    sep="|",
+)
+EDITIONS = _words(
+    "Cloud|Federal Edition|Enterprise|Government Cloud|Shared Service|"
+    "Platform|Managed Service|Essentials|Plus|Online",
+    sep="|",
+)
+# Words of the description drawn with falling (Zipf-like) weights, so that a few are in
+# most offerings ("financial") and most are in a few: the shape search must cope with.
+DESCRIPTION_WORDS = _words(
+    "financial federal management agencies reporting accounting cloud "
+    "budget payments compliance treasury ledger automation workflow audit "
+    "analytics integration procurement payroll grants receivables "
+    "reconciliation travel assets obligations invoices dashboards "
+    "forecasting controls migration interfaces security disbursement "
+    "collections loans property closing accruals allocations "
+    "intragovernmental reimbursable revenue debt cash statements training "
+    "support hosting configuration modernization"
+)
+CONTRACT_VEHICLES = _words(
+    "Interagency Agreement (IAA)|GSA Multiple Award Schedule (MAS)|"
+    "FM QSMO Blanket Purchase Agreement (BPA)|NASA SEWP|NITAAC CIO-SP4|"
+    "GSA Alliant 3|Agency-specific IDIQ|Open market",
+    sep="|",
+)
+AGENCIES = [
+    ("Department of Agriculture", "USDA", "012"),
+    ("Department of Commerce", "DOC", "013"),
+    ("Department of Defense", "DOD", "097"),
+    ("Department of Education", "ED", "091"),
+    ("Department of Energy", "DOE", "089"),
+    ("Department of Health and Human Services", "HHS", "075"),
+    ("Department of Homeland Security", "DHS", "070"),
+    ("Department of Housing and Urban Development", "HUD", "086"),
+    ("Department of the Interior", "DOI", "014"),
+    ("Department of Justice", "DOJ", "015"),
+    ("Department of Labor", "DOL", "016"),
+    ("Department of State", "DOS", "019"),
+    ("Department of Transportation", "DOT", "069"),
+    ("Department of the Treasury", "TREAS", "020"),
+    ("Department of Veterans Affairs", "VA", "036"),
+    ("Environmental Protection Agency", "EPA", "068"),
+    ("National Aeronautics and Space Administration", "NASA", "080"),
+    ("Agency for International Development", "USAID", "072"),
+    ("General Services Administration", "GSA", "047"),
+    ("National Science Foundation", "NSF", "049"),
+    ("Nuclear Regulatory Commission", "NRC", "031"),
+    ("Office of Personnel Management", "OPM", "024"),
+    ("Small Business Administration", "SBA", "073"),
+    ("Social Security Administration", "SSA", "028"),
+]
+
+# Offering categories: share of the shelf, and what share of the functions they cover.
+CATEGORY_MIX = [
+    (MarketplaceCategory.CORE_SAAS, 0.35, (0.6, 1.0)),
+    (MarketplaceCategory.CORE_PAAS, 0.10, (0.6, 1.0)),
+    (MarketplaceCategory.CORE_COTS, 0.15, (0.5, 1.0)),
+    (MarketplaceCategory.ADDITIONAL, 0.25, (0.1, 0.3)),
+    (MarketplaceCategory.BUSINESS_SUPPORT, 0.15, (0.1, 0.2)),
+]
+DEPLOYMENT_BY_CATEGORY = {
+    MarketplaceCategory.CORE_SAAS: DeploymentModel.SAAS,
+    MarketplaceCategory.CORE_PAAS: DeploymentModel.PAAS,
+    MarketplaceCategory.CORE_COTS: DeploymentModel.ON_PREMISES,
+    MarketplaceCategory.ADDITIONAL: DeploymentModel.SAAS,
+    MarketplaceCategory.BUSINESS_SUPPORT: DeploymentModel.SERVICES,
+}
+# Claim levels inside a covered function, from a strong offering to a weak one.
+LEVELS_COVERED = [
+    ClaimLevel.MEETS,
+    ClaimLevel.CONFIGURABLE,
+    ClaimLevel.EXTENSION,
+    ClaimLevel.ROADMAP,
+    ClaimLevel.DOES_NOT_MEET,
+]
+STATUS_MIX = [
+    (OfferingStatus.PUBLISHED, 0.90),
+    (OfferingStatus.DRAFT, 0.04),
+    (OfferingStatus.SUBMITTED, 0.03),
+    (OfferingStatus.RETURNED, 0.01),
+    (OfferingStatus.RETIRED, 0.02),
+]
+FIRST_DAY = datetime.date(2026, 1, 1).toordinal()
+LAST_DAY = datetime.date(2029, 12, 31).toordinal()

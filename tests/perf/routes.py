@@ -1,0 +1,5 @@
+from tests.access import OK, Route, everyone
+
+ROUTES = [
+    Route("marketplace:live", everyone(OK)),
+]
