@@ -19,8 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from django.core.exceptions import FieldDoesNotExist
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+
+from standards.models import (
+    Activity,
+    Capability,
+    DataElement,
+    Function,
+    ServiceMeasure,
+)
 
 JSON_FORMAT = "fm-marketplace-standards/1"
 
@@ -393,6 +402,21 @@ class Builder:
         self.measure_rows: dict[tuple[str, str], int] = {}
         self.element_rows: dict[str, int] = {}
 
+    @staticmethod
+    def check_lengths(row: Row, model, record: dict, fields: dict[str, str]) -> None:
+        """Refuse a value longer than its column, naming the cell, before the
+        database would."""
+        for key, value in record.items():
+            try:
+                limit = model._meta.get_field(key).max_length
+            except FieldDoesNotExist:
+                continue
+            if limit and isinstance(value, str) and len(value) > limit:
+                raise row.error(
+                    fields.get(key, key),
+                    f"{len(value)} characters, more than the {limit} allowed",
+                )
+
     def add_function_activity(self, row: Row) -> None:
         values = row.values
         function_code = code_of(values["function_code"])
@@ -430,6 +454,7 @@ class Builder:
         function = self.functions.get(function_code)
         if function is None:
             function = {"code": function_code, "name": function_name, "description": ""}
+            self.check_lengths(row, Function, function, {"name": "function_name"})
             self.functions[function_code] = function
             self.data.functions.append(function)
         elif function["name"] != function_name:
@@ -445,6 +470,7 @@ class Builder:
             "description": clean(values.get("description")),
             "references": clean(values.get("references")),
         }
+        self.check_lengths(row, Activity, activity, {"name": "activity_name"})
         self.activity_rows[activity_code] = row.number
         self.activities[activity_code] = activity
         self.data.activities.append(activity)
@@ -487,20 +513,20 @@ class Builder:
         statement = clean(values["statement"])
         if not statement:
             raise row.error("statement", f"the statement of {code} is empty")
+        capability = {
+            "code": code,
+            "activity_code": activity_code,
+            "kind": kind,
+            "statement": statement,
+            "authoritative_references": clean(values["authoritative_references"]),
+            "other_references": clean(values["other_references"]),
+            "goal_group_id": one_line(values["goal_group_id"]),
+            "goal_group_name": one_line(values["goal_group_name"]),
+            "ffmsr_id": one_line(values["ffmsr_id"]),
+        }
+        self.check_lengths(row, Capability, capability, {})
         self.capability_rows[code] = row.number
-        self.data.capabilities.append(
-            {
-                "code": code,
-                "activity_code": activity_code,
-                "kind": kind,
-                "statement": statement,
-                "authoritative_references": clean(values["authoritative_references"]),
-                "other_references": clean(values["other_references"]),
-                "goal_group_id": one_line(values["goal_group_id"]),
-                "goal_group_name": one_line(values["goal_group_name"]),
-                "ffmsr_id": one_line(values["ffmsr_id"]),
-            }
-        )
+        self.data.capabilities.append(capability)
 
     def add_measure(self, row: Row) -> None:
         values = row.values
@@ -554,6 +580,12 @@ class Builder:
             function_code=function_code,
             activity_code=activity_code,
         )
+        self.check_lengths(
+            row,
+            ServiceMeasure,
+            measure,
+            {"function_code": "function", "activity_code": "activity"},
+        )
         self.data.service_measures.append(measure)
 
     def add_data_element(self, row: Row) -> None:
@@ -572,6 +604,7 @@ class Builder:
         for name in ("definition", "activity_references", "capability_references"):
             element[name] = clean(values[name])
         element["domain_values"] = clean(values["domain_values"])
+        self.check_lengths(row, DataElement, element, {})
         self.data.data_elements.append(element)
 
     def finish(self, *, file: str) -> None:

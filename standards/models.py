@@ -186,11 +186,11 @@ class DataElement(models.Model):
     release = models.ForeignKey(
         StandardsRelease, on_delete=models.CASCADE, related_name="data_elements"
     )
-    label = models.CharField(max_length=150)
+    label = models.CharField(max_length=255)
     definition = models.TextField(blank=True)
     activity_references = models.TextField(blank=True)
     capability_references = models.TextField(blank=True)
-    data_group = models.CharField(max_length=255, blank=True)
+    data_group = models.TextField(blank=True)
     data_type = models.CharField(max_length=100, blank=True)
     element_format = models.CharField(max_length=255, blank=True)
     min_length = models.CharField(max_length=20, blank=True)

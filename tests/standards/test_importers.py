@@ -228,6 +228,12 @@ BROKEN = {
         "column 'C (Activity ID)': Activity ID FFM.030.010 does not sit under "
         "function FFM.020",
     ),
+    "value longer than its column": (
+        _broken_capability(8, "Goal " * 60),
+        "business_capabilities_2025.xlsx, sheet 'Business Capability List', row 8, "
+        "column 'I (FFMSR Goal Group Name)': 299 characters, more than the 255 "
+        "allowed",
+    ),
     "duplicate service measure": (
         {"measures": [*measure_rows(), measure_rows()[1]]},
         "service_measures_2025.xlsx, sheet 'FFM Service Measures', row 8, "
