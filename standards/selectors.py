@@ -283,9 +283,9 @@ class ReleaseDiff:
         ]
 
 
-def _rows(queryset, key_fields: tuple[str, ...], fields: tuple[str, ...], title):
+def _rows(queryset, key_fields: tuple[str, ...], fields: tuple[str, ...]):
     rows = {}
-    for row in queryset.values(*key_fields, *fields, *title):
+    for row in queryset.values(*key_fields, *fields):
         key = " ".join(str(row[k]) for k in key_fields)
         rows[key] = row
     return rows
@@ -321,7 +321,6 @@ def release_diff(old: StandardsRelease, new: StandardsRelease) -> ReleaseDiff:
             ),
             ("code",),
             CAPABILITY_DIFF_FIELDS,
-            (),
         )
 
     def activities(release):
@@ -333,7 +332,6 @@ def release_diff(old: StandardsRelease, new: StandardsRelease) -> ReleaseDiff:
             ),
             ("code",),
             ACTIVITY_DIFF_FIELDS,
-            (),
         )
 
     def measures(release):
@@ -341,7 +339,6 @@ def release_diff(old: StandardsRelease, new: StandardsRelease) -> ReleaseDiff:
             ServiceMeasure.objects.filter(release=release),
             ("code", "name"),
             MEASURE_DIFF_FIELDS,
-            (),
         )
 
     return ReleaseDiff(

@@ -16,6 +16,9 @@ from standards.models import (
 )
 from standards.signals import release_made_current
 
+# Path segments under /standards/ that a release name would shadow.
+RESERVED_NAMES = {"compare"}
+
 
 class ReleaseConflict(Exception):
     """The release name exists with other content, or a transition is not allowed."""
@@ -34,6 +37,8 @@ def release_import(
     changes nothing; different content into an existing name is refused, because
     offerings and needs point at the release's items.
     """
+    if name.casefold() in RESERVED_NAMES:
+        raise ReleaseConflict(f"'{name}' is reserved for a page; choose another name.")
     digest = data.digest()
     existing = StandardsRelease.objects.filter(name=name).first()
     if existing is not None:
