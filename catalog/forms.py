@@ -156,6 +156,7 @@ class CompareForm(forms.Form):
     offering = forms.MultipleChoiceField(
         label="Offerings to compare",
         required=False,
+        widget=forms.CheckboxSelectMultiple,
         error_messages=_choice_error("published offering"),
     )
     diff = forms.BooleanField(label="Show only rows that differ", required=False)
