@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.navigation",
+                "marketplace.oidc.context",
             ],
         },
     },
@@ -207,6 +208,7 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     "marketplace.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "marketplace.oidc.LoginGovBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_SIGN_IN_FAILURE_LIMIT", 3)
 AXES_COOLOFF_TIME = env_int("DJANGO_SIGN_IN_LOCKOUT_MINUTES", 30) / 60
@@ -238,6 +240,40 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Sign in with Login.gov (OpenID Connect, marketplace/oidc.py): on when
+# OIDC_RP_CLIENT_ID is set. Endpoints default to Login.gov's paths under the issuer
+# (the identity sandbox unless OIDC_OP_ISSUER says https://secure.login.gov).
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "https://idp.int.identitysandbox.gov")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", f"{OIDC_OP_ISSUER}/openid_connect/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str(
+    "OIDC_OP_TOKEN_ENDPOINT", f"{OIDC_OP_ISSUER}/api/openid_connect/token"
+)
+OIDC_OP_USER_ENDPOINT = env_str(
+    "OIDC_OP_USER_ENDPOINT", f"{OIDC_OP_ISSUER}/api/openid_connect/userinfo"
+)
+OIDC_OP_JWKS_ENDPOINT = env_str(
+    "OIDC_OP_JWKS_ENDPOINT", f"{OIDC_OP_ISSUER}/api/openid_connect/certs"
+)
+# private_key_jwt (Login.gov's recommended client authentication): the PEM file of the
+# key whose certificate is registered with Login.gov. Without it, PKCE alone.
+OIDC_RP_PRIVATE_KEY_FILE = env_str("OIDC_RP_PRIVATE_KEY_FILE", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_USE_PKCE = not OIDC_RP_PRIVATE_KEY_FILE
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {
+    "acr_values": env_str(
+        "OIDC_ACR_VALUES", "http://idmanagement.gov/ns/assurance/ial/1"
+    ),
+    "prompt": "select_account",
+}
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "marketplace:login-gov-callback"
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
 # ---- end of Security -----------------------------------------------------------------
 
 # E-mail: console in development; SMTP when EMAIL_HOST is set.
@@ -339,4 +375,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes reports every sign-in at INFO; lockouts are logged as warnings by
+    # marketplace.security and every failure is kept in its AccessFailureLog table.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from marketplace import liveness, views
+from marketplace import liveness, oidc, views
 
 account_patterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,12 @@ account_patterns = [
     path("healthz/live", liveness.live, name="live"),
     path("account/sign-in/", views.login_view, name="login"),
     path("account/sign-out/", views.logout_view, name="logout"),
+    path("account/login-gov/", oidc.login_gov_start, name="login-gov"),
+    path(
+        "account/login-gov/callback/",
+        oidc.login_gov_callback,
+        name="login-gov-callback",
+    ),
     path("account/password/", views.password_change_view, name="password-change"),
     path(
         "account/password/done/",
