@@ -3,7 +3,8 @@ Policy with no violation reported, and the lockout page is accessible."""
 
 import pytest
 
-from tests.marketplace.factories import DEMO_PASSWORD
+from tests.hardening.fake_oidc import FakeLoginGov
+from tests.marketplace.factories import DEMO_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,9 +50,9 @@ def test_an_inline_script_is_blocked_by_the_policy(page):
     assert any("script-src" in text for text in violations)
 
 
-def test_the_lockout_page_is_clear_and_accessible(page, agency_user, assert_accessible):
-    from django.conf import settings
-
+def test_the_lockout_page_is_clear_and_accessible(
+    page, agency_user, assert_accessible, settings
+):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         page.goto("/account/sign-in/")
         page.get_by_label("Username").fill(agency_user.username)
@@ -67,3 +68,35 @@ def test_the_lockout_page_is_clear_and_accessible(page, agency_user, assert_acce
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Sign-in locked").is_visible()
+
+
+@pytest.fixture
+def login_gov(settings):
+    provider = FakeLoginGov().start()
+    for name, value in provider.settings().items():
+        setattr(settings, name, value)
+    yield provider
+    provider.stop()
+
+
+def test_sign_in_with_login_gov_in_a_browser(page, login_gov, assert_accessible):
+    user = UserFactory(username="pat", email="pat.doe@example.gov")
+    login_gov.sign_in_as("Pat.Doe@example.gov")
+    page.goto("/account/sign-in/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Sign in with Login.gov").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert page.get_by_role("link", name=f"Account ({user.username})").is_visible()
+
+
+def test_an_unknown_login_gov_user_is_told_why(page, login_gov, assert_accessible):
+    login_gov.sign_in_as("stranger@example.com")
+    page.goto("/account/sign-in/")
+    page.get_by_role("link", name="Sign in with Login.gov").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(
+        "No FM Marketplace account uses the e-mail address stranger@example.com"
+    ).is_visible()
+    assert page.get_by_role("heading", name="Sign in", exact=True).is_visible()
+    assert_accessible(page)
