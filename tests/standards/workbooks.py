@@ -4,11 +4,32 @@ Each has the real quirks: a title row and a ``=Cover!A4`` formula above the head
 non-breaking spaces, trailing spaces and line breaks inside header cells.
 """
 
+import os
 from pathlib import Path
 
 from openpyxl import Workbook
 
-SHARED_FY2025 = Path(__file__).resolve().parents[3] / "shared" / "standards" / "fy2025"
+
+def _shared_fy2025() -> Path:
+    """Treasury's FY2025 workbooks live in ``../shared`` beside the checkout; a clone
+    elsewhere (a temporary folder, CI) finds them through ``FM_SHARED_DIR`` or the
+    workplace's fixed location."""
+    candidates = [
+        os.environ.get("FM_SHARED_DIR", ""),
+        Path(__file__).resolve().parents[3] / "shared",
+        "/work/shared",
+    ]
+    for candidate in candidates:
+        folder = Path(candidate) / "standards" / "fy2025" if candidate else None
+        if folder and folder.is_dir():
+            return folder
+    raise FileNotFoundError(
+        "Treasury's FY2025 workbooks were not found: set FM_SHARED_DIR to the folder "
+        "that holds standards/fy2025/"
+    )
+
+
+SHARED_FY2025 = _shared_fy2025()
 
 FUNCTION_HEADERS = [
     "Function ID",
