@@ -21,6 +21,29 @@ from brokering.models import (
     NeedStatus,
     ScoringRun,
 )
+from marketplace.roles import is_broker
+
+
+class BrokerReviewMixin:
+    """Brokers (staff) review here without per-model permissions: they read
+    everything; decisions and rescoring happen through actions that call services.
+    Nothing is added or deleted here: needs belong to agencies, matches to the
+    engine."""
+
+    def has_module_permission(self, request) -> bool:
+        return is_broker(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_broker(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Agency)
@@ -29,7 +52,7 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "abbreviation", "cgac_code"]
 
 
-class NeedItemInline(admin.TabularInline):
+class NeedItemInline(BrokerReviewMixin, admin.TabularInline):
     model = NeedItem
     fields = ["capability", "priority"]
     readonly_fields = ["capability", "priority"]
@@ -40,12 +63,9 @@ class NeedItemInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("capability")
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Need)
-class NeedAdmin(SimpleHistoryAdmin):
+class NeedAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "agency",
@@ -74,16 +94,15 @@ class NeedAdmin(SimpleHistoryAdmin):
     inlines = [NeedItemInline]
     actions = ["rescore"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
     @admin.action(description="Score the selected active needs again")
     def rescore(self, request, queryset: QuerySet[Need]) -> None:
         active = list(
             queryset.filter(status=NeedStatus.ACTIVE).values_list("id", flat=True)
         )
         for need_id in active:
-            services.scoring_run_enqueue(need_id=need_id, reason="broker rescore")
+            services.scoring_run_enqueue(
+                need_id=need_id, reason="broker rescore", resend=True
+            )
         self.message_user(request, f"{len(active)} need(s) queued for scoring.")
 
 
@@ -132,7 +151,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Match)
-class MatchAdmin(SimpleHistoryAdmin):
+class MatchAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
     list_display = [
         "offering",
         "need",
@@ -171,9 +190,6 @@ class MatchAdmin(SimpleHistoryAdmin):
         "decided_at",
     ]
     actions = ["shortlist", "recommend", "reject"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
     @admin.display(description="agency", ordering="need__agency__abbreviation")
     def agency(self, match: Match) -> str:
@@ -231,7 +247,7 @@ class MatchAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScoringRun)
-class ScoringRunAdmin(admin.ModelAdmin):
+class ScoringRunAdmin(BrokerReviewMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "target",
@@ -248,12 +264,6 @@ class ScoringRunAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ScoringRun._meta.fields]
     actions = ["rescore"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
     @admin.display(description="for")
     def target(self, run: ScoringRun) -> str:
         if run.need_id:
@@ -269,6 +279,9 @@ class ScoringRunAdmin(admin.ModelAdmin):
         runs = list(queryset.values_list("need_id", "offering_id").distinct())
         for need_id, offering_id in runs:
             services.scoring_run_enqueue(
-                need_id=need_id, offering_id=offering_id, reason="broker rescore"
+                need_id=need_id,
+                offering_id=offering_id,
+                reason="broker rescore",
+                resend=True,
             )
         self.message_user(request, f"{len(runs)} scoring run(s) queued.")

@@ -351,10 +351,15 @@ def _send(run_id: int) -> None:
 
 @transaction.atomic
 def scoring_run_enqueue(
-    *, need_id: int | None = None, offering_id: int | None = None, reason: str = ""
+    *,
+    need_id: int | None = None,
+    offering_id: int | None = None,
+    reason: str = "",
+    resend: bool = False,
 ) -> ScoringRun:
     """Record scoring work and send it after commit. A queued run for the same target
-    that has not started yet will read the latest data, so it is reused."""
+    that has not started yet will read the latest data, so it is reused (and sent
+    again when ``resend`` asks for it, as a person's "score again" does)."""
     if (need_id is None) == (offering_id is None):
         raise ValueError("a scoring run is for a need or for an offering")
     waiting = (
@@ -363,6 +368,8 @@ def scoring_run_enqueue(
         .first()
     )
     if waiting is not None:
+        if resend:
+            transaction.on_commit(lambda: _send(waiting.pk))
         return waiting
     run = ScoringRun.objects.create(
         need_id=need_id, offering_id=offering_id, reason=reason[:40]

@@ -279,7 +279,9 @@ def need_rescore(request: HttpRequest, need_id: int) -> HttpResponse:
     if need.status != NeedStatus.ACTIVE:
         messages.error(request, "Only an active need is scored.")
         return redirect("brokering:need-detail", need_id=need.pk)
-    services.scoring_run_enqueue(need_id=need.pk, reason="rescore requested")
+    services.scoring_run_enqueue(
+        need_id=need.pk, reason="rescore requested", resend=True
+    )
     messages.success(request, "Scoring queued.")
     return redirect("brokering:need-results", need_id=need.pk)
 
