@@ -10,6 +10,7 @@ import argparse
 import datetime
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -109,6 +110,8 @@ def commit() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    # Stopped from outside: unwind, so that gunicorn and the worker are stopped too.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
     target = Target(database_url=args.database_url, broker_url=args.redis_url)
     os.environ.update(target.env())
     started = time.monotonic()

@@ -6,6 +6,7 @@ import os
 import subprocess
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def run_wrk(
     connections: int = 16,
     threads: int = 2,
 ) -> HttpFigures:
+    wait_until_idle(base)
     with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as listing:
         listing.write("\n".join(paths) + "\n")
     try:
@@ -88,6 +90,29 @@ def run_wrk(
         requests=figures["requests"],
         generator_cpu=generator_cpu,
     )
+
+
+def wait_until_idle(base: str, timeout: float = 180) -> float:
+    """Wait until the server answers the floor quickly again: requests a slow page left
+    queued in the listen backlog must not be served during the next measurement."""
+    started = time.monotonic()
+    request = urllib.request.Request(  # noqa: S310 - loopback http only
+        f"{base}/healthz/live", headers={"X-Forwarded-Proto": "https"}
+    )
+    quick = 0
+    while time.monotonic() - started < timeout:
+        sent = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+                response.read()
+        except OSError:
+            quick = 0
+            continue
+        quick = quick + 1 if time.monotonic() - sent < 0.05 else 0
+        if quick >= 3:
+            break
+        time.sleep(0.1)
+    return time.monotonic() - started
 
 
 def _children_cpu() -> float:
