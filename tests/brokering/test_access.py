@@ -42,10 +42,11 @@ def _url(route, world) -> str:
 @pytest.mark.django_db
 def test_brokering_routes_answer_each_role_as_the_table_says(world, client_for):
     mismatches = []
+    clients = {role: client_for(world.users[role]) for role in ROLES}
     for route in routes.ROUTES:
         url = _url(route, world)
         for role in ROLES:
-            response = getattr(client_for(world.users[role]), route.method)(url)
+            response = getattr(clients[role], route.method)(url)
             if _outcome(response) != route.expect[role]:
                 mismatches.append(
                     f"{url} as {role}: {_outcome(response)} != {route.expect[role]}"
