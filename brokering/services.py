@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+from simple_history.utils import bulk_create_with_history
 
 from brokering import engine, scoring
 from brokering.models import (
@@ -122,21 +123,24 @@ def need_set_functions(*, need_id: int, function_ids: Iterable[int]) -> Need:
     need = _lock(need_id)
     _refuse_archived(need)
     function_ids = set(function_ids)
-    NeedItem.objects.filter(need=need).exclude(
+    # One by one, so that history records each removed item.
+    for item in NeedItem.objects.filter(need=need).exclude(
         capability__function_id__in=function_ids
-    ).delete()
+    ):
+        item.delete()
     present = set(
         NeedItem.objects.filter(need=need).values_list("capability_id", flat=True)
     )
     capability_ids = Capability.objects.filter(
         release_id=need.release_id, function_id__in=function_ids
     ).values_list("id", flat=True)
-    NeedItem.objects.bulk_create(
+    bulk_create_with_history(
         [
             NeedItem(need=need, capability_id=cid, priority=Priority.SHOULD)
             for cid in capability_ids
             if cid not in present
-        ]
+        ],
+        NeedItem,
     )
     need.save(update_fields=["updated_at"])
     _rescore_if_active(need, "functions changed")
@@ -187,7 +191,7 @@ def need_priorities_import(
         for cid, priority in priorities.items()
         if cid not in present
     ]
-    NeedItem.objects.bulk_create(new_items)
+    bulk_create_with_history(new_items, NeedItem)
     changed = need_set_priorities(
         need_id=need.pk,
         priorities={c: p for c, p in priorities.items() if c in present},
@@ -236,9 +240,12 @@ def need_clone(*, need_id: int, created_by) -> Need:
         minimum_impact_level=source.minimum_impact_level,
         accepted_deployment_models=source.accepted_deployment_models,
     )
-    NeedItem.objects.bulk_create(
-        NeedItem(need=copy, capability_id=cid, priority=priority)
-        for cid, priority in source.items.values_list("capability_id", "priority")
+    bulk_create_with_history(
+        [
+            NeedItem(need=copy, capability_id=cid, priority=priority)
+            for cid, priority in source.items.values_list("capability_id", "priority")
+        ],
+        NeedItem,
     )
     return copy
 

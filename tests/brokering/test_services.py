@@ -198,6 +198,9 @@ def test_set_functions_adds_should_items_and_drops_others(
         "FFM.020.010.011",
         "FFM.020.010.012",
     }
+    history = NeedItem.history.filter(need_id=need.pk)
+    assert history.filter(history_type="+").count() == 4
+    assert history.filter(history_type="-").count() == 2
 
 
 def test_priorities_change_an_active_need_and_rescore(
