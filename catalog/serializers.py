@@ -151,7 +151,12 @@ class ClaimRowSerializer(serializers.Serializer):
 class ProviderOfferingSerializer(OfferingSerializer):
     """An offering as its provider sees it: any status, and where it stands."""
 
-    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    revision_of = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The published offering this is a revision of.",
+    )
 
     class Meta(OfferingSerializer.Meta):
         fields = [*OfferingSerializer.Meta.fields, "submitted_at", "revision_of"]

@@ -8,8 +8,10 @@ ordinary page and keeps the middleware.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, include, path
+from django.urls import URLPattern, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import exceptions, permissions
+from rest_framework.views import APIView
 
 from brokering import api as brokering_api
 from catalog import api as catalog_api
@@ -18,6 +20,18 @@ from marketplace.api import PublicReadOnly
 from standards import api as standards_api
 
 app_name = "api"
+
+
+class NotFoundView(APIView):
+    """Every unknown URL under ``/api/`` answers a 404 in the API's error format (and
+    for any method), not the HTML page that the rest of the portal shows."""
+
+    permission_classes = [permissions.AllowAny]
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        raise exceptions.NotFound
+
 
 RELEASE = "standards/releases/<str:release>"
 
@@ -162,4 +176,8 @@ urlpatterns = [
         ]
     ),
     path("tokens/", tokens.tokens_page, name="tokens"),
+    *_exempt_from_login_middleware(
+        # [\s\S]: a path holding a line break is still the API's to answer.
+        [re_path(r"^(?P<rest>[\s\S]+)$", NotFoundView.as_view(), name="not-found")]
+    ),
 ]

@@ -17,6 +17,11 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
     ("Our needs", "brokering:need-list", frozenset({Role.AGENCY})),
     ("My listings", "provider:home", frozenset({Role.PROVIDER})),
     ("Broker admin", "admin:index", frozenset({Role.BROKER, Role.ADMIN})),
+    (
+        "API tokens",
+        "api:tokens",
+        frozenset({Role.AGENCY, Role.PROVIDER, Role.BROKER, Role.ADMIN}),
+    ),
 ]
 
 

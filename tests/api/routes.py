@@ -10,6 +10,7 @@ from standards.models import ReleaseStatus
 from tests.access import (
     FORBIDDEN,
     NOT_ALLOWED,
+    NOT_FOUND,
     OK,
     UNAUTHORIZED,
     Route,
@@ -100,6 +101,11 @@ ROUTES = [
     Route(
         "api:tokens",
         only(Role.AGENCY, Role.PROVIDER, Role.BROKER, Role.ADMIN),
+    ),
+    Route(
+        "api:not-found",
+        everyone(NOT_FOUND),
+        kwargs=lambda world: {"rest": "v1/needs/-1/"},
     ),
     Route("api:release-list", everyone(OK)),
     Route("api:release-detail", everyone(OK), kwargs=_release),
