@@ -10,6 +10,7 @@ import pytest
 from catalog.models import Claim
 from catalog.vectors import refresh_claim_vectors
 from tests.catalog.factories import OfferingFactory
+from tests.conftest import uses_services
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -18,6 +19,18 @@ from tests.standards.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def scoring_worker():
+    """A real Celery worker in the services pass; in-process tasks otherwise."""
+    if not uses_services():
+        yield None
+        return
+    from tests.celery_worker import celery_worker
+
+    with celery_worker() as worker:
+        yield worker
 
 
 @pytest.fixture
@@ -54,7 +67,7 @@ def shelf(db):
 
 
 def test_agency_builds_a_need_and_reads_its_explained_results(
-    page, sign_in, agency_user, shelf, assert_accessible
+    page, sign_in, agency_user, shelf, assert_accessible, scoring_worker
 ):
     sign_in(agency_user)
     page.goto("/needs/")
@@ -79,7 +92,9 @@ def test_agency_builds_a_need_and_reads_its_explained_results(
     page.get_by_role("button", name="Activate and score").click()
 
     # Scoring runs in the background; the results page reloads itself until done.
-    page.wait_for_selector("text=Published offerings ranked against this need")
+    page.wait_for_selector(
+        "text=Published offerings ranked against this need", timeout=60_000
+    )
     assert_accessible(page)
     rows = page.locator("table tbody tr")
     assert rows.first.inner_text().startswith("1")
