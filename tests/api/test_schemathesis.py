@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from marketplace.roles import Role
 from tests.api.world import build_api_world
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 20
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
