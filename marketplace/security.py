@@ -32,9 +32,10 @@ LAST_SEEN_KEY = "marketplace_last_seen"
 LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or the entry ``PROXY_COUNT`` proxies back
-    in X-Forwarded-For when the portal runs behind that many proxies."""
+    in X-Forwarded-For when the portal runs behind that many proxies. ``None`` for a
+    request that came from no network (a sign-in made in code)."""
     proxies = settings.PROXY_COUNT
     if proxies > 0:
         forwarded = [
@@ -44,7 +45,7 @@ def client_ip(request: HttpRequest) -> str:
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return request.META.get("REMOTE_ADDR") or None
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -135,7 +136,7 @@ class RateLimitMiddleware:
             key = (
                 f"user:{user.pk}"
                 if user is not None and user.is_authenticated
-                else f"ip:{client_ip(request)}"
+                else f"ip:{client_ip(request) or 'unknown'}"
             )
             retry_after = rate_limit_hit(scope=scope, key=key)
             if retry_after is not None:
