@@ -413,6 +413,7 @@ def offering_approve(*, offering: Offering, by, comment: str = "") -> Offering:
     now = timezone.now()
     if offering.revision_of_id is not None:
         published = _locked(offering.revision_of)
+        _refuse_unless(published, (OfferingStatus.PUBLISHED,), "replace")
         _copy_revision_onto(published, offering, by)
         published.updated_at = now
         _set_history_user(published, by)
