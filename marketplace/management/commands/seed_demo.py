@@ -12,6 +12,7 @@ STEPS = [
     "catalog.demo.seed",
     "brokering.demo.seed_agencies",
     "marketplace.demo.seed_users",
+    "catalog.workflow_demo.seed",
     "brokering.demo.seed_needs",
 ]
 
