@@ -289,6 +289,10 @@ EMAIL_BACKEND = (
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FM Marketplace <noreply@localhost>")
 BROKER_NOTIFICATION_EMAILS = env_list("BROKER_NOTIFICATION_EMAILS", default=[])
+# Where people reach the portal; links in e-mails start with it.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Largest evidence document a provider may upload (docs/providers.md).
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 # Celery: with no broker URL, tasks run in-process when they are enqueued.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or None
