@@ -402,14 +402,27 @@ def scoring_runs_enqueue_for_active_needs(*, reason: str) -> list[ScoringRun]:
 
 
 @transaction.atomic
-def scoring_run_start(*, run_id: int) -> bool:
+def scoring_run_start(*, run_id: int, take_over: bool = False) -> bool:
     """Claim a queued (or stale running) run for this worker. False when there is
-    nothing to do: the run is done, failed, or being run by a live worker."""
+    nothing to do: the run is done, failed, or being run by a live worker.
+
+    ``take_over`` is for a task the broker delivered again because the process that
+    ran it died: the run still says running, but nobody is running it. A run whose
+    process died ``MAX_ATTEMPTS`` times is failed rather than tried forever."""
     run = ScoringRun.objects.select_for_update().filter(pk=run_id).first()
     if run is None or run.status in (RunStatus.DONE, RunStatus.FAILED):
         return False
     now = timezone.now()
-    if (
+    if run.status == RunStatus.RUNNING and take_over:
+        if run.attempts >= MAX_ATTEMPTS:
+            run.status = RunStatus.FAILED
+            run.error = (
+                f"the worker process stopped during each of {run.attempts} attempts"
+            )
+            run.finished_at = now
+            run.save(update_fields=["status", "error", "finished_at"])
+            return False
+    elif (
         run.status == RunStatus.RUNNING
         and run.heartbeat_at
         and (now - run.heartbeat_at < STALE_AFTER)
@@ -426,13 +439,13 @@ def scoring_run_start(*, run_id: int) -> bool:
     return True
 
 
-def scoring_run_execute(*, run_id: int) -> ScoringRun | None:
+def scoring_run_execute(*, run_id: int, take_over: bool = False) -> ScoringRun | None:
     """Do the work of a run: start it, refresh its matches, record the outcome.
 
     Returns the run, or ``None`` when another worker owns it or it is finished.
     Raises the scoring error after recording it, so that the task can retry.
     """
-    if not scoring_run_start(run_id=run_id):
+    if not scoring_run_start(run_id=run_id, take_over=take_over):
         return None
     run = ScoringRun.objects.get(pk=run_id)
     try:

@@ -18,8 +18,11 @@ from brokering.models import RunStatus, ScoringRun
 def run_scoring(self, run_id: int) -> None:
     """Run one :class:`brokering.models.ScoringRun`. Safe to repeat: a finished run
     is skipped and matches are upserted."""
+    # The broker marks a message it delivers again after the worker process running
+    # it died (task_reject_on_worker_lost): that run says "running" but is orphaned.
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     try:
-        services.scoring_run_execute(run_id=run_id)
+        services.scoring_run_execute(run_id=run_id, take_over=redelivered)
     except Exception as error:
         if self.request.is_eager:
             # In-process (no broker) there is no queue to retry from: the error is

@@ -1,0 +1,271 @@
+"""Scoring survives failures: real Celery workers, real Redis, real PostgreSQL.
+
+To stop a run *in the middle*, the test holds row locks on the need's matches from a
+second database connection: the worker marks the run running, scores, then waits on
+those locks while writing, and that is when its process is killed.
+"""
+
+import os
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections, transaction
+
+from brokering import services
+from brokering.models import Match, NeedStatus, RunStatus, ScoringRun
+from brokering.tasks import sweep_scoring_runs
+from catalog.models import ClaimLevel
+from marketplace.celery import app
+from tests.conftest import uses_services
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _services_only():
+    if not uses_services():
+        pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (CI's services pass)")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The parent pid is the 2nd field after the parenthesised command name.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+@contextmanager
+def matches_locked(need_id: int):
+    """Hold row locks on the need's matches from another connection until exit."""
+    locked = threading.Event()
+    let_go = threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                list(
+                    Match.objects.select_for_update(of=("self",))
+                    .filter(need_id=need_id)
+                    .order_by()
+                )
+                locked.set()
+                let_go.wait(180)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert locked.wait(30)
+    try:
+        yield
+    finally:
+        let_go.set()
+        holder.join(30)
+
+
+def wait_for(predicate, timeout=120.0, interval=0.25):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def run_of(need):
+    return ScoringRun.objects.filter(need=need).order_by("-pk").first()
+
+
+@pytest.fixture
+def scored_need(agency, make_need, make_offering, capabilities):
+    """An active need against three offerings, scored once so that its matches
+    exist (they are what the lock holds), with the scores every run must give."""
+    offerings = [
+        make_offering([(c, level) for c in capabilities])
+        for level in (ClaimLevel.MEETS, ClaimLevel.CONFIGURABLE, ClaimLevel.EXTENSION)
+    ]
+    need = make_need(agency, status=NeedStatus.ACTIVE)
+    services.matches_refresh_for_need(need_id=need.pk)
+    expected = dict(Match.objects.filter(need=need).values_list("offering_id", "score"))
+    assert expected == {
+        offerings[0].pk: 100.0,
+        offerings[1].pk: 90.0,
+        offerings[2].pk: 50.0,
+    }
+    return need, expected
+
+
+def assert_matches_once_with(need, expected):
+    rows = list(Match.objects.filter(need=need).values_list("offering_id", "score"))
+    assert len(rows) == len({offering for offering, _ in rows}) == len(expected)
+    assert dict(rows) == expected
+
+
+def test_killing_the_pool_process_mid_run_still_finishes_the_run(scored_need):
+    from tests.celery_worker import celery_worker
+
+    need, expected = scored_need
+    with celery_worker() as worker:
+        with matches_locked(need.pk):
+            services.scoring_run_enqueue(need_id=need.pk, reason="test", resend=True)
+            wait_for(lambda: run_of(need).status == RunStatus.RUNNING)
+            time.sleep(1)  # let it reach the locked rows
+            (child,) = children_of(worker.pid)
+            os.kill(child, signal.SIGKILL)
+        # The broker hands the task to a new pool process, which takes the orphaned
+        # run over and finishes it.
+        run = wait_for(
+            lambda: ScoringRun.objects.filter(
+                pk=run_of(need).pk, status=RunStatus.DONE
+            ).first(),
+            timeout=90,
+        )
+    assert run.attempts == 2
+    assert_matches_once_with(need, expected)
+
+
+def test_killing_the_whole_worker_the_sweep_resends_the_stale_run(scored_need):
+    from tests.celery_worker import celery_worker
+
+    need, expected = scored_need
+    with matches_locked(need.pk), celery_worker() as worker:
+        services.scoring_run_enqueue(need_id=need.pk, reason="test", resend=True)
+        wait_for(lambda: run_of(need).status == RunStatus.RUNNING)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    killed_at = time.monotonic()
+    with celery_worker():
+        # Celery beat sends the sweep every minute; here the test is beat.
+        def swept_and_done():
+            sweep_scoring_runs()
+            return ScoringRun.objects.filter(
+                pk=run_of(need).pk, status=RunStatus.DONE
+            ).first()
+
+        run = wait_for(swept_and_done, timeout=150, interval=5)
+    # Stale after STALE_AFTER without a heartbeat, then re-sent at the next sweep:
+    # well before Redis's visibility timeout (an hour) would bring the message back.
+    assert time.monotonic() - killed_at < services.STALE_AFTER.total_seconds() + 60
+    assert run.attempts == 2
+    assert_matches_once_with(need, expected)
+
+
+def queued_messages(queue: str) -> int:
+    with app.connection_for_write() as conn:
+        return conn.default_channel.client.llen(queue)
+
+
+def test_a_run_started_in_a_transaction_that_rolls_back_sends_no_task(
+    scored_need,
+):
+    need, _ = scored_need
+    queue = f"test-rollback-{os.getpid()}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.scoring_run_enqueue(need_id=need.pk, reason="rolled back")
+            raise RuntimeError("the request failed after starting the run")
+        assert not ScoringRun.objects.filter(need=need).exists()
+        assert queued_messages(queue) == 0
+        # The same call committed does send one task.
+        services.scoring_run_enqueue(need_id=need.pk, reason="committed")
+        assert queued_messages(queue) == 1
+    finally:
+        app.conf.task_default_queue = previous
+        with app.connection_for_write() as conn:
+            conn.default_channel.client.delete(queue)
+
+
+@contextmanager
+def matches_refused_for(need_id: int):
+    """A PostgreSQL trigger that refuses every match row of one need: the run's
+    task crashes every time, as a real fault would make it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE OR REPLACE FUNCTION refuse_match() RETURNS trigger AS $$
+            BEGIN
+              IF NEW.need_id = %s THEN
+                RAISE EXCEPTION 'disk full while writing match rows';
+              END IF;
+              RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_match BEFORE INSERT OR UPDATE ON brokering_match
+              FOR EACH ROW EXECUTE FUNCTION refuse_match();
+            """,
+            [need_id],
+        )
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TRIGGER IF EXISTS refuse_match ON brokering_match;"
+                "DROP FUNCTION IF EXISTS refuse_match();"
+            )
+
+
+def test_a_task_that_always_crashes_is_retried_a_bounded_number_of_times(
+    scored_need,
+):
+    from tests.celery_worker import celery_worker
+
+    need, expected = scored_need
+    with matches_refused_for(need.pk), celery_worker():
+        services.scoring_run_enqueue(need_id=need.pk, reason="poison", resend=True)
+        run = wait_for(
+            lambda: ScoringRun.objects.filter(
+                pk=run_of(need).pk, status=RunStatus.FAILED
+            ).first(),
+            timeout=120,
+        )
+        time.sleep(12)  # longer than the next retry would wait: no loop
+        run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    assert run.attempts == services.MAX_ATTEMPTS
+    assert "disk full while writing match rows" in run.error
+    assert run.finished_at is not None
+    assert_matches_once_with(need, expected)  # the old matches are untouched
+
+
+def test_a_run_whose_process_always_dies_is_failed_after_bounded_attempts(
+    scored_need,
+):
+    from tests.celery_worker import celery_worker
+
+    need, expected = scored_need
+    with celery_worker() as worker, matches_locked(need.pk):
+        services.scoring_run_enqueue(need_id=need.pk, reason="poison", resend=True)
+        for attempt in range(1, services.MAX_ATTEMPTS + 1):
+            wait_for(
+                lambda attempt=attempt: (
+                    run_of(need).status == RunStatus.RUNNING
+                    and run_of(need).attempts == attempt
+                )
+            )
+            time.sleep(1)
+            for child in children_of(worker.pid):
+                os.kill(child, signal.SIGKILL)
+        run = wait_for(
+            lambda: ScoringRun.objects.filter(
+                pk=run_of(need).pk, status=RunStatus.FAILED
+            ).first(),
+            timeout=60,
+        )
+    assert run.attempts == services.MAX_ATTEMPTS
+    assert "stopped during each of 3 attempts" in run.error
+    assert_matches_once_with(need, expected)
