@@ -29,7 +29,6 @@ from marketplace.roles import (
     role_required,
 )
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 CONTENT_TYPES = {
     DocumentKind.PDF: "application/pdf",
     DocumentKind.XLSX: (
@@ -43,7 +42,7 @@ ACCEPT = ".pdf,.xlsx,.docx," + ",".join(CONTENT_TYPES.values())
 
 
 def max_bytes() -> int:
-    return getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.EVIDENCE_MAX_BYTES
 
 
 def _human_size(size: int) -> str:

@@ -15,9 +15,7 @@ from catalog.models import Offering, ReviewComment
 
 
 def absolute_url(path: str) -> str:
-    # PORTAL_BASE_URL is the address people reach the portal at (production sets it).
-    base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000")
-    return f"{base.rstrip('/')}{path}"
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
 
 
 def broker_recipients() -> list[str]:

@@ -1,6 +1,7 @@
 """Forms of the provider portal. They parse and check input; services write."""
 
 from django import forms
+from django.conf import settings
 
 from catalog.claims_io import MAX_UPLOAD_BYTES
 from catalog.documents import ACCEPT, evidence_kind
@@ -169,9 +170,16 @@ class DocumentUploadForm(forms.Form):
     )
     file = forms.FileField(
         label="Evidence file",
-        help_text="PDF, XLSX or DOCX, at most 10 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "file"
+        ].help_text = (
+            f"PDF, XLSX or DOCX, at most {settings.EVIDENCE_MAX_BYTES / 2**20:g} MB."
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
