@@ -33,9 +33,22 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="timed repetitions of each scoring figure (the median is kept)",
+    )
+    parser.add_argument(
         "--keep-data",
         action="store_true",
         help="reuse the database of the previous run instead of seeding it again",
+    )
+    parser.add_argument(
+        "--skip",
+        choices=["http", "scoring"],
+        action="append",
+        default=[],
+        help="leave out the HTTP (1-4) or the scoring benchmarks (5-7)",
     )
     parser.add_argument(
         "--database-url",
@@ -108,6 +121,59 @@ def commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
+def run_http(args, wrk: str, target: Target, paths: dict, results) -> None:
+    from bench import http
+
+    with processes.gunicorn(target, workers=2) as (base, server):
+
+        def measure(name: str) -> None:
+            figures = http.run_wrk(
+                wrk,
+                base,
+                paths[name],
+                duration=args.duration,
+                connections=args.connections,
+            )
+            results.http[name].append(figures)
+            print(
+                f"   ... {name}: {figures.rps:,.0f} req/s, {figures.errors} errors",
+                flush=True,
+            )
+
+        for urls in paths.values():  # warm both workers up on every page
+            http.run_wrk(wrk, base, urls, duration=2, connections=args.connections)
+        # The floor runs before, between and after the pages (A B A B ...); its
+        # median is the denominator.
+        for name in (
+            "floor",
+            "catalog",
+            "search",
+            "floor",
+            "search-worst",
+            "offering",
+            "floor",
+        ):
+            measure(name)
+        results.gunicorn_rss = [
+            processes.memory_mb(pid) for pid in processes.children(server.pid)
+        ]
+
+
+def run_scoring(target: Target, results, repeat: int) -> None:
+    from bench import scoring
+
+    print("   ... scoring in process", flush=True)
+    results.scoring = scoring.scoring_benchmarks(repeat=repeat)
+    print("   ... scoring on a Celery worker", flush=True)
+    with processes.celery_worker(target, concurrency=1) as worker:
+        results.celery = scoring.celery_overhead()
+        results.offering_run_s = scoring.offering_run_on_worker()
+        results.worker_peak = [
+            processes.memory_mb(pid)[1]
+            for pid in [worker.pid, *processes.children(worker.pid)]
+        ]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     # Stopped from outside: unwind, so that gunicorn and the worker are stopped too.
@@ -119,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: database {args.database_url}, Redis {args.redis_url}", flush=True)
     if not args.keep_data:
         processes.recreate_database(args.database_url)
-        processes.manage(target, "migrate", "--noinput", "-v0")
+    processes.manage(target, "migrate", "--noinput", "-v0")
+    if not args.keep_data:
         processes.manage(
             target,
             "seed_scale",
@@ -133,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from bench import http, report, scoring, urlsets
+    from bench import report, urlsets
 
     info = {
         "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -146,45 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     paths = urlsets.build()
     results = report.Results(info)
 
-    def measure(name: str, urls: list[str]) -> http.HttpFigures:
-        figures = http.run_wrk(
-            wrk,
-            base,
-            urls,
-            duration=args.duration,
-            connections=args.connections,
-        )
-        results.http[name].append(figures)
-        print(
-            f"   ... {name}: {figures.rps:,.0f} req/s, {figures.errors} errors",
-            flush=True,
-        )
-        return figures
-
-    with processes.gunicorn(target, workers=2) as (base, server):
-        for urls in paths.values():  # warm both workers up on every page
-            http.run_wrk(wrk, base, urls, duration=2, connections=args.connections)
-        # The floor runs before, between and after the pages (A B A B ...); its
-        # median is the denominator.
-        measure("floor", paths["floor"])
-        measure("catalog", paths["catalog"])
-        measure("search", paths["search"])
-        measure("floor", paths["floor"])
-        measure("search-worst", paths["search-worst"])
-        measure("offering", paths["offering"])
-        measure("floor", paths["floor"])
-        results.gunicorn_rss = [
-            processes.memory_mb(pid) for pid in processes.children(server.pid)
-        ]
-
-    results.scoring = scoring.scoring_benchmarks()
-    with processes.celery_worker(target, concurrency=1) as worker:
-        results.celery = scoring.celery_overhead()
-        results.offering_run_s = scoring.offering_run_on_worker()
-        results.worker_peak = [
-            processes.memory_mb(pid)[1]
-            for pid in [worker.pid, *processes.children(worker.pid)]
-        ]
+    if "http" not in args.skip:
+        run_http(args, wrk, target, paths, results)
+    if "scoring" not in args.skip:
+        run_scoring(target, results, args.repeat)
     lines = results.lines()
     report.print_lines(lines)
     saved = results.save(ROOT / "bench" / "results", lines)

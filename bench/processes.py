@@ -178,6 +178,7 @@ def celery_worker(target: Target, concurrency: int = 1):
             "celery",
             # Django's system checks are make test's job; the worker starts without.
             "--skip-checks",
+            "--quiet",
             "-A",
             "marketplace",
             "worker",

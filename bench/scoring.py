@@ -175,7 +175,7 @@ def scoring_benchmarks(repeat: int = 5) -> ScoringFigures:
     naive_s, naive = median_time(lambda: naive_scores(need_id), max(1, repeat // 2))
     fast = {s.result.offering: (s.result.score, s.result.gaps_count) for s in scored}
     refresh_need_s, _written = median_time(
-        lambda: services.matches_refresh_for_need(need_id=need_id), 3
+        lambda: services.matches_refresh_for_need(need_id=need_id), min(repeat, 3)
     )
     offering_id = (
         Offering.objects.filter(status=OfferingStatus.PUBLISHED, release=need.release)
@@ -184,10 +184,11 @@ def scoring_benchmarks(repeat: int = 5) -> ScoringFigures:
         .first()
     )
     offering_vector_s, _n = median_time(
-        lambda: refresh_claim_vectors(offering_ids=[offering_id]), 3
+        lambda: refresh_claim_vectors(offering_ids=[offering_id]), min(repeat, 3)
     )
     refresh_offering_s, _written = median_time(
-        lambda: services.matches_refresh_for_offering(offering_id=offering_id), 3
+        lambda: services.matches_refresh_for_offering(offering_id=offering_id),
+        min(repeat, 3),
     )
     return ScoringFigures(
         need_id=need_id,

@@ -101,14 +101,26 @@ def _load_needs(needs_query) -> list[_NeedInputs]:
 
 
 def _spec_digest(spec: scoring.NeedSpec) -> bytes:
+    return _need_digest(
+        spec.go_live,
+        spec.provider_kinds,
+        spec.minimum_impact,
+        spec.deployment_models,
+        [(i.capability, i.function, i.priority) for i in spec.items],
+    )
+
+
+def _need_digest(go_live, provider_kinds, minimum_impact, deployment_models, items):
+    """What a need's matches depend on; ``items`` are ``(capability code, function
+    code, priority)`` in spec order."""
     text = repr(
         (
             scoring.SCORING_VERSION,
-            spec.go_live.isoformat(),
-            sorted(spec.provider_kinds),
-            spec.minimum_impact,
-            sorted(spec.deployment_models),
-            [(i.capability, i.function, i.priority) for i in spec.items],
+            go_live.isoformat(),
+            sorted(provider_kinds),
+            minimum_impact,
+            sorted(deployment_models),
+            items,
         )
     )
     return hashlib.sha256(text.encode()).digest()
@@ -146,16 +158,21 @@ def _roadmap_ordinals(
     rows: Sequence[tuple], columns_of: np.ndarray, k: int
 ) -> np.ndarray:
     """``(offerings x items)`` int32: the roadmap date ordinal of each item's claim
-    (0 where there is none)."""
+    (0 where there is none). All rows' pairs are decoded in one pass."""
     dates = np.zeros((len(rows), k), dtype=np.int32)
-    for row_index, row in enumerate(rows):
-        if not row[6]:
-            continue
-        pairs = decode_roadmap(bytes(row[6]))
-        pairs = pairs[pairs[:, 0] < len(columns_of)]
-        columns = columns_of[pairs[:, 0]]
-        keep = columns >= 0
-        dates[row_index, columns[keep]] = pairs[keep, 1]
+    packed = [bytes(row[6] or b"") for row in rows]
+    counts = np.fromiter(
+        (len(chunk) // 8 for chunk in packed), dtype=np.int64, count=len(rows)
+    )
+    if not counts.any():
+        return dates
+    pairs = decode_roadmap(b"".join(packed))
+    row_of = np.repeat(np.arange(len(rows)), counts)
+    inside = pairs[:, 0] < len(columns_of)
+    pairs, row_of = pairs[inside], row_of[inside]
+    columns = columns_of[pairs[:, 0]]
+    keep = columns >= 0
+    dates[row_of[keep], columns[keep]] = pairs[keep, 1]
     return dates
 
 
@@ -203,37 +220,62 @@ def _score_block(
     ).astype(np.int64)
     one_hot = np.zeros((k, len(functions)), dtype=np.int64)
     one_hot[np.arange(k), function_index] = 1
-    earned_per_function = weighted.astype(np.int64) @ one_hot
-    gaps_per_function = gap_matrix.astype(np.int64) @ one_hot
+    earned_per_function = (weighted.astype(np.int64) @ one_hot).tolist()
+    gaps_per_function = (gap_matrix.astype(np.int64) @ one_hot).tolist()
 
+    # The loop below builds one result per offering from plain Python values taken
+    # out of numpy once (indexing numpy scalars one by one costs more than the maths).
     codes = [item.capability for item in spec.items]
-    need_digest = _spec_digest(spec)
-    scored = []
-    for row_index, row in enumerate(rows):
-        offering = scoring.OfferingSpec(
-            key=row[0],
-            provider_kind=row[2],
-            deployment_model=row[3],
-            fedramp_impact=row[4] or "",
+    earned_list = earned.tolist()
+    function_totals = list(
+        zip(
+            functions,
+            items_per_function.tolist(),
+            weight_per_function.tolist(),
+            strict=True,
         )
-        reasons = scoring.ineligibility(spec, offering)
+    )
+    gap_rows, gap_columns = np.nonzero(gap_matrix)
+    gap_counts = np.bincount(gap_rows, minlength=len(rows)).tolist()
+    gap_columns = gap_columns.tolist()
+    need_digest = _spec_digest(spec)
+    reasons_by_profile: dict[tuple, tuple[str, ...]] = {}
+    scored = []
+    start = 0
+    for row_index, row in enumerate(rows):
+        profile = (row[2], row[3], row[4] or "")
+        reasons = reasons_by_profile.get(profile)
+        if reasons is None:
+            reasons = reasons_by_profile[profile] = scoring.ineligibility(
+                spec,
+                scoring.OfferingSpec(
+                    key=row[0],
+                    provider_kind=profile[0],
+                    deployment_model=profile[1],
+                    fedramp_impact=profile[2],
+                ),
+            )
+        end = start + gap_counts[row_index]
+        row_earned = earned_per_function[row_index]
+        row_gaps = gaps_per_function[row_index]
         result = scoring.Result(
             offering=row[0],
-            score=int(earned[row_index]) / total if total else 0.0,
+            score=earned_list[row_index] / total if total else 0.0,
             eligible=not reasons,
             ineligible_reasons=reasons,
-            gaps=tuple(codes[j] for j in np.flatnonzero(gap_matrix[row_index])),
+            gaps=tuple(codes[j] for j in gap_columns[start:end]),
             breakdown=tuple(
                 scoring.FunctionScore(
                     function=function,
-                    items=int(items_per_function[f]),
-                    weight=int(weight_per_function[f]),
-                    earned=int(earned_per_function[row_index, f]),
-                    gaps=int(gaps_per_function[row_index, f]),
+                    items=items,
+                    weight=weight,
+                    earned=row_earned[f],
+                    gaps=row_gaps[f],
                 )
-                for f, function in enumerate(functions)
+                for f, (function, items, weight) in enumerate(function_totals)
             ),
         )
+        start = end
         scored.append(
             Scored(
                 need.need_id, result, _fingerprint(need_digest, _offering_digest(row))
@@ -271,6 +313,10 @@ def score_offering_against_active_needs(offering_id: int) -> list[Scored]:
 
     Four queries: the offering with its vector, the needs, their items, the release's
     capability order. An offering that is not published scores against nothing.
+
+    Many needs and one offering: the items of all needs are scored together as flat
+    arrays (one credit lookup, sums per need and per need x function with
+    ``np.add.at``), rather than need by need.
     """
     rows = list(
         Offering.objects.filter(
@@ -279,16 +325,126 @@ def score_offering_against_active_needs(offering_id: int) -> list[Scored]:
     )
     if not rows:
         return []
-    release_id = rows[0][1]
-    needs = _load_needs(
-        Need.objects.filter(status=NeedStatus.ACTIVE, release_id=release_id).order_by(
-            "id"
-        )
+    row = rows[0]
+    release_id = row[1]
+    needs = list(
+        Need.objects.filter(status=NeedStatus.ACTIVE, release_id=release_id)
+        .order_by("id")
+        .values(*_NEED_FIELDS)
     )
     if not needs:
         return []
+    need_index = {need["id"]: n for n, need in enumerate(needs)}
+    items = list(
+        NeedItem.objects.filter(need_id__in=list(need_index)).values_list(*_ITEM_FIELDS)
+    )
     capability_order = capability_ids_in_order(release_id)
+    width = len(capability_order)
+    position_of = {cid: position for position, cid in enumerate(capability_order)}
+
+    # Spec order, as need_spec() gives it: by need, then (function, capability code).
+    items.sort(key=lambda item: (need_index[item[0]], item[3], item[2]))
+    count = len(items)
+    need_of = np.fromiter(
+        (need_index[item[0]] for item in items), dtype=np.int64, count=count
+    )
+    column = np.fromiter(
+        (position_of.get(item[1], -1) for item in items), dtype=np.int64, count=count
+    )
+    weight = np.fromiter(
+        (scoring.WEIGHTS[item[4]] for item in items), dtype=np.int64, count=count
+    )
+    must = np.fromiter(
+        (item[4] == scoring.MUST for item in items), dtype=bool, count=count
+    )
+
+    levels = _levels_matrix(rows, width)[0]
+    dates = np.zeros(width, dtype=np.int64)
+    if row[6]:
+        pairs = decode_roadmap(bytes(row[6]))
+        pairs = pairs[pairs[:, 0] < width]
+        dates[pairs[:, 0]] = pairs[:, 1]
+    known = column >= 0
+    safe_column = np.where(known, column, 0)
+    item_level = np.where(known, levels[safe_column], 0)
+    item_date = np.where(known, dates[safe_column], 0)
+    go_live = np.array(
+        [need["go_live_date"].toordinal() for need in needs], dtype=np.int64
+    )
+    credit = _CREDIT_BY_CODE[item_level].astype(np.int64)
+    late = (item_level == _ROADMAP_CODE) & (
+        (item_date == 0) | (item_date > go_live[need_of])
+    )
+    credit[late] = 0
+    gap = (credit < scoring.GAP_BELOW) & must
+
+    functions = sorted({item[3] for item in items})
+    function_rank = {function: n for n, function in enumerate(functions)}
+    function_of = np.fromiter(
+        (function_rank[item[3]] for item in items), dtype=np.int64, count=count
+    )
+    slots = max(len(functions), 1)
+    group = need_of * slots + function_of
+    sums = np.zeros((4, len(needs) * slots), dtype=np.int64)
+    np.add.at(sums[0], group, 1)
+    np.add.at(sums[1], group, weight)
+    np.add.at(sums[2], group, weight * credit)
+    np.add.at(sums[3], group, gap.astype(np.int64))
+    per_function = sums.reshape(4, len(needs), slots).tolist()
+    bounds = np.searchsorted(need_of, np.arange(len(needs) + 1)).tolist()
+    gap_flags = gap.tolist()
+
+    offering = scoring.OfferingSpec(
+        key=row[0],
+        provider_kind=row[2],
+        deployment_model=row[3],
+        fedramp_impact=row[4] or "",
+    )
+    offering_digest = _offering_digest(row)
     scored = []
-    for need in needs:
-        scored.extend(_score_block(need, rows, capability_order))
+    for n, need in enumerate(needs):
+        start, end = bounds[n], bounds[n + 1]
+        need_items = items[start:end]
+        constraints = scoring.NeedSpec(
+            go_live=need["go_live_date"],
+            items=(),
+            provider_kinds=frozenset(need["accepted_provider_kinds"] or ()),
+            minimum_impact=need["minimum_impact_level"] or "",
+            deployment_models=frozenset(need["accepted_deployment_models"] or ()),
+        )
+        reasons = scoring.ineligibility(constraints, offering)
+        counts, weights, earned, gaps = (sums_of[n] for sums_of in per_function)
+        total = sum(weights)
+        result = scoring.Result(
+            offering=row[0],
+            score=sum(earned) / total if total else 0.0,
+            eligible=not reasons,
+            ineligible_reasons=reasons,
+            gaps=tuple(
+                item[2]
+                for item, is_gap in zip(need_items, gap_flags[start:end], strict=True)
+                if is_gap
+            ),
+            breakdown=tuple(
+                scoring.FunctionScore(
+                    function=function,
+                    items=counts[f],
+                    weight=weights[f],
+                    earned=earned[f],
+                    gaps=gaps[f],
+                )
+                for f, function in enumerate(functions)
+                if counts[f]
+            ),
+        )
+        need_digest = _need_digest(
+            constraints.go_live,
+            constraints.provider_kinds,
+            constraints.minimum_impact,
+            constraints.deployment_models,
+            [(item[2], item[3], item[4]) for item in need_items],
+        )
+        scored.append(
+            Scored(need["id"], result, _fingerprint(need_digest, offering_digest))
+        )
     return scored
