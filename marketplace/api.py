@@ -20,7 +20,6 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from marketplace.roles import Role, is_broker, role_of
 
@@ -89,6 +88,11 @@ def api_exception_handler(exc, context) -> Response | None:
             else {NON_FIELD: list(exc.messages)}
         )
         exc = exceptions.ValidationError(detail=detail)
+    # Imported here: rest_framework.views reads REST_FRAMEWORK's classes, which live in
+    # this module, when it is first imported; at module level that import is circular
+    # whenever DRF's settings import this module first (manage.py migrate, a worker).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
