@@ -613,7 +613,8 @@ LEVEL_BANDS = [
 def _claims_for(item: DemoOffering, capabilities: list[Capability]):
     """Deterministic claims: a strong function mostly meets; a weak one mostly has
     no claim or does not meet."""
-    rng = random.Random(item.slug)  # noqa: S311 - demo data, not security
+    # Seeded pseudo-random numbers for demo data only, never for security.
+    rng = random.Random(item.slug)  # noqa: S311  # nosec B311
     claims = []
     for capability in capabilities:
         strength = item.strengths.get(capability.function.code, item.default)
