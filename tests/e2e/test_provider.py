@@ -2,6 +2,7 @@
 in the admin. Every provider page on the way passes axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog.accounts import provider_user_invite, set_password_path
 from catalog.models import Offering, OfferingStatus
@@ -22,7 +23,7 @@ def test_provider_submits_and_broker_approves(
 
     sign_in(provider_user)
     page.get_by_role("link", name="My listings").click()
-    assert page.get_by_role("heading", name="My listings").is_visible()
+    expect(page.get_by_role("heading", name="My listings")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Create an offering").click()
@@ -30,7 +31,7 @@ def test_provider_submits_and_broker_approves(
     page.get_by_label("Name").fill("Ledger Cloud")
     page.get_by_role("button", name="Save and continue to claims").click()
     # A missing summary is reported at the field; the typed name is kept.
-    assert page.locator("#id_summary-error").is_visible()
+    expect(page.locator("#id_summary-error")).to_be_visible()
     assert page.get_by_label("Name").input_value() == "Ledger Cloud"
     assert_accessible(page)
     page.get_by_label("Summary").fill("A cloud general ledger for agencies.")
@@ -41,7 +42,7 @@ def test_provider_submits_and_broker_approves(
     page.get_by_label("Pricing model").select_option("subscription")
     page.get_by_role("button", name="Save and continue to claims").click()
 
-    assert page.get_by_role("heading", name="Claims", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Claims", exact=True)).to_be_visible()
     assert_accessible(page)
     first, second = capabilities
     page.locator(f"#id_{first.pk}-level").select_option("meets")
@@ -49,7 +50,7 @@ def test_provider_submits_and_broker_approves(
     page.locator(f"#id_{second.pk}-level").select_option("roadmap")
     page.get_by_role("button", name="Save and continue").click()
     # The roadmap claim needs its date: the error is at the field, nothing is lost.
-    assert page.locator(f"#id_{second.pk}-roadmap_date-error").is_visible()
+    expect(page.locator(f"#id_{second.pk}-roadmap_date-error")).to_be_visible()
     assert (
         page.locator(f"#id_{first.pk}-evidence").input_value()
         == "Posting rules out of the box."
@@ -58,21 +59,21 @@ def test_provider_submits_and_broker_approves(
     page.locator(f"#id_{second.pk}-roadmap_date").fill("2027-06-30")
     page.get_by_role("button", name="Save and continue").click()
 
-    assert page.get_by_role("heading", name="Documents").is_visible()
+    expect(page.get_by_role("heading", name="Documents")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Title").fill("SOC 1 Type II report")
     page.locator("#id_file").set_input_files(
         {"name": "soc1.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
     )
     page.get_by_role("button", name="Upload").click()
-    assert page.get_by_role("link", name="SOC 1 Type II report").is_visible()
+    expect(page.get_by_role("link", name="SOC 1 Type II report")).to_be_visible()
     page.get_by_role("button", name="Continue to review").click()
 
-    assert page.get_by_role("heading", name="Review and submit").is_visible()
-    assert page.get_by_text("2 claims against").is_visible()
+    expect(page.get_by_role("heading", name="Review and submit")).to_be_visible()
+    expect(page.get_by_text("2 claims against")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Submit for review").click()
-    assert page.get_by_text("was submitted").is_visible()
+    expect(page.get_by_text("was submitted")).to_be_visible()
     assert_accessible(page)
     offering = Offering.objects.get(name="Ledger Cloud")
     assert offering.status == OfferingStatus.SUBMITTED
@@ -82,17 +83,17 @@ def test_provider_submits_and_broker_approves(
     sign_in(broker)
     page.goto("/admin/catalog/submission/")
     page.get_by_role("link", name="Ledger Cloud").click()
-    assert page.get_by_text("Posting rules out of the box.").is_visible()
+    expect(page.get_by_text("Posting rules out of the box.")).to_be_visible()
     page.get_by_role("button", name="Approve and publish").click()
     page.wait_for_load_state()
-    assert page.get_by_text("approved and published").is_visible()
+    expect(page.get_by_text("approved and published")).to_be_visible()
     offering.refresh_from_db()
     assert offering.status == OfferingStatus.PUBLISHED
 
     page.context.clear_cookies()
     sign_in(provider_user)
     page.goto(f"/provider/offerings/{offering.pk}/")
-    assert page.get_by_text("Approved by").is_visible()
+    expect(page.get_by_text("Approved by")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="History of changes").click()
     assert_accessible(page)
@@ -102,12 +103,12 @@ def test_account_pages_are_accessible(page, assert_accessible, provider, broker)
     page.goto("/provider/account/request/")
     assert_accessible(page)
     page.get_by_role("button", name="Send the request").click()
-    assert page.locator("#id_company_name-error").is_visible()
+    expect(page.locator("#id_company_name-error")).to_be_visible()
     assert_accessible(page)
 
     invitation = provider_user_invite(
         provider=provider, email="invited@example.com", by=broker
     )
     page.goto(set_password_path(invitation.user))
-    assert page.get_by_role("heading", name="Set your password").is_visible()
+    expect(page.get_by_role("heading", name="Set your password")).to_be_visible()
     assert_accessible(page)
