@@ -33,6 +33,9 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(agency__isnull=True) | Q(provider__isnull=True),
                 name="user_in_one_organisation_at_most",
+                violation_error_message=(
+                    "A user belongs to at most one agency or one provider."
+                ),
             ),
         ]
 
