@@ -269,3 +269,95 @@ def test_a_run_whose_process_always_dies_is_failed_after_bounded_attempts(
     assert run.attempts == services.MAX_ATTEMPTS
     assert "stopped during each of 3 attempts" in run.error
     assert_matches_once_with(need, expected)
+
+
+# ---- the same form or API call submitted twice at once ------------------------------
+
+
+@pytest.fixture
+def private_queue():
+    """Send this process's tasks to a queue nobody consumes, and drop it after."""
+    queue = f"test-twice-{os.getpid()}-{time.monotonic_ns()}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue = previous
+        with app.connection_for_write() as conn:
+            conn.default_channel.client.delete(queue)
+
+
+def at_the_same_time(*calls):
+    """Run each call in its own thread (its own database connection), released
+    together by a barrier; answer their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(10)
+            results[index] = call()
+        except BaseException as error:  # noqa: BLE001 - reported to the test
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_activating_a_need_twice_at_once_gives_one_activation(
+    agency_user, make_need, client_for, private_queue
+):
+    from django.urls import reverse
+
+    need = make_need(agency_user.agency)
+    url = reverse("brokering:need-review", args=[need.pk])
+    clients = [client_for(agency_user), client_for(agency_user)]
+    for c in clients:
+        c.raise_request_exception = False
+    responses = at_the_same_time(*[lambda c=c: c.post(url) for c in clients])
+    assert all(r.status_code == 302 for r in responses), responses
+    targets = sorted(r["Location"] for r in responses)
+    assert targets == sorted(
+        [
+            reverse("brokering:need-results", args=[need.pk]),
+            reverse("brokering:need-review", args=[need.pk]),
+        ]
+    )
+    need.refresh_from_db()
+    assert need.status == NeedStatus.ACTIVE
+    assert ScoringRun.objects.filter(need=need).count() == 1
+    assert need.history.filter(status=NeedStatus.ACTIVE).count() == 1
+    assert queued_messages(private_queue) == 1
+
+
+def test_the_score_api_called_twice_at_once_gives_one_run(
+    agency_user, make_need, client_for, private_queue
+):
+    from django.urls import reverse
+
+    need = make_need(agency_user.agency)
+    url = reverse("api:need-score", args=[need.pk])
+    clients = [client_for(agency_user), client_for(agency_user)]
+    for c in clients:
+        c.raise_request_exception = False
+    responses = at_the_same_time(*[lambda c=c: c.post(url) for c in clients])
+    codes = sorted(r.status_code for r in responses)
+    assert codes in ([202, 202], [202, 409]), codes
+    runs = list(ScoringRun.objects.filter(need=need))
+    assert len(runs) == 1
+    accepted = [r.json() for r in responses if r.status_code == 202]
+    assert {body["id"] for body in accepted} == {runs[0].pk}
+    refused = [r.json() for r in responses if r.status_code == 409]
+    assert all(body.get("detail") for body in refused)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.ACTIVE
+    assert need.history.filter(status=NeedStatus.ACTIVE).count() == 1
