@@ -26,6 +26,7 @@ from catalog.models import (
     ProviderInvitation,
     ReviewComment,
 )
+from marketplace.models import WorkerHeartbeat
 from standards.models import ReleaseStatus
 from tests.brokering.factories import AgencyFactory, MatchFactory, NeedFactory
 from tests.catalog.factories import (
@@ -143,6 +144,12 @@ BUILDERS: dict[str, Callable[[int], None]] = {
     "catalog.Submission": _repeat(
         lambda i: OfferingFactory(
             status=OfferingStatus.SUBMITTED, submitted_at=timezone.now()
+        )
+    ),
+    "marketplace.User": _repeat(lambda i: UserFactory()),
+    "marketplace.WorkerHeartbeat": _repeat(
+        lambda i: WorkerHeartbeat.objects.create(
+            hostname=f"celery@worker-{i}", seen_at=timezone.now()
         )
     ),
     "standards.Activity": _repeat(lambda i: ActivityFactory()),
