@@ -47,8 +47,9 @@ def children_of(pid: int) -> list[int]:
 
 
 @contextmanager
-def matches_locked(need_id: int):
-    """Hold row locks on the need's matches from another connection until exit."""
+def matches_locked(need_id: int, model=Match, field="need_id"):
+    """Hold row locks on the need's matches (or other rows of ``model`` whose
+    ``field`` is ``need_id``) from another connection until exit."""
     locked = threading.Event()
     let_go = threading.Event()
 
@@ -56,8 +57,8 @@ def matches_locked(need_id: int):
         try:
             with transaction.atomic():
                 list(
-                    Match.objects.select_for_update(of=("self",))
-                    .filter(need_id=need_id)
+                    model.objects.select_for_update(of=("self",))
+                    .filter(**{field: need_id})
                     .order_by()
                 )
                 locked.set()
@@ -357,7 +358,91 @@ def test_the_score_api_called_twice_at_once_gives_one_run(
     accepted = [r.json() for r in responses if r.status_code == 202]
     assert {body["id"] for body in accepted} == {runs[0].pk}
     refused = [r.json() for r in responses if r.status_code == 409]
-    assert all(body.get("detail") for body in refused)
+    for body in refused:  # the API's one error shape, saying why
+        assert body["error"]["code"] == "conflict"
+        assert "draft" in body["error"]["message"]
     need.refresh_from_db()
     assert need.status == NeedStatus.ACTIVE
     assert need.history.filter(status=NeedStatus.ACTIVE).count() == 1
+
+
+# ---- the database connection closed under a running task ----------------------------
+
+
+def backends_waiting_on_a_lock() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def test_a_task_whose_database_connection_is_closed_is_retried_and_finishes(
+    scored_need,
+):
+    from tests.celery_worker import celery_worker
+
+    need, expected = scored_need
+    with celery_worker():
+        with matches_locked(need.pk):
+            services.scoring_run_enqueue(need_id=need.pk, reason="test", resend=True)
+            wait_for(lambda: run_of(need).status == RunStatus.RUNNING)
+            (worker_backend,) = wait_for(backends_waiting_on_a_lock, timeout=30)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [worker_backend])
+        run = wait_for(
+            lambda: ScoringRun.objects.filter(
+                pk=run_of(need).pk, status__in=[RunStatus.DONE, RunStatus.FAILED]
+            ).first(),
+            timeout=45,
+        )
+    assert run.status == RunStatus.DONE, run.error
+    assert run.attempts == 2
+    assert_matches_once_with(need, expected)
+
+
+def test_a_request_whose_database_connection_is_closed_writes_nothing(
+    agency_user, make_need, client_for, private_queue
+):
+    from django.db import close_old_connections
+    from django.urls import reverse
+
+    from brokering.models import Need
+
+    need = make_need(agency_user.agency)
+    url = reverse("brokering:need-review", args=[need.pk])
+    browser = client_for(agency_user)
+    browser.raise_request_exception = False
+    answers = []
+
+    def two_requests():
+        try:
+            answers.append(browser.post(url))
+            # What Django's handler does after every request; the test client
+            # leaves it out. CONN_HEALTH_CHECKS then replaces the dead connection.
+            close_old_connections()
+            answers.append(browser.post(url))
+        finally:
+            connections.close_all()
+
+    with matches_locked(need.pk, model=Need, field="pk"):
+        requester = threading.Thread(target=two_requests)
+        requester.start()
+        (request_backend,) = wait_for(backends_waiting_on_a_lock, timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [request_backend])
+        wait_for(lambda: answers, timeout=30)
+        # Nothing of the cut request was written.
+        need.refresh_from_db()
+        assert need.status == NeedStatus.DRAFT
+        assert not ScoringRun.objects.filter(need=need).exists()
+    requester.join(30)
+    cut, retried = answers
+    assert cut.status_code == 500
+    assert "Traceback" not in cut.text and "<h1>" in cut.text
+    assert retried.status_code == 302
+    assert retried["Location"] == reverse("brokering:need-results", args=[need.pk])
+    need.refresh_from_db()
+    assert need.status == NeedStatus.ACTIVE
+    assert ScoringRun.objects.filter(need=need).count() == 1
