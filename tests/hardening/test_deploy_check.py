@@ -22,6 +22,8 @@ DEVELOPMENT_ONLY = (
     "DJANGO_SECURE_HSTS_PRELOAD",
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "DJANGO_SETTINGS_MODULE",
+    # set by the browser tests (tests/e2e/conftest.py) for Playwright's event loop
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
