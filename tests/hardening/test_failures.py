@@ -446,3 +446,113 @@ def test_a_request_whose_database_connection_is_closed_writes_nothing(
     need.refresh_from_db()
     assert need.status == NeedStatus.ACTIVE
     assert ScoringRun.objects.filter(need=need).count() == 1
+
+
+# ---- Redis restarted (keeping nothing) while runs are queued ------------------------
+
+PRIVATE_REDIS_PORT = 6390
+
+
+@contextmanager
+def private_redis():
+    """A Redis of this test's own on port 6390, keeping nothing on disk."""
+    import subprocess
+
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(PRIVATE_REDIS_PORT),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(port=PRIVATE_REDIS_PORT)
+        wait_for(lambda: _answers(client), timeout=10, interval=0.1)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _answers(client) -> bool:
+    import redis
+
+    try:
+        return client.ping()
+    except redis.ConnectionError:
+        return False
+
+
+def _drop_broker_connections():
+    from kombu import pools
+
+    pools.reset()  # kombu keeps its pools per connection, process-wide
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker(url: str):
+    """Point this process's Celery app at ``url`` (and back afterwards)."""
+    # Celery reads CELERY_BROKER_URL from the environment before its settings.
+    previous = os.environ["CELERY_BROKER_URL"]
+    _drop_broker_connections()
+    os.environ["CELERY_BROKER_URL"] = url
+    try:
+        assert app.connection_for_write().port == PRIVATE_REDIS_PORT
+        yield
+    finally:
+        _drop_broker_connections()
+        os.environ["CELERY_BROKER_URL"] = previous
+
+
+def test_runs_queued_when_redis_restarts_empty_are_sent_again_and_finish(
+    agency, make_need, make_offering, capabilities
+):
+    from django.utils import timezone
+
+    from tests.celery_worker import celery_worker
+
+    make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    needs = [make_need(agency, status=NeedStatus.ACTIVE) for _ in range(3)]
+    url = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
+    queue = f"test-redis-restart-{os.getpid()}"
+    with broker(url):
+        with private_redis():
+            previous_queue = app.conf.task_default_queue
+            app.conf.task_default_queue = queue
+            try:
+                for need in needs:
+                    services.scoring_run_enqueue(need_id=need.pk, reason="test")
+                assert queued_messages(queue) == len(needs)
+            finally:
+                app.conf.task_default_queue = previous_queue
+            _drop_broker_connections()
+        # Redis is gone and comes back empty: the messages are lost.
+        with private_redis():
+            assert queued_messages(queue) == 0
+            runs = ScoringRun.objects.filter(need__in=needs)
+            assert set(runs.values_list("status", flat=True)) == {RunStatus.QUEUED}
+            with celery_worker(extra_env={"CELERY_BROKER_URL": url}):
+                # The sweep as beat sends it a minute later.
+                later = timezone.now() + services.RESEND_QUEUED_AFTER
+                resent = services.scoring_runs_resend_stale(
+                    now=later + services.RESEND_QUEUED_AFTER
+                )
+                assert sorted(resent) == sorted(runs.values_list("pk", flat=True))
+                wait_for(
+                    lambda: runs.filter(status=RunStatus.DONE).count() == len(needs),
+                    timeout=45,
+                )
+    assert runs.count() == len(needs)
+    for need in needs:
+        assert Match.objects.filter(need=need).count() == 1
