@@ -258,3 +258,83 @@ def test_no_search_or_filter_parameter_causes_a_server_error(public_pages, query
     assert response.status_code < 500, (url, query)
     if response.status_code == 400:
         assert "<h1>" in response.text  # a page that says what was wrong
+
+
+# ---- need priorities import (CSV and XLSX, through the page) ------------------------
+
+
+def xlsx_of(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def csv_of(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+priority_rows = st.lists(
+    st.lists(
+        st.one_of(
+            cells,
+            st.sampled_from(
+                ["FFM.010.010.011", "FFM.020.010.012", "must", "could", "SHOULD"]
+            ),
+        ),
+        min_size=0,
+        max_size=3,
+    ),
+    max_size=5,
+)
+
+
+@pytest.fixture
+def draft_need(agency_user, make_need):
+    return make_need(agency_user.agency)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    header=st.one_of(
+        st.just(["capability_code", "priority"]),
+        st.lists(st.sampled_from(["capability_code", "priority", "x", ""]), max_size=3),
+    ),
+    rows=priority_rows,
+    kind=st.sampled_from(["csv", "xlsx"]),
+)
+def test_the_priorities_import_writes_all_or_nothing_with_a_message(
+    agency_user, draft_need, header, rows, kind
+):
+    from django.core.cache import cache
+
+    cache.clear()  # the upload rate limit counts every example
+    table = [header, *rows]
+    content = csv_of(table) if kind == "csv" else xlsx_of(table)
+    before = sorted(draft_need.items.values_list("capability_id", "priority"))
+    browser = Client(raise_request_exception=False)
+    browser.force_login(agency_user)
+    response = browser.post(
+        reverse("brokering:need-priorities-import", args=[draft_need.pk]),
+        {"file": SimpleUploadedFile(f"priorities.{kind}", content)},
+    )
+    assert response.status_code in (200, 302), response.status_code
+    after = sorted(draft_need.items.values_list("capability_id", "priority"))
+    if response.status_code == 200:  # refused: the page says why, nothing written
+        assert after == before
+        assert "usa-error-message" in response.text or "Nothing was imported" in (
+            response.text
+        )
