@@ -338,3 +338,57 @@ def test_the_priorities_import_writes_all_or_nothing_with_a_message(
         assert "usa-error-message" in response.text or "Nothing was imported" in (
             response.text
         )
+
+
+# ---- standards workbooks (XLSX) ------------------------------------------------------
+
+
+def workbook_for(sheet_name: str, header: list[str], rows) -> io.BytesIO:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name
+    sheet.append(header)
+    for row in rows:
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_standards_workbook_reader_answers_data_or_a_clear_error(data):
+    from standards.importers import WORKBOOK_SHEETS, read_workbooks
+
+    sources = {}
+    for spec in WORKBOOK_SHEETS:
+        headers = list(spec.columns.values())
+        header = data.draw(
+            st.one_of(
+                st.just(headers),
+                st.lists(st.sampled_from([*headers, "", "Other"]), max_size=12),
+            )
+        )
+        sheet_name = data.draw(st.sampled_from([spec.sheet, spec.sheet.upper(), "x"]))
+        rows = data.draw(
+            st.lists(
+                st.lists(
+                    st.one_of(
+                        cells,
+                        st.sampled_from(["FFM.010 Payments", "FFM.010.010", "I"]),
+                    ),
+                    max_size=len(header) + 1,
+                ),
+                max_size=4,
+            )
+        )
+        name = spec.file_glob.replace("*", "")
+        sources[spec] = (name, workbook_for(sheet_name, header, rows))
+    try:
+        read_workbooks(sources)
+    except StandardsFileError as error:
+        assert error.problem and str(error)
