@@ -131,6 +131,7 @@ def offering(db):
     return OfferingFactory(release=release, status=OfferingStatus.DRAFT)
 
 
+CLAIM_COLUMNS = ("capability_id", "level", "roadmap_date", "evidence", "evidence_url")
 claim_rows = st.lists(
     st.fixed_dictionaries(
         {
@@ -150,7 +151,9 @@ claim_rows = st.lists(
 @pytest.mark.django_db
 @FUZZ
 @given(
-    rows=claim_rows, raw=st.binary(max_size=60), mode=st.sampled_from(["csv", "raw"])
+    rows=claim_rows,
+    raw=st.binary(max_size=60),
+    mode=st.sampled_from(["csv", "xlsx", "raw"]),
 )
 def test_claims_import_writes_all_or_nothing_with_a_message(offering, rows, raw, mode):
     if mode == "csv":
@@ -168,6 +171,9 @@ def test_claims_import_writes_all_or_nothing_with_a_message(offering, rows, raw,
         writer.writeheader()
         writer.writerows(rows)
         data = out.getvalue().encode()
+    elif mode == "xlsx":
+        columns = list(CLAIM_COLUMNS)
+        data = xlsx_of([columns, *[[row[c] for c in columns] for row in rows]])
     else:
         data = raw
     before = sorted(
@@ -175,7 +181,8 @@ def test_claims_import_writes_all_or_nothing_with_a_message(offering, rows, raw,
             "capability_id", "level", "evidence"
         )
     )
-    upload = SimpleUploadedFile("claims.csv", data, content_type="text/csv")
+    suffix = "xlsx" if mode == "xlsx" else "csv"
+    upload = SimpleUploadedFile(f"claims.{suffix}", data)
     try:
         claims_import(
             offering=offering,
