@@ -619,7 +619,16 @@ class Builder:
 
 def read_csv(text: str, file_name: str) -> ReleaseData:
     """One row per capability with its function and activity (the CSV export)."""
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read_csv_rows(text, file_name)
+    except csv.Error as exc:
+        raise StandardsFileError(
+            f"the file is not valid CSV ({exc})", file=file_name
+        ) from exc
+
+
+def _read_csv_rows(text: str, file_name: str) -> ReleaseData:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [header_key(name) for name in reader.fieldnames or []]
     for column in CSV_COLUMNS:
         if column not in header:

@@ -325,3 +325,10 @@ def test_a_json_file_in_another_format_is_refused(tmp_path):
         "other.json: not a standards file: 'format' must be "
         "'fm-marketplace-standards/1'"
     )
+
+
+def test_a_csv_with_a_bare_carriage_return_is_refused_with_a_message():
+    from standards.importers import StandardsFileError, read_csv
+
+    with pytest.raises(StandardsFileError, match=r"^broken\.csv"):
+        read_csv("function_code\r,x\n\ra", "broken.csv")
