@@ -505,18 +505,19 @@ def broker(url: str):
     """Point this process's Celery app at ``url`` (and back afterwards)."""
     # Celery reads CELERY_BROKER_URL from the environment before its settings.
     # Once the app's configuration is read, only app.conf counts: set both.
+    # Another test may have pinned broker_write_url explicitly; point it too.
     previous = os.environ["CELERY_BROKER_URL"]
-    previous_conf = app.conf.broker_url
+    previous_conf = app.conf.broker_url, app.conf.broker_write_url
     _drop_broker_connections()
     os.environ["CELERY_BROKER_URL"] = url
-    app.conf.broker_url = url
+    app.conf.broker_url = app.conf.broker_write_url = url
     try:
         assert app.connection_for_write().port == PRIVATE_REDIS_PORT
         yield
     finally:
         _drop_broker_connections()
         os.environ["CELERY_BROKER_URL"] = previous
-        app.conf.broker_url = previous_conf
+        app.conf.broker_url, app.conf.broker_write_url = previous_conf
 
 
 def test_runs_queued_when_redis_restarts_empty_are_sent_again_and_finish(
