@@ -1,12 +1,32 @@
 """Shared fixtures: the personas every access test uses, and test-wide settings."""
 
+import os
+
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from marketplace.roles import Role
 from tests.brokering.factories import AgencyFactory
 from tests.catalog.factories import ProviderFactory
 from tests.marketplace.factories import DEMO_PASSWORD, UserFactory
+
+
+# Property and fuzz tests: no per-example deadline (a loaded 2-core machine is slow,
+# not wrong). CI uses the "ci" profile: examples derived from each test's name, so a
+# run that lands can be repeated exactly; developers keep the random default, which
+# keeps finding new cases.
+hypothesis_settings.register_profile(
+    "dev", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile(
+    "ci",
+    parent=hypothesis_settings.get_profile("dev"),
+    derandomize=True,
+    print_blob=True,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_configure(config):
