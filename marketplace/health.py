@@ -43,3 +43,58 @@ def broker_state() -> dict:
     except Exception as exc:  # kombu raises many kinds; all mean unreachable
         return {"ok": False, "mode": "broker", "error": exc.__class__.__name__}
     return {"ok": True, "mode": "broker"}
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 (with ``Retry-After``), not 500, when the database connection fails
+    during a request: the request's transaction has been rolled back, nothing was
+    written, and trying again shortly is the right advice. Pages get the portal's 503
+    page; the API gets its usual error body."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import logging
+
+        from django.db import InterfaceError, OperationalError
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logging.getLogger(__name__).error(
+            "Database unavailable during %s %s",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        message = (
+            "The portal cannot reach its database just now. Nothing from this request "
+            "was saved. Please try again in a minute."
+        )
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {
+                    "error": {
+                        "status": 503,
+                        "code": "database_unavailable",
+                        "message": message,
+                        "fields": {},
+                    }
+                },
+                status=503,
+            )
+        else:
+            try:
+                body = render_to_string("503.html", {"message": message}, request)
+            except Exception:  # the page itself may need the database: plain text
+                body = message
+            response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's database error first: 503, not 500.
+    "marketplace.health.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"

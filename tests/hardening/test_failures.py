@@ -439,8 +439,10 @@ def test_a_request_whose_database_connection_is_closed_writes_nothing(
         assert not ScoringRun.objects.filter(need=need).exists()
     requester.join(30)
     cut, retried = answers
-    assert cut.status_code == 500
-    assert "Traceback" not in cut.text and "<h1>" in cut.text
+    assert cut.status_code == 503
+    assert cut["Retry-After"] == "30"
+    assert "Traceback" not in cut.text
+    assert "Nothing from this request was saved" in cut.text
     assert retried.status_code == 302
     assert retried["Location"] == reverse("brokering:need-results", args=[need.pk])
     need.refresh_from_db()
