@@ -78,6 +78,30 @@ def activity_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
     )
 
 
+def _filtered_list(
+    request: HttpRequest, release, form, select, template: str, label: str, **extra
+) -> HttpResponse:
+    """A paginated list narrowed by a filter form: ``select(**cleaned_data)`` gives the
+    rows; a form that does not validate shows its errors over an empty list (400)."""
+    if form.is_valid():
+        items, status = select(**form.cleaned_data), 200
+    else:
+        items, status = select().none(), 400
+    return render(
+        request,
+        template,
+        {
+            "release": release,
+            "form": form,
+            "filtered": any(request.GET.get(k) for k in form.fields),
+            "crumbs": [(label, None)],
+            **extra,
+            **_page(request, items),
+        },
+        status=status,
+    )
+
+
 @public
 @require_GET
 def capability_list(request: HttpRequest, name: str) -> HttpResponse:
@@ -87,30 +111,20 @@ def capability_list(request: HttpRequest, name: str) -> HttpResponse:
         functions=Function.objects.filter(release=release).order_by("code"),
         activities=selectors.activity_list(release),
     )
-    status = 200
-    if form.is_valid():
-        capabilities = selectors.capability_list(
-            release,
-            function_code=form.cleaned_data["function"],
-            activity_code=form.cleaned_data["activity"],
-            kind=form.cleaned_data["kind"],
-            query=form.cleaned_data["q"],
+
+    def select(function="", activity="", kind="", q=""):
+        return selectors.capability_list(
+            release, function_code=function, activity_code=activity, kind=kind, query=q
         )
-    else:
-        capabilities = selectors.capability_list(release).none()
-        status = 400
-    return render(
+
+    return _filtered_list(
         request,
+        release,
+        form,
+        select,
         "standards/capability_list.html",
-        {
-            "release": release,
-            "form": form,
-            "filtered": any(request.GET.get(k) for k in form.fields),
-            "full_text": selectors.uses_full_text_search(),
-            "crumbs": [("Capabilities", None)],
-            **_page(request, capabilities),
-        },
-        status=status,
+        "Capabilities",
+        full_text=selectors.uses_full_text_search(),
     )
 
 
@@ -149,29 +163,23 @@ def service_measure_list(request: HttpRequest, name: str) -> HttpResponse:
     form = ServiceMeasureFilterForm(
         request.GET, facets=selectors.service_measure_facets(release)
     )
-    status = 200
-    if form.is_valid():
-        measures = selectors.service_measure_list(
+
+    def select(function="", category="", type="", q=""):
+        return selectors.service_measure_list(
             release,
-            function_code=form.cleaned_data["function"],
-            category=form.cleaned_data["category"],
-            measure_type=form.cleaned_data["type"],
-            query=form.cleaned_data["q"],
+            function_code=function,
+            category=category,
+            measure_type=type,
+            query=q,
         )
-    else:
-        measures = selectors.service_measure_list(release).none()
-        status = 400
-    return render(
+
+    return _filtered_list(
         request,
+        release,
+        form,
+        select,
         "standards/service_measure_list.html",
-        {
-            "release": release,
-            "form": form,
-            "filtered": any(request.GET.get(k) for k in form.fields),
-            "crumbs": [("Service measures", None)],
-            **_page(request, measures),
-        },
-        status=status,
+        "Service measures",
     )
 
 
@@ -180,23 +188,17 @@ def service_measure_list(request: HttpRequest, name: str) -> HttpResponse:
 def data_element_list(request: HttpRequest, name: str) -> HttpResponse:
     release = _release_or_404(name)
     form = DataElementFilterForm(request.GET)
-    status = 200
-    if form.is_valid():
-        elements = selectors.data_element_list(release, query=form.cleaned_data["q"])
-    else:
-        elements = selectors.data_element_list(release).none()
-        status = 400
-    return render(
+
+    def select(q=""):
+        return selectors.data_element_list(release, query=q)
+
+    return _filtered_list(
         request,
+        release,
+        form,
+        select,
         "standards/data_element_list.html",
-        {
-            "release": release,
-            "form": form,
-            "filtered": bool(request.GET.get("q")),
-            "crumbs": [("Data elements", None)],
-            **_page(request, elements),
-        },
-        status=status,
+        "Data elements",
     )
 
 
