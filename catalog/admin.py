@@ -6,11 +6,12 @@ vectors scoring reads and announces the change. An offering's status is changed 
 the review workflow, never typed in here.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import admin_review, services  # noqa: F401 (registers the review queue)
+from catalog.workflow import WorkflowError, offering_retire
 from catalog.models import (
     Claim,
     ContractVehicle,
@@ -110,9 +111,30 @@ class OfferingAdmin(BrokerAccess, SimpleHistoryAdmin):
     filter_horizontal = ("contract_vehicles",)
     inlines = [ClaimInline]
     exclude = ("search_vector", "revision_of", "submitted_at")
+    actions = ["retire"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_claims=Count("claims"))
+
+    @admin.action(description="Retire the selected published offerings")
+    def retire(self, request, queryset):
+        """Take offerings off the shelf through the workflow's own service (history,
+        review comment, rescoring); offerings that are not published are reported,
+        not changed."""
+        retired, refused = 0, []
+        for offering in queryset.order_by("name"):
+            try:
+                offering_retire(
+                    offering=offering, by=request.user, comment="Retired by a broker."
+                )
+            except WorkflowError as error:
+                refused.append(str(error))
+            else:
+                retired += 1
+        if retired:
+            self.message_user(request, f"{retired} offering(s) retired.")
+        for message in refused:
+            self.message_user(request, message, level=messages.WARNING)
 
     @admin.display(description="claims", ordering="_claims")
     def claim_count(self, obj) -> int:

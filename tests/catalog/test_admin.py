@@ -78,3 +78,31 @@ def test_saving_claims_inline_refreshes_the_claim_vector(client_for, admin_user)
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ClaimVector.objects.get(offering=offering).claims_count == 1
+
+
+def test_brokers_retire_published_offerings_from_the_changelist(client_for, broker):
+    from catalog.models import Offering, OfferingStatus, ReviewAction
+
+    release, caps = make_release()
+    published = make_offering(release, covers=[caps["FFM.010"]], slug="on-shelf")
+    draft = make_offering(
+        release, slug="not-yet", status=OfferingStatus.DRAFT, published_at=None
+    )
+    client = client_for(broker)
+    response = client.post(
+        reverse("admin:catalog_offering_changelist"),
+        {"action": "retire", "_selected_action": [published.pk, draft.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "1 offering(s) retired." in text
+    assert "Cannot retire" in text
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    assert published.status == OfferingStatus.RETIRED
+    assert draft.status == OfferingStatus.DRAFT
+    comment = published.review_comments.get()
+    assert comment.action == ReviewAction.RETIRED
+    assert comment.author == broker
+    assert Offering.history.filter(id=published.pk, status="retired").exists()
