@@ -11,7 +11,6 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import admin_review, services  # noqa: F401 (registers the review queue)
-from catalog.workflow import WorkflowError, offering_retire
 from catalog.models import (
     Claim,
     ContractVehicle,
@@ -20,6 +19,7 @@ from catalog.models import (
     Shortlist,
     ShortlistEntry,
 )
+from catalog.workflow import WorkflowError, offering_retire
 from marketplace.roles import is_broker
 
 
