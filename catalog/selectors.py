@@ -5,8 +5,8 @@ returned listings, revisions and retired offerings never show. Each selector run
 fixed number of queries, whatever the number of offerings or claims.
 """
 
-from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
@@ -14,13 +14,14 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
     Count,
     Exists,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     OuterRef,
@@ -45,6 +46,7 @@ from catalog.models import (
     ClaimLevel,
     ContractVehicle,
     Offering,
+    OfferingFunction,
     OfferingStatus,
     Provider,
     Shortlist,
@@ -89,26 +91,15 @@ class SearchParamsError(ValueError):
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 
-def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:
-    subquery = (
-        queryset.order_by().values(outer_field).annotate(n=Count("pk")).values("n")[:1]
-    )
-    return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
-
-
 def with_coverage(queryset: QuerySet[Offering]) -> QuerySet[Offering]:
-    """Annotate ``covered_count`` (capabilities met or configurable),
-    ``capability_count`` (of the offering's release) and ``coverage`` (percent)."""
-    covered = Claim.objects.filter(
-        offering=OuterRef("pk"),
-        level__in=COVERED_LEVELS,
-        capability__release=OuterRef("release"),
-    )
-    total = Capability.objects.filter(release=OuterRef("release"))
+    """Annotate ``coverage``: the percentage of the offering's release's capabilities
+    (``capability_count``) it meets or configures (``covered_count``).
+
+    Both counts are stored on the offering, rebuilt from its claims by
+    :func:`catalog.services.offering_search_refresh` whenever they change, so a list
+    sorted by coverage never reads the claims.
+    """
     return queryset.annotate(
-        covered_count=_count_subquery(covered, "offering"),
-        capability_count=_count_subquery(total, "release"),
-    ).annotate(
         coverage=Case(
             When(capability_count=0, then=Value(0.0)),
             default=Cast(F("covered_count"), FloatField())
@@ -124,8 +115,16 @@ def published_offerings() -> QuerySet[Offering]:
 
 
 def offering_list_related(queryset: QuerySet[Offering]) -> QuerySet[Offering]:
-    return queryset.select_related("provider", "release").prefetch_related(
-        Prefetch("contract_vehicles", queryset=ContractVehicle.objects.order_by("name"))
+    """Provider, release and contract vehicles with each offering; the search
+    document (a kilobyte or more a row, read only inside SQL) stays behind."""
+    return (
+        queryset.select_related("provider", "release")
+        .defer("search_vector")
+        .prefetch_related(
+            Prefetch(
+                "contract_vehicles", queryset=ContractVehicle.objects.order_by("name")
+            )
+        )
     )
 
 
@@ -158,6 +157,7 @@ class OfferingSearch:
     queryset: QuerySet[Offering]
     facets: list[Facet]
     params: dict
+    total: int
     function_labels: dict[str, str] = field(default_factory=dict)
     vehicle_labels: dict[str, str] = field(default_factory=dict)
 
@@ -186,57 +186,120 @@ def search_form(params: Mapping | None) -> CatalogSearchForm:
     )
 
 
-def _text_filter(queryset: QuerySet[Offering], q: str) -> QuerySet[Offering]:
+def _similar_name_ids(q: str) -> list[int]:
+    """Published offerings whose name, or whose provider's name, is word-similar to
+    ``q`` (trigram word similarity at least :data:`TRIGRAM_THRESHOLD`): the matches
+    a misspelling still finds. PostgreSQL only.
+
+    One query, run once per search so that the facet and result queries need not
+    compute similarities row by row. It uses the operator form (``name %> q``),
+    which the trigram indexes serve; the operator's threshold is a setting, set
+    here for the current transaction only.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                [str(TRIGRAM_THRESHOLD)],
+            )
+        by_name = published_offerings().filter(name__trigram_word_similar=q)
+        by_provider = published_offerings().filter(
+            provider__in=Provider.objects.filter(name__trigram_word_similar=q)
+        )
+        # A union, not an OR: each side can use its own index.
+        return list(
+            by_name.order_by()
+            .values_list("pk", flat=True)
+            .union(by_provider.order_by().values_list("pk", flat=True))
+        )
+
+
+def _text_filter(q: str) -> Q:
     """Full-text plus trigram on PostgreSQL; word-by-word ``icontains`` elsewhere."""
     if connection.vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return queryset.alias(
-            name_similarity=TrigramWordSimilarity(q, "name"),
-            provider_similarity=TrigramWordSimilarity(q, "provider__name"),
-        ).filter(
-            Q(search_vector=query)
-            | Q(name_similarity__gte=TRIGRAM_THRESHOLD)
-            | Q(provider_similarity__gte=TRIGRAM_THRESHOLD)
-        )
+        return Q(search_vector=query) | Q(pk__in=_similar_name_ids(q))
+    condition = Q()
     for word in q.split():
         covers_function = Claim.objects.filter(
             offering=OuterRef("pk"),
             level__in=COVERED_LEVELS,
             capability__function__name__icontains=word,
         )
-        queryset = queryset.filter(
+        condition &= (
             Q(name__icontains=word)
             | Q(summary__icontains=word)
             | Q(description__icontains=word)
             | Q(provider__name__icontains=word)
             | Exists(covers_function)
         )
-    return queryset
+    return condition
 
 
-def _relevance(queryset: QuerySet[Offering], q: str) -> QuerySet[Offering]:
+def _relevance_score(q: str):
+    if connection.vendor == "postgresql":
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return Greatest(
+            Coalesce(SearchRank(F("search_vector"), query), Value(0.0)),
+            TrigramWordSimilarity(q, "name") * Value(0.5),
+            output_field=FloatField(),
+        )
+    return Case(
+        When(name__icontains=q, then=Value(1.0)),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+# Cheap order of the matches of a broad query; see _by_relevance.
+PRE_ORDER = ("-coverage", "name", "pk")
+
+
+def _by_relevance(
+    results: QuerySet[Offering], q: str, *, match_count: int, rank_limit: int
+) -> QuerySet[Offering]:
+    """Order the matches of ``q``: names equal to ``q`` first, then names starting
+    with it, then by relevance (full-text rank of the weighted document, or half the
+    name's trigram similarity when that is higher), then by name.
+
+    Ranking is bounded. Relevance costs a rank and a trigram similarity per offering
+    ranked (the similarity is most of it), so a very common word ("financial" is in
+    almost every offering) would rank the whole catalog on every request. When more
+    than ``rank_limit`` offerings match, only the first ``rank_limit`` of them in a
+    cheap order read from stored columns (:data:`PRE_ORDER`: coverage, highest
+    first, then name) are ranked; they come first, by relevance, and the other
+    matches follow in that cheap order. Every match is still listed exactly once
+    and the order is total, so pages never overlap or skip; a query matching up to
+    ``rank_limit`` offerings is ranked exactly as before.
+    """
     exact = Case(
         When(name__iexact=q, then=Value(2)),
         When(name__istartswith=q, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
-    if connection.vendor == "postgresql":
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        score = Greatest(
-            Coalesce(SearchRank(F("search_vector"), query), Value(0.0)),
-            TrigramWordSimilarity(q, "name") * Value(0.5),
+    results = results.annotate(exact_match=exact)
+    if match_count <= rank_limit:
+        return results.annotate(relevance=_relevance_score(q)).order_by(
+            "-exact_match", "-relevance", "name", "pk"
+        )
+    candidates = results.order_by(*PRE_ORDER).values("pk")[:rank_limit]
+    return results.annotate(
+        relevance=Case(
+            When(pk__in=candidates, then=_relevance_score(q)),
+            default=None,
             output_field=FloatField(),
         )
-    else:
-        score = Case(
-            When(name__icontains=q, then=Value(1.0)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-    return queryset.annotate(exact_match=exact, relevance=score).order_by(
-        "-exact_match", "-relevance", "name", "pk"
-    )
+    ).order_by("-exact_match", F("relevance").desc(nulls_last=True), *PRE_ORDER)
+
+
+STATIC_FIELDS = {
+    "kind": "provider__kind",
+    "category": "category",
+    "deployment": "deployment_model",
+    "fedramp": "fedramp_status",
+    "impact": "fedramp_impact",
+}
 
 
 def _facet_filter(name: str, values: list[str]) -> Q:
@@ -245,10 +308,8 @@ def _facet_filter(name: str, values: list[str]) -> Q:
         for code in values:
             condition &= Q(
                 Exists(
-                    Claim.objects.filter(
-                        offering=OuterRef("pk"),
-                        level__in=COVERED_LEVELS,
-                        capability__function__code=code,
+                    OfferingFunction.objects.filter(
+                        offering=OuterRef("pk"), function_code=code
                     )
                 )
             )
@@ -260,71 +321,87 @@ def _facet_filter(name: str, values: list[str]) -> Q:
         if "no" in values:
             condition |= Q(accessibility_report_date__isnull=True)
         return condition
-    lookups = {
-        "kind": "provider__kind__in",
-        "category": "category__in",
-        "deployment": "deployment_model__in",
-        "fedramp": "fedramp_status__in",
-        "impact": "fedramp_impact__in",
-    }
     if name == "vehicle":
         return Q(
             pk__in=Offering.contract_vehicles.through.objects.filter(
                 contractvehicle__slug__in=values
             ).values("offering_id")
         )
-    return Q(**{lookups[name]: values})
+    return Q(**{f"{STATIC_FIELDS[name]}__in": values})
 
 
-FACET_FIELDS = {
-    "kind": "provider__kind",
-    "category": "category",
-    "deployment": "deployment_model",
-    "fedramp": "fedramp_status",
-    "impact": "fedramp_impact",
-}
+def _all_of(conditions) -> Q:
+    combined = Q()
+    for condition in conditions:
+        combined &= condition
+    return combined
 
 
-def _facet_counts(name: str, base: QuerySet[Offering]) -> Counter:
-    """How many offerings of ``base`` have each value of facet ``name``."""
-    if name == "function":
-        rows = (
-            Claim.objects.filter(
-                offering__in=base.values("pk"), level__in=COVERED_LEVELS
-            )
-            .order_by()
-            .values("capability__function__code")
-            .annotate(n=Count("offering", distinct=True))
-            .values_list("capability__function__code", "n")
-        )
-        return Counter(dict(rows))
-    if name == "vehicle":
-        rows = (
-            Offering.contract_vehicles.through.objects.filter(
-                offering__in=base.values("pk")
-            )
-            .order_by()
-            .values("contractvehicle__slug")
-            .annotate(n=Count("offering", distinct=True))
-            .values_list("contractvehicle__slug", "n")
-        )
-        return Counter(dict(rows))
-    if name == "accessibility":
-        counts = base.order_by().aggregate(
-            yes=Count("pk", filter=Q(accessibility_report_date__isnull=False)),
-            no=Count("pk", filter=Q(accessibility_report_date__isnull=True)),
-        )
-        return Counter(counts)
+def _static_facet_counts(
+    base: QuerySet[Offering], filters: dict[str, Q]
+) -> tuple[dict[str, Counter], int]:
+    """Counts of every value of the facets that are columns (provider kind,
+    category, deployment, FedRAMP status and impact, accessibility report), each
+    with every choice but its own facet's, and the number of results: one pass
+    over ``base`` (the offerings matching the text and the other facets)."""
+    static = [name for name, _label, _choices in STATIC_FACETS]
+    values = {
+        name: [(value, Q(**{STATIC_FIELDS[name]: value})) for value, _label in choices]
+        for name, _label, choices in STATIC_FACETS
+        if name in STATIC_FIELDS
+    }
+    values["accessibility"] = [
+        ("yes", Q(accessibility_report_date__isnull=False)),
+        ("no", Q(accessibility_report_date__isnull=True)),
+    ]
+    aggregates, keys = {}, {}
+    for name in static:
+        others = _all_of(c for n, c in filters.items() if n in static and n != name)
+        for value, condition in values[name]:
+            alias = f"facet_{len(aggregates)}"
+            keys[alias] = (name, value)
+            aggregates[alias] = Count("pk", filter=condition & others)
+    every = _all_of(c for n, c in filters.items() if n in static)
+    aggregates["total"] = Count("pk", filter=every or None)
+    row = base.order_by().aggregate(**aggregates)
+    counts: dict[str, Counter] = {name: Counter() for name in static}
+    for alias, (name, value) in keys.items():
+        counts[name][value] = row[alias]
+    return counts, row["total"]
+
+
+def _vehicle_counts(base: QuerySet[Offering]) -> Counter:
     rows = (
-        base.order_by()
-        .values(FACET_FIELDS[name])
-        .annotate(n=Count("pk"))
-        .values_list(FACET_FIELDS[name], "n")
+        Offering.contract_vehicles.through.objects.filter(
+            offering__in=base.values("pk")
+        )
+        .order_by()
+        .values("contractvehicle__slug")
+        .annotate(n=Count("offering", distinct=True))
+        .values_list("contractvehicle__slug", "n")
     )
     return Counter(dict(rows))
 
 
-def offering_search(params: Mapping | None) -> OfferingSearch:
+def _function_counts(base: QuerySet[Offering]) -> Counter:
+    # One row per offering and covered function: counting rows counts offerings.
+    rows = (
+        OfferingFunction.objects.filter(offering__in=base.values("pk"))
+        .order_by()
+        .values("function_code")
+        .annotate(n=Count("pk"))
+        .values_list("function_code", "n")
+    )
+    return Counter(dict(rows))
+
+
+# How many matches of a text search are ranked by relevance (see _by_relevance).
+RANK_LIMIT = 500
+
+
+def offering_search(
+    params: Mapping | None, *, rank_limit: int = RANK_LIMIT
+) -> OfferingSearch:
     """Published offerings matching ``params`` (a query dict: ``q``, the facet
     parameters, ``sort``), sorted, with facet counts.
 
@@ -332,8 +409,15 @@ def offering_search(params: Mapping | None) -> OfferingSearch:
     an offering must cover every ticked function. Across facets every choice must
     hold. A facet's counts say how many results each of its values would give with
     every other choice kept. Raises :class:`SearchParamsError` naming each bad
-    parameter. Runs a fixed number of queries: two for the choices, one per facet,
-    and those of the returned queryset.
+    parameter.
+
+    Runs a fixed number of queries, none of which reads the claims: two for the
+    choices, one for the misspelling matches of ``q`` (PostgreSQL), one for the
+    column facets and the number of results, one each for the contract vehicle and
+    function facets, and those of the returned queryset. The function facet and
+    filter read :class:`~catalog.models.OfferingFunction`, coverage the counts
+    stored on the offering. Relevance ranking is bounded to ``rank_limit`` matches
+    (:func:`_by_relevance`).
     """
     functions, vehicles = search_choices()
     form = CatalogSearchForm(
@@ -348,18 +432,24 @@ def offering_search(params: Mapping | None) -> OfferingSearch:
         sort = "name"
     base = published_offerings()
     if q:
-        base = _text_filter(base, q)
+        base = base.filter(_text_filter(q))
     facet_names = ["function", *[name for name, _, _ in STATIC_FACETS], "vehicle"]
-    filters = {name: _facet_filter(name, cleaned[name]) for name in facet_names}
-    filters = {name: f for name, f in filters.items() if cleaned[name]}
+    filters = {
+        name: _facet_filter(name, cleaned[name])
+        for name in facet_names
+        if cleaned[name]
+    }
 
-    def filtered(except_name: str | None = None) -> QuerySet[Offering]:
-        queryset = base
-        for name, condition in filters.items():
-            if name != except_name:
-                queryset = queryset.filter(condition)
-        return queryset
+    def filtered(*, without: tuple[str, ...] = ()) -> QuerySet[Offering]:
+        return base.filter(
+            _all_of(c for name, c in filters.items() if name not in without)
+        )
 
+    static = tuple(name for name, _label, _choices in STATIC_FACETS)
+    counts, total = _static_facet_counts(filtered(without=static), filters)
+    counts["vehicle"] = _vehicle_counts(filtered(without=("vehicle",)))
+    # Functions narrow conjunctively, so their counts keep their own choices.
+    counts["function"] = _function_counts(filtered())
     labels = {
         "function": ("FIBF functions covered", functions),
         **{name: (label, choices) for name, label, choices in STATIC_FACETS},
@@ -377,10 +467,6 @@ def offering_search(params: Mapping | None) -> OfferingSearch:
     ]
     facets = []
     for name in order:
-        # Functions narrow conjunctively, so their counts keep their own choices.
-        counts = _facet_counts(
-            name, filtered() if name == "function" else filtered(except_name=name)
-        )
         label, choices = labels[name]
         facets.append(
             Facet(
@@ -390,7 +476,7 @@ def offering_search(params: Mapping | None) -> OfferingSearch:
                     FacetValue(
                         value=value,
                         label=str(choice_label),
-                        count=counts.get(value, 0),
+                        count=counts[name].get(value, 0),
                         selected=value in cleaned[name],
                     )
                     for value, choice_label in choices
@@ -399,7 +485,7 @@ def offering_search(params: Mapping | None) -> OfferingSearch:
         )
     results = with_coverage(offering_list_related(filtered()))
     if sort == "relevance":
-        results = _relevance(results, q)
+        results = _by_relevance(results, q, match_count=total, rank_limit=rank_limit)
     elif sort == "coverage":
         results = results.order_by("-coverage", "name", "pk")
     elif sort == "updated":
@@ -410,6 +496,7 @@ def offering_search(params: Mapping | None) -> OfferingSearch:
         queryset=results,
         facets=facets,
         params={**cleaned, "sort": sort},
+        total=total,
         function_labels=dict(functions),
         vehicle_labels=dict(vehicles),
     )
@@ -473,62 +560,117 @@ class FunctionCoverage:
         return segments
 
 
+# Rows of an offering page's claims table per page.
+CLAIMS_PAGE_SIZE = 100
+
+
+class ClaimRows(Sequence):
+    """Capabilities of an offering's release in code order, each paired with the
+    offering's claim on it (``None``: no claim), read a slice at a time.
+
+    ``len()`` is known without a query (the coverage counts give it); a slice is
+    one query, whatever the number of claims, so a paginator (the page's or the
+    API's) reads only the rows it shows.
+    """
+
+    def __init__(self, capabilities: QuerySet[Capability], count: int):
+        self._capabilities = capabilities
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            # select_related() leaves the attribute unset when there is no claim.
+            return [
+                (capability, getattr(capability, "offering_claim", None))
+                for capability in self._capabilities[index]
+            ]
+        position = index + self._count if index < 0 else index
+        if not 0 <= position < self._count:
+            raise IndexError(index)
+        return self[position : position + 1][0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
 @dataclass
 class OfferingClaims:
-    """Every capability of the offering's release with the offering's claim on it
-    (``None`` when the offering makes none), plus coverage per function."""
+    """The claims table of one offering: its rows (every capability of the
+    offering's release that passes the filter, with the offering's claim on it or
+    ``None``), the coverage per function and the functions to filter by."""
 
-    rows: list[tuple[Capability, Claim | None]]
+    rows: ClaimRows
     coverage: list[FunctionCoverage]
     functions: list[tuple[str, str]]
 
 
+def release_functions(release_id: int) -> list[Function]:
+    return list(Function.objects.filter(release_id=release_id).order_by("code"))
+
+
 def offering_claims(
-    offering: Offering, *, function: str = "", level: str = ""
+    offering: Offering,
+    *,
+    function: str = "",
+    level: str = "",
+    functions: list[Function] | None = None,
 ) -> OfferingClaims:
     """The claims table of one offering, filtered by function code and level
-    (``"unknown"`` for capabilities without a claim). Three queries."""
-    capabilities = list(
-        Capability.objects.filter(release_id=offering.release_id)
-        .select_related("function", "activity")
-        .order_by("code")
-    )
-    claims = {
-        claim.capability_id: claim
-        for claim in Claim.objects.filter(offering=offering).select_related(
-            "verified_by"
+    (``"unknown"`` for capabilities without a claim).
+
+    One grouped query gives the coverage per function (and so the number of rows);
+    the rows are read a slice at a time (:class:`ClaimRows`). With ``functions``
+    (:func:`release_functions` of the offering's release) given, that is all.
+    """
+    if functions is None:
+        functions = release_functions(offering.release_id)
+    capabilities = Capability.objects.filter(release_id=offering.release_id).annotate(
+        offering_claim=FilteredRelation(
+            "claims", condition=Q(claims__offering=offering)
         )
-    }
-    functions = list(
-        Function.objects.filter(release_id=offering.release_id).order_by("code")
     )
-    totals: Counter = Counter()
-    levels: dict[int, Counter] = defaultdict(Counter)
-    for capability in capabilities:
-        totals[capability.function_id] += 1
-        claim = claims.get(capability.id)
-        if claim is not None:
-            levels[capability.function_id][claim.level] += 1
+    level_counts = {
+        f"level_{n}": Count("offering_claim", filter=Q(offering_claim__level=level))
+        for n, level in enumerate(LEVEL_ORDER)
+    }
+    totals = {
+        row["function_id"]: row
+        for row in capabilities.order_by()
+        .values("function_id")
+        .annotate(capability_count=Count("pk"), **level_counts)
+    }
     coverage = [
         FunctionCoverage(
             code=function_row.code,
             name=function_row.name,
-            capability_count=totals[function_row.id],
-            levels=dict(levels[function_row.id]),
+            capability_count=totals[function_row.id]["capability_count"],
+            levels={
+                level: totals[function_row.id][f"level_{n}"]
+                for n, level in enumerate(LEVEL_ORDER)
+                if totals[function_row.id][f"level_{n}"]
+            },
         )
         for function_row in functions
-        if totals[function_row.id]
+        if function_row.id in totals
     ]
-    rows = []
-    for capability in capabilities:
-        claim = claims.get(capability.id)
-        if function and capability.function.code != function:
-            continue
-        if level == "unknown" and claim is not None:
-            continue
-        if level and level != "unknown" and (claim is None or claim.level != level):
-            continue
-        rows.append((capability, claim))
+    shown = [row for row in coverage if not function or row.code == function]
+    if function:
+        capabilities = capabilities.filter(function__code=function)
+    if level == "unknown":
+        capabilities = capabilities.filter(offering_claim__isnull=True)
+        count = sum(row.unknown for row in shown)
+    elif level:
+        capabilities = capabilities.filter(offering_claim__level=level)
+        count = sum(row.levels.get(level, 0) for row in shown)
+    else:
+        count = sum(row.capability_count for row in shown)
+    rows = ClaimRows(
+        capabilities.select_related("function", "offering_claim").order_by("code"),
+        count,
+    )
     return OfferingClaims(
         rows=rows,
         coverage=coverage,
@@ -536,27 +678,28 @@ def offering_claims(
     )
 
 
-def claim_filter_form(offering: Offering, params: Mapping) -> ClaimFilterForm:
-    functions = list(
-        Function.objects.filter(release_id=offering.release_id)
-        .order_by("code")
-        .values_list("code", "name")
-    )
+def claim_filter_form(
+    offering: Offering, params: Mapping, *, functions: list[Function] | None = None
+) -> ClaimFilterForm:
+    if functions is None:
+        functions = release_functions(offering.release_id)
     return ClaimFilterForm(
-        params, functions=[(code, f"{code} {name}") for code, name in functions]
+        params, functions=[(f.code, f"{f.code} {f.name}") for f in functions]
     )
 
 
 def offering_claims_for_params(offering: Offering, params: Mapping) -> OfferingClaims:
     """The API's entry: validate ``function`` and ``level`` then filter, or raise
     :class:`SearchParamsError` naming the bad parameter."""
-    form = claim_filter_form(offering, params)
+    functions = release_functions(offering.release_id)
+    form = claim_filter_form(offering, params, functions=functions)
     if not form.is_valid():
         raise SearchParamsError(form.errors)
     return offering_claims(
         offering,
         function=form.cleaned_data["function"],
         level=form.cleaned_data["level"],
+        functions=functions,
     )
 
 

@@ -51,27 +51,22 @@ def offering_list(request: HttpRequest) -> HttpResponse:
     try:
         search = selectors.offering_search(request.GET)
     except selectors.SearchParamsError as error:
-        form = selectors.search_form(request.GET)
-        form.is_valid()
         return render(
             request,
             "catalog/offering_list.html",
             {
                 **context,
-                "form": form,
                 "q": request.GET.get("q", "")[:200],
                 "bad_params": _bad_params(request, error),
             },
             status=400,
         )
-    form = selectors.search_form(None)
     context.update(
         search=search,
         q=search.params["q"],
         sort=search.params["sort"],
         selected_filters=_selected_filters(request, search),
         querystring_without_page=_query_string(request.GET),
-        form=form,
     )
     if not page_form.is_valid():
         context["bad_params"] = _bad_params(
@@ -79,6 +74,7 @@ def offering_list(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "catalog/offering_list.html", context, status=400)
     paginator = Paginator(search.queryset, PAGE_SIZE)
+    paginator.count = search.total  # counted with the facets: no second count
     number = page_form.cleaned_data["page"] or 1
     if number > paginator.num_pages:
         context["missing_page"] = {
@@ -119,43 +115,52 @@ def _selected_filters(request: HttpRequest, search: selectors.OfferingSearch) ->
 @public
 @require_GET
 def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One published offering: its attributes, its coverage per function and its
+    claims table, filtered by function and level and paged (all in the URL)."""
     offering = selectors.offering_get(slug)
     if offering is None:
         raise Http404("No published offering has this address.")
-    filter_form = selectors.claim_filter_form(offering, request.GET)
+    functions = selectors.release_functions(offering.release_id)
+    filter_form = selectors.claim_filter_form(
+        offering, request.GET, functions=functions
+    )
+    page_form = PageForm(request.GET)
     status = 200
+    function = level = ""
     if filter_form.is_valid():
-        claims = selectors.offering_claims(
-            offering,
-            function=filter_form.cleaned_data["function"],
-            level=filter_form.cleaned_data["level"],
-        )
-        filtered = bool(
-            filter_form.cleaned_data["function"] or filter_form.cleaned_data["level"]
-        )
+        function = filter_form.cleaned_data["function"]
+        level = filter_form.cleaned_data["level"]
     else:
-        claims = selectors.offering_claims(offering)
-        filtered = False
         status = 400
-    shortlist_form = None
+    claims = selectors.offering_claims(
+        offering, function=function, level=level, functions=functions
+    )
+    context = {
+        "offering": offering,
+        "claims": claims,
+        "filter_form": filter_form,
+        "filtered": bool(function or level),
+        "level_legend": selectors.LEVEL_LEGEND,
+        "querystring_without_page": _query_string(request.GET),
+    }
     if is_signed_in(request.user):
-        shortlist_form = ShortlistAddForm(
+        context["shortlist_form"] = ShortlistAddForm(
             initial={"offering": offering.slug},
             shortlists=selectors.shortlists_for(request.user),
         )
-    return render(
-        request,
-        "catalog/offering_detail.html",
-        {
-            "offering": offering,
-            "claims": claims,
-            "filter_form": filter_form,
-            "filtered": filtered,
-            "shortlist_form": shortlist_form,
-            "level_legend": selectors.LEVEL_LEGEND,
-        },
-        status=status,
-    )
+    paginator = Paginator(claims.rows, selectors.CLAIMS_PAGE_SIZE)
+    if not page_form.is_valid():
+        context["page_errors"] = page_form.errors["page"]
+        status = 400
+    elif (page_form.cleaned_data["page"] or 1) > paginator.num_pages:
+        context["missing_page"] = {
+            "number": page_form.cleaned_data["page"],
+            "last": paginator.num_pages,
+        }
+        status = 404
+    elif status == 200:
+        context["page_obj"] = paginator.page(page_form.cleaned_data["page"] or 1)
+    return render(request, "catalog/offering_detail.html", context, status=status)
 
 
 def _render_compare(request: HttpRequest, form, *, comparison=None, status=200):

@@ -16,6 +16,7 @@ from catalog.models.listings import (
     ProviderKind,
     uei_validator,
 )
+from catalog.models.search import OfferingFunction
 from catalog.models.shortlists import Shortlist, ShortlistEntry
 from catalog.models.vectors import ClaimVector
 from catalog.models.workflow import (
@@ -48,6 +49,7 @@ __all__ = [
     "ImpactLevel",
     "MarketplaceCategory",
     "Offering",
+    "OfferingFunction",
     "OfferingStatus",
     "PricingModel",
     "Provider",

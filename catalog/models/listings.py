@@ -55,6 +55,12 @@ class Provider(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # Catalog search finds a misspelt provider name by trigram similarity.
+            PortableGinIndex(
+                fields=["name"], name="provider_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -175,13 +181,30 @@ class Offering(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Derived from the claims for catalog search (the claims stay the truth) and
+    # rebuilt by catalog.services.offering_search_refresh whenever a service changes
+    # claims or publishes; history leaves them out.
     search_vector = SearchVectorField(
         null=True,
         editable=False,
         help_text="Weighted full-text document (name, provider, summary, covered "
         "functions, description), kept current by catalog.services.",
     )
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    covered_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Capabilities of the offering's release it meets or configures, "
+        "kept current by catalog.services.",
+    )
+    capability_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Capabilities of the offering's release, kept current by "
+        "catalog.services.",
+    )
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "covered_count", "capability_count"]
+    )
 
     class Meta:
         ordering = ["name"]

@@ -4,7 +4,9 @@
 numpy from one seed, so two runs with the same arguments give the same data. Rows go in
 through PostgreSQL ``COPY`` (claims, need items) or ``bulk_create`` in large batches
 (everything else); nothing is saved one row at a time. The compact claim vectors are
-built from the same generated arrays, in the encoding of :mod:`catalog.vectors`.
+built from the same generated arrays, in the encoding of :mod:`catalog.vectors`; what
+catalog search derives from the claims (covered functions, coverage counts, search
+documents) by the catalog's own set-based refresh.
 
 The shape follows the real marketplace, a hundred times over: the ten FY2025 FFM
 functions with their real IDs and activities, capabilities spread across them in the
@@ -125,8 +127,9 @@ def seed_scale(
             log=log,
         )
     with connection.cursor() as cursor:
-        for model in (Claim, ClaimVector, Offering, NeedItem, Need, Capability):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')  # noqa: S608 - model names
+        # Fresh statistics for every table the load filled (the planner misjudges
+        # facet and join queries on tables it has never sampled).
+        cursor.execute("ANALYZE")
     return ScaleResult(
         release=release,
         capabilities=len(capability_ids),
@@ -370,12 +373,11 @@ def _seed_catalog(
         roadmap_days=roadmap_days,
     )
     log(f"catalog: {claims} claims and {count} claim vectors")
-    # The search document is the catalog's own (name, provider, summary, covered
-    # functions, description): built by its service, a batch at a time.
-    for start in range(0, len(offering_ids), BATCH):
-        offering_search_refresh(offering_ids=offering_ids[start : start + BATCH])
+    # What search reads (covered functions, coverage counts, the search document) is
+    # the catalog's own: its service builds it set-based, a few statements a batch.
+    offering_search_refresh(offering_ids=offering_ids)
     published_count = int((statuses == 0).sum())
-    log(f"catalog: search documents of {count} offerings")
+    log(f"catalog: search data (functions, coverage, documents) of {count} offerings")
     return offering_ids, published_count, claims
 
 

@@ -58,12 +58,22 @@ class OfferingFactory(factory.django.DjangoModelFactory):
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim written straight to the table. Like an offering row, it gets what
+    search derives from claims (coverage, covered functions, search document); the
+    claim vectors, which the services refresh too, are left to the tests."""
+
     class Meta:
         model = Claim
+        skip_postgeneration_save = True
 
     offering = factory.SubFactory(OfferingFactory)
     capability = factory.SubFactory(CapabilityFactory)
     level = ClaimLevel.MEETS
+
+    @factory.post_generation
+    def search_document(self, create, extracted, **kwargs):
+        if create:
+            offering_search_refresh(offering_ids=[self.offering_id])
 
 
 class ContractVehicleFactory(factory.django.DjangoModelFactory):
