@@ -90,6 +90,8 @@ class NeedAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
         "created_at",
         "updated_at",
         "activated_at",
+        "offerings_scored",
+        "scored_at",
     ]
     inlines = [NeedItemInline]
     actions = ["rescore"]
@@ -165,6 +167,7 @@ class MatchAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
     list_filter = [
         "status",
         "eligible",
+        "top",
         HasGapsFilter,
         ScoreRangeFilter,
         ("need__agency", admin.RelatedOnlyFieldListFilter),
@@ -184,6 +187,7 @@ class MatchAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
         "fingerprint",
         "scoring_version",
         "computed_at",
+        "top",
         "status",
         "notes",
         "decided_by",

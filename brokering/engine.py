@@ -1,16 +1,30 @@
-"""Bulk scoring over the compact claim encoding (:class:`catalog.models.ClaimVector`).
+"""Bulk scoring over compact encodings: the offerings' claim vectors
+(:class:`catalog.models.ClaimVector`) and the needs' item vectors
+(:class:`brokering.models.NeedVector`).
 
-Each entry point reads its inputs in a fixed number of queries whatever the number of
-offerings or needs, then scores with numpy. The results equal :func:`brokering.scoring.
-score` exactly (the tests compare both paths): credits are integer hundredths, sums are
-exact, and the score is the same single division.
+Two directions, each reading its inputs in a fixed number of queries whatever the
+number of offerings or needs:
+
+* :func:`score_need_against_published`: one need against every published offering
+  of its release, as arrays (a score numerator, an eligibility flag and a gap count
+  per offering) ranked with one ``np.lexsort``. Result objects, breakdowns and
+  fingerprints are made only for the offerings asked for (the matches worth keeping);
+* :func:`score_offering_against_active_needs`: one offering against every active need
+  of its release, all their items scored together as flat arrays.
+
+Both equal :func:`brokering.scoring.score` and :func:`brokering.scoring.rank` exactly
+(``tests/brokering/test_engine.py`` compares them): credits are integer hundredths,
+sums are exact, the score is the same single division, and ties keep the offering id
+order that the reference ranking gets from its input.
 
 Compute only: :mod:`brokering.services` writes the results.
 """
 
+import datetime
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 
@@ -18,12 +32,20 @@ from brokering import scoring
 from brokering.models import Need, NeedItem, NeedStatus
 from catalog.models import Offering, OfferingStatus
 from catalog.vectors import LEVEL_CODES, capability_ids_in_order, decode_roadmap
+from standards.models import Capability
 
-# Credit (hundredths) by vector level code; roadmap is conditional on its date.
-_CREDIT_BY_CODE = np.zeros(256, dtype=np.int32)
+# Credit (hundredths) by vector level code. Roadmap is 0 here and credited only
+# where its date is on or before the need's go-live date.
+_ROADMAP_CODE = LEVEL_CODES["roadmap"]
+_CREDIT_BY_CODE = np.zeros(256, dtype=np.int64)
 for _level, _code in LEVEL_CODES.items():
     _CREDIT_BY_CODE[_code] = scoring.CREDITS[str(_level)]
-_ROADMAP_CODE = LEVEL_CODES["roadmap"]
+_CREDIT_BY_CODE[_ROADMAP_CODE] = 0
+_ROADMAP_CREDIT = scoring.CREDITS[scoring.ROADMAP]
+# float32 sums of integers are exact below 2**24; a need's largest possible sum
+# (weight x credit over all its items) is checked against it before using them.
+_EXACT_FLOAT32 = 2**24
+_MUST_WEIGHT = scoring.WEIGHTS[scoring.MUST]
 
 _NEED_FIELDS = (
     "id",
@@ -32,6 +54,7 @@ _NEED_FIELDS = (
     "accepted_provider_kinds",
     "minimum_impact_level",
     "accepted_deployment_models",
+    "updated_at",
 )
 _ITEM_FIELDS = (
     "need_id",
@@ -49,6 +72,14 @@ _OFFERING_FIELDS = (
     "claim_vector__levels",
     "claim_vector__roadmap",
 )
+_VECTOR_FIELDS = (
+    "vector__positions",
+    "vector__weights",
+    "vector__function_index",
+    "vector__functions",
+    "vector__digest",
+    "vector__need_updated_at",
+)
 
 
 @dataclass(frozen=True)
@@ -58,12 +89,110 @@ class Scored:
     fingerprint: str
 
 
+def _fingerprint(need_digest: bytes, offering_digest: bytes) -> str:
+    return hashlib.sha256(need_digest + offering_digest).hexdigest()
+
+
+def _need_digest(go_live, provider_kinds, minimum_impact, deployment_models, items):
+    """What a need's matches depend on; ``items`` are ``(capability code, function
+    code, priority)`` in spec order."""
+    text = repr(
+        (
+            scoring.SCORING_VERSION,
+            go_live.isoformat(),
+            sorted(provider_kinds),
+            minimum_impact,
+            sorted(deployment_models),
+            items,
+        )
+    )
+    return hashlib.sha256(text.encode()).digest()
+
+
+def _offering_digest(kind, deployment, impact, levels, roadmap) -> bytes:
+    digest = hashlib.sha256(f"{kind}|{deployment}|{impact}|".encode())
+    digest.update(bytes(levels or b""))
+    digest.update(b"|")
+    digest.update(bytes(roadmap or b""))
+    return digest.digest()
+
+
+# --- needs -------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class _NeedInputs:
+class NeedInputs:
+    """A need as the scorer reads it: constraints, and items in spec order (function
+    code, then capability code)."""
+
     need_id: int
     release_id: int
     spec: scoring.NeedSpec
     capability_ids: tuple[int, ...]  # per item, in spec order
+    updated_at: datetime.datetime | None = None  # the need's, when it was read
+
+    def encode(self, capability_order: Sequence[int]) -> "NeedCode":
+        """The items against the release's capability order (``capability_order``:
+        capability ids in code order, as :func:`catalog.vectors.
+        capability_ids_in_order` gives them)."""
+        position_of = {cid: position for position, cid in enumerate(capability_order)}
+        items = self.spec.items
+        functions = tuple(sorted({item.function for item in items}))
+        function_rank = {function: n for n, function in enumerate(functions)}
+        return NeedCode(
+            need_id=self.need_id,
+            release_id=self.release_id,
+            constraints=self.spec,
+            positions=np.array(
+                [position_of.get(cid, -1) for cid in self.capability_ids],
+                dtype=np.int64,
+            ),
+            weights=np.array(
+                [scoring.WEIGHTS[item.priority] for item in items], dtype=np.int64
+            ),
+            functions=functions,
+            function_index=np.array(
+                [function_rank[item.function] for item in items], dtype=np.int64
+            ),
+            codes=tuple(item.capability for item in items),
+            digest=_spec_digest(self.spec),
+            updated_at=self.updated_at,
+        )
+
+
+@dataclass(frozen=True)
+class NeedCode:
+    """A need's items as arrays, in spec order, against its release's capability
+    order: what :class:`brokering.models.NeedVector` stores."""
+
+    need_id: int
+    release_id: int
+    constraints: scoring.NeedSpec  # go-live and constraints; its items are unused
+    positions: np.ndarray  # int64 per item: capability index in code order, or -1
+    weights: np.ndarray  # int64 per item
+    functions: tuple[str, ...]  # sorted
+    function_index: np.ndarray  # int64 per item, into ``functions``
+    codes: tuple[str, ...]  # capability code per item
+    digest: bytes
+    updated_at: datetime.datetime | None = None  # the need's, when it was read
+
+    @property
+    def must(self) -> np.ndarray:
+        return self.weights == _MUST_WEIGHT
+
+    @property
+    def total_weight(self) -> int:
+        return int(self.weights.sum())
+
+    def packed(self) -> dict:
+        """The fields of its :class:`NeedVector`."""
+        return {
+            "positions": self.positions.astype("<i4").tobytes(),
+            "weights": self.weights.astype(np.uint8).tobytes(),
+            "function_index": self.function_index.astype(np.uint8).tobytes(),
+            "functions": list(self.functions),
+            "digest": self.digest,
+        }
 
 
 def need_spec(
@@ -85,8 +214,8 @@ def need_spec(
     return spec, tuple(item[0] for item in ordered)
 
 
-def _load_needs(needs_query) -> list[_NeedInputs]:
-    """Two queries: the needs, then all their items."""
+def load_needs(needs_query) -> list[NeedInputs]:
+    """Two queries: the needs, then all their items with their codes."""
     rows = list(needs_query.values(*_NEED_FIELDS))
     items: dict[int, list] = {row["id"]: [] for row in rows}
     for need_id, capability_id, code, function, priority in NeedItem.objects.filter(
@@ -96,8 +225,15 @@ def _load_needs(needs_query) -> list[_NeedInputs]:
     loaded = []
     for row in rows:
         spec, capability_ids = need_spec(row, items[row["id"]])
-        loaded.append(_NeedInputs(row["id"], row["release_id"], spec, capability_ids))
+        loaded.append(
+            NeedInputs(
+                row["id"], row["release_id"], spec, capability_ids, row["updated_at"]
+            )
+        )
     return loaded
+
+
+_load_needs = load_needs  # the name bench/scoring.py calls
 
 
 def _spec_digest(spec: scoring.NeedSpec) -> bytes:
@@ -110,341 +246,592 @@ def _spec_digest(spec: scoring.NeedSpec) -> bytes:
     )
 
 
-def _need_digest(go_live, provider_kinds, minimum_impact, deployment_models, items):
-    """What a need's matches depend on; ``items`` are ``(capability code, function
-    code, priority)`` in spec order."""
-    text = repr(
-        (
-            scoring.SCORING_VERSION,
-            go_live.isoformat(),
-            sorted(provider_kinds),
-            minimum_impact,
-            sorted(deployment_models),
-            items,
-        )
+def _constraints(row: dict) -> scoring.NeedSpec:
+    return scoring.NeedSpec(
+        go_live=row["go_live_date"],
+        items=(),
+        provider_kinds=frozenset(row["accepted_provider_kinds"] or ()),
+        minimum_impact=row["minimum_impact_level"] or "",
+        deployment_models=frozenset(row["accepted_deployment_models"] or ()),
     )
-    return hashlib.sha256(text.encode()).digest()
 
 
-def _offering_digest(row: tuple) -> bytes:
-    _, _, kind, deployment, impact, levels, roadmap = row
-    digest = hashlib.sha256(f"{kind}|{deployment}|{impact}|".encode())
-    digest.update(bytes(levels or b""))
-    digest.update(b"|")
-    digest.update(bytes(roadmap or b""))
-    return digest.digest()
+# --- one need against the shelf ----------------------------------------------------
 
 
-def _fingerprint(need_digest: bytes, offering_digest: bytes) -> str:
-    return hashlib.sha256(need_digest + offering_digest).hexdigest()
+@dataclass
+class Shelf:
+    """Published offerings of one release as arrays, in offering id order."""
 
+    offering_ids: np.ndarray  # int64, ascending
+    levels: np.ndarray  # (offerings x capabilities) uint8 level codes
+    roadmap_rows: np.ndarray  # int64: offering row of each roadmap pair
+    roadmap_positions: np.ndarray  # int64: capability index of each pair
+    roadmap_dates: np.ndarray  # int64: date ordinal of each pair
+    profiles: list[tuple[str, str, str]]  # distinct (kind, deployment, impact)
+    profile_of: np.ndarray  # int64 per offering, into ``profiles``
+    _raw: tuple  # (kinds, deployments, impacts, levels, roadmaps) for digests
+    _digests: dict = field(default_factory=dict)
 
-def _levels_matrix(rows: Sequence[tuple], width: int) -> np.ndarray:
-    """``(offerings x capabilities)`` uint8 levels; a missing or stale vector reads as
-    unknown where it has no byte."""
-    blank = bytes(width)
-    packed = []
-    for row in rows:
-        levels = bytes(row[5] or b"")
-        if len(levels) != width:
-            levels = (levels + blank)[:width]
-        packed.append(levels)
-    if not packed:
-        return np.zeros((0, width), dtype=np.uint8)
-    return np.frombuffer(b"".join(packed), dtype=np.uint8).reshape(len(rows), width)
+    def __len__(self) -> int:
+        return len(self.offering_ids)
 
-
-def _roadmap_ordinals(
-    rows: Sequence[tuple], columns_of: np.ndarray, k: int
-) -> np.ndarray:
-    """``(offerings x items)`` int32: the roadmap date ordinal of each item's claim
-    (0 where there is none). All rows' pairs are decoded in one pass."""
-    dates = np.zeros((len(rows), k), dtype=np.int32)
-    packed = [bytes(row[6] or b"") for row in rows]
-    counts = np.fromiter(
-        (len(chunk) // 8 for chunk in packed), dtype=np.int64, count=len(rows)
-    )
-    if not counts.any():
-        return dates
-    pairs = decode_roadmap(b"".join(packed))
-    row_of = np.repeat(np.arange(len(rows)), counts)
-    inside = pairs[:, 0] < len(columns_of)
-    pairs, row_of = pairs[inside], row_of[inside]
-    columns = columns_of[pairs[:, 0]]
-    keep = columns >= 0
-    dates[row_of[keep], columns[keep]] = pairs[keep, 1]
-    return dates
-
-
-def _score_block(
-    need: _NeedInputs, rows: Sequence[tuple], capability_order: Sequence[int]
-) -> list[Scored]:
-    """Score one need against a block of offering rows (``_OFFERING_FIELDS``)."""
-    spec = need.spec
-    width = len(capability_order)
-    k = len(spec.items)
-    position_of = {cid: position for position, cid in enumerate(capability_order)}
-    positions = np.array(
-        [position_of.get(cid, -1) for cid in need.capability_ids], dtype=np.int64
-    )
-    known = positions >= 0
-    columns_of = np.full(width, -1, dtype=np.int64)
-    columns_of[positions[known]] = np.flatnonzero(known)
-
-    levels = _levels_matrix(rows, width)[:, np.where(known, positions, 0)]
-    levels[:, ~known] = 0
-    credits = _CREDIT_BY_CODE[levels]
-    if rows and k:
-        dates = _roadmap_ordinals(rows, columns_of, k)
-        late = (levels == _ROADMAP_CODE) & (
-            (dates == 0) | (dates > spec.go_live.toordinal())
-        )
-        credits[late] = 0
-
-    weights = np.array(
-        [scoring.WEIGHTS[item.priority] for item in spec.items], dtype=np.int32
-    )
-    must = np.array([item.priority == scoring.MUST for item in spec.items], dtype=bool)
-    total = int(weights.sum())
-    weighted = credits * weights
-    earned = weighted.sum(axis=1, dtype=np.int64)
-    gap_matrix = (credits < scoring.GAP_BELOW) & must
-
-    functions = sorted({item.function for item in spec.items})
-    function_index = np.array(
-        [functions.index(item.function) for item in spec.items], dtype=np.int64
-    )
-    items_per_function = np.bincount(function_index, minlength=len(functions))
-    weight_per_function = np.bincount(
-        function_index, weights=weights, minlength=len(functions)
-    ).astype(np.int64)
-    one_hot = np.zeros((k, len(functions)), dtype=np.int64)
-    one_hot[np.arange(k), function_index] = 1
-    earned_per_function = (weighted.astype(np.int64) @ one_hot).tolist()
-    gaps_per_function = (gap_matrix.astype(np.int64) @ one_hot).tolist()
-
-    # The loop below builds one result per offering from plain Python values taken
-    # out of numpy once (indexing numpy scalars one by one costs more than the maths).
-    codes = [item.capability for item in spec.items]
-    earned_list = earned.tolist()
-    function_totals = list(
-        zip(
-            functions,
-            items_per_function.tolist(),
-            weight_per_function.tolist(),
-            strict=True,
-        )
-    )
-    gap_rows, gap_columns = np.nonzero(gap_matrix)
-    gap_counts = np.bincount(gap_rows, minlength=len(rows)).tolist()
-    gap_columns = gap_columns.tolist()
-    need_digest = _spec_digest(spec)
-    reasons_by_profile: dict[tuple, tuple[str, ...]] = {}
-    scored = []
-    start = 0
-    for row_index, row in enumerate(rows):
-        profile = (row[2], row[3], row[4] or "")
-        reasons = reasons_by_profile.get(profile)
-        if reasons is None:
-            reasons = reasons_by_profile[profile] = scoring.ineligibility(
-                spec,
-                scoring.OfferingSpec(
-                    key=row[0],
-                    provider_kind=profile[0],
-                    deployment_model=profile[1],
-                    fedramp_impact=profile[2],
-                ),
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple], width: int) -> "Shelf":
+        """From ``_OFFERING_FIELDS`` rows ordered by id; ``width`` is the number of
+        capabilities of the release. A missing or short vector reads as unknown
+        where it has no byte."""
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(
+                empty,
+                np.zeros((0, width), dtype=np.uint8),
+                empty,
+                empty,
+                empty,
+                [],
+                empty,
+                ((), (), (), (), ()),
             )
-        end = start + gap_counts[row_index]
-        row_earned = earned_per_function[row_index]
-        row_gaps = gaps_per_function[row_index]
-        result = scoring.Result(
-            offering=row[0],
-            score=earned_list[row_index] / total if total else 0.0,
-            eligible=not reasons,
-            ineligible_reasons=reasons,
-            gaps=tuple(codes[j] for j in gap_columns[start:end]),
-            breakdown=tuple(
-                scoring.FunctionScore(
-                    function=function,
-                    items=items,
-                    weight=weight,
-                    earned=row_earned[f],
-                    gaps=row_gaps[f],
-                )
-                for f, (function, items, weight) in enumerate(function_totals)
+        ids, _releases, kinds, deployments, impacts, levels, roadmaps = zip(
+            *rows, strict=True
+        )
+        levels = tuple(b"" if v is None else v for v in levels)
+        roadmaps = tuple(b"" if v is None else v for v in roadmaps)
+        if set(map(len, levels)) == {width}:
+            packed = b"".join(levels)
+        else:
+            blank = bytes(width)
+            packed = b"".join((bytes(v) + blank)[:width] for v in levels)
+        matrix = np.frombuffer(packed, dtype=np.uint8).reshape(len(rows), width)
+        counts = np.fromiter(map(len, roadmaps), dtype=np.int64, count=len(rows)) // 8
+        if counts.any():
+            pairs = decode_roadmap(b"".join(roadmaps)).astype(np.int64)
+            row_of = np.repeat(np.arange(len(rows)), counts)
+            inside = (pairs[:, 0] >= 0) & (pairs[:, 0] < width)
+            roadmap = (row_of[inside], pairs[inside, 0], pairs[inside, 1])
+        else:
+            empty = np.zeros(0, dtype=np.int64)
+            roadmap = (empty, empty, empty)
+        index: dict[tuple, int] = {}
+        profile_of = np.fromiter(
+            (
+                index.setdefault(profile, len(index))
+                for profile in zip(kinds, deployments, impacts, strict=True)
             ),
+            dtype=np.int64,
+            count=len(rows),
         )
-        start = end
-        scored.append(
-            Scored(
-                need.need_id, result, _fingerprint(need_digest, _offering_digest(row))
+        return cls(
+            np.array(ids, dtype=np.int64),
+            matrix,
+            *roadmap,
+            list(index),
+            profile_of,
+            (kinds, deployments, impacts, levels, roadmaps),
+        )
+
+    def digest(self, row: int) -> bytes:
+        """The offering part of a fingerprint (kind, deployment, impact, vector)."""
+        found = self._digests.get(row)
+        if found is None:
+            kinds, deployments, impacts, levels, roadmaps = self._raw
+            found = self._digests[row] = _offering_digest(
+                kinds[row], deployments[row], impacts[row], levels[row], roadmaps[row]
             )
-        )
-    return scored
+        return found
 
 
-def score_need_against_published(need_id: int) -> list[Scored]:
-    """One need against every published offering of its release, ranked.
-
-    Four queries: the need, its items, the release's capability order, the offerings
-    with their claim vectors.
-    """
-    needs = _load_needs(Need.objects.filter(pk=need_id))
-    if not needs:
-        return []
-    need = needs[0]
-    capability_order = capability_ids_in_order(need.release_id)
-    rows = list(
-        Offering.objects.filter(
-            status=OfferingStatus.PUBLISHED, release_id=need.release_id
-        )
+def shelf_rows(release_id: int) -> list[tuple]:
+    """Every published offering of the release with its claim vector, by id."""
+    return list(
+        Offering.objects.filter(status=OfferingStatus.PUBLISHED, release_id=release_id)
         .order_by("id")
         .values_list(*_OFFERING_FIELDS)
     )
-    scored = _score_block(need, rows, capability_order)
-    ranked = scoring.rank(s.result for s in scored)
-    by_offering = {s.result.offering: s for s in scored}
-    return [by_offering[result.offering] for result in ranked]
 
 
-def score_offering_against_active_needs(offering_id: int) -> list[Scored]:
-    """One published offering against every active need of its release.
+class NeedScores(Sequence[Scored]):
+    """One need scored against a shelf, as arrays over its offerings.
 
-    Four queries: the offering with its vector, the needs, their items, the release's
-    capability order. An offering that is not published scores against nothing.
+    As a sequence it is the ranked results (the reference's ``rank(score(...))``),
+    each made when it is read; :meth:`results` makes them for chosen rows only.
+    """
 
-    Many needs and one offering: the items of all needs are scored together as flat
-    arrays (one credit lookup, sums per need and per need x function with
-    ``np.add.at``), rather than need by need.
+    def __init__(self, need: NeedCode, shelf: Shelf):
+        self.need = need
+        self.shelf = shelf
+        self.offering_ids = shelf.offering_ids
+        self.total = need.total_weight
+        count, items = len(shelf), len(need.positions)
+        known = need.positions >= 0
+        columns = np.where(known, need.positions, 0)
+        levels = shelf.levels[:, columns]
+        if not known.all():
+            levels[:, ~known] = 0
+        exact32 = self.total * 100 < _EXACT_FLOAT32
+        dtype = np.float32 if exact32 else np.float64
+        credits = _CREDIT_BY_CODE.astype(dtype)[levels]
+        if shelf.roadmap_rows.size and items:
+            column_of = np.full(shelf.levels.shape[1], -1, dtype=np.int64)
+            column_of[need.positions[known]] = np.flatnonzero(known)
+            column = column_of[shelf.roadmap_positions]
+            go_live = need.constraints.go_live.toordinal()
+            dates = shelf.roadmap_dates
+            keep = (column >= 0) & (dates > 0) & (dates <= go_live)
+            rows, column = shelf.roadmap_rows[keep], column[keep]
+            roadmap = levels[rows, column] == _ROADMAP_CODE
+            credits[rows[roadmap], column[roadmap]] = _ROADMAP_CREDIT
+        self.credits = credits  # (offerings x items), in hundredths
+        weights = need.weights.astype(dtype)
+        self.earned = (
+            np.rint(credits @ weights).astype(np.int64)
+            if items
+            else (np.zeros(count, dtype=np.int64))
+        )
+        must = need.must
+        if must.any():
+            self.gaps = (credits[:, must] < scoring.GAP_BELOW).sum(
+                axis=1, dtype=np.int64
+            )
+        else:
+            self.gaps = np.zeros(count, dtype=np.int64)
+        self.reasons_by_profile = [
+            scoring.ineligibility(
+                need.constraints,
+                scoring.OfferingSpec(
+                    key=None,
+                    provider_kind=kind,
+                    deployment_model=deployment,
+                    fedramp_impact=impact or "",
+                ),
+            )
+            for kind, deployment, impact in shelf.profiles
+        ]
+        eligible_by_profile = np.array(
+            [not reasons for reasons in self.reasons_by_profile], dtype=bool
+        )
+        self.eligible = (
+            eligible_by_profile[shelf.profile_of] if count else np.zeros(0, dtype=bool)
+        )
+        # Eligible first, then fewest gaps, then highest score, then offering id (the
+        # reference ranking is stable over offerings read in id order).
+        self.order = np.lexsort(
+            (self.offering_ids, -self.earned, self.gaps, ~self.eligible)
+        )
+
+    @property
+    def scores(self) -> np.ndarray:
+        """Scores as the reference computes them (same division, same floats)."""
+        if not self.total:
+            return np.zeros(len(self.offering_ids), dtype=np.float64)
+        return self.earned / self.total
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    @overload
+    def __getitem__(self, index: int) -> Scored: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Scored]: ...
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.results(self.order[index])
+        return self.results(self.order[[index]])[0]
+
+    def __iter__(self) -> Iterator[Scored]:
+        for start in range(0, len(self.order), 1000):
+            yield from self.results(self.order[start : start + 1000])
+
+    def top(self, count: int) -> list[Scored]:
+        """The ``count`` best, ranked."""
+        return self.results(self.order[:count])
+
+    def row_of(self, offering_ids: Sequence[int]) -> np.ndarray:
+        """Rows of the given offerings, -1 for those not on the shelf."""
+        wanted = np.asarray(list(offering_ids), dtype=np.int64)
+        rows = np.searchsorted(self.offering_ids, wanted)
+        rows = np.minimum(rows, max(len(self.offering_ids) - 1, 0))
+        found = (
+            self.offering_ids[rows] == wanted
+            if len(self.offering_ids)
+            else np.zeros(len(wanted), dtype=bool)
+        )
+        return np.where(found, rows, -1)
+
+    def results(self, rows: Sequence[int] | np.ndarray) -> list[Scored]:
+        """Result objects and fingerprints for the given shelf rows, in that order."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not rows.size:
+            return []
+        need = self.need
+        functions = need.functions
+        credits = self.credits[rows]
+        one_hot = np.zeros((len(need.positions), len(functions)), dtype=credits.dtype)
+        one_hot[np.arange(len(need.positions)), need.function_index] = 1
+        earned_per_function = (
+            np.rint((credits * need.weights.astype(credits.dtype)) @ one_hot)
+            .astype(np.int64)
+            .tolist()
+        )
+        gap_matrix = (credits < scoring.GAP_BELOW) & need.must
+        gaps_per_function = (
+            gap_matrix.astype(np.int64) @ one_hot.astype(np.int64)
+        ).tolist()
+        items_per_function = np.bincount(
+            need.function_index, minlength=len(functions)
+        ).tolist()
+        weight_per_function = (
+            np.bincount(
+                need.function_index, weights=need.weights, minlength=len(functions)
+            )
+            .astype(np.int64)
+            .tolist()
+        )
+        gap_rows, gap_columns = np.nonzero(gap_matrix)
+        gap_bounds = np.searchsorted(gap_rows, np.arange(len(rows) + 1)).tolist()
+        gap_columns = gap_columns.tolist()
+        codes = need.codes
+        total = self.total
+        earned = self.earned[rows].tolist()
+        offering_ids = self.offering_ids[rows].tolist()
+        profiles = self.shelf.profile_of[rows].tolist()
+        scored = []
+        for n, row in enumerate(rows.tolist()):
+            reasons = self.reasons_by_profile[profiles[n]]
+            row_earned = earned_per_function[n]
+            row_gaps = gaps_per_function[n]
+            result = scoring.Result(
+                offering=offering_ids[n],
+                score=earned[n] / total if total else 0.0,
+                eligible=not reasons,
+                ineligible_reasons=reasons,
+                gaps=tuple(
+                    codes[j] for j in gap_columns[gap_bounds[n] : gap_bounds[n + 1]]
+                ),
+                breakdown=tuple(
+                    scoring.FunctionScore(
+                        function=function,
+                        items=items_per_function[f],
+                        weight=weight_per_function[f],
+                        earned=row_earned[f],
+                        gaps=row_gaps[f],
+                    )
+                    for f, function in enumerate(functions)
+                ),
+            )
+            scored.append(
+                Scored(
+                    need.need_id,
+                    result,
+                    _fingerprint(need.digest, self.shelf.digest(row)),
+                )
+            )
+        return scored
+
+
+def score_need(need: NeedInputs, shelf: Shelf, capability_order: Sequence[int]):
+    """One loaded need against a loaded shelf (no queries)."""
+    return NeedScores(need.encode(capability_order), shelf)
+
+
+def _score_block(
+    need: NeedInputs, rows: Sequence[tuple], capability_order: Sequence[int]
+) -> NeedScores:
+    """One need against ``_OFFERING_FIELDS`` rows ordered by id (the name and
+    arguments bench/scoring.py calls)."""
+    return score_need(
+        need, Shelf.from_rows(rows, len(capability_order)), capability_order
+    )
+
+
+def score_need_against_published(need_id: int) -> NeedScores:
+    """One need against every published offering of its release, ranked.
+
+    Four queries: the need, its items, the release's capability order, the offerings
+    with their claim vectors. An unknown need scores against nothing.
+    """
+    needs = load_needs(Need.objects.filter(pk=need_id))
+    if not needs:
+        nothing = scoring.NeedSpec(go_live=datetime.date.min, items=())
+        return NeedScores(
+            NeedInputs(need_id, 0, nothing, ()).encode(()), Shelf.from_rows([], 0)
+        )
+    need = needs[0]
+    capability_order = capability_ids_in_order(need.release_id)
+    shelf = Shelf.from_rows(shelf_rows(need.release_id), len(capability_order))
+    return score_need(need, shelf, capability_order)
+
+
+# --- one offering against the active needs -----------------------------------------
+
+
+def release_capabilities(release_id: int) -> tuple[list[int], list[str]]:
+    """One query: the release's capability ids and codes in code order (position =
+    vector index)."""
+    rows = list(
+        Capability.objects.filter(release_id=release_id)
+        .order_by("code")
+        .values_list("id", "code")
+    )
+    return [row[0] for row in rows], [row[1] for row in rows]
+
+
+def _vector_is_current(row: dict) -> bool:
+    """A vector as new as its need, every item in the release (a vector cannot name
+    the code of an item outside it, so such a need is read from its items)."""
+    if row["vector__positions"] is None:
+        return False
+    if row["vector__need_updated_at"] != row["updated_at"]:
+        return False
+    positions = np.frombuffer(bytes(row["vector__positions"]), dtype="<i4")
+    return not positions.size or int(positions.min()) >= 0
+
+
+class OfferingScores(Sequence[Scored]):
+    """One offering scored against every active need of its release, as arrays over
+    the needs (in need id order). As a sequence it is the results, need by need,
+    each made when it is read; :meth:`results` makes them for chosen needs only.
+
+    ``rebuilt`` holds the item vectors that were missing or older than their need
+    and were rebuilt from the items for this scoring; the caller stores them.
+    """
+
+    def __init__(
+        self,
+        *,
+        offering_id: int,
+        release_id: int | None,
+        published: bool,
+        needs: list[dict],
+        codes: Sequence[str],
+        width: int,
+        row: tuple | None,
+        rebuilt: dict[int, NeedCode],
+    ):
+        self.offering_id = offering_id
+        self.release_id = release_id
+        self.published = published
+        self.needs = needs
+        self.need_ids = np.array([need["id"] for need in needs], dtype=np.int64)
+        self.rebuilt = rebuilt
+        self._codes = codes
+        count = len(needs)
+        positions, weights, function_index, digests, functions = [], [], [], [], []
+        for need in needs:
+            code = rebuilt.get(need["id"])
+            packed = code.packed() if code is not None else None
+            vector = (
+                packed
+                if packed is not None
+                else {
+                    "positions": need["vector__positions"],
+                    "weights": need["vector__weights"],
+                    "function_index": need["vector__function_index"],
+                    "functions": need["vector__functions"],
+                    "digest": need["vector__digest"],
+                }
+            )
+            positions.append(bytes(vector["positions"]))
+            weights.append(bytes(vector["weights"]))
+            function_index.append(bytes(vector["function_index"]))
+            functions.append(list(vector["functions"]))
+            digests.append(bytes(vector["digest"]))
+        self.functions = functions
+        self.digests = digests
+        sizes = np.fromiter(map(len, weights), dtype=np.int64, count=count)
+        self.bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.positions = np.frombuffer(b"".join(positions), dtype="<i4").astype(
+            np.int64
+        )
+        self.weights = np.frombuffer(b"".join(weights), dtype=np.uint8).astype(np.int64)
+        self.function_index = np.frombuffer(
+            b"".join(function_index), dtype=np.uint8
+        ).astype(np.int64)
+        need_of = np.repeat(np.arange(count), sizes)
+
+        levels = np.zeros(width, dtype=np.uint8)
+        dates = np.zeros(width, dtype=np.int64)
+        self.offering_digest = b""
+        if row is not None:
+            raw_levels = bytes(row[5] or b"")[:width]
+            levels[: len(raw_levels)] = np.frombuffer(raw_levels, dtype=np.uint8)
+            if row[6]:
+                pairs = decode_roadmap(bytes(row[6])).astype(np.int64)
+                pairs = pairs[(pairs[:, 0] >= 0) & (pairs[:, 0] < width)]
+                dates[pairs[:, 0]] = pairs[:, 1]
+            self.offering_digest = _offering_digest(*row[2:7])
+        known = self.positions >= 0
+        safe = np.where(known, self.positions, 0)
+        item_level = np.where(known, levels[safe], 0)
+        item_date = np.where(known, dates[safe], 0)
+        credit = _CREDIT_BY_CODE[item_level]
+        go_live = np.array(
+            [need["go_live_date"].toordinal() for need in needs], dtype=np.int64
+        )
+        roadmap = (
+            (item_level == _ROADMAP_CODE)
+            & (item_date > 0)
+            & (item_date <= go_live[need_of])
+        )
+        credit[roadmap] = _ROADMAP_CREDIT
+        self.item_credit = credit
+        self.item_weighted = credit * self.weights
+        self.item_gap = (credit < scoring.GAP_BELOW) & (self.weights == _MUST_WEIGHT)
+        self.earned = np.rint(
+            np.bincount(need_of, weights=self.item_weighted, minlength=count)
+        ).astype(np.int64)
+        self.total = np.rint(
+            np.bincount(need_of, weights=self.weights, minlength=count)
+        ).astype(np.int64)
+        self.gaps = np.rint(
+            np.bincount(need_of, weights=self.item_gap, minlength=count)
+        ).astype(np.int64)
+
+        offering = scoring.OfferingSpec(
+            key=offering_id,
+            provider_kind=row[2] if row else "",
+            deployment_model=row[3] if row else "",
+            fedramp_impact=(row[4] if row else "") or "",
+        )
+        by_constraints: dict[tuple, tuple[str, ...]] = {}
+        self.reasons = []
+        for need in needs:
+            key = (
+                tuple(sorted(need["accepted_provider_kinds"] or ())),
+                need["minimum_impact_level"] or "",
+                tuple(sorted(need["accepted_deployment_models"] or ())),
+            )
+            reasons = by_constraints.get(key)
+            if reasons is None:
+                reasons = by_constraints[key] = scoring.ineligibility(
+                    _constraints(need), offering
+                )
+            self.reasons.append(reasons)
+        self.eligible = np.array([not r for r in self.reasons], dtype=bool)
+
+    @property
+    def scores(self) -> np.ndarray:
+        """Scores as the reference computes them (same division, same floats)."""
+        safe = np.where(self.total > 0, self.total, 1)
+        return np.where(self.total > 0, self.earned / safe, 0.0)
+
+    def __len__(self) -> int:
+        return len(self.needs)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.results(range(len(self.needs))[index])
+        return self.results([range(len(self.needs))[index]])[0]
+
+    def __iter__(self) -> Iterator[Scored]:
+        return iter(self.results(range(len(self.needs))))
+
+    def _codes_of(self, n: int) -> Sequence[str]:
+        code = self.rebuilt.get(self.needs[n]["id"])
+        if code is not None:
+            return code.codes
+        start, end = self.bounds[n], self.bounds[n + 1]
+        return [self._codes[p] for p in self.positions[start:end].tolist()]
+
+    def results(self, need_indices) -> list[Scored]:
+        """Result objects and fingerprints for the needs at the given indices."""
+        scored = []
+        for n in need_indices:
+            start, end = int(self.bounds[n]), int(self.bounds[n + 1])
+            functions = self.functions[n]
+            slots = len(functions)
+            index = self.function_index[start:end]
+            counts = np.bincount(index, minlength=slots).tolist()
+            weights = np.bincount(
+                index, weights=self.weights[start:end], minlength=slots
+            )
+            earned = np.bincount(
+                index, weights=self.item_weighted[start:end], minlength=slots
+            )
+            gap = self.item_gap[start:end]
+            gaps = np.bincount(index, weights=gap, minlength=slots)
+            codes = self._codes_of(n)
+            total = int(self.total[n])
+            reasons = self.reasons[n]
+            result = scoring.Result(
+                offering=self.offering_id,
+                score=int(self.earned[n]) / total if total else 0.0,
+                eligible=not reasons,
+                ineligible_reasons=reasons,
+                gaps=tuple(codes[j] for j in np.flatnonzero(gap).tolist()),
+                breakdown=tuple(
+                    scoring.FunctionScore(
+                        function=function,
+                        items=counts[f],
+                        weight=int(round(weights[f])),
+                        earned=int(round(earned[f])),
+                        gaps=int(round(gaps[f])),
+                    )
+                    for f, function in enumerate(functions)
+                    if counts[f]
+                ),
+            )
+            scored.append(
+                Scored(
+                    self.needs[n]["id"],
+                    result,
+                    _fingerprint(self.digests[n], self.offering_digest),
+                )
+            )
+        return scored
+
+
+def score_offering_against_active_needs(
+    offering_id: int, *, lock_needs: bool = False
+) -> OfferingScores:
+    """One offering against every active need of its release, from the needs' item
+    vectors.
+
+    Three queries: the offering with its vector, the active needs with their item
+    vectors (``lock_needs``: locked for update, in id order, as the services do
+    before writing), the release's capabilities. Needs whose vector is missing or
+    older than the need are encoded from their items (two more queries) and
+    returned in ``rebuilt``. An offering that is not published scores against
+    nothing.
     """
     rows = list(
-        Offering.objects.filter(
-            pk=offering_id, status=OfferingStatus.PUBLISHED
-        ).values_list(*_OFFERING_FIELDS)
+        Offering.objects.filter(pk=offering_id).values_list(*_OFFERING_FIELDS, "status")
     )
-    if not rows:
-        return []
-    row = rows[0]
+    if not rows or rows[0][-1] != OfferingStatus.PUBLISHED:
+        return OfferingScores(
+            offering_id=offering_id,
+            release_id=rows[0][1] if rows else None,
+            published=False,
+            needs=[],
+            codes=[],
+            width=0,
+            row=None,
+            rebuilt={},
+        )
+    row = rows[0][:-1]
     release_id = row[1]
+    active = Need.objects.filter(status=NeedStatus.ACTIVE, release_id=release_id)
+    if lock_needs:
+        active = active.select_for_update(of=("self",))
     needs = list(
-        Need.objects.filter(status=NeedStatus.ACTIVE, release_id=release_id)
-        .order_by("id")
-        .values(*_NEED_FIELDS)
+        active.order_by("id").values(*_NEED_FIELDS, "offerings_scored", *_VECTOR_FIELDS)
     )
-    if not needs:
-        return []
-    need_index = {need["id"]: n for n, need in enumerate(needs)}
-    items = list(
-        NeedItem.objects.filter(need_id__in=list(need_index)).values_list(*_ITEM_FIELDS)
+    capability_order, codes = release_capabilities(release_id)
+    stale = [need["id"] for need in needs if not _vector_is_current(need)]
+    rebuilt = {}
+    if stale:
+        rebuilt = {
+            inputs.need_id: inputs.encode(capability_order)
+            for inputs in load_needs(Need.objects.filter(pk__in=stale))
+        }
+    return OfferingScores(
+        offering_id=offering_id,
+        release_id=release_id,
+        published=True,
+        needs=needs,
+        codes=codes,
+        width=len(codes),
+        row=row,
+        rebuilt=rebuilt,
     )
-    capability_order = capability_ids_in_order(release_id)
-    width = len(capability_order)
-    position_of = {cid: position for position, cid in enumerate(capability_order)}
-
-    # Spec order, as need_spec() gives it: by need, then (function, capability code).
-    items.sort(key=lambda item: (need_index[item[0]], item[3], item[2]))
-    count = len(items)
-    need_of = np.fromiter(
-        (need_index[item[0]] for item in items), dtype=np.int64, count=count
-    )
-    column = np.fromiter(
-        (position_of.get(item[1], -1) for item in items), dtype=np.int64, count=count
-    )
-    weight = np.fromiter(
-        (scoring.WEIGHTS[item[4]] for item in items), dtype=np.int64, count=count
-    )
-    must = np.fromiter(
-        (item[4] == scoring.MUST for item in items), dtype=bool, count=count
-    )
-
-    levels = _levels_matrix(rows, width)[0]
-    dates = np.zeros(width, dtype=np.int64)
-    if row[6]:
-        pairs = decode_roadmap(bytes(row[6]))
-        pairs = pairs[pairs[:, 0] < width]
-        dates[pairs[:, 0]] = pairs[:, 1]
-    known = column >= 0
-    safe_column = np.where(known, column, 0)
-    item_level = np.where(known, levels[safe_column], 0)
-    item_date = np.where(known, dates[safe_column], 0)
-    go_live = np.array(
-        [need["go_live_date"].toordinal() for need in needs], dtype=np.int64
-    )
-    credit = _CREDIT_BY_CODE[item_level].astype(np.int64)
-    late = (item_level == _ROADMAP_CODE) & (
-        (item_date == 0) | (item_date > go_live[need_of])
-    )
-    credit[late] = 0
-    gap = (credit < scoring.GAP_BELOW) & must
-
-    functions = sorted({item[3] for item in items})
-    function_rank = {function: n for n, function in enumerate(functions)}
-    function_of = np.fromiter(
-        (function_rank[item[3]] for item in items), dtype=np.int64, count=count
-    )
-    slots = max(len(functions), 1)
-    group = need_of * slots + function_of
-    sums = np.zeros((4, len(needs) * slots), dtype=np.int64)
-    np.add.at(sums[0], group, 1)
-    np.add.at(sums[1], group, weight)
-    np.add.at(sums[2], group, weight * credit)
-    np.add.at(sums[3], group, gap.astype(np.int64))
-    per_function = sums.reshape(4, len(needs), slots).tolist()
-    bounds = np.searchsorted(need_of, np.arange(len(needs) + 1)).tolist()
-    gap_flags = gap.tolist()
-
-    offering = scoring.OfferingSpec(
-        key=row[0],
-        provider_kind=row[2],
-        deployment_model=row[3],
-        fedramp_impact=row[4] or "",
-    )
-    offering_digest = _offering_digest(row)
-    scored = []
-    for n, need in enumerate(needs):
-        start, end = bounds[n], bounds[n + 1]
-        need_items = items[start:end]
-        constraints = scoring.NeedSpec(
-            go_live=need["go_live_date"],
-            items=(),
-            provider_kinds=frozenset(need["accepted_provider_kinds"] or ()),
-            minimum_impact=need["minimum_impact_level"] or "",
-            deployment_models=frozenset(need["accepted_deployment_models"] or ()),
-        )
-        reasons = scoring.ineligibility(constraints, offering)
-        counts, weights, earned, gaps = (sums_of[n] for sums_of in per_function)
-        total = sum(weights)
-        result = scoring.Result(
-            offering=row[0],
-            score=sum(earned) / total if total else 0.0,
-            eligible=not reasons,
-            ineligible_reasons=reasons,
-            gaps=tuple(
-                item[2]
-                for item, is_gap in zip(need_items, gap_flags[start:end], strict=True)
-                if is_gap
-            ),
-            breakdown=tuple(
-                scoring.FunctionScore(
-                    function=function,
-                    items=counts[f],
-                    weight=weights[f],
-                    earned=earned[f],
-                    gaps=gaps[f],
-                )
-                for f, function in enumerate(functions)
-                if counts[f]
-            ),
-        )
-        need_digest = _need_digest(
-            constraints.go_live,
-            constraints.provider_kinds,
-            constraints.minimum_impact,
-            constraints.deployment_models,
-            [(item[2], item[3], item[4]) for item in need_items],
-        )
-        scored.append(
-            Scored(need["id"], result, _fingerprint(need_digest, offering_digest))
-        )
-    return scored

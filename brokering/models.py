@@ -85,7 +85,16 @@ class Need(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     activated_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    offerings_scored = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Published offerings the need was scored against (empty: never "
+        "scored); the best BROKERING_MATCHES_KEPT of them are kept as matches.",
+    )
+    scored_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the need was last scored in full."
+    )
+    history = HistoricalRecords(excluded_fields=["offerings_scored", "scored_at"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -123,6 +132,43 @@ class NeedItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need}: {self.capability} ({self.priority})"
+
+
+class NeedVector(models.Model):
+    """A need's items encoded for the reverse scoring direction (one offering against
+    every active need), derived from :class:`NeedItem` rows and the need's fields.
+
+    Items are in the scorer's order (function code, then capability code). Positions
+    index the release's capabilities in code order, as claim vectors do
+    (:mod:`catalog.vectors`). Written by :func:`brokering.services.
+    need_vectors_refresh` whenever a service changes a need; ``need_updated_at``
+    tells a vector that is older than its need.
+    """
+
+    need = models.OneToOneField(
+        Need, on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    positions = models.BinaryField(
+        help_text="Little-endian int32 per item: the capability's index in the "
+        "release's code order (-1 if it is not in the release)."
+    )
+    weights = models.BinaryField(help_text="uint8 per item: 5 must, 3 should, 1 could.")
+    function_index = models.BinaryField(
+        help_text="uint8 per item: the index of its function in ``functions``."
+    )
+    functions = models.JSONField(
+        default=list, help_text="The need's function codes, sorted."
+    )
+    digest = models.BinaryField(
+        help_text="SHA-256 of what the need's scores depend on (go-live date, "
+        "constraints, items, scoring version): half of each match's fingerprint."
+    )
+    need_updated_at = models.DateTimeField(
+        help_text="The need's updated_at when the vector was built."
+    )
+
+    def __str__(self) -> str:
+        return f"item vector of need {self.need_id}"
 
 
 class RunStatus(models.TextChoices):
@@ -193,6 +239,9 @@ class Match(models.Model):
 
     Score, eligibility, gaps and breakdown are written by the engine in bulk; the broker
     status and notes are changed only by ``match_decide`` (and recorded in history).
+    A need keeps matches for its best ``BROKERING_MATCHES_KEPT`` offerings (``top``)
+    and for every offering a broker or the agency acted on (a status other than
+    proposed, or notes), whatever its rank.
     """
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="matches")
@@ -212,6 +261,12 @@ class Match(models.Model):
     fingerprint = models.CharField(max_length=64)
     scoring_version = models.CharField(max_length=10)
     computed_at = models.DateTimeField()
+    top = models.BooleanField(
+        "among the need's best",
+        default=True,
+        help_text="Among the need's best BROKERING_MATCHES_KEPT offerings. Matches "
+        "outside them are kept only when a broker or the agency acted on them.",
+    )
     status = models.CharField(
         max_length=12, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
     )
@@ -225,7 +280,7 @@ class Match(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(
-        excluded_fields=["breakdown", "ineligible_reasons", "computed_at"]
+        excluded_fields=["breakdown", "ineligible_reasons", "computed_at", "top"]
     )
 
     class Meta:
@@ -240,6 +295,14 @@ class Match(models.Model):
             models.Index(
                 fields=["need", "-eligible", "gaps_count", "-score"],
                 name="match_ranking",
+            ),
+            # The engine's rank order within a need's best matches: the reverse
+            # direction finds each need's cut-off (its K-th best) from the index
+            # alone (the id is in it for that).
+            models.Index(
+                fields=["need", "-eligible", "gaps_count", "-score", "offering", "id"],
+                condition=Q(top=True),
+                name="match_top_ranking",
             ),
         ]
 

@@ -8,9 +8,12 @@ as the change that caused it and sent to Celery after commit.
 import datetime
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+import numpy as np
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from simple_history.utils import bulk_create_with_history
@@ -23,10 +26,13 @@ from brokering.models import (
     Need,
     NeedItem,
     NeedStatus,
+    NeedVector,
     Priority,
     RunStatus,
     ScoringRun,
 )
+from catalog.models import Offering, OfferingStatus
+from catalog.vectors import capability_ids_in_order
 from standards.models import Capability
 
 logger = logging.getLogger(__name__)
@@ -46,7 +52,9 @@ _MATCH_UPDATE_FIELDS = [
     "fingerprint",
     "scoring_version",
     "computed_at",
+    "top",
 ]
+_VECTOR_FIELDS = ["positions", "weights", "function_index", "functions", "digest"]
 
 
 class TransitionError(ValueError):
@@ -112,6 +120,7 @@ def need_update(
     need.minimum_impact_level = minimum_impact_level
     need.accepted_deployment_models = sorted(accepted_deployment_models)
     need.save()
+    need_vectors_refresh(need_ids=[need.pk])
     _rescore_if_active(need, "need changed")
     return need
 
@@ -143,6 +152,7 @@ def need_set_functions(*, need_id: int, function_ids: Iterable[int]) -> Need:
         NeedItem,
     )
     need.save(update_fields=["updated_at"])
+    need_vectors_refresh(need_ids=[need.pk])
     _rescore_if_active(need, "functions changed")
     return need
 
@@ -166,6 +176,7 @@ def need_set_priorities(*, need_id: int, priorities: Mapping[int, str]) -> int:
             changed += 1
     if changed:
         need.save(update_fields=["updated_at"])
+        need_vectors_refresh(need_ids=[need.pk])
         _rescore_if_active(need, "priorities changed")
     return changed
 
@@ -198,6 +209,7 @@ def need_priorities_import(
     )
     if new_items and not changed:
         need.save(update_fields=["updated_at"])
+        need_vectors_refresh(need_ids=[need.pk])
         _rescore_if_active(need, "priorities imported")
     return len(new_items), changed
 
@@ -212,6 +224,7 @@ def need_activate(*, need_id: int) -> Need:
     need.status = NeedStatus.ACTIVE
     need.activated_at = timezone.now()
     need.save(update_fields=["status", "activated_at", "updated_at"])
+    need_vectors_refresh(need_ids=[need.pk])
     scoring_run_enqueue(need_id=need.pk, reason="need activated")
     return need
 
@@ -247,72 +260,356 @@ def need_clone(*, need_id: int, created_by) -> Need:
         ],
         NeedItem,
     )
+    need_vectors_refresh(need_ids=[copy.pk])
     return copy
+
+
+# --- need vectors ------------------------------------------------------------------
+
+
+def _need_vectors_store(codes: Iterable[engine.NeedCode]) -> int:
+    vectors = [
+        NeedVector(
+            need_id=code.need_id, need_updated_at=code.updated_at, **code.packed()
+        )
+        for code in codes
+    ]
+    NeedVector.objects.bulk_create(
+        vectors,
+        batch_size=UPSERT_BATCH,
+        update_conflicts=True,
+        unique_fields=["need"],
+        update_fields=[*_VECTOR_FIELDS, "need_updated_at"],
+    )
+    return len(vectors)
+
+
+def need_vectors_refresh(*, need_ids: Iterable[int]) -> int:
+    """Encode the items of the given needs into their :class:`NeedVector` (what the
+    reverse scoring direction reads). A fixed number of queries per call: the needs,
+    their items, each release's capability order, the upsert.
+
+    Every service that changes a need's items, priorities, go-live date or
+    constraints calls it after saving the need, so the vector carries the need's
+    ``updated_at``; the engine rebuilds a vector older than its need on its own.
+    """
+    need_ids = sorted(set(need_ids))
+    if not need_ids:
+        return 0
+    loaded = engine.load_needs(Need.objects.filter(pk__in=need_ids))
+    orders = {
+        release_id: capability_ids_in_order(release_id)
+        for release_id in sorted({inputs.release_id for inputs in loaded})
+    }
+    return _need_vectors_store(
+        inputs.encode(orders[inputs.release_id]) for inputs in loaded
+    )
 
 
 # --- matches -----------------------------------------------------------------------
 
+# A match a broker or the agency acted on: kept whatever the offering's rank.
+ACTED_ON = ~Q(status=MatchStatus.PROPOSED) | ~Q(notes="")
 
-def _match_rows(scored: Iterable[engine.Scored], now) -> list[Match]:
-    return [
-        Match(
-            need_id=s.need_id,
-            offering_id=s.result.offering,
-            score=s.result.score,
-            eligible=s.result.eligible,
-            ineligible_reasons=list(s.result.ineligible_reasons),
-            gaps=list(s.result.gaps),
-            gaps_count=s.result.gaps_count,
-            breakdown=[
-                {
-                    "function": f.function,
-                    "items": f.items,
-                    "weight": f.weight,
-                    "earned": f.earned,
-                    "gaps": f.gaps,
-                }
-                for f in s.result.breakdown
-            ],
-            fingerprint=s.fingerprint,
-            scoring_version=scoring.SCORING_VERSION,
-            computed_at=now,
-        )
-        for s in scored
-    ]
+
+def matches_kept() -> int:
+    """How many of a need's best offerings keep a match (``BROKERING_MATCHES_KEPT``)."""
+    return max(1, int(settings.BROKERING_MATCHES_KEPT))
+
+
+def _match_row(scored: engine.Scored, top: bool, now) -> Match:
+    result = scored.result
+    return Match(
+        need_id=scored.need_id,
+        offering_id=result.offering,
+        score=result.score,
+        eligible=result.eligible,
+        ineligible_reasons=list(result.ineligible_reasons),
+        gaps=list(result.gaps),
+        gaps_count=result.gaps_count,
+        breakdown=[
+            {
+                "function": f.function,
+                "items": f.items,
+                "weight": f.weight,
+                "earned": f.earned,
+                "gaps": f.gaps,
+            }
+            for f in result.breakdown
+        ],
+        fingerprint=scored.fingerprint,
+        scoring_version=scoring.SCORING_VERSION,
+        computed_at=now,
+        top=top,
+    )
 
 
 def _upsert(rows: list[Match]) -> int:
-    Match.objects.bulk_create(
-        rows,
-        batch_size=UPSERT_BATCH,
-        update_conflicts=True,
-        unique_fields=["need", "offering"],
-        update_fields=_MATCH_UPDATE_FIELDS,
-    )
+    if rows:
+        Match.objects.bulk_create(
+            rows,
+            batch_size=UPSERT_BATCH,
+            update_conflicts=True,
+            unique_fields=["need", "offering"],
+            update_fields=_MATCH_UPDATE_FIELDS,
+        )
     return len(rows)
 
 
-@transaction.atomic
-def matches_refresh_for_need(*, need_id: int) -> int:
-    """Score a need against the shelf and upsert its matches (a fixed number of
-    queries). Proposed matches of offerings no longer on the shelf are removed;
-    decided ones stay as the decision record."""
-    scored = engine.score_need_against_published(need_id)
-    written = _upsert(_match_rows(scored, timezone.now()))
-    Match.objects.filter(need_id=need_id, status=MatchStatus.PROPOSED).exclude(
-        offering_id__in=[s.result.offering for s in scored]
-    ).delete()
+def _matches_delete(match_ids: list[int]) -> None:
+    """Delete engine rows nobody acted on, in one statement: without loading them
+    and without a history row each (their history holds no decision)."""
+    if match_ids:
+        matches = Match.objects.filter(pk__in=match_ids)
+        matches._raw_delete(matches.db)
+
+
+def _acted_on() -> ExpressionWrapper:
+    return ExpressionWrapper(ACTED_ON, output_field=BooleanField())
+
+
+def _write_need_matches(scores: engine.NeedScores, now) -> int:
+    """Keep a need's matches for its best offerings and for those acted on; write
+    only the rows whose fingerprint or place changed."""
+    need_id = scores.need.need_id
+    existing = {
+        offering_id: (match_id, fingerprint, top, acted)
+        for match_id, offering_id, fingerprint, top, acted in (
+            Match.objects.select_for_update(of=("self",))
+            .filter(need_id=need_id)
+            .annotate(acted=_acted_on())
+            .order_by("pk")
+            .values_list("id", "offering_id", "fingerprint", "top", "acted")
+        )
+    }
+    best = scores.order[: matches_kept()]
+    acted_rows = scores.row_of(
+        [offering for offering, row in existing.items() if row[3]]
+    )
+    rows = np.concatenate([best, np.setdiff1d(acted_rows[acted_rows >= 0], best)])
+    writes, unchanged = [], []
+    for place, scored in enumerate(scores.results(rows)):
+        top = place < len(best)
+        old = existing.get(scored.result.offering)
+        if old is None or (old[1], old[2]) != (scored.fingerprint, top):
+            writes.append(_match_row(scored, top, now))
+        else:
+            unchanged.append(old[0])
+    written = _upsert(writes)
+    kept = set(scores.offering_ids[rows].tolist())
+    best_ids = set(scores.offering_ids[best].tolist())
+    _matches_delete(
+        [
+            row[0]
+            for offering, row in existing.items()
+            if not row[3] and offering not in best_ids
+        ]
+    )
+    # Acted-on matches of offerings no longer on the shelf: kept, not among the best.
+    off_shelf = [
+        row[0] for offering, row in existing.items() if row[2] and offering not in kept
+    ]
+    if off_shelf:
+        Match.objects.filter(pk__in=off_shelf).update(top=False)
+    # Matches scored again without change are not rewritten, only stamped.
+    if unchanged:
+        Match.objects.filter(pk__in=unchanged).update(computed_at=now)
+    Need.objects.filter(pk=need_id).update(offerings_scored=len(scores), scored_at=now)
     return written
 
 
 @transaction.atomic
+def matches_refresh_for_need(*, need_id: int) -> int:
+    """Score a need against the shelf and keep its matches for the best
+    ``BROKERING_MATCHES_KEPT`` offerings and for those acted on (a fixed number of
+    queries). Proposed matches that fall out of the best are removed; decided ones
+    stay as the decision record. Returns the number of rows written.
+
+    The need's row is locked first, so that the scoring of one offering against
+    every need (:func:`matches_refresh_for_offering`) never interleaves with it."""
+    if not Need.objects.select_for_update().filter(pk=need_id).exists():
+        return 0
+    scores = engine.score_need_against_published(need_id)
+    written = _write_need_matches(scores, timezone.now())
+    _need_vectors_store([scores.need])
+    return written
+
+
+@transaction.atomic
+def matches_refresh_for_needs(*, need_ids: Iterable[int]) -> int:
+    """:func:`matches_refresh_for_need` for many needs, reading each release's
+    shelf once: for bulk loads (``seed_scale``). Every need is locked for the whole
+    call. Returns the number of rows written."""
+    need_ids = sorted(set(need_ids))
+    list(
+        Need.objects.select_for_update()
+        .filter(pk__in=need_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    loaded = engine.load_needs(Need.objects.filter(pk__in=need_ids).order_by("pk"))
+    written = 0
+    for release_id in sorted({inputs.release_id for inputs in loaded}):
+        order = capability_ids_in_order(release_id)
+        shelf = engine.Shelf.from_rows(engine.shelf_rows(release_id), len(order))
+        codes = []
+        for inputs in loaded:
+            if inputs.release_id == release_id:
+                scores = engine.score_need(inputs, shelf, order)
+                written += _write_need_matches(scores, timezone.now())
+                codes.append(scores.need)
+        _need_vectors_store(codes)
+    return written
+
+
+@dataclass(frozen=True)
+class _Cutoff:
+    """The K-th best match of a need (the worst that is kept as one of the best)."""
+
+    match_id: int
+    key: tuple
+    acted: bool
+
+
+def _rank_key(eligible: bool, gaps: int, score: float, offering_id: int) -> tuple:
+    """The engine's rank order (:func:`brokering.scoring.rank`, ties by offering)."""
+    return (not eligible, gaps, -score, offering_id)
+
+
+_RANK_ORDER = [
+    F("eligible").desc(),
+    F("gaps_count").asc(),
+    F("score").desc(),
+    F("offering_id").asc(),
+]
+
+
+def _cutoffs(release_id: int) -> dict[int, _Cutoff]:
+    """Each active need's K-th best match, for the needs that keep K (two queries;
+    the first reads the ``match_top_ranking`` index only)."""
+    kept = matches_kept()
+    cutoff_ids = [
+        match_id
+        for match_id in Need.objects.filter(
+            status=NeedStatus.ACTIVE, release_id=release_id
+        )
+        .annotate(
+            cutoff=Subquery(
+                Match.objects.filter(need_id=OuterRef("pk"), top=True)
+                .order_by(*_RANK_ORDER)
+                .values("pk")[kept - 1 : kept]
+            )
+        )
+        .order_by()
+        .values_list("cutoff", flat=True)
+        if match_id is not None
+    ]
+    rows = (
+        Match.objects.filter(pk__in=cutoff_ids)
+        .annotate(acted=_acted_on())
+        .order_by()
+        .values_list(
+            "need_id", "id", "eligible", "gaps_count", "score", "offering_id", "acted"
+        )
+    )
+    return {
+        need_id: _Cutoff(match_id, _rank_key(eligible, gaps, score, offering), acted)
+        for need_id, match_id, eligible, gaps, score, offering, acted in rows
+    }
+
+
+@transaction.atomic
 def matches_refresh_for_offering(*, offering_id: int) -> int:
-    """Score an offering against every active need and upsert the matches."""
-    scored = engine.score_offering_against_active_needs(offering_id)
-    written = _upsert(_match_rows(scored, timezone.now()))
-    Match.objects.filter(offering_id=offering_id, status=MatchStatus.PROPOSED).exclude(
-        need_id__in=[s.need_id for s in scored]
-    ).delete()
+    """Score one offering against every active need and keep each need's best.
+
+    Per need, the offering's rank is compared with the need's K-th best match (its
+    cut-off): it enters (the cut-off match leaves, unless acted on), stays, or
+    leaves. When it leaves a full list the next best offering is unknown here, so a
+    full scoring of that need is queued. Needs never scored in full are left to the
+    run that will score them. A fixed number of queries whatever the counts.
+    Returns the number of rows written.
+    """
+    scores = engine.score_offering_against_active_needs(offering_id, lock_needs=True)
+    if not scores.published and scores.release_id is not None:
+        list(
+            Need.objects.select_for_update()
+            .filter(status=NeedStatus.ACTIVE, release_id=scores.release_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+    if scores.rebuilt:
+        _need_vectors_store(scores.rebuilt.values())
+    own = {
+        need_id: (match_id, fingerprint, top, acted)
+        for match_id, need_id, fingerprint, top, acted in (
+            Match.objects.select_for_update(of=("self",))
+            .filter(offering_id=offering_id, need__status=NeedStatus.ACTIVE)
+            .annotate(acted=_acted_on())
+            .order_by("pk")
+            .values_list("id", "need_id", "fingerprint", "top", "acted")
+        )
+    }
+    if scores.release_id is None:
+        return 0
+    in_best = any(row[2] for row in own.values())
+    cutoffs = _cutoffs(scores.release_id) if scores.published or in_best else {}
+    drop, untop, rescore, candidates = [], [], [], []
+    if scores.published:
+        score_of = scores.scores.tolist()
+        eligible = scores.eligible.tolist()
+        gaps = scores.gaps.tolist()
+        for n, need in enumerate(scores.needs):
+            if need["offerings_scored"] is None:
+                continue
+            need_id = need["id"]
+            key = _rank_key(eligible[n], gaps[n], score_of[n], offering_id)
+            mine = own.get(need_id)
+            cut = cutoffs.get(need_id)
+            if mine is not None and mine[2]:
+                if cut is None or key <= cut.key:
+                    candidates.append((n, True))
+                else:
+                    rescore.append(need_id)
+            elif cut is None or key < cut.key:
+                candidates.append((n, True))
+                if cut is not None:
+                    (untop if cut.acted else drop).append(cut.match_id)
+            elif mine is not None:
+                if mine[3]:
+                    candidates.append((n, False))
+                else:
+                    drop.append(mine[0])
+    else:
+        for need_id, (match_id, _fingerprint, top, acted) in own.items():
+            if top and need_id in cutoffs:
+                rescore.append(need_id)
+            if not acted:
+                drop.append(match_id)
+            elif top:
+                untop.append(match_id)
+    now = timezone.now()
+    writes = []
+    results = scores.results([n for n, _top in candidates])
+    for (_n, top), scored in zip(candidates, results, strict=True):
+        old = own.get(scored.need_id)
+        if old is None or (old[1], old[2]) != (scored.fingerprint, top):
+            writes.append(_match_row(scored, top, now))
+    written = _upsert(writes)
+    _matches_delete(drop)
+    if untop:
+        Match.objects.filter(pk__in=untop).update(top=False)
+    if rescore:
+        scoring_runs_enqueue_for_needs(
+            need_ids=rescore, reason="offering left a need's best"
+        )
+    published = Offering.objects.filter(
+        status=OfferingStatus.PUBLISHED, release_id=scores.release_id
+    ).count()
+    Need.objects.filter(
+        status=NeedStatus.ACTIVE,
+        release_id=scores.release_id,
+        offerings_scored__isnull=False,
+    ).exclude(offerings_scored=published).update(offerings_scored=published)
     return written
 
 
@@ -383,6 +680,49 @@ def scoring_run_enqueue(
     )
     transaction.on_commit(lambda: _send(run.pk))
     return run
+
+
+def _send_many(run_ids: list[int]) -> None:
+    """Hand runs to Celery, then stamp those sent in one statement; a broker that is
+    down leaves the rest queued for the sweep."""
+    from brokering.tasks import run_scoring
+
+    sent = []
+    for run_id in run_ids:
+        try:
+            run_scoring.delay(run_id)
+        except OperationalError:
+            logger.warning("broker unavailable; scoring run %s stays queued", run_id)
+            break
+        sent.append(run_id)
+    ScoringRun.objects.filter(pk__in=sent, status=RunStatus.QUEUED).update(
+        sent_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def scoring_runs_enqueue_for_needs(
+    *, need_ids: Iterable[int], reason: str
+) -> list[int]:
+    """:func:`scoring_run_enqueue` for many needs in a fixed number of queries: a
+    queued run that has not started is reused. Returns the new runs' ids."""
+    need_ids = sorted(set(need_ids))
+    if not need_ids:
+        return []
+    waiting = set(
+        ScoringRun.objects.select_for_update()
+        .filter(need_id__in=need_ids, status=RunStatus.QUEUED)
+        .values_list("need_id", flat=True)
+    )
+    runs = ScoringRun.objects.bulk_create(
+        ScoringRun(need_id=need_id, reason=reason[:40])
+        for need_id in need_ids
+        if need_id not in waiting
+    )
+    run_ids = [run.pk for run in runs]
+    if run_ids:
+        transaction.on_commit(lambda: _send_many(run_ids))
+    return run_ids
 
 
 def scoring_runs_enqueue_for_offerings(

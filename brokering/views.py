@@ -406,6 +406,7 @@ def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
             "pending": pending,
             "querystring_without_page": _querystring_without_page(request),
             "can_edit": request.user.agency_id == need.agency_id,
+            "kept": services.matches_kept(),
             "RunStatus": RunStatus,
         },
     )

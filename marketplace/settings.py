@@ -296,6 +296,9 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Largest evidence document a provider may upload (docs/providers.md).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
+# Matches kept per need: its best N offerings, plus any a broker or agency acted on.
+BROKERING_MATCHES_KEPT = env_int("BROKERING_MATCHES_KEPT", 200)
+
 # Celery: with no broker URL, tasks run in-process when they are enqueued.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or None
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None

@@ -9,8 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brokering import engine, scoring, selectors, services
-from brokering.models import Match, NeedStatus, Priority
-from catalog.models import Claim, ClaimLevel, OfferingStatus, ProviderKind
+from brokering.models import Match, NeedStatus, NeedVector, Priority
+from catalog.models import (
+    Claim,
+    ClaimLevel,
+    DeploymentModel,
+    ImpactLevel,
+    OfferingStatus,
+    ProviderKind,
+)
 from catalog.vectors import refresh_claim_vectors
 from tests.brokering.factories import NeedFactory, NeedItemFactory
 from tests.catalog.factories import OfferingFactory, ProviderFactory
@@ -71,35 +78,39 @@ def add_offerings(shelf, levels_per_offering, **attributes) -> list:
 
 
 def reference(need, offerings) -> list[scoring.Result]:
-    """The pure scorer over the claims table (the truth)."""
+    """The pure scorer over the claims table (the truth), ranked."""
     spec = selectors.need_spec(need=need)
     claims = list(selectors.offering_claims(offering_ids=[o.pk for o in offerings]))
     specs = [
         selectors.offering_spec(
             offering=o, claims=[c for c in claims if c.offering_id == o.pk]
         )
-        for o in offerings
+        for o in sorted(offerings, key=lambda o: o.pk)
     ]
     return scoring.score_all(spec, specs)
+
+
+def forward(need) -> list[scoring.Result]:
+    return [s.result for s in engine.score_need_against_published(need.pk)]
 
 
 def test_engine_equals_the_pure_scorer_on_every_level(shelf):
     rows = [[level] * 6 for level in LEVELS] + [LEVELS[:6], LEVELS[1:7]]
     offerings = add_offerings(shelf, rows)
-    got = [s.result for s in engine.score_need_against_published(shelf["need"].pk)]
+    got = forward(shelf["need"])
     assert got == reference(shelf["need"], offerings)
     assert {r.score for r in got} >= {100.0, 0.0, 90.0, 50.0}
 
 
 def test_roadmap_dates_against_go_live_in_both_paths(shelf):
     offerings = add_offerings(shelf, [[ClaimLevel.ROADMAP] * 6] * 3)
-    got = {
-        s.result.offering: s.result
-        for s in engine.score_need_against_published(shelf["need"].pk)
-    }
+    got = {r.offering: r for r in forward(shelf["need"])}
     # Offering 0 promises a day before go-live, 1 on the day, 2 a day after.
     assert [got[o.pk].score for o in offerings] == [25.0, 25.0, 0.0]
     assert list(got.values()) == reference(shelf["need"], offerings)
+    for offering in offerings:
+        (scored,) = engine.score_offering_against_active_needs(offering.pk)
+        assert scored.result == got[offering.pk]
 
 
 def test_engine_checks_constraints_like_the_pure_scorer(shelf):
@@ -114,9 +125,28 @@ def test_engine_checks_constraints_like_the_pure_scorer(shelf):
         provider=ProviderFactory(kind=ProviderKind.FEDERAL),
         fedramp_impact="high",
     )
-    got = [s.result for s in engine.score_need_against_published(need.pk)]
+    got = forward(need)
     assert got == reference(need, offerings)
     assert [r.eligible for r in got] == [True, False]
+
+
+def test_ties_rank_as_the_reference_does_by_offering_order(shelf):
+    """Equal (eligible, gaps, score) keep the offerings' id order, whatever the
+    claims that give the tie; a better later offering still ranks first."""
+    need = shelf["need"]
+    need.minimum_impact_level = ImpactLevel.HIGH
+    need.save()
+    same = [["meets", None, "extension", "meets", "meets", None]] * 3
+    swapped = [["meets", "extension", None, "meets", "meets", None]]  # same score
+    offerings = add_offerings(shelf, same + swapped + [["meets"] * 6])
+    offerings += add_offerings(shelf, same, fedramp_impact=ImpactLevel.HIGH)
+    offerings += add_offerings(shelf, [[None] * 6] * 2)
+    got = forward(need)
+    assert got == reference(need, offerings)
+    scores = engine.score_need_against_published(need.pk)
+    assert [s.result for s in scores.top(4)] == got[:4]
+    assert [s.result for s in scores[2:5]] == got[2:5]
+    assert scores[len(got) - 1].result == got[-1]
 
 
 def test_offering_against_active_needs_equals_the_pure_scorer(shelf):
@@ -130,12 +160,30 @@ def test_offering_against_active_needs_equals_the_pure_scorer(shelf):
     assert [s.need_id for s in got] == [shelf["need"].pk, other.pk]
     for scored, need in zip(got, [shelf["need"], other], strict=True):
         assert [scored.result] == reference(need, [offering])
+    # Both directions give the same fingerprint for the same pair.
+    (forward_scored,) = engine.score_need_against_published(shelf["need"].pk)
+    assert forward_scored.fingerprint == got[0].fingerprint
+
+
+def test_reverse_direction_reads_need_vectors_and_rebuilds_stale_ones(shelf):
+    need = shelf["need"]
+    (offering,) = add_offerings(shelf, [["meets", "roadmap", None, "meets"] * 2])
+    services.need_vectors_refresh(need_ids=[need.pk])
+    assert engine.score_offering_against_active_needs(offering.pk).rebuilt == {}
+    # An item changed behind the services' back makes the vector older than the
+    # need once the need is saved: the engine reads the items instead.
+    need.items.filter(priority="should").update(priority="must")
+    need.save()
+    scores = engine.score_offering_against_active_needs(offering.pk)
+    assert list(scores.rebuilt) == [need.pk]
+    assert [scores[0].result] == reference(need, [offering])
 
 
 def test_unpublished_offerings_are_not_scored(shelf):
     (draft,) = add_offerings(shelf, [["meets"] * 6], status=OfferingStatus.DRAFT)
-    assert engine.score_need_against_published(shelf["need"].pk) == []
-    assert engine.score_offering_against_active_needs(draft.pk) == []
+    assert len(engine.score_need_against_published(shelf["need"].pk)) == 0
+    scores = engine.score_offering_against_active_needs(draft.pk)
+    assert (scores.published, len(scores)) == (False, 0)
 
 
 def test_fingerprint_changes_with_the_inputs_only(shelf):
@@ -167,12 +215,16 @@ def test_bulk_scoring_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         scored = engine.score_need_against_published(shelf["need"].pk)
     assert len(scored) == count
-    # Refresh = the 4 engine queries + the upsert + 1 clean-up delete, plus the
-    # savepoint of the atomic block on top of the test's transaction. The upsert is one
-    # statement on PostgreSQL; SQLite caps the parameters of one statement.
-    with django_assert_num_queries(7 + upsert_statements(count)):
+    # Refresh = lock the need + the 4 engine queries + the need's matches + the
+    # upsert + the need's count + its item vector, plus the savepoint of the atomic
+    # block on top of the test's transaction. The upsert is one statement on
+    # PostgreSQL; SQLite caps the parameters of one statement.
+    with django_assert_num_queries(10 + upsert_statements(count)):
         services.matches_refresh_for_need(need_id=shelf["need"].pk)
     assert Match.objects.filter(need=shelf["need"]).count() == count
+    # Again, nothing changed: nothing is written, the matches are only stamped.
+    with django_assert_num_queries(11):
+        assert services.matches_refresh_for_need(need_id=shelf["need"].pk) == 0
 
 
 @pytest.mark.parametrize("needs", [2, 20])
@@ -183,45 +235,95 @@ def test_offering_scoring_runs_a_fixed_number_of_queries(
         extra = NeedFactory(release=shelf["release"], status=NeedStatus.ACTIVE)
         NeedItemFactory(need=extra, capability=shelf["capabilities"][1])
     (offering,) = add_offerings(shelf, [["meets"] * 6])
-    with django_assert_num_queries(4):
+    # Needs without an item vector are encoded from their items (2 more queries).
+    with django_assert_num_queries(5):
         scored = engine.score_offering_against_active_needs(offering.pk)
-    assert len(scored) == needs
-    with django_assert_num_queries(7 + upsert_statements(needs)):
-        services.matches_refresh_for_offering(offering_id=offering.pk)
+    assert len(scored) == needs and len(scored.rebuilt) == needs
+    services.need_vectors_refresh(need_ids=[s.need_id for s in scored])
+    assert NeedVector.objects.count() == needs
+    with django_assert_num_queries(3):
+        assert engine.score_offering_against_active_needs(offering.pk).rebuilt == {}
+    for need_id in [s.need_id for s in scored]:
+        services.matches_refresh_for_need(need_id=need_id)
     assert Match.objects.filter(offering=offering).count() == needs
+    Claim.objects.filter(offering=offering).update(level=ClaimLevel.CONFIGURABLE)
+    refresh_claim_vectors(offering_ids=[offering.pk])
+    # savepoint + 3 engine queries (needs locked) + its matches + the cut-offs (one
+    # query: no list is full here) + the upsert + the published count + the needs'
+    # count + release savepoint.
+    with django_assert_num_queries(9 + upsert_statements(needs)):
+        written = services.matches_refresh_for_offering(offering_id=offering.pk)
+    assert written == needs
+    for match in Match.objects.filter(offering=offering).select_related("need"):
+        assert match.score == reference(match.need, [offering])[0].score < 100.0
+
+
+def _set_constraints(need, kinds, impact, deployments):
+    need.accepted_provider_kinds = kinds
+    need.minimum_impact_level = impact
+    need.accepted_deployment_models = deployments
 
 
 @pytest.mark.django_db
 @settings(
-    max_examples=25,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
-    levels=st.lists(
-        st.lists(st.sampled_from(LEVELS), min_size=6, max_size=6),
+    offerings=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(LEVELS), min_size=6, max_size=6),
+            st.sampled_from(ProviderKind.values),
+            st.sampled_from(["", *ImpactLevel.values]),
+            st.sampled_from([DeploymentModel.SAAS, DeploymentModel.ON_PREMISES]),
+        ),
         min_size=1,
-        max_size=6,
+        max_size=7,
     ),
     priorities=st.lists(st.sampled_from(Priority.values), min_size=6, max_size=6),
     go_live_shift=st.integers(-2, 2),
+    constraints=st.tuples(
+        st.sampled_from([[], [ProviderKind.FEDERAL], [ProviderKind.COMMERCIAL]]),
+        st.sampled_from(["", *ImpactLevel.values]),
+        st.sampled_from([[], [DeploymentModel.SAAS]]),
+    ),
+    kept=st.integers(1, 8),
 )
 def test_engine_equals_the_pure_scorer_for_any_claims(
-    shelf, levels, priorities, go_live_shift
+    shelf, offerings, priorities, go_live_shift, constraints, kept
 ):
+    """Any claims, priorities, go-live date, constraints and offering profiles:
+    both directions equal the pure scorer, the ranking (ties included) equals its
+    ``rank``, and the best ``kept`` are its first ``kept``."""
     need = shelf["need"]
     need.go_live_date = GO_LIVE + datetime.timedelta(days=go_live_shift)
+    _set_constraints(need, *constraints)
     need.save()
     for item, priority in zip(
         need.items.order_by("capability__code"), priorities, strict=True
     ):
         item.priority = priority
         item.save()
-    offerings = add_offerings(shelf, levels)
+    made = []
+    for levels, kind, impact, deployment in offerings:
+        made += add_offerings(
+            shelf,
+            [levels],
+            provider=ProviderFactory(kind=kind),
+            fedramp_impact=impact,
+            deployment_model=deployment,
+        )
     try:
-        got = [s.result for s in engine.score_need_against_published(need.pk)]
-        assert got == reference(need, offerings)
+        expected = reference(need, made)
+        scores = engine.score_need_against_published(need.pk)
+        assert [s.result for s in scores] == expected
+        assert [s.result for s in scores.top(kept)] == expected[:kept]
+        by_offering = {r.offering: r for r in expected}
+        for offering in made:
+            (scored,) = engine.score_offering_against_active_needs(offering.pk)
+            assert scored.result == by_offering[offering.pk]
     finally:
-        Claim.objects.filter(offering__in=offerings).delete()
-        for offering in offerings:
+        Claim.objects.filter(offering__in=made).delete()
+        for offering in made:
             offering.delete()
