@@ -6,9 +6,16 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from brokering.models import Need, NeedItem, NeedStatus
-from catalog.models import Claim, ClaimVector, Offering, OfferingStatus
+from catalog.models import (
+    Claim,
+    ClaimVector,
+    Offering,
+    OfferingFunction,
+    OfferingStatus,
+)
 from catalog.vectors import refresh_claim_vectors
 from standards.models import Activity, Capability, Function, StandardsRelease
+from tests.catalog.search_reference import assert_search_data_current
 from tests.conftest import uses_services
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
@@ -80,6 +87,14 @@ def test_claim_vectors_equal_what_the_claims_give(seeded):
 
 def test_offerings_are_searchable(seeded):
     assert not Offering.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_search_data_equals_what_the_claims_give(seeded):
+    # Covered functions, coverage counts and search documents, written set-based
+    # for the whole catalog, equal the per-offering computation from the claims.
+    ids = list(Offering.objects.values_list("id", flat=True))
+    assert OfferingFunction.objects.filter(offering_id__in=ids).count() > len(ids)
+    assert_search_data_current(ids)
 
 
 def test_refuses_to_seed_the_same_release_twice(seeded):
