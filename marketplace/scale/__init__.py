@@ -23,7 +23,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from brokering.models import Agency, Need, NeedItem, NeedStatus, Priority
+from brokering import services
+from brokering.models import Agency, Match, Need, NeedItem, NeedStatus, Priority
 from catalog.models import (
     Claim,
     ClaimLevel,
@@ -130,6 +131,10 @@ def seed_scale(
         # Fresh statistics for every table the load filled (the planner misjudges
         # facet and join queries on tables it has never sampled).
         cursor.execute("ANALYZE")
+        if not connection.in_atomic_block:
+            # The matches were written in one go: marking their pages all-visible
+            # lets the reverse scoring read each need's cut-off from its index alone.
+            cursor.execute(f'VACUUM "{Match._meta.db_table}"')  # noqa: S608 - model name
     return ScaleResult(
         release=release,
         capabilities=len(capability_ids),
@@ -646,4 +651,9 @@ def _seed_needs(
     with indexes_built_after(NeedItem):
         copy_rows(NeedItem, ["need_id", "capability_id", "priority"], chunks())
     log(f"brokering: {count} active needs with {total} items")
+    # As activation would have: each need's item vector, then its scoring against
+    # the catalog (the shelf read once), keeping its best matches.
+    services.need_vectors_refresh(need_ids=need_ids)
+    written = services.matches_refresh_for_needs(need_ids=need_ids)
+    log(f"brokering: {count} need vectors, {written} matches kept")
     return count, total
