@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import overload
 
 import numpy as np
+from django.db import connection
 
 from brokering import scoring
 from brokering.models import Need, NeedItem, NeedStatus
@@ -344,11 +345,84 @@ class Shelf:
 
 def shelf_rows(release_id: int) -> list[tuple]:
     """Every published offering of the release with its claim vector, by id."""
-    return list(
-        Offering.objects.filter(status=OfferingStatus.PUBLISHED, release_id=release_id)
-        .order_by("id")
-        .values_list(*_OFFERING_FIELDS)
+    return list(_published(release_id).values_list(*_OFFERING_FIELDS))
+
+
+def _published(release_id: int):
+    return Offering.objects.filter(
+        status=OfferingStatus.PUBLISHED, release_id=release_id
+    ).order_by("id")
+
+
+# What a shelf row depends on besides its vector's bytes: the vector's stamp
+# (``ClaimVector.updated_at``, set by every write of the vector) stands for them.
+_SHELF_KEY_FIELDS = (
+    "id",
+    "provider__kind",
+    "deployment_model",
+    "fedramp_impact",
+    "claim_vector__updated_at",
+)
+_SHELVES_KEPT = 2
+
+
+@dataclass
+class _CachedShelf:
+    width: int
+    keys: list[tuple]
+    rows: list[tuple]
+    shelf: Shelf
+
+
+# Shelves this process read, by (database, release), newest last.
+_shelves: dict[tuple[str, int], _CachedShelf] = {}
+
+
+def published_shelf(release_id: int, width: int) -> Shelf:
+    """The release's published offerings with their vectors, as a :class:`Shelf`.
+
+    A worker scores need after need against the same shelf, so the process keeps
+    the last shelves it read. Before reusing one it reads every published
+    offering's key (its id, profile and vector stamp: one query of small values,
+    not the vectors); a shelf whose keys all match is current. Offerings whose key
+    changed, or new ones, are read again (one more query) and the shelf rebuilt.
+    The first read of a release is one query of every row with its vector.
+    """
+    cache_key = (connection.settings_dict["NAME"], release_id)
+    cached = _shelves.pop(cache_key, None)
+    if cached is None or cached.width != width:
+        rows = list(
+            _published(release_id).values_list(*_OFFERING_FIELDS, _SHELF_KEY_FIELDS[-1])
+        )
+    else:
+        keys = list(_published(release_id).values_list(*_SHELF_KEY_FIELDS))
+        if keys == cached.keys:
+            _shelves[cache_key] = cached
+            return cached.shelf
+        known = dict(zip(cached.keys, cached.rows, strict=True))
+        fresh = {
+            row[0]: row
+            for row in _published(release_id)
+            .filter(pk__in=[key[0] for key in keys if key not in known])
+            .values_list(*_OFFERING_FIELDS, _SHELF_KEY_FIELDS[-1])
+        }
+        rows = []
+        for key in keys:
+            row = known.get(key) or fresh.get(key[0])
+            if row is not None:
+                rows.append(row)
+    shelf = Shelf.from_rows([row[:-1] for row in rows], width)
+    _shelves[cache_key] = _CachedShelf(
+        width, [(row[0], row[2], row[3], row[4], row[-1]) for row in rows], rows, shelf
     )
+    while len(_shelves) > _SHELVES_KEPT:
+        _shelves.pop(next(iter(_shelves)))
+    return shelf
+
+
+def forget_shelves() -> None:
+    """Drop the shelves this process keeps (tests start from a cold process)."""
+    _shelves.clear()
 
 
 class NeedScores(Sequence[Scored]):
@@ -366,7 +440,7 @@ class NeedScores(Sequence[Scored]):
         count, items = len(shelf), len(need.positions)
         known = need.positions >= 0
         columns = np.where(known, need.positions, 0)
-        levels = shelf.levels[:, columns]
+        levels = np.take(shelf.levels, columns, axis=1)
         if not known.all():
             levels[:, ~known] = 0
         exact32 = self.total * 100 < _EXACT_FLOAT32
@@ -549,7 +623,8 @@ def score_need_against_published(need_id: int) -> NeedScores:
     """One need against every published offering of its release, ranked.
 
     Four queries: the need, its items, the release's capability order, the offerings
-    with their claim vectors. An unknown need scores against nothing.
+    with their claim vectors (or their keys only, when this process read them
+    before: :func:`published_shelf`). An unknown need scores against nothing.
     """
     needs = load_needs(Need.objects.filter(pk=need_id))
     if not needs:
@@ -559,7 +634,7 @@ def score_need_against_published(need_id: int) -> NeedScores:
         )
     need = needs[0]
     capability_order = capability_ids_in_order(need.release_id)
-    shelf = Shelf.from_rows(shelf_rows(need.release_id), len(capability_order))
+    shelf = published_shelf(need.release_id, len(capability_order))
     return score_need(need, shelf, capability_order)
 
 

@@ -451,7 +451,7 @@ def matches_refresh_for_needs(*, need_ids: Iterable[int]) -> int:
     written = 0
     for release_id in sorted({inputs.release_id for inputs in loaded}):
         order = capability_ids_in_order(release_id)
-        shelf = engine.Shelf.from_rows(engine.shelf_rows(release_id), len(order))
+        shelf = engine.published_shelf(release_id, len(order))
         codes = []
         for inputs in loaded:
             if inputs.release_id == release_id:

@@ -78,6 +78,14 @@ def make_need(release, capabilities):
 
 
 @pytest.fixture(autouse=True)
+def _cold_engine():
+    """Each test starts as a fresh worker process would: no shelf read before."""
+    from brokering import engine
+
+    engine.forget_shelves()
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process(request):
     """Run Celery tasks in-process after commit, as the embedded setup does, even in
     the services pass; ``test_worker.py`` (marked ``services``) uses a real worker."""

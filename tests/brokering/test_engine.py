@@ -196,6 +196,51 @@ def test_fingerprint_changes_with_the_inputs_only(shelf):
     assert first == again != changed
 
 
+def test_a_shelf_read_before_is_reused_only_while_nothing_changed(
+    shelf, django_assert_num_queries
+):
+    """The engine keeps the last shelf it read and checks every offering's key
+    (id, profile, vector stamp) before reusing it: any change of claims, status,
+    provider kind, deployment or impact, or a new offering, is seen."""
+    need = shelf["need"]
+    offerings = add_offerings(shelf, [["meets"] * 6, ["configurable"] * 6])
+
+    def same_as_reference(queries: int) -> None:
+        with django_assert_num_queries(queries):
+            got = forward(need)
+        published = [o for o in offerings if o.status == OfferingStatus.PUBLISHED]
+        assert got == reference(need, published)
+
+    same_as_reference(4)  # first read: every row with its vector
+    same_as_reference(4)  # the keys only, nothing changed
+    Claim.objects.filter(offering=offerings[0]).update(level=ClaimLevel.EXTENSION)
+    refresh_claim_vectors(offering_ids=[offerings[0].pk])
+    same_as_reference(5)  # the keys, then the changed row
+    same_as_reference(4)
+    offerings[1].status = OfferingStatus.RETIRED
+    offerings[1].save()
+    same_as_reference(4)  # a row less: nothing to read again
+    offerings[1].status = OfferingStatus.PUBLISHED
+    offerings[1].save()
+    same_as_reference(5)
+    need.minimum_impact_level = ImpactLevel.HIGH
+    need.accepted_provider_kinds = [ProviderKind.FEDERAL]
+    need.save()
+    offerings[0].fedramp_impact = ImpactLevel.HIGH
+    offerings[0].save()
+    same_as_reference(5)
+    provider = offerings[0].provider
+    provider.kind = ProviderKind.FEDERAL
+    provider.save()
+    same_as_reference(5)
+    offerings[1].deployment_model = DeploymentModel.ON_PREMISES
+    offerings[1].save()
+    same_as_reference(5)
+    offerings += add_offerings(shelf, [["roadmap"] * 6])
+    same_as_reference(5)
+    assert [r.eligible for r in forward(need)] == [True, False, False]
+
+
 def upsert_statements(rows: int) -> int:
     fields = [f for f in Match._meta.concrete_fields if not f.primary_key]
     per_statement = min(
