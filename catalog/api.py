@@ -95,7 +95,9 @@ class OfferingList(generics.ListAPIView):
 
     def get_queryset(self):
         try:
-            return selectors.offering_search(self.request.query_params).queryset
+            return selectors.offering_search(
+                self.request.query_params, with_facets=False
+            ).queryset
         except selectors.SearchParamsError as error:
             raise _search_errors(error) from error
 

@@ -157,7 +157,7 @@ class OfferingSearch:
     queryset: QuerySet[Offering]
     facets: list[Facet]
     params: dict
-    total: int
+    total: int | None  # the number of results; None when not asked for facets
     function_labels: dict[str, str] = field(default_factory=dict)
     vehicle_labels: dict[str, str] = field(default_factory=dict)
 
@@ -400,7 +400,7 @@ RANK_LIMIT = 500
 
 
 def offering_search(
-    params: Mapping | None, *, rank_limit: int = RANK_LIMIT
+    params: Mapping | None, *, rank_limit: int = RANK_LIMIT, with_facets: bool = True
 ) -> OfferingSearch:
     """Published offerings matching ``params`` (a query dict: ``q``, the facet
     parameters, ``sort``), sorted, with facet counts.
@@ -417,7 +417,10 @@ def offering_search(
     function facets, and those of the returned queryset. The function facet and
     filter read :class:`~catalog.models.OfferingFunction`, coverage the counts
     stored on the offering. Relevance ranking is bounded to ``rank_limit`` matches
-    (:func:`_by_relevance`).
+    (:func:`_by_relevance`). Without ``with_facets`` (the API, which has no use for
+    the counts) the facets come back empty and ``total`` is ``None``: the three
+    facet queries are not run, and the results are counted only when relevance
+    ranking needs their number.
     """
     functions, vehicles = search_choices()
     form = CatalogSearchForm(
@@ -445,6 +448,32 @@ def offering_search(
             _all_of(c for name, c in filters.items() if name not in without)
         )
 
+    facets, total = [], None
+    if with_facets:
+        facets, total = _facets(filtered, filters, cleaned, functions, vehicles)
+    elif sort == "relevance":
+        total = filtered().count()
+    results = with_coverage(offering_list_related(filtered()))
+    if sort == "relevance":
+        results = _by_relevance(results, q, match_count=total, rank_limit=rank_limit)
+    elif sort == "coverage":
+        results = results.order_by("-coverage", "name", "pk")
+    elif sort == "updated":
+        results = results.order_by("-updated_at", "name", "pk")
+    else:
+        results = results.order_by("name", "pk")
+    return OfferingSearch(
+        queryset=results,
+        facets=facets,
+        params={**cleaned, "sort": sort},
+        total=total,
+        function_labels=dict(functions),
+        vehicle_labels=dict(vehicles),
+    )
+
+
+def _facets(filtered, filters, cleaned, functions, vehicles) -> tuple[list[Facet], int]:
+    """Every facet with its counts, and the number of results: three queries."""
     static = tuple(name for name, _label, _choices in STATIC_FACETS)
     counts, total = _static_facet_counts(filtered(without=static), filters)
     counts["vehicle"] = _vehicle_counts(filtered(without=("vehicle",)))
@@ -483,23 +512,7 @@ def offering_search(
                 ],
             )
         )
-    results = with_coverage(offering_list_related(filtered()))
-    if sort == "relevance":
-        results = _by_relevance(results, q, match_count=total, rank_limit=rank_limit)
-    elif sort == "coverage":
-        results = results.order_by("-coverage", "name", "pk")
-    elif sort == "updated":
-        results = results.order_by("-updated_at", "name", "pk")
-    else:
-        results = results.order_by("name", "pk")
-    return OfferingSearch(
-        queryset=results,
-        facets=facets,
-        params={**cleaned, "sort": sort},
-        total=total,
-        function_labels=dict(functions),
-        vehicle_labels=dict(vehicles),
-    )
+    return facets, total
 
 
 # One offering ---------------------------------------------------------------------

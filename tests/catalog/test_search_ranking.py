@@ -187,3 +187,13 @@ def test_misspelling_matches_equal_the_similarity_function(ledgers, q):
     )
     assert set(_similar_name_ids(q)) == expected
     assert bool(expected) == (q not in ("zzzqq", "e"))
+
+
+@pytest.mark.parametrize("query", ["q=ledger", "q=ledger&sort=coverage", "sort=name"])
+def test_without_facets_the_results_are_the_same(ledgers, query):
+    full = offering_search(QueryDict(query), rank_limit=2)
+    bare = offering_search(QueryDict(query), rank_limit=2, with_facets=False)
+    assert [o.slug for o in bare.queryset] == [o.slug for o in full.queryset]
+    assert bare.facets == []
+    ranked_by_relevance = full.params["sort"] == "relevance"
+    assert bare.total == (full.total if ranked_by_relevance else None)
