@@ -135,6 +135,11 @@ def seed_scale(
             # The matches were written in one go: marking their pages all-visible
             # lets the reverse scoring read each need's cut-off from its index alone.
             cursor.execute(f'VACUUM "{Match._meta.db_table}"')  # noqa: S608 - model name
+            # Every offering row was updated twice after its insert (its dates, then
+            # its search data); a server without autovacuum would otherwise keep the
+            # dead versions, and every catalog page scans the offerings.
+            for model in (Offering, Offering.contract_vehicles.through):
+                cursor.execute(f'VACUUM "{model._meta.db_table}"')  # noqa: S608
     return ScaleResult(
         release=release,
         capabilities=len(capability_ids),
