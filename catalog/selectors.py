@@ -338,46 +338,55 @@ def _all_of(conditions) -> Q:
 
 
 def _static_facet_counts(
-    base: QuerySet[Offering], filters: dict[str, Q]
+    base: QuerySet[Offering], cleaned: Mapping
 ) -> tuple[dict[str, Counter], int]:
     """Counts of every value of the facets that are columns (provider kind,
     category, deployment, FedRAMP status and impact, accessibility report), each
-    with every choice but its own facet's, and the number of results: one pass
-    over ``base`` (the offerings matching the text and the other facets)."""
+    with every choice but its own facet's, and the number of results.
+
+    One query over ``base`` (the offerings matching the text and the other facets)
+    counts the offerings of each combination of these columns' values (a few
+    hundred at most); each facet then adds up the combinations that every other
+    column facet's choices let through.
+    """
     static = [name for name, _label, _choices in STATIC_FACETS]
-    values = {
-        name: [(value, Q(**{STATIC_FIELDS[name]: value})) for value, _label in choices]
-        for name, _label, choices in STATIC_FACETS
-        if name in STATIC_FIELDS
-    }
-    values["accessibility"] = [
-        ("yes", Q(accessibility_report_date__isnull=False)),
-        ("no", Q(accessibility_report_date__isnull=True)),
-    ]
-    aggregates, keys = {}, {}
-    for name in static:
-        others = _all_of(c for n, c in filters.items() if n in static and n != name)
-        for value, condition in values[name]:
-            alias = f"facet_{len(aggregates)}"
-            keys[alias] = (name, value)
-            aggregates[alias] = Count("pk", filter=condition & others)
-    every = _all_of(c for n, c in filters.items() if n in static)
-    aggregates["total"] = Count("pk", filter=every or None)
-    row = base.order_by().aggregate(**aggregates)
+    has_report = Case(
+        When(accessibility_report_date__isnull=False, then=Value("yes")),
+        default=Value("no"),
+        output_field=CharField(),
+    )
+    columns = {**STATIC_FIELDS, "accessibility": "has_report"}
+    rows = (
+        base.order_by()
+        .annotate(has_report=has_report)
+        .values(*columns.values())
+        .annotate(n=Count("pk"))
+    )
+    chosen = {name: set(cleaned[name]) for name in static if cleaned[name]}
     counts: dict[str, Counter] = {name: Counter() for name in static}
-    for alias, (name, value) in keys.items():
-        counts[name][value] = row[alias]
-    return counts, row["total"]
+    total = 0
+    for row in rows:
+        values = {name: row[column] for name, column in columns.items()}
+        passes = {
+            name: name not in chosen or values[name] in chosen[name] for name in static
+        }
+        if all(passes.values()):
+            total += row["n"]
+        for name in static:
+            if all(passes[other] for other in static if other != name):
+                counts[name][values[name]] += row["n"]
+    return counts, total
 
 
 def _vehicle_counts(base: QuerySet[Offering]) -> Counter:
+    # A link is unique per offering and vehicle: counting links counts offerings.
     rows = (
         Offering.contract_vehicles.through.objects.filter(
             offering__in=base.values("pk")
         )
         .order_by()
         .values("contractvehicle__slug")
-        .annotate(n=Count("offering", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("contractvehicle__slug", "n")
     )
     return Counter(dict(rows))
@@ -450,7 +459,7 @@ def offering_search(
 
     facets, total = [], None
     if with_facets:
-        facets, total = _facets(filtered, filters, cleaned, functions, vehicles)
+        facets, total = _facets(filtered, cleaned, functions, vehicles)
     elif sort == "relevance":
         total = filtered().count()
     results = with_coverage(offering_list_related(filtered()))
@@ -472,10 +481,10 @@ def offering_search(
     )
 
 
-def _facets(filtered, filters, cleaned, functions, vehicles) -> tuple[list[Facet], int]:
+def _facets(filtered, cleaned, functions, vehicles) -> tuple[list[Facet], int]:
     """Every facet with its counts, and the number of results: three queries."""
     static = tuple(name for name, _label, _choices in STATIC_FACETS)
-    counts, total = _static_facet_counts(filtered(without=static), filters)
+    counts, total = _static_facet_counts(filtered(without=static), cleaned)
     counts["vehicle"] = _vehicle_counts(filtered(without=("vehicle",)))
     # Functions narrow conjunctively, so their counts keep their own choices.
     counts["function"] = _function_counts(filtered())

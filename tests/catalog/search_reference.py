@@ -132,3 +132,65 @@ def assert_search_data_current(offering_ids) -> None:
             )
         )
         assert stored == search_documents(offering_ids)
+
+
+COLUMN_FACETS = {
+    "kind": "provider__kind",
+    "category": "category",
+    "deployment": "deployment_model",
+    "fedramp": "fedramp_status",
+    "impact": "fedramp_impact",
+}
+
+
+def facet_filter(name: str, values: list[str]) -> Q:
+    """One facet's filter as it was written before the search data was stored."""
+    if name == "function":
+        return covers_all(values)
+    if name == "accessibility":
+        condition = Q(pk__in=[])
+        if "yes" in values:
+            condition |= Q(accessibility_report_date__isnull=False)
+        if "no" in values:
+            condition |= Q(accessibility_report_date__isnull=True)
+        return condition
+    if name == "vehicle":
+        return Q(contract_vehicles__slug__in=values)
+    return Q(**{f"{COLUMN_FACETS[name]}__in": values})
+
+
+def column_facet_counts(params) -> tuple[dict[str, Counter], int]:
+    """Each column facet counted by its own GROUP BY over the published offerings
+    that pass every other facet's choices, as the catalog used to; and the number
+    of offerings passing all of them."""
+    chosen = {
+        name: params.getlist(name)
+        for name in [*COLUMN_FACETS, "accessibility", "vehicle", "function"]
+        if params.getlist(name)
+    }
+
+    def passing(*, without: str = "") -> QuerySet[Offering]:
+        offerings = Offering.objects.filter(status="published")
+        for name, values in chosen.items():
+            if name != without:
+                offerings = offerings.filter(
+                    pk__in=Offering.objects.filter(facet_filter(name, values))
+                )
+        return offerings
+
+    counts: dict[str, Counter] = {}
+    for name, field in COLUMN_FACETS.items():
+        counts[name] = Counter(
+            dict(
+                passing(without=name)
+                .order_by()
+                .values_list(field)
+                .annotate(n=Count("pk"))
+            )
+        )
+    others = passing(without="accessibility")
+    counts["accessibility"] = Counter(
+        yes=others.filter(accessibility_report_date__isnull=False).count(),
+        no=others.filter(accessibility_report_date__isnull=True).count(),
+    )
+    return counts, passing().count()

@@ -16,7 +16,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import demo, services
-from catalog.models import Claim, ClaimLevel, Offering, OfferingFunction, OfferingStatus
+from catalog.models import (
+    Claim,
+    ClaimLevel,
+    DeploymentModel,
+    FedrampStatus,
+    ImpactLevel,
+    MarketplaceCategory,
+    Offering,
+    OfferingFunction,
+    OfferingStatus,
+)
 from catalog.selectors import offering_search, published_offerings
 from catalog.workflow import (
     ClaimInput,
@@ -29,7 +39,12 @@ from standards import demo as standards_demo
 from standards.models import ReleaseStatus
 from tests.catalog import search_reference as reference
 from tests.catalog.catalog_world import make_release
-from tests.catalog.factories import ClaimFactory, OfferingFactory
+from tests.catalog.factories import (
+    ClaimFactory,
+    ContractVehicleFactory,
+    OfferingFactory,
+    ProviderFactory,
+)
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -455,3 +470,57 @@ def test_catalog_page_queries_never_scan_the_claims(world, client, query):
             scanned |= relations
     # The plans were read: the facets scan the offerings and the covered functions.
     assert {"catalog_offering", "catalog_offeringfunction"} <= scanned
+
+
+# The column facets: one grouped query answers what one query per facet did ----------
+
+
+@pytest.fixture
+def varied(world):
+    """The world's offerings given every mix of kind, category, deployment,
+    FedRAMP status and impact, report date and vehicles."""
+    release, _, offerings = world
+    federal = ProviderFactory(name="Federal SSP", slug="ssp", kind="federal")
+    vehicles = [
+        ContractVehicleFactory(name=f"Vehicle {n}", slug=f"veh-{n}") for n in range(3)
+    ]
+    categories = MarketplaceCategory.values
+    deployments = DeploymentModel.values
+    statuses = FedrampStatus.values
+    impacts = [*ImpactLevel.values, ""]
+    for n, offering in enumerate(offerings):
+        Offering.objects.filter(pk=offering.pk).update(
+            provider=federal if n % 3 == 0 else offering.provider,
+            category=categories[n % len(categories)],
+            deployment_model=deployments[n * 2 % len(deployments)],
+            fedramp_status=statuses[n % len(statuses)],
+            fedramp_impact=impacts[n * 3 % len(impacts)],
+            accessibility_report_date=datetime.date(2025, 1, 1) if n % 2 else None,
+        )
+        offering.contract_vehicles.set(vehicles[: n % 4])
+    return world
+
+
+COLUMN_QUERIES = [
+    "",
+    "kind=federal",
+    "kind=commercial&category=core-fs-saas&category=core-fs-paas",
+    "deployment=saas&fedramp=authorized&fedramp=ready",
+    "impact=moderate&impact=high&accessibility=yes",
+    "accessibility=no&vehicle=veh-1",
+    "function=FFM.010&kind=commercial&accessibility=yes&accessibility=no",
+    "vehicle=veh-0&vehicle=veh-2&fedramp=in-process&function=FFM.090",
+]
+
+
+@pytest.mark.parametrize("query", COLUMN_QUERIES)
+def test_column_facets_equal_one_query_per_facet(varied, query):
+    params = QueryDict(query)
+    result = offering_search(params)
+    counts, total = reference.column_facet_counts(params)
+    assert result.total == total == len(result.queryset)
+    for name in [*reference.COLUMN_FACETS, "accessibility"]:
+        facet = next(f for f in result.facets if f.name == name)
+        choices = {v.value for v in facet.values}
+        expected = {v: n for v, n in counts[name].items() if n and v in choices}
+        assert facet_counts(result, name) == expected, name
