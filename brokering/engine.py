@@ -43,9 +43,6 @@ for _level, _code in LEVEL_CODES.items():
     _CREDIT_BY_CODE[_code] = scoring.CREDITS[str(_level)]
 _CREDIT_BY_CODE[_ROADMAP_CODE] = 0
 _ROADMAP_CREDIT = scoring.CREDITS[scoring.ROADMAP]
-# float32 sums of integers are exact below 2**24; a need's largest possible sum
-# (weight x credit over all its items) is checked against it before using them.
-_EXACT_FLOAT32 = 2**24
 _MUST_WEIGHT = scoring.WEIGHTS[scoring.MUST]
 
 _NEED_FIELDS = (
@@ -173,7 +170,8 @@ class NeedCode:
     weights: np.ndarray  # int64 per item
     functions: tuple[str, ...]  # sorted
     function_index: np.ndarray  # int64 per item, into ``functions``
-    codes: tuple[str, ...]  # capability code per item
+    codes: tuple[str, ...] | None  # capability code per item (None: read from
+    # the release by position when a result needs them)
     digest: bytes
     updated_at: datetime.datetime | None = None  # the need's, when it was read
 
@@ -217,7 +215,11 @@ def need_spec(
 
 def load_needs(needs_query) -> list[NeedInputs]:
     """Two queries: the needs, then all their items with their codes."""
-    rows = list(needs_query.values(*_NEED_FIELDS))
+    return _with_items(list(needs_query.values(*_NEED_FIELDS)))
+
+
+def _with_items(rows: list[dict]) -> list[NeedInputs]:
+    """One query: the items of the needs (``_NEED_FIELDS`` rows) with their codes."""
     items: dict[int, list] = {row["id"]: [] for row in rows}
     for need_id, capability_id, code, function, priority in NeedItem.objects.filter(
         need_id__in=list(items)
@@ -297,15 +299,23 @@ class Shelf:
         ids, _releases, kinds, deployments, impacts, levels, roadmaps = zip(
             *rows, strict=True
         )
-        levels = tuple(b"" if v is None else v for v in levels)
-        roadmaps = tuple(b"" if v is None else v for v in roadmaps)
-        if set(map(len, levels)) == {width}:
+        try:
+            lengths = set(map(len, levels))
+        except TypeError:  # an offering without a vector
+            levels = tuple(b"" if v is None else v for v in levels)
+            lengths = set(map(len, levels))
+        try:
+            counts = np.fromiter(map(len, roadmaps), dtype=np.int64, count=len(rows))
+        except TypeError:
+            roadmaps = tuple(b"" if v is None else v for v in roadmaps)
+            counts = np.fromiter(map(len, roadmaps), dtype=np.int64, count=len(rows))
+        counts //= 8
+        if lengths == {width}:
             packed = b"".join(levels)
         else:
             blank = bytes(width)
             packed = b"".join((bytes(v) + blank)[:width] for v in levels)
         matrix = np.frombuffer(packed, dtype=np.uint8).reshape(len(rows), width)
-        counts = np.fromiter(map(len, roadmaps), dtype=np.int64, count=len(rows)) // 8
         if counts.any():
             pairs = decode_roadmap(b"".join(roadmaps)).astype(np.int64)
             row_of = np.repeat(np.arange(len(rows)), counts)
@@ -435,20 +445,25 @@ class NeedScores(Sequence[Scored]):
     def __init__(self, need: NeedCode, shelf: Shelf):
         self.need = need
         self.shelf = shelf
+        self.rebuilt = False  # True: the need was read from its items, not its vector
+        self._codes: list[str] | None = None
         self.offering_ids = shelf.offering_ids
         self.total = need.total_weight
-        count, items = len(shelf), len(need.positions)
-        known = need.positions >= 0
-        columns = np.where(known, need.positions, 0)
-        levels = np.take(shelf.levels, columns, axis=1)
+        count = len(shelf)
+        # The items grouped by weight (must, should, could), so that each group's
+        # credits are one block of columns: a score is the weighted sum of the
+        # blocks' row sums, and gaps are counted in the must block.
+        self.item_order = np.argsort(-need.weights, kind="stable")
+        self.column_of_item = np.argsort(self.item_order)
+        positions = need.positions[self.item_order]
+        known = positions >= 0
+        levels = np.take(shelf.levels, np.where(known, positions, 0), axis=1)
         if not known.all():
             levels[:, ~known] = 0
-        exact32 = self.total * 100 < _EXACT_FLOAT32
-        dtype = np.float32 if exact32 else np.float64
-        credits = _CREDIT_BY_CODE.astype(dtype)[levels]
-        if shelf.roadmap_rows.size and items:
+        credits = _CREDIT_BY_CODE.astype(np.uint8)[levels]
+        if shelf.roadmap_rows.size and positions.size:
             column_of = np.full(shelf.levels.shape[1], -1, dtype=np.int64)
-            column_of[need.positions[known]] = np.flatnonzero(known)
+            column_of[positions[known]] = np.flatnonzero(known)
             column = column_of[shelf.roadmap_positions]
             go_live = need.constraints.go_live.toordinal()
             dates = shelf.roadmap_dates
@@ -456,20 +471,18 @@ class NeedScores(Sequence[Scored]):
             rows, column = shelf.roadmap_rows[keep], column[keep]
             roadmap = levels[rows, column] == _ROADMAP_CODE
             credits[rows[roadmap], column[roadmap]] = _ROADMAP_CREDIT
-        self.credits = credits  # (offerings x items), in hundredths
-        weights = need.weights.astype(dtype)
-        self.earned = (
-            np.rint(credits @ weights).astype(np.int64)
-            if items
-            else (np.zeros(count, dtype=np.int64))
-        )
-        must = need.must
-        if must.any():
-            self.gaps = (credits[:, must] < scoring.GAP_BELOW).sum(
-                axis=1, dtype=np.int64
-            )
-        else:
-            self.gaps = np.zeros(count, dtype=np.int64)
+        self.credits = credits  # (offerings x items by weight), in hundredths
+        weights = need.weights[self.item_order]
+        self.earned = np.zeros(count, dtype=np.int64)
+        self.gaps = np.zeros(count, dtype=np.int64)
+        for weight in np.unique(weights).tolist():
+            block = np.flatnonzero(weights == weight)
+            start, end = int(block[0]), int(block[-1]) + 1
+            self.earned += weight * credits[:, start:end].sum(axis=1, dtype=np.int64)
+            if weight == _MUST_WEIGHT:
+                self.gaps = (credits[:, start:end] < scoring.GAP_BELOW).sum(
+                    axis=1, dtype=np.int64
+                )
         self.reasons_by_profile = [
             scoring.ineligibility(
                 need.constraints,
@@ -493,6 +506,16 @@ class NeedScores(Sequence[Scored]):
         self.order = np.lexsort(
             (self.offering_ids, -self.earned, self.gaps, ~self.eligible)
         )
+
+    def _item_codes(self) -> Sequence[str]:
+        """The need's capability codes per item (one query when the need was read
+        from its vector, the first time a result is made)."""
+        if self.need.codes is not None:
+            return self.need.codes
+        if self._codes is None:
+            _ids, by_position = release_capabilities(self.need.release_id)
+            self._codes = [by_position[p] for p in self.need.positions.tolist()]
+        return self._codes
 
     @property
     def scores(self) -> np.ndarray:
@@ -540,18 +563,13 @@ class NeedScores(Sequence[Scored]):
             return []
         need = self.need
         functions = need.functions
-        credits = self.credits[rows]
-        one_hot = np.zeros((len(need.positions), len(functions)), dtype=credits.dtype)
+        # Back in item order, as int64 for exact sums.
+        credits = self.credits[rows][:, self.column_of_item].astype(np.int64)
+        one_hot = np.zeros((len(need.positions), len(functions)), dtype=np.int64)
         one_hot[np.arange(len(need.positions)), need.function_index] = 1
-        earned_per_function = (
-            np.rint((credits * need.weights.astype(credits.dtype)) @ one_hot)
-            .astype(np.int64)
-            .tolist()
-        )
+        earned_per_function = ((credits * need.weights) @ one_hot).tolist()
         gap_matrix = (credits < scoring.GAP_BELOW) & need.must
-        gaps_per_function = (
-            gap_matrix.astype(np.int64) @ one_hot.astype(np.int64)
-        ).tolist()
+        gaps_per_function = (gap_matrix.astype(np.int64) @ one_hot).tolist()
         items_per_function = np.bincount(
             need.function_index, minlength=len(functions)
         ).tolist()
@@ -565,7 +583,7 @@ class NeedScores(Sequence[Scored]):
         gap_rows, gap_columns = np.nonzero(gap_matrix)
         gap_bounds = np.searchsorted(gap_rows, np.arange(len(rows) + 1)).tolist()
         gap_columns = gap_columns.tolist()
-        codes = need.codes
+        codes = self._item_codes()
         total = self.total
         earned = self.earned[rows].tolist()
         offering_ids = self.offering_ids[rows].tolist()
@@ -594,14 +612,12 @@ class NeedScores(Sequence[Scored]):
                     for f, function in enumerate(functions)
                 ),
             )
-            scored.append(
-                Scored(
-                    need.need_id,
-                    result,
-                    _fingerprint(need.digest, self.shelf.digest(row)),
-                )
-            )
+            scored.append(Scored(need.need_id, result, self.fingerprint(row)))
         return scored
+
+    def fingerprint(self, row: int) -> str:
+        """What the match of the offering at this shelf row depends on."""
+        return _fingerprint(self.need.digest, self.shelf.digest(row))
 
 
 def score_need(need: NeedInputs, shelf: Shelf, capability_order: Sequence[int]):
@@ -619,23 +635,58 @@ def _score_block(
     )
 
 
+def _code_from_vector(row: dict) -> NeedCode:
+    """A need's code from its item vector (``_NEED_FIELDS`` + ``_VECTOR_FIELDS``)."""
+    return NeedCode(
+        need_id=row["id"],
+        release_id=row["release_id"],
+        constraints=_constraints(row),
+        positions=np.frombuffer(bytes(row["vector__positions"]), dtype="<i4").astype(
+            np.int64
+        ),
+        weights=np.frombuffer(bytes(row["vector__weights"]), dtype=np.uint8).astype(
+            np.int64
+        ),
+        functions=tuple(row["vector__functions"]),
+        function_index=np.frombuffer(
+            bytes(row["vector__function_index"]), dtype=np.uint8
+        ).astype(np.int64),
+        codes=None,
+        digest=bytes(row["vector__digest"]),
+        updated_at=row["updated_at"],
+    )
+
+
 def score_need_against_published(need_id: int) -> NeedScores:
     """One need against every published offering of its release, ranked.
 
-    Four queries: the need, its items, the release's capability order, the offerings
-    with their claim vectors (or their keys only, when this process read them
-    before: :func:`published_shelf`). An unknown need scores against nothing.
+    Three queries: the need with its item vector, the release's capability count,
+    the offerings with their claim vectors (or their keys only, when this process
+    read them before: :func:`published_shelf`). A need whose vector is missing or
+    older than the need is read from its items instead (its items, and the
+    release's capability order for the count), and ``rebuilt`` says so. An
+    unknown need scores against nothing.
     """
-    needs = load_needs(Need.objects.filter(pk=need_id))
-    if not needs:
+    rows = list(Need.objects.filter(pk=need_id).values(*_NEED_FIELDS, *_VECTOR_FIELDS))
+    if not rows:
         nothing = scoring.NeedSpec(go_live=datetime.date.min, items=())
         return NeedScores(
             NeedInputs(need_id, 0, nothing, ()).encode(()), Shelf.from_rows([], 0)
         )
-    need = needs[0]
-    capability_order = capability_ids_in_order(need.release_id)
-    shelf = published_shelf(need.release_id, len(capability_order))
-    return score_need(need, shelf, capability_order)
+    row = rows[0]
+    if _vector_is_current(row):
+        need = _code_from_vector(row)
+        width = Capability.objects.filter(release_id=need.release_id).count()
+        return NeedScores(need, published_shelf(need.release_id, width))
+    (inputs,) = _with_items(rows)
+    capability_order = capability_ids_in_order(inputs.release_id)
+    scores = score_need(
+        inputs,
+        published_shelf(inputs.release_id, len(capability_order)),
+        capability_order,
+    )
+    scores.rebuilt = True
+    return scores
 
 
 # --- one offering against the active needs -----------------------------------------

@@ -387,15 +387,25 @@ def _write_need_matches(scores: engine.NeedScores, now) -> int:
         [offering for offering, row in existing.items() if row[3]]
     )
     rows = np.concatenate([best, np.setdiff1d(acted_rows[acted_rows >= 0], best)])
-    writes, unchanged = [], []
-    for place, scored in enumerate(scores.results(rows)):
+    changed, unchanged = [], []
+    for place, (row, offering) in enumerate(
+        zip(rows.tolist(), scores.offering_ids[rows].tolist(), strict=True)
+    ):
         top = place < len(best)
-        old = existing.get(scored.result.offering)
-        if old is None or (old[1], old[2]) != (scored.fingerprint, top):
-            writes.append(_match_row(scored, top, now))
+        old = existing.get(offering)
+        if old is None or (old[1], old[2]) != (scores.fingerprint(row), top):
+            changed.append((row, top))
         else:
             unchanged.append(old[0])
-    written = _upsert(writes)
+    # Results are made for the rows to write only.
+    written = _upsert(
+        [
+            _match_row(scored, top, now)
+            for (_row, top), scored in zip(
+                changed, scores.results([row for row, _top in changed]), strict=True
+            )
+        ]
+    )
     kept = set(scores.offering_ids[rows].tolist())
     best_ids = set(scores.offering_ids[best].tolist())
     _matches_delete(
@@ -431,7 +441,8 @@ def matches_refresh_for_need(*, need_id: int) -> int:
         return 0
     scores = engine.score_need_against_published(need_id)
     written = _write_need_matches(scores, timezone.now())
-    _need_vectors_store([scores.need])
+    if scores.rebuilt:
+        _need_vectors_store([scores.need])
     return written
 
 

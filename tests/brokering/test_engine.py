@@ -165,18 +165,28 @@ def test_offering_against_active_needs_equals_the_pure_scorer(shelf):
     assert forward_scored.fingerprint == got[0].fingerprint
 
 
-def test_reverse_direction_reads_need_vectors_and_rebuilds_stale_ones(shelf):
+def test_both_directions_read_need_vectors_and_rebuild_stale_ones(shelf):
     need = shelf["need"]
-    (offering,) = add_offerings(shelf, [["meets", "roadmap", None, "meets"] * 2])
+    offerings = add_offerings(
+        shelf,
+        [["meets", "roadmap", None, "meets"] * 2, ["extension", None] * 3],
+    )
     services.need_vectors_refresh(need_ids=[need.pk])
-    assert engine.score_offering_against_active_needs(offering.pk).rebuilt == {}
+    forward_scores = engine.score_need_against_published(need.pk)
+    assert not forward_scores.rebuilt
+    assert [s.result for s in forward_scores] == reference(need, offerings)
+    assert any(s.result.gaps for s in forward_scores)  # codes read by position
+    assert engine.score_offering_against_active_needs(offerings[0].pk).rebuilt == {}
     # An item changed behind the services' back makes the vector older than the
     # need once the need is saved: the engine reads the items instead.
     need.items.filter(priority="should").update(priority="must")
     need.save()
-    scores = engine.score_offering_against_active_needs(offering.pk)
+    forward_scores = engine.score_need_against_published(need.pk)
+    assert forward_scores.rebuilt
+    assert [s.result for s in forward_scores] == reference(need, offerings)
+    scores = engine.score_offering_against_active_needs(offerings[0].pk)
     assert list(scores.rebuilt) == [need.pk]
-    assert [scores[0].result] == reference(need, [offering])
+    assert [scores[0].result] == reference(need, [offerings[0]])
 
 
 def test_unpublished_offerings_are_not_scored(shelf):
@@ -260,15 +270,18 @@ def test_bulk_scoring_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(4):
         scored = engine.score_need_against_published(shelf["need"].pk)
     assert len(scored) == count
-    # Refresh = lock the need + the 4 engine queries + the need's matches + the
-    # upsert + the need's count + its item vector, plus the savepoint of the atomic
-    # block on top of the test's transaction. The upsert is one statement on
-    # PostgreSQL; SQLite caps the parameters of one statement.
+    # Refresh = lock the need + the 4 engine queries (the need has no item vector
+    # yet: its items are read) + the need's matches + the upsert + the need's count
+    # + its item vector, plus the savepoint of the atomic block on top of the test's
+    # transaction. The upsert is one statement on PostgreSQL; SQLite caps the
+    # parameters of one statement.
     with django_assert_num_queries(10 + upsert_statements(count)):
         services.matches_refresh_for_need(need_id=shelf["need"].pk)
     assert Match.objects.filter(need=shelf["need"]).count() == count
-    # Again, nothing changed: nothing is written, the matches are only stamped.
-    with django_assert_num_queries(11):
+    # Again, nothing changed: the need is read from its item vector now (need and
+    # vector, the release's capability count, the offerings' keys only); nothing is
+    # written, the matches are only stamped, and the vector is current.
+    with django_assert_num_queries(9):
         assert services.matches_refresh_for_need(need_id=shelf["need"].pk) == 0
 
 
