@@ -8,3 +8,6 @@ class CatalogConfig(AppConfig):
         # Connects the receiver that keeps offerings' search documents current
         # whenever any service announces ``offerings_changed``.
         from catalog import services  # noqa: F401
+        from catalog.pagecache import connect
+
+        connect()

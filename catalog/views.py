@@ -23,6 +23,7 @@ from catalog.forms import (
     ShortlistForm,
 )
 from catalog.models import OfferingStatus
+from marketplace.pagecache import cached_for_visitors
 from marketplace.roles import Role, is_signed_in, public, role_required
 
 PAGE_SIZE = 20
@@ -45,6 +46,7 @@ def _query_string(query: QueryDict, *, drop: tuple[str, ...] = ("page",)) -> str
 
 @public
 @require_GET
+@cached_for_visitors("catalog")
 def offering_list(request: HttpRequest) -> HttpResponse:
     context = {"sort_choices": SORT_CHOICES, "page_size": PAGE_SIZE}
     page_form = PageForm(request.GET)
@@ -114,6 +116,7 @@ def _selected_filters(request: HttpRequest, search: selectors.OfferingSearch) ->
 
 @public
 @require_GET
+@cached_for_visitors("catalog")
 def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One published offering: its attributes, its coverage per function and its
     claims table, filtered by function and level and paged (all in the URL)."""

@@ -51,3 +51,15 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PageStamp(models.Model):
+    """A version number per group of public pages (``marketplace.pagecache``): pages
+    cached for visitors carry the version they were rendered at, and a change to what
+    they show bumps it, in the same transaction as the change."""
+
+    scope = models.CharField(max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.scope} v{self.version}"

@@ -146,6 +146,11 @@ STORAGES = {
     },
 }
 
+# Public pages (the catalog) rendered for visitors without a session are kept this
+# long at most (marketplace.pagecache); any change to what they show drops them at once.
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
+
 # ---- Security ----------------------------------------------------------------------
 # Production defaults (DJANGO_DEBUG off) are the strict ones, so that
 # `manage.py check --deploy` is clean; local development over plain http on 127.0.0.1

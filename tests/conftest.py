@@ -39,6 +39,9 @@ def pytest_configure(config):
         },
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests change data with factories, which do not bump the page versions; the
+    # page cache has its own tests (tests/marketplace/test_pagecache.py).
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 def uses_services() -> bool:
