@@ -12,7 +12,6 @@ from tests.brokering.factories import AgencyFactory
 from tests.catalog.factories import ProviderFactory
 from tests.marketplace.factories import DEMO_PASSWORD, UserFactory
 
-
 # Property and fuzz tests: no per-example deadline (a loaded 2-core machine is slow,
 # not wrong). CI uses the "ci" profile: examples derived from each test's name, so a
 # run that lands can be repeated exactly; developers keep the random default, which
