@@ -145,7 +145,7 @@ class Results:
             Line(
                 "7",
                 "Celery overhead",
-                f"a full run ({c.runs} needs, one task each) through the worker "
+                f"a full rescore ({c.runs} needs, runs batched per task) on the worker "
                 f"{_ms(c.worker_s)} = {c.overhead:+.1%} (median of 3)",
                 f"same runs in process {_ms(c.in_process_s)}",
                 "overhead <= 10%",

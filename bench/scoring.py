@@ -301,13 +301,13 @@ def _runs_in_process(need_ids: list[int]) -> float:
 
 
 def _runs_on_worker(need_ids: list[int], timeout: float = 600) -> float:
-    """Seconds from enqueuing one run per need (each sent to the broker after its
-    commit, as the services do) until the worker has finished the last of them."""
+    """Seconds from enqueuing one run per need (recorded in one transaction and sent
+    after its commit in batches of runs per task, as a full rescore does) until the
+    worker has finished the last of them."""
     started = time.time()
-    run_ids = [
-        services.scoring_run_enqueue(need_id=need_id, reason="bench: on worker").pk
-        for need_id in need_ids
-    ]
+    run_ids = services.scoring_runs_enqueue_for_needs(
+        need_ids=need_ids, reason="bench: on worker"
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         finished = ScoringRun.objects.filter(pk__in=run_ids, status=RunStatus.DONE)

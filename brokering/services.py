@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 STALE_AFTER = datetime.timedelta(seconds=60)  # a running run without a heartbeat
 RESEND_QUEUED_AFTER = datetime.timedelta(seconds=60)
+# Runs per task when many are sent at once (a new release, a bulk rescore): a task's
+# fixed cost on the worker (fetch, hand-over to the pool, acknowledgement) is paid once
+# per batch. Small enough that a batch finishes well within its time limit.
+SCORING_BATCH_SIZE = 20
 UPSERT_BATCH = 4000  # rows per upsert statement (14 parameters each, under 65,535)
 
 _MATCH_UPDATE_FIELDS = [
@@ -694,18 +698,20 @@ def scoring_run_enqueue(
 
 
 def _send_many(run_ids: list[int]) -> None:
-    """Hand runs to Celery, then stamp those sent in one statement; a broker that is
-    down leaves the rest queued for the sweep."""
-    from brokering.tasks import run_scoring
+    """Hand runs to Celery in batches of ``SCORING_BATCH_SIZE`` per task, then stamp
+    those sent in one statement; a broker that is down leaves the rest queued for the
+    sweep."""
+    from brokering.tasks import run_scoring_batch
 
     sent = []
-    for run_id in run_ids:
+    for start in range(0, len(run_ids), SCORING_BATCH_SIZE):
+        batch = run_ids[start : start + SCORING_BATCH_SIZE]
         try:
-            run_scoring.delay(run_id)
+            run_scoring_batch.delay(batch)
         except OperationalError:
-            logger.warning("broker unavailable; scoring run %s stays queued", run_id)
+            logger.warning("broker unavailable; scoring runs %s stay queued", batch)
             break
-        sent.append(run_id)
+        sent.extend(batch)
     ScoringRun.objects.filter(pk__in=sent, status=RunStatus.QUEUED).update(
         sent_at=timezone.now()
     )
@@ -745,11 +751,15 @@ def scoring_runs_enqueue_for_offerings(
     ]
 
 
-def scoring_runs_enqueue_for_active_needs(*, reason: str) -> list[ScoringRun]:
-    need_ids = Need.objects.filter(status=NeedStatus.ACTIVE).values_list(
-        "id", flat=True
+def scoring_runs_enqueue_for_active_needs(*, reason: str) -> list[int]:
+    """Every active need scored again (a new current release, a changed setting), in
+    batches of runs per task. Returns the new runs' ids."""
+    return scoring_runs_enqueue_for_needs(
+        need_ids=Need.objects.filter(status=NeedStatus.ACTIVE).values_list(
+            "id", flat=True
+        ),
+        reason=reason,
     )
-    return [scoring_run_enqueue(need_id=need_id, reason=reason) for need_id in need_ids]
 
 
 @transaction.atomic

@@ -35,6 +35,31 @@ def run_scoring(self, run_id: int) -> None:
 
 
 @shared_task(
+    bind=True,
+    name="brokering.run_scoring_batch",
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=540,
+    time_limit=600,
+)
+def run_scoring_batch(self, run_ids: list[int]) -> None:
+    """Several runs in one task, as a bulk rescore sends them: one message, one
+    hand-over to the pool and one acknowledgement for the lot, instead of one each.
+    Each run is still started, recorded and finished on its own (and skipped when
+    finished, so a batch delivered again repeats nothing). A run that fails is handed
+    to :func:`run_scoring` alone, which retries it with its own bounded attempts."""
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    for run_id in run_ids:
+        try:
+            services.scoring_run_execute(run_id=run_id, take_over=redelivered)
+        except Exception:
+            if self.request.is_eager:
+                continue  # recorded on the run; the periodic sweep sends it again
+            if ScoringRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).exists():
+                run_scoring.apply_async((run_id,), countdown=5)
+
+
+@shared_task(
     name="brokering.sweep_scoring_runs",
     ignore_result=True,
     soft_time_limit=50,

@@ -106,3 +106,30 @@ def test_broker_down_leaves_the_run_queued_until_the_sweep_sends_it(
         assert services.scoring_runs_resend_stale(now=later) == [run.pk]
         wait_for(lambda: ScoringRun.objects.get(pk=run.pk).status == RunStatus.DONE)
     assert Match.objects.get(need=need).score == 100.0
+
+
+def test_a_bulk_rescore_goes_to_the_worker_in_batches_of_runs(
+    agency, make_need, make_offering, capabilities, monkeypatch
+):
+    from brokering.models import Need
+    from tests.celery_worker import celery_worker, wait_for
+
+    full = make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    needs = [make_need(agency, status=NeedStatus.ACTIVE) for _ in range(5)]
+    draft = make_need(agency)
+    monkeypatch.setattr(services, "SCORING_BATCH_SIZE", 2)  # 3 tasks for 5 runs
+    with celery_worker():
+        run_ids = services.scoring_runs_enqueue_for_active_needs(reason="test bulk")
+        assert len(run_ids) == 5
+        assert not ScoringRun.objects.filter(pk__in=run_ids, sent_at=None).exists()
+        wait_for(
+            lambda: (
+                ScoringRun.objects.filter(pk__in=run_ids, status=RunStatus.DONE).count()
+                == 5
+            )
+        )
+    for need in needs:
+        match = Match.objects.get(need=need)
+        assert (match.offering_id, match.score) == (full.pk, 100.0)
+    assert not ScoringRun.objects.filter(need=draft).exists()
+    assert Need.objects.get(pk=draft.pk).status == NeedStatus.DRAFT
