@@ -57,3 +57,21 @@ def make_offering(release, covers=(), levels=None, **attrs):
     if claims:
         services.claims_set(offering=offering, claims=claims)
     return offering
+
+
+def admin_offering_form(offering, release) -> dict:
+    """The offering fields of the admin's offering change form, as they stand."""
+    return {
+        "provider": offering.provider_id,
+        "release": release.pk,
+        "name": offering.name,
+        "slug": offering.slug,
+        "summary": offering.summary,
+        "description": offering.description,
+        "category": offering.category,
+        "deployment_model": offering.deployment_model,
+        "fedramp_status": offering.fedramp_status,
+        "fedramp_impact": offering.fedramp_impact,
+        "customer_agencies": "[]",
+        "pricing_model": offering.pricing_model,
+    }

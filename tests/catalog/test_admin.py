@@ -5,7 +5,11 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import ClaimLevel, ClaimVector
-from tests.catalog.catalog_world import make_offering, make_release
+from tests.catalog.catalog_world import (
+    admin_offering_form,
+    make_offering,
+    make_release,
+)
 from tests.catalog.factories import ProviderFactory, ShortlistFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,18 +59,7 @@ def test_saving_claims_inline_refreshes_the_claim_vector(client_for, admin_user)
     page = client.get(url)
     assert page.status_code == 200
     form = {
-        "provider": offering.provider_id,
-        "release": release.pk,
-        "name": offering.name,
-        "slug": offering.slug,
-        "summary": offering.summary,
-        "description": offering.description,
-        "category": offering.category,
-        "deployment_model": offering.deployment_model,
-        "fedramp_status": offering.fedramp_status,
-        "fedramp_impact": offering.fedramp_impact,
-        "customer_agencies": "[]",
-        "pricing_model": offering.pricing_model,
+        **admin_offering_form(offering, release),
         "claims-TOTAL_FORMS": "1",
         "claims-INITIAL_FORMS": "0",
         "claims-MIN_NUM_FORMS": "0",

@@ -38,7 +38,7 @@ from catalog.workflow import (
 from standards import demo as standards_demo
 from standards.models import ReleaseStatus
 from tests.catalog import search_reference as reference
-from tests.catalog.catalog_world import make_release
+from tests.catalog.catalog_world import admin_offering_form, make_release
 from tests.catalog.factories import (
     ClaimFactory,
     ContractVehicleFactory,
@@ -329,23 +329,6 @@ def test_an_approved_revision_brings_its_claims_data(
     assert reference.stored_functions([published.id]) == {(published.id, "FFM.090", 4)}
 
 
-def _admin_offering_form(offering, release) -> dict:
-    return {
-        "provider": offering.provider_id,
-        "release": release.pk,
-        "name": offering.name,
-        "slug": offering.slug,
-        "summary": offering.summary,
-        "description": offering.description,
-        "category": offering.category,
-        "deployment_model": offering.deployment_model,
-        "fedramp_status": offering.fedramp_status,
-        "fedramp_impact": offering.fedramp_impact,
-        "customer_agencies": "[]",
-        "pricing_model": offering.pricing_model,
-    }
-
-
 def test_admin_claim_inline_and_claim_pages_keep_the_data_current(
     world, client_for, admin_user
 ):
@@ -354,7 +337,7 @@ def test_admin_claim_inline_and_claim_pages_keep_the_data_current(
     client = client_for(admin_user)
     url = reverse("admin:catalog_offering_change", args=[offering.pk])
     form = {
-        **_admin_offering_form(offering, release),
+        **admin_offering_form(offering, release),
         "claims-TOTAL_FORMS": "2",
         "claims-INITIAL_FORMS": "0",
         "claims-MIN_NUM_FORMS": "0",
