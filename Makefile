@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := marketplace.settings
 
-.PHONY: run test lint bench install worker beat services clean
+.PHONY: run test lint deps-check bench install worker beat services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r marketplace catalog standards brokering
+
+# Every pinned dependency at its newest release (asks PyPI and npm; not part of make test).
+deps-check: install
+	./scripts/check-deps
 
 services:
 	./scripts/services-up
