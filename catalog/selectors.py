@@ -5,6 +5,7 @@ returned listings, revisions and retired offerings never show. Each selector run
 fixed number of queries, whatever the number of offerings or claims.
 """
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,7 @@ from standards.models import (
     StandardsRelease,
 )
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,255}")
 # A misspelt word still finds a name when their trigram word similarity reaches this.
 TRIGRAM_THRESHOLD = 0.35
 LEVEL_ORDER = [
@@ -753,14 +755,48 @@ class Comparison:
         return self.attributes + self.capabilities
 
 
+# More slugs than this in one address are not looked up (at most 6 can be compared).
+COMPARE_LOOKUP_LIMIT = 50
+
+
+def _requested_slugs(params: Mapping) -> list[str]:
+    values = (
+        params.getlist("offering")
+        if hasattr(params, "getlist")
+        else params.get("offering") or []
+    )
+    if isinstance(values, str):
+        values = [values]
+    slugs = [value for value in dict.fromkeys(values) if SLUG.fullmatch(value)]
+    return slugs[:COMPARE_LOOKUP_LIMIT]
+
+
 def compare_form(params: Mapping) -> CompareForm:
-    choices = list(
+    """The compare picks, validated against the published offerings they name. One
+    query that reads only those rows (in the order asked), whatever the size of the
+    catalog."""
+    requested = _requested_slugs(params)
+    names = dict(
         published_offerings()
-        .select_related("provider")
-        .order_by("name")
+        .filter(slug__in=requested)
+        .order_by()
         .values_list("slug", "name")
     )
+    choices = [(slug, names[slug]) for slug in requested if slug in names]
     return CompareForm(params, offerings=choices)
+
+
+# Offerings offered per page of the compare picker.
+COMPARE_PICKER_PAGE_SIZE = 20
+
+
+def compare_candidates(q: str, *, chosen: Sequence[str]) -> QuerySet[Offering]:
+    """Published offerings the compare picker offers to add: those matching ``q``
+    (the catalog's text search, by relevance) or every one by name, less the
+    ``chosen`` ones. A fixed number of queries; the caller pages the result."""
+    params = {"q": q, "sort": "relevance" if q else "name"}
+    search = offering_search(params, with_facets=False)
+    return search.queryset.exclude(slug__in=list(chosen))
 
 
 def _attribute_rows(offerings: list[Offering]) -> list[CompareRow]:
@@ -811,6 +847,17 @@ def _attribute_rows(offerings: list[Offering]) -> list[CompareRow]:
     ]
 
 
+# What a comparison shows of a claim; evidence text stays behind (the page links it).
+COMPARE_CLAIM_FIELDS = (
+    "offering_id",
+    "capability__code",
+    "level",
+    "roadmap_date",
+    "verified",
+    "evidence_url",
+)
+
+
 def compare_offerings(
     slugs: list[str], *, only_differences: bool = False
 ) -> Comparison:
@@ -842,9 +889,9 @@ def compare_offerings(
         capabilities.setdefault(capability.code, capability)
     claims: dict[tuple[int, str], Claim] = {
         (claim.offering_id, claim.capability.code): claim
-        for claim in Claim.objects.filter(offering__in=offerings).select_related(
-            "capability"
-        )
+        for claim in Claim.objects.filter(offering__in=offerings)
+        .select_related("capability")
+        .only(*COMPARE_CLAIM_FIELDS)
     }
     rows = []
     for code, capability in capabilities.items():

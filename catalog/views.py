@@ -166,46 +166,70 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/offering_detail.html", context, status=status)
 
 
+def _compare_picker(request: HttpRequest, form) -> dict:
+    """The picker's context: the valid choices so far (kept ticked) and a page of
+    other published offerings to add, found by ``q`` (every one by name without)."""
+    chosen = list(form.fields["offering"].choices)
+    q = " ".join(request.GET.get("q", "").split())[:200]
+    chosen_slugs = [slug for slug, _ in chosen]
+    q_errors = []
+    try:
+        candidates = selectors.compare_candidates(q, chosen=chosen_slugs)
+    except selectors.SearchParamsError as error:
+        q_errors = [m for messages_ in error.errors.values() for m in messages_]
+        q = ""
+        candidates = selectors.compare_candidates(q, chosen=chosen_slugs)
+    page_form = PageForm(request.GET)
+    number = page_form.cleaned_data["page"] if page_form.is_valid() else 1
+    page_obj = Paginator(candidates, selectors.COMPARE_PICKER_PAGE_SIZE).get_page(
+        number
+    )
+    pairs = [(k, v) for k in request.GET for v in request.GET.getlist(k)]
+    pairs = [(k, v) for k, v in pairs if k not in ("page", "find")]
+    return {
+        "chosen": chosen,
+        "picker_q": q,
+        "picker_q_errors": q_errors,
+        "page_obj": page_obj,
+        "querystring_without_page": urlencode([*pairs, ("find", "1")]),
+    }
+
+
 def _render_compare(request: HttpRequest, form, *, comparison=None, status=200):
     slugs = form.cleaned_data.get("offering", []) if form.is_bound else []
     base = reverse("catalog:compare")
     remove_links = {}
-    if comparison is not None:
+    context = {
+        "form": form,
+        "comparison": comparison,
+        "only_differences": bool(form.is_bound and form.cleaned_data.get("diff")),
+        "export_query": _query_string(request.GET),
+        "min_compare": MIN_COMPARE,
+        "max_compare": MAX_COMPARE,
+    }
+    if comparison is None:
+        context.update(_compare_picker(request, form))
+    else:
         for offering in comparison.offerings:
             remaining = [s for s in slugs if s != offering.slug]
             remove_links[offering.slug] = (
                 f"{base}?{urlencode([('offering', s) for s in remaining])}"
             )
-    return render(
-        request,
-        "catalog/compare.html",
-        {
-            "form": form,
-            "comparison": comparison,
-            "columns": (
-                [
-                    (offering, remove_links[offering.slug])
-                    for offering in comparison.offerings
-                ]
-                if comparison
-                else []
-            ),
-            "only_differences": bool(form.is_bound and form.cleaned_data.get("diff")),
-            "export_query": _query_string(request.GET),
-            "min_compare": MIN_COMPARE,
-            "max_compare": MAX_COMPARE,
-        },
-        status=status,
-    )
+        context["columns"] = [
+            (offering, remove_links[offering.slug]) for offering in comparison.offerings
+        ]
+    return render(request, "catalog/compare.html", context, status=status)
 
 
 def _comparison_or_page(request: HttpRequest):
-    """``(comparison, None)`` or ``(None, response)`` for a bad or short pick."""
+    """``(comparison, None)`` or ``(None, response)``: the picker for no choice or
+    while finding offerings (``find``), the picker with the reason for a bad or
+    short pick."""
     form = selectors.compare_form(request.GET)
     if not form.is_valid():
         return None, _render_compare(request, form, status=400)
     slugs = form.cleaned_data["offering"]
-    if not slugs:
+    if not slugs or "find" in request.GET:
         return None, _render_compare(request, form)
     try:
         comparison = selectors.compare_offerings(

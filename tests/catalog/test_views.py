@@ -3,6 +3,7 @@ clear page (never a 500), and the same number of queries for 10 and 100 offering
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -201,7 +202,72 @@ def test_an_unknown_or_draft_offering_cannot_be_compared(client, world):
 def test_compare_without_a_choice_offers_the_picker(client, world):
     response = client.get(COMPARE)
     assert response.status_code == 200
-    assert "Choose offerings to compare" in text(response)
+    body = text(response)
+    assert "Choose offerings to compare" in body
+    assert 'id="pick-granite-ledger"' in body and 'id="pick-keel-payables"' in body
+    assert 'id="compare-error"' not in body
+
+
+def test_compare_validates_only_the_offerings_it_is_asked_for(world):
+    from catalog.selectors import compare_form
+
+    form = compare_form(QueryDict("offering=keel-payables&offering=nope&offering=x%00"))
+    assert form.fields["offering"].choices == [("keel-payables", "Keel Payables")]
+    assert not form.is_valid()
+    assert "nope" in str(form.errors["offering"])
+
+
+def test_the_offering_page_opens_the_picker_with_its_offering_ticked(client, world):
+    body = text(client.get(world["ledger"].get_absolute_url()))
+    link = "/catalog/compare/?offering=granite-ledger&amp;find=1"
+    assert f'href="{link}"' in body
+    response = client.get(COMPARE, {"offering": "granite-ledger", "find": "1"})
+    assert response.status_code == 200
+    body = text(response)
+    assert 'id="compare-error"' not in body
+    assert 'id="chosen-granite-ledger" type="checkbox" name="offering"' in body
+    assert 'id="pick-granite-ledger"' not in body, "a chosen offering is not offered"
+    assert 'id="pick-keel-payables"' in body
+
+
+def test_the_picker_finds_offerings_and_keeps_the_choice(client, world):
+    response = client.get(
+        COMPARE, {"offering": "granite-ledger", "q": "payables", "find": "1"}
+    )
+    body = text(response)
+    assert response.status_code == 200
+    assert 'id="chosen-granite-ledger"' in body
+    assert 'id="pick-keel-payables"' in body
+    assert "Offerings matching “payables” (1)" in body
+    body = text(client.get(COMPARE, {"q": "nothing-like-this", "find": "1"}))
+    assert 'id="no-candidates"' in body
+    # A bad search word is named at the search box; the picker still answers.
+    response = client.get(COMPARE, {"q": "ledger\x00", "find": "1"})
+    assert response.status_code == 200
+    assert 'id="id_picker_q-error"' in text(response)
+
+
+def test_the_picker_pages_the_catalog_and_keeps_the_choice_in_its_links(client, world):
+    _populate(world, 2, 45)
+    response = client.get(COMPARE, {"offering": "granite-ledger", "page": "2"})
+    assert response.status_code == 400, "one offering cannot be compared"
+    body = text(response)
+    assert "at least 2" in body
+    assert body.count('id="pick-') == 20
+    assert 'id="chosen-granite-ledger"' in body
+    assert "offering=granite-ledger&amp;find=1&amp;page=3" in body
+    # A bad page number shows a page of the picker, never an error.
+    assert client.get(COMPARE, {"page": "abc"}).status_code == 200
+    assert client.get(COMPARE, {"page": "99999"}).status_code == 200
+
+
+def test_a_comparison_shows_only_the_offerings_compared(client, world):
+    _populate(world, 2, 30)
+    response = client.get(COMPARE, {"offering": ["granite-ledger", "bulk-010"]})
+    assert response.status_code == 200
+    body = text(response)
+    assert "Bulk Offering 010" in body
+    assert "Bulk Offering 011" not in body and "Keel Payables" not in body
 
 
 # Query counts -----------------------------------------------------------------------
@@ -231,6 +297,7 @@ def _queries(client, url, params=None) -> int:
 
 PAGES = [
     ("catalog", lambda w: (CATALOG, {})),
+    ("compare picker", lambda w: (COMPARE, {"q": "offering", "find": "1"})),
     ("catalog search", lambda w: (CATALOG, {"q": "offering", "kind": "commercial"})),
     ("offering", lambda w: (w["ledger"].get_absolute_url(), {})),
     (
@@ -256,6 +323,7 @@ def test_pages_run_the_same_queries_for_10_and_100_offerings(
         "catalog search": 7 + misspellings,
         "offering": 5,
         "compare": 5,
+        "compare picker": 6 + misspellings,
     }
     _populate(world, 2, 10)
     url, params = page(world)

@@ -102,7 +102,18 @@ def test_a_visitor_searches_filters_opens_an_offering_and_compares_two(
 
     page.get_by_role("link", name="Compare with other offerings").click()
     page.wait_for_url("**/catalog/compare/**")
-    assert page.locator("#compare-error").is_visible()
+    assert page.locator("#compare-error").count() == 0
+    assert (
+        page.locator("#compare-chosen")
+        .get_by_label("Granite Ledger Cloud")
+        .is_checked()
+    )
+    assert_accessible(page)
+    # Find the second offering in the picker; the first stays ticked.
+    page.get_by_label("Find offerings to add").fill("interior")
+    page.get_by_role("button", name="Find offerings").click()
+    page.wait_for_url("**q=interior*")
+    assert page.locator("#compare-candidates label").count() == 1
     page.locator("label", has_text="IBC Ledger Shared Service").click()
     page.get_by_role("button", name="Compare", exact=True).click()
     page.wait_for_url("**offering=ibc-ledger*")
