@@ -217,16 +217,21 @@ def _similar_name_ids(q: str) -> list[int]:
 
 
 def _text_filter(q: str) -> Q:
-    """Full-text plus trigram on PostgreSQL; word-by-word ``icontains`` elsewhere."""
+    """Full-text plus trigram on PostgreSQL; word-by-word ``icontains`` elsewhere
+    (each word in the name, summary, description, provider name or the name of a
+    covered function)."""
     if connection.vendor == "postgresql":
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
         return Q(search_vector=query) | Q(pk__in=_similar_name_ids(q))
     condition = Q()
     for word in q.split():
-        covers_function = Claim.objects.filter(
+        # The offering covers a function of its release named with the word: read
+        # from its few covered-function rows, never from its claims.
+        covers_function = OfferingFunction.objects.filter(
             offering=OuterRef("pk"),
-            level__in=COVERED_LEVELS,
-            capability__function__name__icontains=word,
+            function_code__in=Function.objects.filter(
+                release_id=OuterRef(OuterRef("release_id")), name__icontains=word
+            ).values("code"),
         )
         condition &= (
             Q(name__icontains=word)

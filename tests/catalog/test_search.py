@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 
 from catalog.models import (
     ClaimLevel,
@@ -248,3 +250,22 @@ def test_a_bad_parameter_is_reported_at_its_field(catalog, query, field):
         search(query)
     assert list(error.value.errors) == [field]
     assert error.value.errors[field]
+
+
+@pytest.mark.parametrize(
+    "query", ["q=payable", "q=general+ledger&kind=commercial", "q=Fatom&sort=coverage"]
+)
+def test_a_text_search_never_reads_the_claims(catalog, query):
+    # The covered function names come from the offerings' covered-function rows,
+    # on SQLite's plain matching as in PostgreSQL's stored document.
+    with CaptureQueriesContext(connection) as captured:
+        result = search(query)
+        list(result.queryset)
+    assert captured.captured_queries
+    for executed in captured.captured_queries:
+        assert '"catalog_claim"' not in executed["sql"], executed["sql"]
+
+
+def test_a_covered_function_name_finds_only_the_offerings_covering_it(catalog):
+    # "Execution" is only in the name of FFM.010 Budget Execution.
+    assert set(slugs(search("q=execution"))) == {"fathom-ledger", "ibc-shared-service"}
