@@ -7,6 +7,7 @@ the review workflow, never typed in here.
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
 from simple_history.admin import SimpleHistoryAdmin
@@ -43,8 +44,15 @@ class BrokerAccess:
         return is_broker(request.user)
 
 
+class HttpsUrls:
+    """An address typed without a scheme ("www.example.gov") is read as https, the
+    default Django 6.0 adopts; saying so now also silences its deprecation."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Provider)
-class ProviderAdmin(BrokerAccess, SimpleHistoryAdmin):
+class ProviderAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
     list_display = ("name", "kind", "uei", "offering_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "uei", "contact_email")
@@ -65,7 +73,7 @@ class ContractVehicleAdmin(BrokerAccess, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class ClaimInline(BrokerAccess, admin.TabularInline):
+class ClaimInline(BrokerAccess, HttpsUrls, admin.TabularInline):
     model = Claim
     extra = 0
     fields = (
@@ -153,7 +161,7 @@ class OfferingAdmin(BrokerAccess, SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BrokerAccess, SimpleHistoryAdmin):
+class ClaimAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
     list_display = ("offering", "capability", "level", "roadmap_date", "verified")
     list_filter = ("level", "verified", "offering__provider__kind")
     list_select_related = ("offering", "capability")

@@ -1,8 +1,11 @@
 """The catalog admin: lists run a fixed number of queries; claim edits made there
 refresh the claim vectors."""
 
+import warnings
+
 import pytest
 from django.urls import reverse
+from django.utils.deprecation import RemovedInDjango60Warning
 
 from catalog.models import ClaimLevel, ClaimVector
 from tests.catalog.catalog_world import (
@@ -99,3 +102,47 @@ def test_brokers_retire_published_offerings_from_the_changelist(client_for, brok
     assert comment.action == ReviewAction.RETIRED
     assert comment.author == broker
     assert Offering.history.filter(id=published.pk, status="retired").exists()
+
+
+def test_admin_addresses_without_a_scheme_are_https_and_raise_no_warning(
+    client_for, admin_user
+):
+    from catalog.models import Claim, Provider
+
+    release, caps = make_release()
+    offering = make_offering(release, slug="scheme")
+    client = client_for(admin_user)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango60Warning)
+        provider = offering.provider
+        response = client.post(
+            reverse("admin:catalog_provider_change", args=[provider.pk]),
+            {
+                "name": provider.name,
+                "slug": provider.slug,
+                "kind": provider.kind,
+                "website": "www.example.gov",
+                "uei": "",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        url = reverse("admin:catalog_offering_change", args=[offering.pk])
+        assert client.get(url).status_code == 200
+        form = {
+            **admin_offering_form(offering, release),
+            "claims-TOTAL_FORMS": "1",
+            "claims-INITIAL_FORMS": "0",
+            "claims-MIN_NUM_FORMS": "0",
+            "claims-MAX_NUM_FORMS": "1000",
+            "claims-0-capability": caps["FFM.010"][0].pk,
+            "claims-0-level": ClaimLevel.MEETS,
+            "claims-0-evidence_url": "docs.example.gov/proof",
+            "claims-0-offering": offering.pk,
+        }
+        response = client.post(url, form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        claim = Claim.objects.get(offering=offering)
+        claim_url = reverse("admin:catalog_claim_change", args=[claim.pk])
+        assert client.get(claim_url).status_code == 200
+    assert Provider.objects.get(pk=provider.pk).website == "https://www.example.gov"
+    assert claim.evidence_url == "https://docs.example.gov/proof"
