@@ -1,6 +1,8 @@
 """Shortlist pages: named lists per user, shared within an agency, 404 for others."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Shortlist
@@ -153,3 +155,23 @@ def test_the_shortlist_links_to_comparing_its_offerings(client_for, agency_user)
     shortlist = ShortlistFactory(owner=agency_user, offerings=[first, second])
     body = client_for(agency_user).get(detail(shortlist)).content.decode()
     assert "compare/?offering=first&amp;offering=second" in body
+
+
+def test_shortlist_pages_run_the_same_queries_for_10_and_100_offerings(
+    client_for, agency_user
+):
+    colleague = UserFactory(username="counting-colleague", agency=agency_user.agency)
+    shortlist = ShortlistFactory(owner=colleague, name="Counted")
+    client = client_for(agency_user)
+    counts = []
+    for start, stop in ((0, 10), (10, 100)):
+        for n in range(start, stop):
+            offering = OfferingFactory(slug=f"listed-{n}", name=f"Listed {n:03d}")
+            shortlist.entries.create(offering=offering, added_by=colleague)
+            ShortlistFactory(owner=agency_user, name=f"Mine {n:03d}")
+        client.get(detail(shortlist))  # warm the session
+        for url in (detail(shortlist), reverse("catalog:shortlist-list")):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+    assert counts[:2] == counts[2:], counts
