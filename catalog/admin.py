@@ -7,9 +7,13 @@ the review workflow, never typed in here.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.db import models
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import admin_review, services  # noqa: F401 (registers the review queue)
@@ -73,6 +77,36 @@ class ContractVehicleAdmin(BrokerAccess, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class KnownLabelsRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id widget that shows the label of an object it is handed in ``known``
+    (filled once per formset from rows already read) instead of reading each row's
+    object again: one query per claim on an offering's page otherwise."""
+
+    known: dict
+
+    def label_and_url_for_value(self, value):
+        obj = getattr(self, "known", {}).get(str(value))
+        if obj is None:
+            return super().label_and_url_for_value(value)
+        meta = obj._meta
+        url = reverse(
+            f"{self.admin_site.name}:{meta.app_label}_{meta.model_name}_change",
+            args=(obj.pk,),
+        )
+        return Truncator(obj).words(14), url
+
+
+class ClaimFormSet(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = {
+            str(form.instance.capability_id): form.instance.capability
+            for form in self.initial_forms
+        }
+        for form in self.forms:
+            form.fields["capability"].widget.known = known
+
+
 class ClaimInline(BrokerAccess, HttpsUrls, admin.TabularInline):
     model = Claim
     extra = 0
@@ -87,9 +121,17 @@ class ClaimInline(BrokerAccess, HttpsUrls, admin.TabularInline):
     readonly_fields = ("verified",)
     raw_id_fields = ("capability",)
     show_change_link = True
+    formset = ClaimFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "capability":
+            kwargs["widget"] = KnownLabelsRawIdWidget(
+                db_field.remote_field, self.admin_site
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("capability")
+        return super().get_queryset(request).select_related("capability", "offering")
 
 
 @admin.register(Offering)

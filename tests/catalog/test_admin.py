@@ -4,6 +4,8 @@ refresh the claim vectors."""
 import warnings
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.deprecation import RemovedInDjango60Warning
 
@@ -146,3 +148,27 @@ def test_admin_addresses_without_a_scheme_are_https_and_raise_no_warning(
         assert client.get(claim_url).status_code == 200
     assert Provider.objects.get(pk=provider.pk).website == "https://www.example.gov"
     assert claim.evidence_url == "https://docs.example.gov/proof"
+
+
+def test_the_offering_page_runs_the_same_queries_for_9_and_90_claims_inline(
+    client_for, broker
+):
+    client = client_for(broker)
+    counts = []
+    for per_function, slug in ((3, "few-claims"), (30, "many-claims")):
+        release, caps = make_release(per_function=per_function)
+        offering = make_offering(release, covers=list(caps.values()), slug=slug)
+        url = reverse("admin:catalog_offering_change", args=[offering.pk])
+        client.get(url)  # warm the session and the content-type cache
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+        body = response.content.decode()
+        capability = caps["FFM.090"][-1]
+        # The raw-id widget still names each claim's capability and links it.
+        assert str(capability) in body
+        assert (
+            reverse("admin:standards_capability_change", args=[capability.pk]) in body
+        )
+    assert counts[0] == counts[1], counts
