@@ -192,3 +192,27 @@ def test_approve_selected_action(admin_client_, provider, tree):
         )
     )
     assert statuses == {OfferingStatus.PUBLISHED}
+
+
+def test_admin_history_shows_who_changed_what(
+    admin_client_, provider, provider_user, tree
+):
+    from catalog.workflow import offering_update
+
+    release, capabilities = tree
+    offering = offering_in(OfferingStatus.DRAFT, provider, release, capabilities[:1])
+    offering_update(
+        offering=offering, by=provider_user, fields={"summary": "Audited summary"}
+    )
+    page = admin_client_.get(
+        reverse("admin:catalog_offering_history", args=[offering.pk])
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert str(provider_user) in text or provider_user.get_username() in text
+    assert "Audited summary" in text
+    claim = offering.claims.get()
+    claim_page = admin_client_.get(
+        reverse("admin:catalog_claim_history", args=[claim.pk])
+    )
+    assert claim_page.status_code == 200

@@ -399,3 +399,74 @@ def test_export_answers_400_for_an_unknown_format(signed_in, provider, tree):
     )
     assert response.status_code == 400
     assert "The format must be csv or xlsx." in response.content.decode()
+
+
+def test_the_public_page_keeps_the_published_version_while_a_revision_is_reviewed(
+    signed_in, client_for, agency_user, provider, tree
+):
+    release, capabilities = tree
+    published = offering_in(
+        OfferingStatus.PUBLISHED,
+        provider,
+        release,
+        capabilities[:2],
+        name="Ledger Cloud",
+        summary="Old summary",
+    )
+    signed_in.post(reverse("provider:offering-revise", args=[published.pk]))
+    revision = published.revisions.get()
+    signed_in.post(
+        reverse("provider:offering-details", args=[revision.pk]),
+        {**DETAILS, "summary": "New summary under review"},
+    )
+    signed_in.post(reverse("provider:offering-submit", args=[revision.pk]))
+    revision.refresh_from_db()
+    assert revision.status == OfferingStatus.SUBMITTED
+
+    agency = client_for(agency_user)
+    page = agency.get(reverse("catalog:offering-detail", args=[published.slug]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Old summary" in text
+    assert "New summary under review" not in text
+    listing = agency.get(reverse("catalog:offering-list")).content.decode()
+    assert "New summary under review" not in listing
+    assert reverse("catalog:offering-detail", args=[published.slug]) in listing
+    if revision.slug != published.slug:
+        hidden = agency.get(reverse("catalog:offering-detail", args=[revision.slug]))
+        assert hidden.status_code == 404
+    published.refresh_from_db()
+    assert (published.status, published.summary) == (
+        OfferingStatus.PUBLISHED,
+        "Old summary",
+    )
+
+
+def test_history_lists_claim_and_status_changes_of_own_listing_only(
+    signed_in, provider, other_provider, tree
+):
+    release, capabilities = tree
+    offering = draft(provider, release)
+    first = capabilities[0]
+    signed_in.post(
+        reverse("provider:offering-claims", args=[offering.pk]),
+        {
+            "function": "FFM.010",
+            f"{first.pk}-level": "meets",
+            f"{first.pk}-evidence": "Posting rules out of the box.",
+        },
+    )
+    signed_in.post(reverse("provider:offering-submit", args=[offering.pk]))
+    theirs = offering_in(
+        OfferingStatus.DRAFT, other_provider, release, capabilities[:1]
+    )
+    Claim.objects.filter(offering=theirs).update(evidence="Their secret evidence")
+    theirs.summary = "Their secret summary"
+    theirs.save()
+    page = signed_in.get(
+        reverse("provider:offering-history", args=[offering.pk])
+    ).content.decode()
+    assert "Posting rules out of the box." in page
+    assert first.code in page
+    assert "submitted" in page.lower()
+    assert "Their secret" not in page
