@@ -267,3 +267,51 @@ def test_export_view_downloads_the_offerings_claims(
     rows = read_csv(response.content)
     assert rows[0]["level"] == "meets"
     assert len(rows) == len(capabilities)
+
+
+def test_a_claims_file_over_the_limit_is_refused_on_the_page(
+    client_for, provider, provider_user, tree
+):
+    from catalog.claims_io import MAX_UPLOAD_BYTES
+
+    release, capabilities = tree
+    offering = draft(provider, release, capabilities[:1])
+    before = claims_snapshot(offering)
+    header = ",".join(COLUMNS).encode() + b"\n"
+    big = header + b"x" * (MAX_UPLOAD_BYTES + 1)
+    response = client_for(provider_user).post(
+        reverse("provider:claims-import", args=[offering.pk]),
+        {"file": upload("claims.csv", big)},
+    )
+    assert response.status_code == 200
+    assert "is larger than 5 MB" in response.content.decode()
+    assert claims_snapshot(offering) == before
+
+
+def test_the_import_page_reports_every_kind_of_bad_row_and_writes_nothing(
+    client_for, provider, provider_user, tree
+):
+    release, capabilities = tree
+    offering = draft(provider, release, capabilities[:1])
+    before = claims_snapshot(offering)
+    response = client_for(provider_user).post(
+        reverse("provider:claims-import", args=[offering.pk]),
+        {
+            "file": csv_file(
+                [
+                    [capabilities[1].code, "", "", "", "meets", "", "", ""],
+                    ["FFM.999.999.999", "", "", "", "meets", "", "", ""],
+                    [capabilities[2].code, "", "", "", "brilliant", "", "", ""],
+                    [capabilities[3].code, "", "", "", "roadmap", "", "", ""],
+                    [capabilities[1].code, "", "", "", "meets", "", "", ""],
+                ]
+            )
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Row 3: unknown capability ID “FFM.999.999.999”" in page
+    assert "Row 4: unknown level “brilliant”" in page
+    assert "Row 5: a roadmap claim needs a roadmap_date" in page
+    assert "Row 6:" in page and "appears again (first on row 2)" in page
+    assert claims_snapshot(offering) == before
