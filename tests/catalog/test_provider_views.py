@@ -91,6 +91,21 @@ OFFERING_VIEWS = [
 ]
 
 
+DOCUMENT_VIEWS = {"provider:document-download", "provider:document-delete"}
+
+
+def test_every_provider_url_with_an_id_is_in_the_isolation_tests():
+    from catalog import provider_urls
+
+    with_an_id = {
+        f"provider:{pattern.name}"
+        for pattern in provider_urls.urlpatterns
+        if "<int:pk>" in str(pattern.pattern)
+    }
+    tested = {name for _, name in OFFERING_VIEWS} | DOCUMENT_VIEWS
+    assert with_an_id == tested, "a provider view with an ID lacks an isolation test"
+
+
 @pytest.mark.parametrize(
     "status",
     [
