@@ -419,3 +419,66 @@ def test_claims_verify_records_who_and_sends_the_signal(provider, broker, tree, 
     assert {c.verified_by for c in verified} == {broker}
     assert sent == [([offering.pk], "claims")]
     assert claims_verify(claims=verified, by=broker) == 0
+
+
+ALL_STATUSES = [
+    OfferingStatus.DRAFT,
+    OfferingStatus.SUBMITTED,
+    OfferingStatus.RETURNED,
+    OfferingStatus.PUBLISHED,
+    OfferingStatus.RETIRED,
+]
+TRANSITIONS = {
+    "submit": (
+        lambda o, p, b: offering_submit(offering=o, by=p),
+        {OfferingStatus.DRAFT, OfferingStatus.RETURNED},
+    ),
+    "withdraw": (
+        lambda o, p, b: offering_withdraw(offering=o, by=p),
+        {OfferingStatus.SUBMITTED},
+    ),
+    "return": (
+        lambda o, p, b: offering_return(offering=o, by=b, comment="Fix it"),
+        {OfferingStatus.SUBMITTED},
+    ),
+    "approve": (
+        lambda o, p, b: offering_approve(offering=o, by=b),
+        {OfferingStatus.SUBMITTED},
+    ),
+    "retire": (
+        lambda o, p, b: offering_retire(offering=o, by=p),
+        {OfferingStatus.PUBLISHED},
+    ),
+    "revise": (
+        lambda o, p, b: offering_revision_start(offering=o, by=p),
+        {OfferingStatus.PUBLISHED},
+    ),
+    "discard": (
+        lambda o, p, b: offering_discard(offering=o, by=p),
+        {OfferingStatus.DRAFT, OfferingStatus.RETURNED},
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("transition", "status"),
+    [
+        (name, status)
+        for name, (_, allowed) in TRANSITIONS.items()
+        for status in ALL_STATUSES
+        if status not in allowed
+    ],
+)
+def test_every_transition_is_refused_from_every_wrong_state(
+    provider, provider_user, broker, tree, transition, status
+):
+    release, capabilities = tree
+    offering = offering_in(status, provider, release, capabilities[:1])
+    service, _ = TRANSITIONS[transition]
+    with pytest.raises(WorkflowError, match=f"Cannot {transition}"):
+        service(offering, provider_user, broker)
+    offering.refresh_from_db()
+    assert offering.status == status
+    assert not offering.review_comments.exists()
+    assert not offering.revisions.exists()
+    assert not mail.outbox
