@@ -53,6 +53,8 @@ def _announce(*, offering_ids: Iterable[int], reason: str) -> None:
 
 def _claims_changed(*, offering_ids: Iterable[int]) -> None:
     offering_ids = sorted(set(offering_ids))
+    # A changed claim changes the listing: the catalog's "last updated" says so.
+    Offering.objects.filter(pk__in=offering_ids).update(updated_at=timezone.now())
     refresh_claim_vectors(offering_ids=offering_ids)
     _announce(offering_ids=offering_ids, reason="claims")
 

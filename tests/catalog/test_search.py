@@ -269,3 +269,16 @@ def test_a_text_search_never_reads_the_claims(catalog, query):
 def test_a_covered_function_name_finds_only_the_offerings_covering_it(catalog):
     # "Execution" is only in the name of FFM.010 Budget Execution.
     assert set(slugs(search("q=execution"))) == {"fathom-ledger", "ibc-shared-service"}
+
+
+def test_a_changed_claim_makes_its_offering_the_last_updated(catalog):
+    from catalog import services
+
+    keel = catalog["payables"]
+    capability = keel.release.capabilities.order_by("code").first()
+    services.claim_set(offering=keel, capability=capability, level=ClaimLevel.MEETS)
+    assert slugs(search("sort=updated"))[0] == "keel-disbursement-hub"
+    ibc = catalog["ibc"]
+    claim = ibc.claims.first()
+    services.claim_verify(claim=claim, user=None, verified=False)
+    assert slugs(search("sort=updated"))[0] == "ibc-shared-service"
