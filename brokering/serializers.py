@@ -16,6 +16,9 @@ from brokering.models import (
     ScoringRun,
 )
 from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
+from standards.models import Capability
+
+CODE_LENGTH = Capability._meta.get_field("code").max_length
 
 
 class NeedSerializer(serializers.ModelSerializer):
@@ -90,6 +93,15 @@ class PrioritiesSerializer(serializers.Serializer):
         help_text="Capability code to priority (must, should, could), for items "
         "already in the need.",
     )
+
+    def validate_priorities(self, value: dict) -> dict:
+        # Keys are not fields, so nothing else checks them before the database does.
+        bad = [code for code in value if "\x00" in code or len(code) > CODE_LENGTH]
+        if bad:
+            raise serializers.ValidationError(
+                f"Not capability codes: {', '.join(repr(code[:30]) for code in bad)}."
+            )
+        return value
 
 
 class ScoringRunSerializer(serializers.ModelSerializer):

@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import selectors, workflow
-from catalog.models import OfferingStatus
+from catalog.models import Offering, OfferingStatus
+from catalog.provider_forms import OfferingDetailsForm
 from catalog.serializers import (
     ChangeQuerySerializer,
     ChangeSerializer,
@@ -46,6 +47,35 @@ CODE = OpenApiParameter(
 
 def _search_errors(error: selectors.SearchParamsError) -> ValidationError:
     return ValidationError(error.errors)
+
+
+def _current_details(offering: Offering) -> dict:
+    return {
+        **{name: getattr(offering, name) for name in workflow.CONTENT_FIELDS},
+        "contract_vehicles": list(offering.contract_vehicles.all()),
+    }
+
+
+def _details(data: dict) -> tuple[dict, list]:
+    """The offering's details checked by the provider pages' own form, so the API
+    takes what the pages take (a FedRAMP impact level exactly when FedRAMP applies,
+    the model's own limits). Returns the service's fields and contract vehicles."""
+    date = data.get("accessibility_report_date")
+    form = OfferingDetailsForm(
+        data={
+            **{name: data.get(name) or "" for name in workflow.CONTENT_FIELDS},
+            "customer_agencies": "\n".join(data.get("customer_agencies") or []),
+            "accessibility_report_date": date.isoformat() if date else "",
+            "contract_vehicles": [v.pk for v in data.get("contract_vehicles") or []],
+        },
+        # A blank instance: the form's model checks must not touch the real one.
+        instance=Offering(),
+    )
+    if not form.is_valid():
+        raise ValidationError(
+            {name: list(errors) for name, errors in form.errors.items()}
+        )
+    return form.service_fields(), list(form.cleaned_data["contract_vehicles"])
 
 
 # --- public -------------------------------------------------------------------------
@@ -200,8 +230,7 @@ class ProviderOfferingList(_ProviderScoped, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         data = OfferingWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        vehicles = fields.pop("contract_vehicles", [])
+        fields, vehicles = _details(data.validated_data)
         offering = workflow.offering_create(
             provider=request.user.provider,
             by=request.user,
@@ -243,8 +272,9 @@ class ProviderOfferingDetail(_ProviderScoped, APIView):
         offering = self.own_offering()
         data = OfferingWriteSerializer(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
-        vehicles = fields.pop("contract_vehicles", None)
+        fields, vehicles = _details(
+            {**_current_details(offering), **data.validated_data}
+        )
         if offering.status == OfferingStatus.PUBLISHED:
             offering = workflow.offering_revision_start(
                 offering=offering, by=request.user

@@ -323,7 +323,13 @@ class ChangeQuerySerializer(serializers.Serializer):
             )
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        return moment
+        try:
+            # Stored times are UTC; 0001-01-01T00:00+14:00 has no UTC equivalent.
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:
+            raise serializers.ValidationError(
+                "Give a date and time between the years 1 and 9999."
+            ) from None
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -140,6 +140,14 @@ class Conflict(exceptions.APIException):
 
 # --- pagination ---------------------------------------------------------------------
 
+# More digits than any page number there can be (and than int() reads without a fuss).
+MAX_PAGE_DIGITS = 18
+
+
+def _ascii_digits(raw: str) -> bool:
+    """Only 0-9: ``"²".isdigit()`` is true too, but ``int("²")`` fails."""
+    return raw.isascii() and raw.isdigit()
+
 
 class ApiPagination(PageNumberPagination):
     """Page-number pagination on every list; ``page_size`` up to 200."""
@@ -150,17 +158,24 @@ class ApiPagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        digits = raw.lstrip("0")
+        if not (_ascii_digits(raw) and digits):
             raise exceptions.ValidationError(
                 {self.page_query_param: ["A page is a whole number from 1."]}
             )
-        return int(raw)
+        if len(digits) > MAX_PAGE_DIGITS:
+            raise exceptions.NotFound(self.invalid_page_message)
+        return int(digits)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not (
+            _ascii_digits(raw)
+            and len(raw) <= MAX_PAGE_DIGITS
+            and 1 <= int(raw) <= self.max_page_size
+        ):
             raise exceptions.ValidationError(
                 {
                     self.page_size_query_param: [

@@ -8,7 +8,7 @@ ordinary page and keeps the middleware.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, include, path, re_path
+from django.urls import URLPattern, include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions
 from rest_framework.views import APIView
@@ -33,7 +33,22 @@ class NotFoundView(APIView):
         raise exceptions.NotFound
 
 
-RELEASE = "standards/releases/<str:release>"
+class StableIdConverter:
+    """A release name or an item code in a path: like ``str`` but without NUL, which
+    PostgreSQL cannot compare with (such a path is simply not found)."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(StableIdConverter, "stable_id")
+
+RELEASE = "standards/releases/<stable_id:release>"
 
 v1 = [
     path(
@@ -58,7 +73,7 @@ v1 = [
         name="capability-list",
     ),
     path(
-        f"{RELEASE}/capabilities/<str:code>/",
+        f"{RELEASE}/capabilities/<stable_id:code>/",
         standards_api.CapabilityDetail.as_view(),
         name="capability-detail",
     ),
@@ -110,7 +125,7 @@ v1 = [
         name="own-claim-list",
     ),
     path(
-        "provider/offerings/<slug:slug>/claims/<str:code>/",
+        "provider/offerings/<slug:slug>/claims/<stable_id:code>/",
         catalog_api.ProviderClaimDetail.as_view(),
         name="own-claim-detail",
     ),

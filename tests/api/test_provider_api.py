@@ -13,6 +13,7 @@ NEW_OFFERING = {
     "category": "core-fs-saas",
     "deployment_model": "saas",
     "fedramp_status": "in-process",
+    "fedramp_impact": "moderate",
     "pricing_model": "subscription",
     "contract_vehicles": ["gsa-mas"],
     "customer_agencies": ["DOE-X"],
