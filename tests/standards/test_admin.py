@@ -7,6 +7,7 @@ from django.urls import reverse
 from standards.models import Capability, ReleaseStatus, StandardsRelease
 from standards.signals import release_made_current
 from tests.standards.factories import CapabilityFactory, ReleaseFactory
+from tests.standards.test_importers import BROKEN
 from tests.standards.workbooks import FILES, capability_rows, write_workbooks
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,54 @@ def test_changelists_use_a_fixed_number_of_queries(
     client.get(url)  # warm the session and content-type caches
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_every_broken_workbook_is_refused_by_the_upload_as_by_the_command(
+    client_for, broker, tmp_path, case
+):
+    changes, message = BROKEN[case]
+    folder = write_workbooks(tmp_path, **changes)
+    response = client_for(broker).post(UPLOAD, {"name": "FY2030", **_uploads(folder)})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert [m for field in errors.values() for m in field] == [message]
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert not StandardsRelease.objects.exists()
+    assert not Capability.objects.exists()
+
+
+def test_uploading_the_same_workbooks_again_changes_nothing(
+    client_for, broker, tmp_path
+):
+    folder = write_workbooks(tmp_path)
+    client = client_for(broker)
+    client.post(UPLOAD, {"name": "FY2030", **_uploads(folder)})
+    release = StandardsRelease.objects.get(name="FY2030")
+    response = client.post(UPLOAD, {"name": "FY2030", **_uploads(folder)}, follow=True)
+    assert "FY2030 was already imported with these files." in (
+        response.content.decode()
+    )
+    assert StandardsRelease.objects.count() == 1
+    assert Capability.objects.count() == 3
+    release_again = StandardsRelease.objects.get()
+    assert release_again.updated_at == release.updated_at
+
+
+def test_an_upload_with_other_content_under_an_existing_name_is_refused(
+    client_for, broker, tmp_path
+):
+    client = client_for(broker)
+    client.post(UPLOAD, {"name": "FY2030", **_uploads(write_workbooks(tmp_path / "a"))})
+    rows = capability_rows()
+    rows[0][4] = "A different statement."
+    folder = write_workbooks(tmp_path / "b", capabilities=rows)
+    response = client.post(UPLOAD, {"name": "FY2030", **_uploads(folder)})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Release FY2030 already exists with different content; "
+        "import the new files under a new release name."
+    ]
+    assert Capability.objects.get(code="FFM.010.010.011").statement == (
+        "Record the budget attributes."
+    )

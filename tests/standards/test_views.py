@@ -4,6 +4,8 @@ exports, the diff, and pinned query counts."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from standards import demo
@@ -285,3 +287,36 @@ def test_query_counts_do_not_grow_with_the_data(
     for page, queries in pages.items():
         with django_assert_num_queries(queries):
             assert client.get(page).status_code == 200, page
+
+
+@pytest.mark.parametrize("size", [(1, 1), (6, 4)])
+def test_the_diff_page_query_count_does_not_grow_with_the_data(
+    client, django_assert_num_queries, size
+):
+    old = _release_with(*size, name="FY2098")
+    type(old).objects.filter(pk=old.pk).update(status=ReleaseStatus.RETIRED)
+    _release_with(size[0] + 1, size[1] + 1, name="FY2099")
+    old.capabilities.update(statement="An older statement.")
+    page = url("release-diff") + "?old=FY2098&new=FY2099"
+    with django_assert_num_queries(10):
+        response = client.get(page)
+    assert response.status_code == 200
+    diff = response.context["diff"]
+    assert diff.capabilities.added and diff.capabilities.changed
+
+
+def test_search_uses_postgresql_full_text_search_with_stemming(client, fy2025):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL full-text search runs only on PostgreSQL")
+    # "establishing subdivisions" matches "Establish ... fund subdivisions" only
+    # through English stemming, which a substring match cannot do.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            url("capability-list", name="FY2025"), {"q": "establishing subdivisions"}
+        )
+    codes = [c.code for c in response.context["page_obj"].object_list]
+    assert "FFM.010.010.012" in codes
+    assert any("to_tsvector" in q["sql"] for q in queries.captured_queries)
+    assert any("websearch_to_tsquery" in q["sql"] for q in queries.captured_queries)
+    ranks = [c.rank for c in response.context["page_obj"].object_list]
+    assert ranks == sorted(ranks, reverse=True)
