@@ -20,8 +20,15 @@ from standards.models import Function, StandardsRelease
 PAGE_SIZE = 25
 
 
+def _no_nul(value: str) -> str:
+    """A NUL in a URL segment can name no release or ID (PostgreSQL refuses it)."""
+    if "\x00" in value:
+        raise Http404("No such standards page.")
+    return value
+
+
 def _release_or_404(name: str) -> StandardsRelease:
-    release = selectors.release_get(name)
+    release = selectors.release_get(_no_nul(name))
     if release is None:
         raise Http404("No such standards release.")
     return release
@@ -64,7 +71,7 @@ def release_detail(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 def activity_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
     release = _release_or_404(name)
-    activity = selectors.activity_get(release, code)
+    activity = selectors.activity_get(release, _no_nul(code))
     if activity is None:
         raise Http404("No such activity in this release.")
     return render(
@@ -132,7 +139,7 @@ def capability_list(request: HttpRequest, name: str) -> HttpResponse:
 @require_GET
 def capability_detail(request: HttpRequest, name: str, code: str) -> HttpResponse:
     release = _release_or_404(name)
-    capability = selectors.capability_get(release, code)
+    capability = selectors.capability_get(release, _no_nul(code))
     if capability is None:
         raise Http404("No such capability in this release.")
     return render(

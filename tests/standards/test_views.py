@@ -320,3 +320,17 @@ def test_search_uses_postgresql_full_text_search_with_stemming(client, fy2025):
     assert any("websearch_to_tsquery" in q["sql"] for q in queries.captured_queries)
     ranks = [c.rank for c in response.context["page_obj"].object_list]
     assert ranks == sorted(ranks, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/standards/%00/",
+        "/standards/FY2025-DEMO%00/capabilities/",
+        "/standards/FY2025-DEMO/activities/FFM.010%00/",
+        "/standards/FY2025-DEMO/capabilities/FFM.010.010.011%00/",
+        "/standards/%00/export/json/",
+    ],
+)
+def test_a_nul_in_a_release_name_or_id_answers_404(client, demo_release, path):
+    assert client.get(path).status_code == 404
