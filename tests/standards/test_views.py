@@ -249,6 +249,9 @@ def test_the_oscal_catalog_nests_functions_activities_and_controls(client, fy202
     assert first["parts"][1]["name"] == "authoritative-references"
 
 
+EXPORT_QUERIES = {"json": 6, "csv": 2, "oscal": 4}
+
+
 def _release_with(n_functions: int, per_activity: int, name="FY2099"):
     release = ReleaseFactory(name=name)
     for f in range(n_functions):
@@ -334,3 +337,14 @@ def test_search_uses_postgresql_full_text_search_with_stemming(client, fy2025):
 )
 def test_a_nul_in_a_release_name_or_id_answers_404(client, demo_release, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("size", [(1, 1), (6, 4)])
+@pytest.mark.parametrize("fmt", ["json", "csv", "oscal"])
+def test_export_query_counts_do_not_grow_with_the_data(
+    client, django_assert_num_queries, size, fmt
+):
+    release = _release_with(*size)
+    with django_assert_num_queries(EXPORT_QUERIES[fmt]):
+        response = client.get(url("release-export", name=release.name, fmt=fmt))
+    assert response.status_code == 200
