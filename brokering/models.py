@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from brokering.scoring.ranking import RANK_ORDER
 from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
 
 
@@ -285,7 +286,7 @@ class Match(models.Model):
 
     class Meta:
         verbose_name_plural = "matches"
-        ordering = ["need", "-eligible", "gaps_count", "-score", "offering__name"]
+        ordering = ["need", *RANK_ORDER]
         constraints = [
             models.UniqueConstraint(
                 fields=["need", "offering"], name="one_match_per_need_and_offering"

@@ -8,7 +8,8 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brokering import engine, scoring, selectors, services
+from brokering import scoring, selectors, services
+from brokering.scoring import inputs as engine
 from brokering.models import Match, NeedStatus, NeedVector, Priority
 from catalog.models import (
     Claim,

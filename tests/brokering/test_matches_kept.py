@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brokering import engine, scoring, selectors, services
+from brokering import scoring, selectors, services
+from brokering.scoring import inputs as engine
 from brokering.models import (
     Match,
     MatchStatus,

@@ -5,7 +5,8 @@ seed writes with COPY)."""
 import pytest
 from django.core.management import call_command
 
-from brokering import engine, services
+from brokering import services
+from brokering.scoring import inputs as engine
 from brokering.models import Match, Need, NeedStatus, NeedVector
 from catalog.models import Offering, OfferingStatus
 from tests.conftest import uses_services

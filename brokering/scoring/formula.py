@@ -1,7 +1,8 @@
 """The published scoring formula (DESIGN §5), as pure functions.
 
 Plain data in, results out: no ORM, no Celery. This module is the reference that the
-bulk engine (:mod:`brokering.engine`) must equal exactly, and the text pages show users.
+bulk computation (:mod:`brokering.scoring.compute`) must equal exactly, and the values
+pages and help texts show users come from here (:data:`CREDIT_TABLE`).
 
 For a need N and an offering O:
 
@@ -13,7 +14,8 @@ For a need N and an offering O:
 * a *must* item credited below 0.9 is a gap;
 * O is eligible when it meets N's constraints (provider kind, minimum FedRAMP impact
   level, deployment model; an empty constraint accepts anything);
-* ranking: eligible first, then fewest gaps, then highest score.
+* ranking (:mod:`brokering.scoring.ranking`): eligible first, then fewest gaps, then
+  highest score, then lowest offering id.
 
 Credits are kept in hundredths (integers), so sums are exact and the score is one
 division: the same inputs give the same float on every machine and in every path.
@@ -107,6 +109,11 @@ class Result:
     @property
     def gaps_count(self) -> int:
         return len(self.gaps)
+
+    @property
+    def offering_id(self) -> object:
+        """The offering's key, under the name :func:`ranking.rank_key` reads."""
+        return self.offering
 
 
 @dataclass(frozen=True)
@@ -207,16 +214,3 @@ def score(need: NeedSpec, offering: OfferingSpec) -> Result:
         gaps=tuple(line.item.capability for line in lines if line.is_gap),
         breakdown=breakdown(lines),
     )
-
-
-def rank_key(result: Result) -> tuple:
-    return (not result.eligible, result.gaps_count, -result.score)
-
-
-def rank(results: Iterable[Result]) -> list[Result]:
-    """Eligible first, then fewest gaps, then highest score (stable otherwise)."""
-    return sorted(results, key=rank_key)
-
-
-def score_all(need: NeedSpec, offerings: Iterable[OfferingSpec]) -> list[Result]:
-    return rank(score(need, offering) for offering in offerings)
