@@ -25,14 +25,13 @@ from catalog.models import (
     Shortlist,
     ShortlistEntry,
 )
+from catalog.models.search import COVERED_LEVELS, SEARCH_CONFIG
 from catalog.signals import offerings_changed
 from catalog.vectors import refresh_claim_vectors
 from standards.models import Capability
 
 # Levels that count as "covered": out of the box or by configuration, the levels that
 # earn at least the 0.9 credit below which a must-have is a gap (DESIGN section 5).
-COVERED_LEVELS = (ClaimLevel.MEETS, ClaimLevel.CONFIGURABLE)
-SEARCH_CONFIG = "english"
 # Offerings per set-based statement of offering_search_refresh.
 REFRESH_BATCH = 2000
 

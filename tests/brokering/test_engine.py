@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brokering import scoring, selectors, services
-from brokering.scoring import inputs as engine
 from brokering.models import Match, NeedStatus, NeedVector, Priority
+from brokering.scoring import inputs as engine
 from catalog.models import (
     Claim,
     ClaimLevel,

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from brokering import services
-from brokering.scoring import inputs as engine
 from brokering.models import Match, Need, NeedStatus, NeedVector
+from brokering.scoring import inputs as engine
 from catalog.models import Offering, OfferingStatus
 from tests.conftest import uses_services
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from catalog.forms import offering_search
 from catalog.models import (
     ClaimLevel,
     DeploymentModel,
@@ -17,7 +18,7 @@ from catalog.models import (
     OfferingStatus,
     ProviderKind,
 )
-from catalog.selectors import SearchParamsError, offering_search
+from catalog.selectors import SearchParamsError
 from tests.catalog.catalog_world import make_offering, make_release
 from tests.catalog.factories import ContractVehicleFactory, ProviderFactory
 

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import demo, services
+from catalog.forms import offering_search
 from catalog.models import (
     Claim,
     ClaimLevel,
@@ -27,7 +28,7 @@ from catalog.models import (
     OfferingFunction,
     OfferingStatus,
 )
-from catalog.selectors import offering_search, published_offerings
+from catalog.selectors import published_offerings
 from catalog.workflow import (
     ClaimInput,
     claims_save,
