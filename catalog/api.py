@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from catalog import forms as catalog_forms
 from catalog import selectors, workflow
 from catalog.models import Offering, OfferingStatus
-from catalog.provider_forms import OfferingDetailsForm
+from catalog.provider.forms import OfferingDetailsForm
 from catalog.serializers import (
     ChangeQuerySerializer,
     ChangeSerializer,
