@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import forms as catalog_forms
-from catalog import selectors, workflow
+from catalog import selectors, services, workflow
 from catalog.models import Offering, OfferingStatus
 from catalog.provider.forms import OfferingDetailsForm
 from catalog.serializers import (
@@ -335,11 +335,11 @@ class _OwnClaims(_ProviderScoped):
         return capability
 
     def save_claim(self, offering, capability, values: dict) -> None:
-        workflow.claims_save(
+        services.claims_save(
             offering=offering,
             by=self.request.user,
             claims=[
-                workflow.ClaimInput(
+                services.ClaimInput(
                     capability_id=capability.pk,
                     level=values.get("level", ""),
                     roadmap_date=values.get("roadmap_date"),

@@ -31,9 +31,9 @@ from catalog.provider.views import (
     provider_only,
     step_context,
 )
+from catalog.services.claims import claims_save
 from catalog.workflow import (
     WorkflowError,
-    claims_save,
 )
 from standards.selectors import current_release
 

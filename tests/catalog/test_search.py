@@ -274,12 +274,13 @@ def test_a_covered_function_name_finds_only_the_offerings_covering_it(catalog):
 
 def test_a_changed_claim_makes_its_offering_the_last_updated(catalog):
     from catalog import services
+    from tests.catalog.factories import write_claim
 
     keel = catalog["payables"]
     capability = keel.release.capabilities.order_by("code").first()
-    services.claim_set(offering=keel, capability=capability, level=ClaimLevel.MEETS)
+    write_claim(keel, capability, ClaimLevel.MEETS)
     assert slugs(search("sort=updated"))[0] == "keel-disbursement-hub"
     ibc = catalog["ibc"]
     claim = ibc.claims.first()
-    services.claim_verify(claim=claim, user=None, verified=False)
+    services.claims_verify(claims=[claim], by=None, verified=False)
     assert slugs(search("sort=updated"))[0] == "ibc-shared-service"
