@@ -10,7 +10,7 @@ from django.http import Http404
 from brokering import scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
 from brokering.scoring.encodings import need_spec as spec_from_row
-from catalog.models import Claim, OfferingStatus
+from catalog.models import Claim, ClaimLevel, OfferingStatus
 from marketplace.roles import is_agency_user, is_broker
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
@@ -243,3 +243,39 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
 def need_runs(*, need: Need) -> QuerySet[ScoringRun]:
     """The scoring runs of a need, newest first."""
     return need.runs.order_by("-queued_at", "-id")
+
+
+def scoring_rules() -> dict:
+    """The formula's values as pages and help texts show them: rendered from
+    :mod:`brokering.scoring.formula`, never retyped."""
+    roadmap = scoring.credit_text(scoring.CREDITS[scoring.ROADMAP])
+    return {
+        "weights": scoring.WEIGHTS,
+        "credits": [
+            (
+                ClaimLevel.MEETS.label,
+                scoring.credit_text(scoring.CREDITS[scoring.MEETS]),
+            ),
+            (
+                ClaimLevel.CONFIGURABLE.label,
+                scoring.credit_text(scoring.CREDITS[scoring.CONFIGURABLE]),
+            ),
+            (
+                ClaimLevel.EXTENSION.label,
+                scoring.credit_text(scoring.CREDITS[scoring.EXTENSION]),
+            ),
+            (
+                ClaimLevel.ROADMAP.label,
+                f"{roadmap} if promised on or before the go-live date, else 0",
+            ),
+            (
+                ClaimLevel.DOES_NOT_MEET.label,
+                scoring.credit_text(scoring.CREDITS[scoring.DOES_NOT_MEET]),
+            ),
+            (
+                "Unknown (no claim)",
+                scoring.credit_text(scoring.CREDITS[scoring.UNKNOWN]),
+            ),
+        ],
+        "gap_below": scoring.credit_text(scoring.GAP_BELOW),
+    }

@@ -36,11 +36,13 @@ from brokering.scoring.formula import (
     Result,
     breakdown,
     credit,
+    credit_text,
     explain,
     ineligibility,
     is_gap,
     score,
     score_lines,
+    weights_text,
 )
 from brokering.scoring.ranking import RANK_ORDER, rank, rank_key, score_all
 
@@ -69,6 +71,7 @@ __all__ = [
     "Result",
     "breakdown",
     "credit",
+    "credit_text",
     "explain",
     "ineligibility",
     "is_gap",
@@ -77,4 +80,5 @@ __all__ = [
     "score",
     "score_all",
     "score_lines",
+    "weights_text",
 ]

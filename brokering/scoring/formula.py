@@ -51,6 +51,20 @@ GAP_BELOW = 90  # a must item credited below 0.9 is a gap
 IMPACT_RANK: dict[str, int] = {"low": 1, "moderate": 2, "high": 3}
 
 
+def credit_text(hundredths: int) -> str:
+    """A credit as pages show it: ``100`` -> ``"1.0"``, ``25`` -> ``"0.25"``,
+    ``0`` -> ``"0"``."""
+    if not hundredths:
+        return "0"
+    text = f"{hundredths / 100:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def weights_text() -> str:
+    """``"5 must, 3 should, 1 could"``, from :data:`WEIGHTS`."""
+    return ", ".join(f"{weight} {priority}" for priority, weight in WEIGHTS.items())
+
+
 @dataclass(frozen=True)
 class Item:
     """One need item: the capability (any hashable key), its function, its priority."""
