@@ -241,12 +241,6 @@ class AgencyOrBroker(_RolePermission):
     roles = frozenset({Role.AGENCY, Role.BROKER})
 
 
-class ProviderOrBroker(_RolePermission):
-    """Provider users (their own listings) and the QSMO's brokers."""
-
-    roles = frozenset({Role.PROVIDER, Role.BROKER})
-
-
 class AgencyOnly(_RolePermission):
     """Agency users only: brokers read agencies' needs but do not write them."""
 
