@@ -251,13 +251,16 @@ def offering_approve(*, offering: Offering, by, comment: str = "") -> Offering:
     refuse_unless(offering, (OfferingStatus.SUBMITTED,), "approve")
     now = timezone.now()
     if offering.revision_of_id is not None:
-        published = locked(offering.revision_of)
+        published = locked(Offering(pk=offering.revision_of_id))
         refuse_unless(published, (OfferingStatus.PUBLISHED,), "replace")
+        # The claims first, then the listing (its history and the change feed read
+        # in that order), then the one announcement of both.
+        claims_copy(source=offering, target=published, by=by, reason=None)
         _copy_revision_onto(published, offering, by)
         published.updated_at = now
         set_history_user(published, by)
         published.save()
-        claims_copy(source=offering, target=published, by=by, reason="published")
+        claims_changed(offering_ids=[published.pk], reason="published")
         set_history_user(offering, by)
         offering.delete()
         offering = published

@@ -107,6 +107,7 @@ def _write(offering: Offering, by, wanted: dict[int, Claim | ClaimInput | None])
                 claim.delete()
                 changed += 1
             continue
+        fields: tuple[str, ...]
         if isinstance(source, Claim):
             fields = (*CLAIM_FIELDS, *VERIFICATION_FIELDS)
             values = {name: getattr(source, name) for name in fields}
@@ -152,19 +153,21 @@ def claims_save(*, offering: Offering, by, claims: Iterable[ClaimInput]) -> int:
 
 @transaction.atomic
 def claims_copy(
-    *, source: Offering, target: Offering, by, reason: str = "claims"
+    *, source: Offering, target: Offering, by, reason: str | None = "claims"
 ) -> int:
     """Make ``target``'s claims exactly ``source``'s, verification included: how a
     revision starts (published -> revision) and how its approval reaches the
     published offering (revision -> published). The workflow locks both and
     checks their states; this is the only write onto a published offering's
-    claims. ``reason`` is what the change is announced as."""
+    claims. ``reason`` is what the change is announced as; ``None`` when the caller
+    saves more of the target first and then calls :func:`claims_changed` itself."""
     wanted: dict[int, Claim | ClaimInput | None] = dict.fromkeys(
         target.claims.values_list("capability_id", flat=True)
     )
     wanted.update({claim.capability_id: claim for claim in source.claims.all()})
     changed = _write(target, by, wanted)
-    claims_changed(offering_ids=[target.pk], reason=reason)
+    if reason is not None:
+        claims_changed(offering_ids=[target.pk], reason=reason)
     return changed
 
 
