@@ -353,7 +353,7 @@ def offering_claims_import(request: HttpRequest, pk: int) -> HttpResponse:
             row_errors = error.errors
             form.add_error(
                 "file",
-                f"{len(row_errors)} problem(s) in the file; nothing was imported. "
+                f"{row_errors.total} problem(s) in the file; nothing was imported. "
                 "Fix the rows listed below and upload it again.",
             )
         except (ValidationError, WorkflowError) as error:
@@ -375,6 +375,7 @@ def offering_claims_import(request: HttpRequest, pk: int) -> HttpResponse:
             "levels": ClaimLevel.choices,
             **_step_context(offering, "claims"),
         },
+        status=400 if form.errors else 200,
     )
 
 
