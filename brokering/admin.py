@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
 
 from brokering import services
 from brokering.models import (
@@ -21,6 +20,7 @@ from brokering.models import (
     NeedStatus,
     ScoringRun,
 )
+from marketplace.admin import HistoryAdmin
 from marketplace.roles import is_broker
 
 
@@ -65,7 +65,7 @@ class NeedItemInline(BrokerReviewMixin, admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
+class NeedAdmin(BrokerReviewMixin, HistoryAdmin):
     list_display = [
         "title",
         "agency",
@@ -153,7 +153,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Match)
-class MatchAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
+class MatchAdmin(BrokerReviewMixin, HistoryAdmin):
     list_display = [
         "offering",
         "need",

@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.text import Truncator
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import admin_review, services  # noqa: F401 (registers the review queue)
 from catalog.models import (
@@ -26,6 +25,7 @@ from catalog.models import (
     ShortlistEntry,
 )
 from catalog.workflow import WorkflowError, offering_retire
+from marketplace.admin import HistoryAdmin
 from marketplace.roles import is_broker
 
 
@@ -56,7 +56,7 @@ class HttpsUrls:
 
 
 @admin.register(Provider)
-class ProviderAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
+class ProviderAdmin(BrokerAccess, HttpsUrls, HistoryAdmin):
     list_display = ("name", "kind", "uei", "offering_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "uei", "contact_email")
@@ -135,7 +135,7 @@ class ClaimInline(BrokerAccess, HttpsUrls, admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(BrokerAccess, SimpleHistoryAdmin):
+class OfferingAdmin(BrokerAccess, HistoryAdmin):
     list_display = (
         "name",
         "provider",
@@ -203,7 +203,7 @@ class OfferingAdmin(BrokerAccess, SimpleHistoryAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
+class ClaimAdmin(BrokerAccess, HttpsUrls, HistoryAdmin):
     list_display = ("offering", "capability", "level", "roadmap_date", "verified")
     list_filter = ("level", "verified", "offering__provider__kind")
     list_select_related = ("offering", "capability")
@@ -237,7 +237,7 @@ class ShortlistEntryInline(BrokerAccess, admin.TabularInline):
 
 
 @admin.register(Shortlist)
-class ShortlistAdmin(BrokerAccess, SimpleHistoryAdmin):
+class ShortlistAdmin(BrokerAccess, HistoryAdmin):
     list_display = ("name", "owner", "agency", "entry_count", "updated_at")
     list_select_related = ("owner", "agency")
     list_filter = ("agency",)

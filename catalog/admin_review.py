@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.accounts import (
     AccountError,
@@ -41,6 +40,7 @@ from catalog.workflow import (
     offering_approve,
     offering_return,
 )
+from marketplace.admin import HistoryAdmin, pk_or_404
 from marketplace.roles import is_broker
 
 
@@ -201,7 +201,7 @@ class SubmissionAdmin(BrokerAccess, admin.ModelAdmin):
     ):
         offering = get_object_or_404(
             Offering.objects.select_related("provider", "release", "revision_of"),
-            pk=object_id,
+            pk=pk_or_404(Offering, object_id),
             status=OfferingStatus.SUBMITTED,
         )
         return_form = ReturnForm(request.POST or None)
@@ -291,7 +291,7 @@ class ReviewCommentAdmin(BrokerAccess, admin.ModelAdmin):
 
 
 @admin.register(OfferingDocument)
-class OfferingDocumentAdmin(BrokerAccess, SimpleHistoryAdmin):
+class OfferingDocumentAdmin(BrokerAccess, HistoryAdmin):
     list_display = ("title", "offering", "kind", "size", "uploaded_by", "uploaded_at")
     list_filter = ("kind",)
     list_select_related = ("offering", "uploaded_by")
@@ -308,7 +308,7 @@ class OfferingDocumentAdmin(BrokerAccess, SimpleHistoryAdmin):
 
 
 @admin.register(ProviderAccountRequest)
-class ProviderAccountRequestAdmin(BrokerAccess, SimpleHistoryAdmin):
+class ProviderAccountRequestAdmin(BrokerAccess, HistoryAdmin):
     list_display = ("company_name", "contact_name", "email", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("company_name", "email", "contact_name")

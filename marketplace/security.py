@@ -8,6 +8,9 @@
   lifetime is ``SESSION_COOKIE_AGE``.
 * :class:`RateLimitMiddleware` - at most N sign-in attempts and N uploads per window,
   per signed-in user or per address, answered with a clear 429 page.
+* :class:`NulInputMiddleware` - a NUL character in a submitted form value, or in a
+  query parameter of the admin, is refused with 400 before any view (PostgreSQL
+  cannot store or compare it; it is never meaningful input).
 * :func:`client_ip` - the one place that decides a request's address.
 """
 
@@ -180,3 +183,37 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         },
         status=429,
     )
+
+
+class NulInputMiddleware:
+    """400 for a NUL in any form value POSTed to a page (outside ``/api/``, whose
+    serializers answer in the API's own error format) or in any query parameter of
+    the admin, whose list filters and search pass them to the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.has_nul(request):
+            logger.info("refused a NUL in the input of %s", request.path)
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def has_nul(request: HttpRequest) -> bool:
+        queries = []
+        if request.path.startswith("/admin/"):
+            queries.append(request.GET)
+        if (
+            request.method == "POST"
+            and not request.path.startswith("/api/")
+            and request.META.get("CONTENT_TYPE", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            )
+        ):
+            queries.append(request.POST)
+        return any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for query in queries
+            for name, values in query.lists()
+        )
