@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "marketplace.staticfiles.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -235,6 +235,7 @@ AXES_VERBOSE = False
 RATE_LIMITS = {
     "sign-in": env_str("DJANGO_RATE_LIMIT_SIGN_IN", "20/300"),
     "upload": env_str("DJANGO_RATE_LIMIT_UPLOAD", "30/600"),
+    "account-request": env_str("DJANGO_RATE_LIMIT_ACCOUNT_REQUEST", "5/3600"),
 }
 # The rate-limit counters live in the cache: Redis when DJANGO_CACHE_URL is set (so
 # that every web process counts together), else each process's memory.
