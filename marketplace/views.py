@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from marketplace import security
 from marketplace.health import broker_state, database_state, worker_state
 from marketplace.roles import public
 
@@ -39,10 +40,26 @@ login_view = public(
     )
 )
 logout_view = auth_views.LogoutView.as_view()
-password_change_view = auth_views.PasswordChangeView.as_view(
-    template_name="registration/password_change.html",
-    success_url=reverse_lazy("marketplace:password-change-done"),
-)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page, locked like sign-in (marketplace.security)."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("marketplace:password-change-done")
+
+    def post(self, request, *args, **kwargs):
+        if locked := security.password_change_locked(request):
+            return locked
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if form.has_error("old_password"):
+            security.password_change_failed(self.request)
+        return super().form_invalid(form)
+
+
+password_change_view = PasswordChangeView.as_view()
 password_change_done_view = auth_views.PasswordChangeDoneView.as_view(
     template_name="registration/password_change_done.html"
 )
