@@ -331,11 +331,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# API tokens stop working this many days after they are created (marketplace.tokens).
+API_TOKEN_DAYS = env_int("DJANGO_API_TOKEN_DAYS", 90)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Token first: an anonymous client is told 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "marketplace.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
