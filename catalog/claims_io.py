@@ -29,6 +29,7 @@ from marketplace.spreadsheets import (
     read_table,
     xlsx_bytes,
 )
+from marketplace.validators import plausible_date
 from standards.models import Capability, StandardsRelease
 
 COLUMNS = [
@@ -197,6 +198,10 @@ def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimI
         else:
             if level == ClaimLevel.ROADMAP and roadmap_date is None:
                 row_errors.append("a roadmap claim needs a roadmap_date.")
+            try:
+                plausible_date(roadmap_date)
+            except ValidationError as error:
+                row_errors.append(f"roadmap_date: {error.messages[0]}")
         evidence_url = _text(row.get("evidence_url"))
         if evidence_url:
             try:
