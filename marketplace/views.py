@@ -28,7 +28,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {
             "status": "ok" if healthy else "degraded",
             **checks,
-            "workers": worker_state(),
+            "workers": worker_state(hostnames=request.user.is_staff),
         },
         status=200 if healthy else 503,
     )
