@@ -1,6 +1,8 @@
 """Pages that belong to the portal as a whole: home, health, errors, account."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -65,8 +67,27 @@ password_change_done_view = auth_views.PasswordChangeDoneView.as_view(
 )
 
 
+def _api_error(status: int, message: str, code: str) -> JsonResponse:
+    from marketplace.api import error_body
+
+    return JsonResponse(error_body(status, message, code=code), status=status)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def error_400(request, exception=None):
-    return render(request, "400.html", status=400)
+    if not _is_api(request):
+        return render(request, "400.html", status=400)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return _api_error(
+            413, f"The request body is larger than {limit} MB.", "too_large"
+        )
+    if isinstance(exception, TooManyFieldsSent):
+        return _api_error(413, "The request has too many fields.", "too_large")
+    return _api_error(400, "The request could not be understood.", "bad_request")
 
 
 def error_403(request, exception=None):
@@ -78,4 +99,8 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    if _is_api(request):
+        return _api_error(
+            500, "The server failed to answer; the error was logged.", "server_error"
+        )
     return render(request, "500.html", status=500)
