@@ -335,7 +335,7 @@ CELERY_BEAT_SCHEDULE = {
 API_TOKEN_DAYS = env_int("DJANGO_API_TOKEN_DAYS", 90)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "marketplace.schema.PortalAutoSchema",
     # Token first: an anonymous client is told 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "marketplace.tokens.ExpiringTokenAuthentication",
