@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
 from catalog.models import ClaimLevel, Offering
-from catalog.workflow import ClaimInput, claims_save
+from catalog.services.claims import ClaimInput, claims_save
 from marketplace.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from catalog.accounts import account_request_create
 from catalog.models import ProviderAccountRequest
-from catalog.provider_forms import AccountRequestForm, OfferingDetailsForm
+from catalog.provider.forms import AccountRequestForm, OfferingDetailsForm
 from catalog.serializers import OfferingWriteSerializer
 from marketplace.mail import MAX_RETRIES
 from tests.hardening import failing_mail
