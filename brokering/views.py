@@ -335,21 +335,23 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
     problems: list = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        capability_ids = dict(
+            Capability.objects.filter(release_id=need.release_id).values_list(
+                "code", "id"
+            )
+        )
         try:
-            rows = reports.read_table(upload.name, upload.read())
+            table = reports.read_priorities(
+                upload.name, upload.read(), len(capability_ids)
+            )
         except reports.UnreadableFile as error:
             form.add_error("file", str(error))
         else:
-            capability_ids = dict(
-                Capability.objects.filter(release_id=need.release_id).values_list(
-                    "code", "id"
-                )
-            )
-            priorities, problems = reports.parse_priorities(rows, capability_ids)
+            priorities, problems = reports.parse_priorities(table, capability_ids)
             if problems:
                 form.add_error(
                     "file",
-                    f"Nothing was imported: {len(problems)} row(s) need fixing "
+                    f"Nothing was imported: {problems.total} row(s) need fixing "
                     "(listed below).",
                 )
             else:
@@ -366,6 +368,7 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
         request,
         "brokering/need_import.html",
         {"need": need, "form": form, "problems": problems},
+        status=400 if form.errors else 200,
     )
 
 

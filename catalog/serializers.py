@@ -26,6 +26,7 @@ from catalog.models import (
     Provider,
     ProviderKind,
 )
+from marketplace.validators import plausible_date, single_line
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -165,7 +166,7 @@ class ProviderOfferingSerializer(OfferingSerializer):
 class OfferingWriteSerializer(serializers.Serializer):
     """The details a provider states; status, slug and release are not theirs to set."""
 
-    name = serializers.CharField(max_length=255)
+    name = serializers.CharField(max_length=255, validators=[single_line])
     summary = serializers.CharField(max_length=500)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.ChoiceField(choices=MarketplaceCategory.choices)
@@ -176,12 +177,14 @@ class OfferingWriteSerializer(serializers.Serializer):
     )
     pricing_model = serializers.ChoiceField(choices=PricingModel.choices)
     customer_agencies = serializers.ListField(
-        child=serializers.CharField(max_length=100),
+        child=serializers.CharField(max_length=100, validators=[single_line]),
         required=False,
         default=list,
         max_length=200,
     )
-    accessibility_report_date = serializers.DateField(required=False, allow_null=True)
+    accessibility_report_date = serializers.DateField(
+        required=False, allow_null=True, validators=[plausible_date]
+    )
     contract_vehicles = serializers.SlugRelatedField(
         slug_field="slug",
         many=True,
@@ -194,7 +197,9 @@ class ClaimWriteSerializer(serializers.Serializer):
     """One claim as a provider states it."""
 
     level = serializers.ChoiceField(choices=ClaimLevel.choices)
-    roadmap_date = serializers.DateField(required=False, allow_null=True)
+    roadmap_date = serializers.DateField(
+        required=False, allow_null=True, validators=[plausible_date]
+    )
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_url = serializers.URLField(
         required=False, allow_blank=True, default="", max_length=200

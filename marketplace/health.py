@@ -14,9 +14,10 @@ def database_state() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def worker_state() -> dict:
+def worker_state(*, hostnames: bool = False) -> dict:
     """When each worker last ran the heartbeat task (informational: workers may scale
-    to zero without making the portal unhealthy)."""
+    to zero without making the portal unhealthy). Host names only when ``hostnames``
+    (staff): they tell an outsider about the infrastructure."""
     from marketplace.models import WorkerHeartbeat
 
     try:
@@ -27,6 +28,8 @@ def worker_state() -> dict:
         "ok": True,
         "workers": [
             {"hostname": beat.hostname, "seen_at": beat.seen_at.isoformat()}
+            if hostnames
+            else {"seen_at": beat.seen_at.isoformat()}
             for beat in beats
         ],
     }

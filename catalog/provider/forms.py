@@ -15,9 +15,10 @@ from catalog.models import (
 )
 from catalog.services.claims import ClaimInput
 from catalog.workflow import CONTENT_FIELDS
+from marketplace.validators import SingleLineFields, plausible_date
 
 
-class OfferingDetailsForm(forms.ModelForm):
+class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
     customer_agencies = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -31,6 +32,7 @@ class OfferingDetailsForm(forms.ModelForm):
     )
     accessibility_report_date = forms.DateField(
         required=False,
+        validators=[plausible_date],
         label="Accessibility conformance report (VPAT) date",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="For example 2025-03-31.",
@@ -99,6 +101,7 @@ class ClaimsForm(forms.Form):
             self.fields[f"{key}-roadmap_date"] = forms.DateField(
                 label="Roadmap target date",
                 required=False,
+                validators=[plausible_date],
                 widget=forms.DateInput(attrs={"type": "date"}),
                 help_text="Required for roadmap.",
                 initial=claim.roadmap_date if claim else None,
@@ -198,7 +201,7 @@ class ReviewCommentForm(forms.Form):
     )
 
 
-class AccountRequestForm(forms.ModelForm):
+class AccountRequestForm(SingleLineFields, forms.ModelForm):
     kind = forms.ChoiceField(
         label="Kind of provider", choices=ProviderKind.choices, widget=forms.RadioSelect
     )

@@ -241,7 +241,7 @@ def test_bad_rows_are_reported_by_number_and_nothing_is_written(
         reverse("brokering:need-priorities-import", args=[need.pk]),
         {"file": _upload("p.csv", content)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     for expected in ("Row 3:", "Row 4:", "Row 5:", "Nothing was imported"):
         assert expected in response.text
     assert dict(need.items.values_list("capability__code", "priority")) == before
@@ -264,7 +264,7 @@ def test_unreadable_files_get_a_clear_message(
         reverse("brokering:need-priorities-import", args=[need.pk]),
         {"file": _upload(name, content)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.text
 
 
