@@ -4,6 +4,11 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -12,6 +17,30 @@ from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, Scor
 from catalog.models import Claim, OfferingStatus
 from marketplace.roles import is_agency_user, is_broker
 from standards.models import Function, ReleaseStatus, StandardsRelease
+
+
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Every read inside the block sees the database as of one moment.
+
+    A page that says several things at once (when the need was scored, whether scoring
+    is still under way, which matches it has) reads them here, so that a scoring run
+    finishing between two of its queries cannot make it contradict itself. On
+    PostgreSQL the block is a read-only REPEATABLE READ transaction: one snapshot for
+    every statement. SQLite keeps a read transaction's view until it ends. Inside an
+    outer transaction (the test suite's), the outer one decides.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                )
+        yield
 
 
 def needs_visible_to(user) -> QuerySet[Need]:
@@ -98,6 +127,29 @@ def matches_for_need(
     if status:
         matches = matches.filter(status=status)
     return matches.order_by("-eligible", "gaps_count", "-score", "offering__name")
+
+
+def need_results(
+    *,
+    user,
+    need_id: int,
+    eligible_only: bool,
+    status: str,
+    page_number: int,
+    page_size: int,
+) -> dict:
+    """Everything the results page says, read in :func:`one_snapshot`: the need (its
+    scored count), its latest run, whether scoring is pending, one page of matches."""
+    with one_snapshot():
+        need = need_get(user=user, need_id=need_id)
+        run = latest_run(need=need)
+        pending = need_scoring_pending(need=need)
+        matches = matches_for_need(
+            need=need, eligible_only=eligible_only, status=status
+        )
+        page: Page = Paginator(matches, page_size).get_page(page_number)
+        page.object_list = list(page.object_list)
+    return {"need": need, "run": run, "pending": pending, "page_obj": page}
 
 
 def shortlisted_matches(*, need: Need) -> QuerySet[Match]:

@@ -374,16 +374,22 @@ def _coverage(match) -> dict:
 @role_required(*READERS)
 @require_GET
 def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
-    need = selectors.need_get(user=request.user, need_id=need_id)
     filters = ResultsFilterForm(request.GET or None)
     eligible_only, status = False, ""
     if filters.is_valid():
         eligible_only = filters.cleaned_data["eligible"]
         status = filters.cleaned_data["status"]
-    matches = selectors.matches_for_need(
-        need=need, eligible_only=eligible_only, status=status
+    # One consistent read: a run finishing meanwhile cannot make the page say
+    # "scored" above an empty list (see selectors.one_snapshot).
+    results = selectors.need_results(
+        user=request.user,
+        need_id=need_id,
+        eligible_only=eligible_only,
+        status=status,
+        page_number=_page_number(request),
+        page_size=PAGE_SIZE,
     )
-    page = Paginator(matches, PAGE_SIZE).get_page(_page_number(request))
+    need, page = results["need"], results["page_obj"]
     rows = [
         {
             "match": match,
@@ -392,18 +398,13 @@ def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
         }
         for index, match in enumerate(page.object_list)
     ]
-    run = selectors.latest_run(need=need)
-    pending = selectors.need_scoring_pending(need=need)
     return render(
         request,
         "brokering/need_results.html",
         {
-            "need": need,
+            **results,
             "filters": filters,
-            "page_obj": page,
             "rows": rows,
-            "run": run,
-            "pending": pending,
             "querystring_without_page": _querystring_without_page(request),
             "can_edit": request.user.agency_id == need.agency_id,
             "kept": services.matches_kept(),
