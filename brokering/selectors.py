@@ -152,6 +152,15 @@ def need_results(
     return {"need": need, "run": run, "pending": pending, "page_obj": page}
 
 
+def need_scoring_status(*, user, need_id: int) -> dict:
+    """What the results page polls while scoring runs, read in one snapshot."""
+    with one_snapshot():
+        need = need_get(user=user, need_id=need_id)
+        run = latest_run(need=need)
+        pending = need_scoring_pending(need=need)
+    return {"need": need, "run": run, "pending": pending}
+
+
 def shortlisted_matches(*, need: Need) -> QuerySet[Match]:
     return matches_for_need(need=need).filter(
         status__in=[MatchStatus.SHORTLISTED, MatchStatus.RECOMMENDED]

@@ -6,9 +6,11 @@ scoped in :mod:`brokering.selectors`, so another agency's need answers 404.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brokering import reports, scoring, selectors, services
@@ -410,6 +412,40 @@ def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
             "kept": services.matches_kept(),
             "RunStatus": RunStatus,
         },
+    )
+
+
+def _scoring_message(need, run, pending: bool) -> str:
+    if pending:
+        return "Scoring is under way."
+    if run is not None and run.status == RunStatus.FAILED:
+        return (
+            "The latest scoring run failed. The FM QSMO has been told; the results "
+            "may be out of date."
+        )
+    scored = need.offerings_scored or 0
+    return (
+        f"Scoring has finished: {scored} published offering{pluralize(scored)} scored."
+    )
+
+
+@role_required(*READERS)
+@require_GET
+@never_cache
+def need_results_status(request: HttpRequest, need_id: int) -> JsonResponse:
+    """The scoring state of a need as JSON, polled by the results page's script."""
+    status = selectors.need_scoring_status(user=request.user, need_id=need_id)
+    need, run, pending = status["need"], status["run"], status["pending"]
+    return JsonResponse(
+        {
+            "pending": pending,
+            "run_status": run.status if run else None,
+            "finished_at": run.finished_at.isoformat()
+            if run and run.finished_at
+            else None,
+            "offerings_scored": need.offerings_scored,
+            "message": _scoring_message(need, run, pending),
+        }
     )
 
 

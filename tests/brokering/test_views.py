@@ -103,14 +103,54 @@ def test_results_rank_and_show_coverage_bars_without_inline_styles(
     assert "http-equiv" not in text  # nothing pending
 
 
-def test_results_refresh_while_a_run_is_queued(agency_client, scored_need):
-    ScoringRun.objects.create(need=scored_need, status=RunStatus.QUEUED)
+def test_results_poll_a_status_url_while_a_run_is_queued(agency_client, scored_need):
+    run = ScoringRun.objects.create(need=scored_need, status=RunStatus.QUEUED)
     response = agency_client.get(
         reverse("brokering:need-results", args=[scored_need.pk])
     )
-    assert '<meta http-equiv="refresh" content="5">' in response.text
-    assert "Scoring is under way" in response.text
-    assert "reload it now" in response.text
+    text = response.text
+    # No <meta http-equiv="refresh"> (WCAG 2.2.1): a script file polls the status URL
+    # and announces completion in a live region; a plain link reloads without it.
+    assert "http-equiv" not in text
+    assert "Scoring is under way" in text
+    assert ">reload the page</a>" in text
+    status_url = reverse("brokering:need-results-status", args=[scored_need.pk])
+    assert f'data-status-url="{status_url}"' in text
+    assert 'id="scoring-announcement" role="status" aria-live="polite"' in text
+    assert "/static/marketplace/js/scoring-status.js" in text
+    assert "<script>" not in text
+
+    pending = agency_client.get(status_url)
+    assert pending["Content-Type"] == "application/json"
+    assert "no-cache" in pending["Cache-Control"]
+    assert pending.json() == {
+        "pending": True,
+        "run_status": "queued",
+        "finished_at": None,
+        "offerings_scored": 2,
+        "message": "Scoring is under way.",
+    }
+    services.scoring_run_execute(run_id=run.pk)
+    done = agency_client.get(status_url).json()
+    run.refresh_from_db()
+    assert done["pending"] is False and done["run_status"] == "done"
+    assert done["finished_at"] == run.finished_at.isoformat()
+    assert done["message"] == "Scoring has finished: 2 published offerings scored."
+    finished_page = agency_client.get(
+        reverse("brokering:need-results", args=[scored_need.pk])
+    ).text
+    assert "scoring-status.js" not in finished_page
+
+
+def test_scoring_status_is_for_the_need_agency_and_brokers_only(
+    client_for, other_agency_user, broker, provider_user, scored_need
+):
+    url = reverse("brokering:need-results-status", args=[scored_need.pk])
+    assert client_for(other_agency_user).get(url).status_code == 404
+    assert client_for(provider_user).get(url).status_code == 403
+    assert client_for(None).get(url).status_code == 302
+    answer = client_for(broker).get(url)
+    assert answer.status_code == 200 and answer.json()["pending"] is False
 
 
 def test_results_ignore_bad_query_parameters(agency_client, scored_need):
