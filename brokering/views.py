@@ -336,10 +336,11 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
             )
             priorities, problems = reports.parse_priorities(rows, capability_ids)
             if problems:
+                rows_wrong = len(problems)
                 form.add_error(
                     "file",
-                    f"Nothing was imported: {len(problems)} row(s) need fixing "
-                    "(listed below).",
+                    f"Nothing was imported: {rows_wrong} row{pluralize(rows_wrong)} "
+                    f"need{pluralize(rows_wrong, 's,')} fixing (listed below).",
                 )
             else:
                 added, changed = services.need_priorities_import(
@@ -348,7 +349,7 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Priorities imported: {changed} changed, "
-                    f"{added} capabilities added.",
+                    f"{added} capabilit{pluralize(added, 'y,ies')} added.",
                 )
                 return redirect("brokering:need-detail", need_id=need.pk)
     return render(
