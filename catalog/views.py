@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import exports, selectors, services
+from catalog.documents import may_download
 from catalog.forms import (
     MAX_COMPARE,
     MIN_COMPARE,
@@ -141,6 +142,8 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "offering": offering,
         "claims": claims,
+        "documents": list(offering.documents.all()),
+        "evidence_unlinked": not may_download(request.user, offering),
         "filter_form": filter_form,
         "filtered": bool(function or level),
         "level_legend": selectors.LEVEL_LEGEND,

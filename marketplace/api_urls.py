@@ -100,6 +100,11 @@ v1 = [
         name="offering-claim-list",
     ),
     path(
+        "documents/<int:pk>/",
+        catalog_api.DocumentDownload.as_view(),
+        name="document-download",
+    ),
+    path(
         "provider/offerings/",
         catalog_api.ProviderOfferingList.as_view(),
         name="own-offering-list",
