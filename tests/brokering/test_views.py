@@ -85,7 +85,7 @@ def test_bad_input_is_reported_at_the_field_and_kept(agency_client, release):
         {"title": "Kept title", "go_live_date": "not a date"},
     )
     assert response.status_code == 200
-    assert "Enter a valid date" in response.text
+    assert "Enter the date as YYYY-MM-DD, for example 2027-03-31." in response.text
     assert 'value="Kept title"' in response.text
     assert not Need.objects.exists()
 
