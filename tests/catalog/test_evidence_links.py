@@ -3,14 +3,18 @@ the offering page (title, type, size, date) and the API's offering detail, whose
 download link answers token clients with the same access rule as the page's link."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from catalog.models import OfferingDocument, OfferingStatus
-from tests.catalog.workflow_helpers import offering_in, pdf_bytes, standards_tree
+from catalog.models import OfferingStatus
+from tests.catalog.workflow_helpers import (
+    attach_pdf,
+    offering_in,
+    pdf_bytes,
+    standards_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +28,7 @@ def media(tmp_path, settings):
 def published(provider):
     release, capabilities = standards_tree(functions=1, per_activity=2)
     offering = offering_in(OfferingStatus.PUBLISHED, provider, release, capabilities)
-    document = OfferingDocument(
-        offering=offering,
-        title="SOC 1 Type II report",
-        original_name="soc1.pdf",
-        kind="pdf",
-        size=len(pdf_bytes()),
-    )
-    document.file.save("soc1.pdf", ContentFile(pdf_bytes()), save=False)
-    document.save()
+    document = attach_pdf(offering, "SOC 1 Type II report", "soc1.pdf")
     return offering, document
 
 
