@@ -15,6 +15,7 @@ from django.http import Http404
 from brokering import engine, scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
 from catalog.models import Claim, OfferingStatus
+from catalog.services import COVERED_LEVELS
 from marketplace.roles import is_agency_user, is_broker
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
@@ -129,6 +130,41 @@ def matches_for_need(
     return matches.order_by("-eligible", "gaps_count", "-score", "offering__name")
 
 
+def function_coverage(*, need: Need, offering_ids) -> dict[int, list[dict]]:
+    """Per offering, per function of the need: how many of the need's capabilities
+    the offering covers, that is meets out of the box or by configuration (the
+    catalog's ``COVERED_LEVELS``, as on the offering page). Two queries."""
+    functions = list(
+        need.items.order_by()
+        .values_list("capability__function__code")
+        .annotate(n=Count("id"))
+        .order_by("capability__function__code")
+    )
+    covered: dict[tuple[int, str], int] = {
+        (offering_id, code): n
+        for offering_id, code, n in Claim.objects.filter(
+            offering_id__in=list(offering_ids),
+            capability_id__in=need.items.values("capability_id"),
+            level__in=COVERED_LEVELS,
+        )
+        .order_by()
+        .values_list("offering_id", "capability__function__code")
+        .annotate(n=Count("id"))
+    }
+    return {
+        offering_id: [
+            {
+                "function": code,
+                "items": items,
+                "covered": covered.get((offering_id, code), 0),
+                "percent": round(100 * covered.get((offering_id, code), 0) / items),
+            }
+            for code, items in functions
+        ]
+        for offering_id in offering_ids
+    }
+
+
 def need_results(
     *,
     user,
@@ -149,7 +185,16 @@ def need_results(
         )
         page: Page = Paginator(matches, page_size).get_page(page_number)
         page.object_list = list(page.object_list)
-    return {"need": need, "run": run, "pending": pending, "page_obj": page}
+        coverage = function_coverage(
+            need=need, offering_ids=[m.offering_id for m in page.object_list]
+        )
+    return {
+        "need": need,
+        "run": run,
+        "pending": pending,
+        "page_obj": page,
+        "coverage": coverage,
+    }
 
 
 def need_scoring_status(*, user, need_id: int) -> dict:

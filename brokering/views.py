@@ -359,21 +359,6 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
     )
 
 
-def _coverage(match) -> dict:
-    """Bars of the per-function breakdown, 12 SVG units apart."""
-    bars = [
-        {
-            "function": entry["function"],
-            "percent": round(entry["earned"] / entry["weight"])
-            if entry["weight"]
-            else 0,
-            "y": index * 12,
-        }
-        for index, entry in enumerate(match.breakdown)
-    ]
-    return {"bars": bars, "height": max(12, len(bars) * 12)}
-
-
 @role_required(*READERS)
 @require_GET
 def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
@@ -397,7 +382,7 @@ def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
         {
             "match": match,
             "rank": page.start_index() + index,
-            "coverage": _coverage(match),
+            "coverage": results["coverage"][match.offering_id],
         }
         for index, match in enumerate(page.object_list)
     ]
@@ -450,6 +435,21 @@ def need_results_status(request: HttpRequest, need_id: int) -> JsonResponse:
     )
 
 
+def _functions(match) -> list[dict]:
+    """The match's stored score per function beside the capabilities the offering
+    covers in each (from the current claims)."""
+    covered = {
+        row["function"]: row
+        for row in selectors.function_coverage(
+            need=match.need, offering_ids=[match.offering_id]
+        )[match.offering_id]
+    }
+    return [
+        {**entry, "coverage": covered.get(entry["function"])}
+        for entry in match.breakdown
+    ]
+
+
 @role_required(*READERS)
 @require_GET
 def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpResponse:
@@ -462,7 +462,7 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "need": match.need,
             "match": match,
             "explanation": explanation,
-            "coverage": _coverage(match),
+            "functions": _functions(match),
             "weights": scoring.WEIGHTS,
             "credits": CREDIT_TABLE,
             "stale": round(explanation["score"], 6) != round(match.score, 6),

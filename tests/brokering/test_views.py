@@ -175,7 +175,7 @@ def test_results_page_runs_a_fixed_number_of_queries(
     services.matches_refresh_for_need(need_id=scored_need.pk)
     url = reverse("brokering:need-results", args=[scored_need.pk])
     agency_client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         agency_client.get(url)
 
 
