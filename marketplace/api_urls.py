@@ -7,10 +7,20 @@ patterns are exempted from it here, in one place; the token settings page is an
 ordinary page and keeps the middleware.
 """
 
+import re
+
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, include, path, re_path, register_converter
+from django.urls import (
+    URLPattern,
+    include,
+    path,
+    re_path,
+    register_converter,
+    reverse,
+)
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from brokering import api as brokering_api
@@ -172,6 +182,54 @@ v1 = [
 ]
 
 
+def _templated(route: str) -> str:
+    """``offerings/<slug:slug>/`` -> ``offerings/{slug}/`` (the schema's spelling)."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def _links(request) -> dict:
+    return {
+        "schema": request.build_absolute_uri(reverse("api:schema")),
+        "docs": request.build_absolute_uri(reverse("api:docs")),
+    }
+
+
+class ApiRoot(APIView):
+    """``/api/``: the API's versions, its schema and its documentation."""
+
+    permission_classes = [PublicReadOnly]
+    schema = None
+
+    def get(self, request):
+        return Response(
+            {
+                "name": "FM Marketplace API",
+                "versions": {"v1": request.build_absolute_uri(reverse("api:v1-root"))},
+                **_links(request),
+            }
+        )
+
+
+class V1Root(APIView):
+    """``/api/v1/``: every endpoint of version 1 (``{name}`` marks a path part to fill
+    in), with the schema and documentation that describe them."""
+
+    permission_classes = [PublicReadOnly]
+    schema = None
+
+    def get(self, request):
+        base = request.build_absolute_uri(reverse("api:v1-root"))
+        endpoints = [
+            {"name": pattern.name, "url": base + _templated(str(pattern.pattern))}
+            for pattern in v1
+            if pattern.name != "v1-root"
+        ]
+        return Response({"version": "v1", **_links(request), "endpoints": endpoints})
+
+
+v1.insert(0, path("", V1Root.as_view(), name="v1-root"))
+
+
 def _exempt_from_login_middleware(patterns: list) -> list:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
@@ -188,6 +246,7 @@ docs_view = SpectacularSwaggerSplitView.as_view(
 )
 
 urlpatterns = [
+    *_exempt_from_login_middleware([path("", ApiRoot.as_view(), name="root")]),
     path("v1/", include(_exempt_from_login_middleware(v1))),
     *_exempt_from_login_middleware(
         [

@@ -96,6 +96,8 @@ need_readers = api_only(Role.AGENCY, Role.BROKER, Role.ADMIN)
 
 
 ROUTES = [
+    Route("api:root", everyone(OK)),
+    Route("api:v1-root", everyone(OK)),
     Route("api:schema", everyone(OK)),
     Route("api:docs", everyone(OK)),
     Route(
