@@ -21,8 +21,8 @@ from brokering.forms import (
     PrioritiesImportForm,
     ResultsFilterForm,
 )
-from brokering.models import MatchStatus, NeedStatus, Priority, RunStatus
-from catalog.models import ClaimLevel
+from brokering.models import MatchStatus, NeedStatus, RunStatus
+from catalog.models import NO_CLAIM_LABEL, ClaimLevel
 from marketplace.roles import Role, role_required
 from standards.models import Capability
 
@@ -39,7 +39,7 @@ CREDIT_TABLE = [
         "0.25 if promised on or before the go-live date, else 0",
     ),
     (ClaimLevel.DOES_NOT_MEET.label, "0"),
-    ("Unknown (no claim)", "0"),
+    (NO_CLAIM_LABEL, "0"),
 ]
 
 
@@ -527,23 +527,13 @@ def _fit_gap(need):
 @require_GET
 def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
-    matches, rows = _fit_gap(need)
-    columns = reports.FIT_GAP_COLUMNS
-    sections = [
-        {
-            "match": match,
-            "rows": [
-                dict(zip(columns, row, strict=True))
-                for row in rows
-                if row[2] == match.offering_id
-            ],
-        }
-        for match in matches
-    ]
+    matches = list(selectors.shortlisted_matches(need=need))
+    explained = selectors.explained_lines(need=need, matches=matches)
+    sections = [{"match": match, "entries": explained[match.pk]} for match in matches]
     return render(
         request,
         "brokering/need_report.html",
-        {"need": need, "sections": sections, "priorities": Priority},
+        {"need": need, "sections": sections},
     )
 
 

@@ -1,6 +1,11 @@
-"""Template filters for scores kept in hundredths (see :mod:`brokering.scoring`)."""
+"""Template filters of the brokering pages: credits kept in hundredths (see
+:mod:`brokering.scoring`) and the claim of an explanation line in words."""
 
 from django import template
+
+from brokering import scoring
+from catalog.models import claim_level_label
+from marketplace.formats import display_date
 
 register = template.Library()
 
@@ -13,3 +18,19 @@ def hundredths(value) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{number / 100:.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def claim_with_reason(line: scoring.Line) -> str:
+    """The claim level of an explanation line in the one vocabulary, saying why it
+    earns what it earns where the level alone does not: a roadmap date is on or
+    before the go-live date (credited) or after it (0).
+
+    ``"On the roadmap — 2029-01-01, after go-live"``; ``"Does not meet"``;
+    ``"No claim"``.
+    """
+    label = claim_level_label(line.level)
+    if line.level == scoring.ROADMAP and line.roadmap_date:
+        relation = "by go-live" if line.credit else "after go-live"
+        return f"{label} — {display_date(line.roadmap_date)}, {relation}"
+    return label

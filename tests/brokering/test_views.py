@@ -188,7 +188,8 @@ def test_match_page_explains_the_score_line_by_line(agency_client, scored_need):
     # must extension 5 x 0.5 + should roadmap (2027-01-01 <= 2028-01-01) 3 x 0.25
     assert "325" not in text and "3.25" in text
     assert "Evidence for FFM.010.010.011" in text
-    assert "Extension (custom development)" in text and "Unknown (no claim)" in text
+    assert "Extension (custom development)" in text and "No claim" in text
+    assert "Unknown" not in text
     assert f"{second.score:.2f}" in text
     assert "Gap" in text
     assert "style=" not in text
