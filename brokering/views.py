@@ -22,6 +22,7 @@ from brokering.forms import (
     ResultsFilterForm,
 )
 from brokering.models import MatchStatus, NeedStatus, RunStatus
+from catalog.documents import may_download
 from catalog.models import NO_CLAIM_LABEL, ClaimLevel
 from marketplace.roles import Role, role_required
 from standards.models import Capability
@@ -463,6 +464,8 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "match": match,
             "explanation": explanation,
             "functions": _functions(match),
+            "documents": list(match.offering.documents.all()),
+            "documents_unlinked": not may_download(request.user, match.offering),
             "weights": scoring.WEIGHTS,
             "credits": CREDIT_TABLE,
             "stale": round(explanation["score"], 6) != round(match.score, 6),
@@ -527,9 +530,18 @@ def _fit_gap(need):
 @require_GET
 def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
-    matches = list(selectors.shortlisted_matches(need=need))
+    matches = list(
+        selectors.shortlisted_matches(need=need).prefetch_related("offering__documents")
+    )
     explained = selectors.explained_lines(need=need, matches=matches)
-    sections = [{"match": match, "entries": explained[match.pk]} for match in matches]
+    sections = [
+        {
+            "match": match,
+            "entries": explained[match.pk],
+            "documents_unlinked": not may_download(request.user, match.offering),
+        }
+        for match in matches
+    ]
     return render(
         request,
         "brokering/need_report.html",
