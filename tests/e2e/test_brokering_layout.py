@@ -132,7 +132,7 @@ def shoot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"brokering-{WIDTH}-{name}.png"), full_page=True)
     page.eval_on_selector(
         ".brokering-fit",
-        "el => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 80)",
+        "el => window.scrollTo(0, el.getBoundingClientRect().top + scrollY - 80)",
     )
     page.screenshot(path=str(SHOTS / f"brokering-{WIDTH}-{name}-screen.png"))
     page.evaluate("window.scrollTo(0, 0)")
