@@ -30,10 +30,10 @@ def about(request: HttpRequest) -> HttpResponse:
     context = {
         "weights": scoring.WEIGHTS,
         "credits": [
-            (claim_level_label(level), credit / 100, level == scoring.ROADMAP)
+            (claim_level_label(level), credit, level == scoring.ROADMAP)
             for level, credit in scoring.CREDITS.items()
         ],
-        "gap_below": scoring.GAP_BELOW / 100,
+        "gap_below": scoring.GAP_BELOW,
         "demo": demo_present(),
     }
     return render(request, "marketplace/about.html", context)

@@ -54,7 +54,8 @@ def test_the_about_page_explains_the_portal_the_standards_and_the_formula(client
     assert "<h1>About the FM Marketplace</h1>" in html
     assert "FIBF" in html and "Financial Management standards" in html
     assert "5 (must), 3 (should), 1 (could)" in html
-    assert "Configurable: 0.9" in html and "No claim: 0.0" in html
+    assert "Meets (out of the box): 1<" in html and "Configurable: 0.9" in html
+    assert "No claim: 0<" in html and "credited below 0.9 is a gap" in html
     assert "On the roadmap: 0.25, if the promised date falls on or before" in html
     assert "100 × Σ(weight × credit) ÷ Σ weight" in html
     assert "demonstration data" not in html
@@ -75,8 +76,24 @@ def test_the_status_page_says_in_words_what_healthz_says_in_json(client):
     html = response.content.decode()
     assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
     assert "The portal is working normally." in html
-    assert "<th scope=\"row\">Database</th><td>Working</td>" in html
+    assert '<th scope="row">Database</th><td>Working</td>' in html
     assert "celery@worker-1: last seen 2026-12-07 18:06 EST" in html
     assert f'href="{reverse("marketplace:healthz")}">/healthz</a>' in html
     # The machine-readable answer stays JSON.
     assert client.get(reverse("marketplace:healthz")).json()["status"] == "ok"
+
+
+def test_the_header_marks_only_the_section_of_the_page(client_for, agency_user):
+    html = (
+        client_for(agency_user).get(reverse("catalog:shortlist-list")).content.decode()
+    )
+    assert html.count('aria-current="page"><span>') == 1
+    assert 'usa-current" aria-current="page"><span>Shortlists</span>' in html
+
+
+def test_brokers_get_a_link_to_the_needs(client_for, broker):
+    html = client_for(broker).get(reverse("marketplace:home")).content.decode()
+    assert (
+        f'href="{reverse("brokering:need-list")}" class="usa-nav-link"><span>Needs'
+        in html
+    )
