@@ -9,6 +9,12 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import ClaimLevel, OfferingDocument, OfferingStatus
+from catalog.workflow import (
+    ClaimInput,
+    claims_save,
+    offering_revision_start,
+    offering_submit,
+)
 from tests.catalog.factories import ClaimFactory, OfferingFactory
 from tests.standards.factories import (
     ActivityFactory,
@@ -100,3 +106,15 @@ def attach_pdf(offering, title: str, name: str):
     document.file.save(name, ContentFile(pdf_bytes()), save=False)
     document.save()
     return document
+
+
+def submitted_revision(published, by, capability, level=ClaimLevel.EXTENSION):
+    """A revision of ``published`` that changes one claim, submitted for review."""
+    revision = offering_revision_start(offering=published, by=by)
+    claims_save(
+        offering=revision,
+        by=by,
+        claims=[ClaimInput(capability_id=capability.pk, level=level)],
+    )
+    offering_submit(offering=revision, by=by)
+    return revision
