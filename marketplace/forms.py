@@ -45,6 +45,10 @@ class USWDSBoundField(BoundField):
             attrs["aria-invalid"] = "true"
             if css in ("usa-input", "usa-select", "usa-textarea"):
                 attrs["class"] = f"{attrs['class']} {css}--error"
+        if isinstance(widget, forms.FileInput):
+            # USWDS's file input script puts its drop-zone instructions in aria-label;
+            # naming the input by its <label> keeps its name ("Evidence file").
+            attrs["aria-labelledby"] = f"{self.auto_id}-label"
         if described_by and not isinstance(
             widget, forms.CheckboxSelectMultiple | forms.RadioSelect
         ):

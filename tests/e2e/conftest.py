@@ -78,14 +78,19 @@ def page(request, browser, live_server):
     context.close()
 
 
+def sign_in_on(page, user, password: str = DEMO_PASSWORD) -> None:
+    """Sign ``user`` in on ``page`` (any context, e.g. one without JavaScript)."""
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def sign_in(page):
     def do_sign_in(user, password: str = DEMO_PASSWORD):
-        page.goto("/account/sign-in/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        sign_in_on(page, user, password)
 
     return do_sign_in
 
