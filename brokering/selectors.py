@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from brokering import engine, scoring
+from brokering import scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
-from catalog.models import Claim, OfferingStatus
-from catalog.services import COVERED_LEVELS
+from brokering.scoring.encodings import need_spec as spec_from_row
+from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, OfferingStatus
+from catalog.models.search import COVERED_LEVELS
 from marketplace.roles import is_agency_user, is_broker
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
@@ -127,7 +128,7 @@ def matches_for_need(
         matches = matches.filter(eligible=True)
     if status:
         matches = matches.filter(status=status)
-    return matches.order_by("-eligible", "gaps_count", "-score", "offering__name")
+    return matches.order_by(*scoring.RANK_ORDER)
 
 
 def function_coverage(*, need: Need, offering_ids) -> dict[int, list[dict]]:
@@ -237,7 +238,7 @@ def need_spec(*, need: Need) -> scoring.NeedSpec:
         "minimum_impact_level": need.minimum_impact_level,
         "accepted_deployment_models": need.accepted_deployment_models,
     }
-    spec, _ = engine.need_spec(row, list(items))
+    spec, _ = spec_from_row(row, list(items))
     return spec
 
 
@@ -367,3 +368,39 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
 def need_runs(*, need: Need) -> QuerySet[ScoringRun]:
     """The scoring runs of a need, newest first."""
     return need.runs.order_by("-queued_at", "-id")
+
+
+def scoring_rules() -> dict:
+    """The formula's values as pages and help texts show them: rendered from
+    :mod:`brokering.scoring.formula`, never retyped."""
+    roadmap = scoring.credit_text(scoring.CREDITS[scoring.ROADMAP])
+    return {
+        "weights": scoring.WEIGHTS,
+        "credits": [
+            (
+                ClaimLevel.MEETS.label,
+                scoring.credit_text(scoring.CREDITS[scoring.MEETS]),
+            ),
+            (
+                ClaimLevel.CONFIGURABLE.label,
+                scoring.credit_text(scoring.CREDITS[scoring.CONFIGURABLE]),
+            ),
+            (
+                ClaimLevel.EXTENSION.label,
+                scoring.credit_text(scoring.CREDITS[scoring.EXTENSION]),
+            ),
+            (
+                ClaimLevel.ROADMAP.label,
+                f"{roadmap} if promised on or before the go-live date, else 0",
+            ),
+            (
+                ClaimLevel.DOES_NOT_MEET.label,
+                scoring.credit_text(scoring.CREDITS[scoring.DOES_NOT_MEET]),
+            ),
+            (
+                NO_CLAIM_LABEL,
+                scoring.credit_text(scoring.CREDITS[scoring.UNKNOWN]),
+            ),
+        ],
+        "gap_below": scoring.credit_text(scoring.GAP_BELOW),
+    }

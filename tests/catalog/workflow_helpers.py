@@ -9,12 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import ClaimLevel, OfferingDocument, OfferingStatus
-from catalog.workflow import (
-    ClaimInput,
-    claims_save,
-    offering_revision_start,
-    offering_submit,
-)
+from catalog.services.claims import ClaimInput, claims_save
+from catalog.workflow import offering_revision_start, offering_submit
 from tests.catalog.factories import ClaimFactory, OfferingFactory
 from tests.standards.factories import (
     ActivityFactory,

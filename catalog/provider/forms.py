@@ -14,7 +14,8 @@ from catalog.models import (
     ProviderKind,
     uei_validator,
 )
-from catalog.workflow import CONTENT_FIELDS, ClaimInput
+from catalog.services.claims import ClaimInput
+from catalog.workflow import CONTENT_FIELDS
 from marketplace.forms import DateInputField
 
 # The empty choice of an optional select says what leaving it empty means.
