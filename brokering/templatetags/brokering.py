@@ -12,12 +12,14 @@ register = template.Library()
 
 @register.filter
 def hundredths(value) -> str:
-    """``90`` -> ``"0.9"``, ``450`` -> ``"4.5"``, ``0`` -> ``"0"``."""
+    """A credit or a weight × credit kept in hundredths, written as the formula's
+    pages write credits (:func:`brokering.scoring.credit_text`): ``90`` -> ``"0.9"``,
+    ``500`` -> ``"5.0"``, ``0`` -> ``"0"``."""
     try:
         number = int(value)
     except (TypeError, ValueError):
         return ""
-    return f"{number / 100:.2f}".rstrip("0").rstrip(".")
+    return scoring.credit_text(number)
 
 
 @register.filter
