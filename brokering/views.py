@@ -402,7 +402,9 @@ def _scoring_message(need, run, pending: bool) -> str:
             "The latest scoring run failed. The FM QSMO has been told; the results "
             "may be out of date."
         )
-    scored = need.offerings_scored or 0
+    scored = need.offerings_scored
+    if scored is None:
+        return "The need has not been scored yet."
     return (
         f"Scoring has finished: {scored} published offering{pluralize(scored)} scored."
     )

@@ -153,6 +153,22 @@ def test_scoring_status_is_for_the_need_agency_and_brokers_only(
     assert answer.status_code == 200 and answer.json()["pending"] is False
 
 
+def test_scoring_status_of_a_draft_says_it_was_never_scored(
+    agency_client, agency, make_need
+):
+    need = make_need(agency)
+    answer = agency_client.get(
+        reverse("brokering:need-results-status", args=[need.pk])
+    ).json()
+    assert answer == {
+        "pending": False,
+        "run_status": None,
+        "finished_at": None,
+        "offerings_scored": None,
+        "message": "The need has not been scored yet.",
+    }
+
+
 def test_results_ignore_bad_query_parameters(agency_client, scored_need):
     url = reverse("brokering:need-results", args=[scored_need.pk])
     response = agency_client.get(
