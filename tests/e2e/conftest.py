@@ -122,3 +122,26 @@ def assert_accessible():
         )
 
     return check
+
+
+@pytest.fixture
+def scoring_worker():
+    """A real Celery worker in CI's services pass; in-process tasks otherwise."""
+    from tests.conftest import uses_services
+
+    if not uses_services():
+        yield None
+        return
+    from tests.celery_worker import celery_worker
+
+    with celery_worker() as worker:
+        yield worker
+
+
+def fill_offering_details(page) -> None:
+    """The required details of a new offering (after its name and summary)."""
+    page.get_by_label("Marketplace category").select_option("core-fs-saas")
+    page.get_by_label("Deployment model").select_option("saas")
+    page.get_by_label("FedRAMP status").select_option("authorized")
+    page.get_by_label("FedRAMP impact level").select_option("moderate")
+    page.get_by_label("Pricing model").select_option("subscription")
