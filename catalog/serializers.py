@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from catalog.models import (
+    NO_CLAIM_LABEL,
     Claim,
     ClaimLevel,
     ContractVehicle,
@@ -307,7 +308,7 @@ class ClaimQuerySerializer(serializers.Serializer):
         help_text="Only capabilities under this function of the offering's release.",
     )
     level = serializers.ChoiceField(
-        choices=[*ClaimLevel.choices, ("unknown", "No claim")],
+        choices=[*ClaimLevel.choices, ("unknown", NO_CLAIM_LABEL)],
         required=False,
         allow_blank=True,
     )
