@@ -106,3 +106,13 @@ def test_the_api_download_answers_404_for_a_draft_to_agency_users(
     download = reverse("api:document-download", args=[document.pk])
     assert token_client(agency_user).get(download).status_code == 404
     assert token_client(provider_user).get(download).status_code == 200
+
+
+def test_the_offering_page_counts_one_capability_in_the_singular(client, provider):
+    release, capabilities = standards_tree(functions=1, per_activity=1)
+    offering = offering_in(OfferingStatus.PUBLISHED, provider, release, capabilities)
+    html = client.get(
+        reverse("catalog:offering-detail", args=[offering.slug])
+    ).content.decode()
+    assert "1 of 1 capability met or configurable" in html
+    assert "1 capabilities" not in html
