@@ -54,7 +54,7 @@ def test_the_about_page_explains_the_portal_the_standards_and_the_formula(client
     assert "<h1>About the FM Marketplace</h1>" in html
     assert "FIBF" in html and "Financial Management standards" in html
     assert "5 (must), 3 (should), 1 (could)" in html
-    assert "Meets (out of the box): 1<" in html and "Configurable: 0.9" in html
+    assert "Meets (out of the box): 1.0<" in html and "Configurable: 0.9" in html
     assert "No claim: 0<" in html and "credited below 0.9 is a gap" in html
     assert "On the roadmap: 0.25, if the promised date falls on or before" in html
     assert "100 × Σ(weight × credit) ÷ Σ weight" in html
