@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from brokering import scoring
 from brokering.models import Match, Need, Priority
-from catalog.models import ClaimLevel
+from catalog.models import claim_level_label
 from marketplace.spreadsheets import (
     Limits,
     Problems,
@@ -154,9 +154,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     items[line.item.capability].statement,
                     line.item.priority,
                     line.weight,
-                    ClaimLevel(line.level).label
-                    if line.level
-                    else "Unknown (no claim)",
+                    claim_level_label(line.level),
                     line.roadmap_date.isoformat() if line.roadmap_date else "",
                     line.credit / 100,
                     "yes" if line.is_gap else "no",

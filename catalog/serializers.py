@@ -8,11 +8,13 @@ contract-vehicle slugs. Serializers only shape and validate data; writes go thro
 import datetime
 import re
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from catalog.models import (
+    NO_CLAIM_LABEL,
     Claim,
     ClaimLevel,
     ContractVehicle,
@@ -21,6 +23,7 @@ from catalog.models import (
     ImpactLevel,
     MarketplaceCategory,
     Offering,
+    OfferingDocument,
     OfferingStatus,
     PricingModel,
     Provider,
@@ -103,6 +106,34 @@ class PublishedOfferingSerializer(OfferingSerializer):
             "capability_count",
             "coverage",
         ]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """An evidence document the provider attached to the offering."""
+
+    download = serializers.SerializerMethodField(
+        help_text="Where to download the file: signed-in agency users and brokers "
+        "(token or session), and the offering's provider."
+    )
+
+    class Meta:
+        model = OfferingDocument
+        fields = ["id", "title", "kind", "size", "uploaded_at", "download"]
+        extra_kwargs = {"size": {"help_text": "Bytes."}}
+
+    def get_download(self, document: OfferingDocument) -> str:
+        path = reverse("api:document-download", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class OfferingDetailSerializer(PublishedOfferingSerializer):
+    """A published offering with its coverage and its evidence documents."""
+
+    documents = DocumentSerializer(many=True, read_only=True, source="documents.all")
+
+    class Meta(PublishedOfferingSerializer.Meta):
+        fields = [*PublishedOfferingSerializer.Meta.fields, "documents"]
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -282,7 +313,7 @@ class ClaimQuerySerializer(serializers.Serializer):
         help_text="Only capabilities under this function of the offering's release.",
     )
     level = serializers.ChoiceField(
-        choices=[*ClaimLevel.choices, ("unknown", "No claim")],
+        choices=[*ClaimLevel.choices, ("unknown", NO_CLAIM_LABEL)],
         required=False,
         allow_blank=True,
     )

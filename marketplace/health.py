@@ -14,14 +14,19 @@ def database_state() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
+def worker_beats() -> list:
+    """The latest heartbeats, newest first (at most ten workers)."""
+    from marketplace.models import WorkerHeartbeat
+
+    return list(WorkerHeartbeat.objects.order_by("-seen_at")[:10])
+
+
 def worker_state(*, hostnames: bool = False) -> dict:
     """When each worker last ran the heartbeat task (informational: workers may scale
     to zero without making the portal unhealthy). Host names only when ``hostnames``
     (staff): they tell an outsider about the infrastructure."""
-    from marketplace.models import WorkerHeartbeat
-
     try:
-        beats = list(WorkerHeartbeat.objects.order_by("-seen_at")[:10])
+        beats = worker_beats()
     except Exception as exc:  # the database state is reported separately
         return {"ok": False, "error": exc.__class__.__name__}
     return {

@@ -130,6 +130,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
+# One date and time format (ISO 8601, times with their zone): marketplace/formats/.
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -2,15 +2,18 @@
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from marketplace import security
-from marketplace.health import broker_state, database_state, worker_state
+from marketplace.demo import demo_present
+from marketplace.health import broker_state, database_state, worker_beats, worker_state
 from marketplace.roles import public
 
 
@@ -18,6 +21,50 @@ from marketplace.roles import public
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "marketplace/home.html")
+
+
+@public
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    """What the marketplace is, the standards it measures against, how it scores, and
+    whether the data on this instance is demonstration data."""
+    return render(request, "marketplace/about.html", {"demo": demo_present()})
+
+
+FAVICON = "uswds/img/favicons/favicon.ico"
+
+
+@public
+@require_GET
+def favicon(request: HttpRequest) -> FileResponse:
+    """``/favicon.ico``, which browsers ask for on their own: the USWDS flag icon
+    (base.html links it too)."""
+    found = finders.find(FAVICON)
+    handle = open(found, "rb") if found else staticfiles_storage.open(FAVICON)  # noqa: SIM115
+    response = FileResponse(handle, content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@public
+@never_cache
+@require_GET
+def status(request: HttpRequest) -> HttpResponse:
+    """System status for people: the same checks as ``/healthz`` (which stays the
+    machine-readable answer), in words."""
+    database = database_state()
+    broker = broker_state()
+    try:
+        beats = worker_beats()
+    except Exception:  # the database state above already says why
+        beats = None
+    context = {
+        "database": database,
+        "broker": broker,
+        "beats": beats,
+        "healthy": database["ok"] and broker["ok"],
+    }
+    return render(request, "marketplace/status.html", context)
 
 
 @public
