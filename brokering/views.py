@@ -29,6 +29,7 @@ from brokering.models import Agency, MatchStatus, NeedStatus, RunStatus
 from catalog.documents import may_download
 from marketplace.models import User
 from marketplace.roles import Role, role_required
+from marketplace.spreadsheets import Problems
 from standards.models import Capability, Function
 
 READERS = (Role.AGENCY, Role.BROKER)
@@ -335,7 +336,7 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
     if refused:
         return refused
     form = PrioritiesImportForm(request.POST or None, request.FILES or None)
-    problems: list = []
+    problems: list | Problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         capability_ids = dict(

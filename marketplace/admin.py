@@ -66,7 +66,7 @@ class UserAddForm(AdminUserCreationForm):
         fields = ("username", "first_name", "last_name", "email", "agency", "provider")
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         role = cleaned.get("role")
         agency, provider = cleaned.get("agency"), cleaned.get("provider")
         if role == Role.AGENCY and not agency:

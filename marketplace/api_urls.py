@@ -35,7 +35,7 @@ class NotFoundView(APIView):
 
 
 # Each app's version-1 patterns, included by name: the plumbing imports no app.
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("", include("standards.api_urls")),
     path("", include("catalog.api_urls")),
     path("", include("brokering.api_urls")),

@@ -30,7 +30,7 @@ def navigation(request) -> dict:
     """The links the reader's role sees; only the one section the page belongs to (the
     link with the longest address that starts the page's path) is marked current."""
     role = role_of(getattr(request, "user", None))
-    links = []
+    links: list[dict] = []
     for label, url_name, roles in NAVIGATION:
         if role not in roles:
             continue

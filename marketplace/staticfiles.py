@@ -42,15 +42,18 @@ class WhiteNoiseMiddleware(_WhiteNoiseMiddleware):
             getattr(self._settings, "STATIC_URL", None),
         )
 
+    files: dict
+
     def add_files(self, root, prefix=None):
         if self.autorefresh:
             return super().add_files(root, prefix)
         key = self._index_key(root, prefix)
         with self._lock:
-            files = self._indexes.get(key)
-            if files is None:
-                mine, self.files = self.files, {}
+            found: dict | None = self._indexes.get(key)
+            if found is None:
+                mine: dict = self.files
+                self.files = {}
                 super().add_files(root, prefix)
-                files, self.files = self.files, mine
-                self._indexes[key] = files
-        self.files.update(files)
+                found, self.files = self.files, mine
+                self._indexes[key] = found
+        self.files.update(found)

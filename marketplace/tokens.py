@@ -106,7 +106,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
             "new_key": new_key,
             "key_start": token.key[:KEY_PREFIX_SHOWN] if token else "",
             "expires": token_expires(token) if token else None,
-            "expired": bool(token) and timezone.now() >= token_expires(token),
+            "expired": token is not None and timezone.now() >= token_expires(token),
             "lifetime_days": settings.API_TOKEN_DAYS,
         },
     )

@@ -24,6 +24,8 @@ single_line = RegexValidator(
 class SingleLineFields:
     """Form mixin: every text field except text areas refuses line breaks."""
 
+    fields: dict[str, forms.Field]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

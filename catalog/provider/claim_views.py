@@ -35,6 +35,7 @@ from catalog.services.claims import claims_save
 from catalog.workflow import (
     WorkflowError,
 )
+from marketplace.spreadsheets import Problems
 from standards.selectors import current_release
 
 
@@ -107,7 +108,7 @@ def offering_claims_import(request: HttpRequest, pk: int) -> HttpResponse:
     if refused := editable_or_redirect(request, offering):
         return refused
     form = ClaimsImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
+    row_errors: list | Problems = []
     if request.method == "POST" and form.is_valid():
         try:
             changed = claims_import(

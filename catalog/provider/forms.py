@@ -66,7 +66,7 @@ class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
                 field, forms.ChoiceField
             ):
                 continue
-            choices = list(field.choices)
+            choices = list(field.choices)  # type: ignore[arg-type]
             if choices and choices[0] == ("", "---------"):
                 label = EMPTY_CHOICES.get(name, "- Select -")
                 field.choices = [("", label), *choices[1:]]

@@ -1,4 +1,6 @@
-"""Template filters shared by every page: ``{% load portal %}``."""
+"""Catalog template filters shared by portal and admin pages: ``{% load portal %}``
+(claim levels in the one vocabulary, the review queue's size, a review's changed
+rows)."""
 
 from django import template
 
