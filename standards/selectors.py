@@ -4,13 +4,12 @@ Every list selector returns a queryset with its related rows already joined or
 prefetched, so that callers render lists in a fixed number of queries.
 """
 
-from dataclasses import dataclass, field
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from standards import snapshot
 from standards.models import (
     Activity,
     Capability,
@@ -20,6 +19,7 @@ from standards.models import (
     ServiceMeasure,
     StandardsRelease,
 )
+from standards.snapshot import ReleaseDiff
 
 
 def _count(model, **outer) -> Coalesce:
@@ -217,140 +217,7 @@ def data_element_list(
 
 # --- diff -----------------------------------------------------------------------
 
-CAPABILITY_DIFF_FIELDS = (
-    "activity_code",
-    "kind",
-    "statement",
-    "authoritative_references",
-    "other_references",
-    "goal_group_id",
-    "goal_group_name",
-    "ffmsr_id",
-)
-ACTIVITY_DIFF_FIELDS = ("function_code", "name", "description")
-MEASURE_DIFF_FIELDS = (
-    "description",
-    "target",
-    "category",
-    "level_type",
-    "measure_type",
-    "frequency",
-    "formula",
-)
-
-
-@dataclass
-class Change:
-    key: str
-    title: str
-    fields: list[str] = field(default_factory=list)
-    old: dict = field(default_factory=dict)
-    new: dict = field(default_factory=dict)
-
-
-@dataclass
-class SectionDiff:
-    added: list[Change] = field(default_factory=list)
-    removed: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.added) + len(self.removed) + len(self.changed)
-
-
-@dataclass
-class ReleaseDiff:
-    old: StandardsRelease
-    new: StandardsRelease
-    capabilities: SectionDiff
-    activities: SectionDiff
-    service_measures: SectionDiff
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.capabilities.total
-            or self.activities.total
-            or self.service_measures.total
-        )
-
-    def sections(self) -> list[tuple[str, SectionDiff]]:
-        return [
-            ("Capabilities", self.capabilities),
-            ("Activities", self.activities),
-            ("Service measures", self.service_measures),
-        ]
-
-
-def _rows(queryset, key_fields: tuple[str, ...], fields: tuple[str, ...]):
-    rows = {}
-    for row in queryset.values(*key_fields, *fields):
-        key = " ".join(str(row[k]) for k in key_fields)
-        rows[key] = row
-    return rows
-
-
-def _section(old: dict, new: dict, fields: tuple[str, ...], title) -> SectionDiff:
-    def heading(row) -> str:
-        return " ".join(str(row[name]) for name in title)
-
-    section = SectionDiff()
-    for key in sorted(new.keys() - old.keys()):
-        section.added.append(Change(key, heading(new[key]), new=new[key]))
-    for key in sorted(old.keys() - new.keys()):
-        section.removed.append(Change(key, heading(old[key]), old=old[key]))
-    for key in sorted(old.keys() & new.keys()):
-        changed = [name for name in fields if old[key][name] != new[key][name]]
-        if changed:
-            section.changed.append(
-                Change(key, heading(new[key]), changed, old[key], new[key])
-            )
-    return section
-
 
 def release_diff(old: StandardsRelease, new: StandardsRelease) -> ReleaseDiff:
-    """Capabilities, activities and service measures added, removed and changed."""
-
-    def capabilities(release):
-        return _rows(
-            Capability.objects.filter(release=release).annotate(
-                activity_code=Subquery(
-                    Activity.objects.filter(pk=OuterRef("activity_id")).values("code")
-                )
-            ),
-            ("code",),
-            CAPABILITY_DIFF_FIELDS,
-        )
-
-    def activities(release):
-        return _rows(
-            Activity.objects.filter(release=release).annotate(
-                function_code=Subquery(
-                    Function.objects.filter(pk=OuterRef("function_id")).values("code")
-                )
-            ),
-            ("code",),
-            ACTIVITY_DIFF_FIELDS,
-        )
-
-    def measures(release):
-        return _rows(
-            ServiceMeasure.objects.filter(release=release),
-            ("code", "name"),
-            MEASURE_DIFF_FIELDS,
-        )
-
-    return ReleaseDiff(
-        old=old,
-        new=new,
-        capabilities=_section(
-            capabilities(old), capabilities(new), CAPABILITY_DIFF_FIELDS, ("code",)
-        ),
-        activities=_section(
-            activities(old), activities(new), ACTIVITY_DIFF_FIELDS, ("code", "name")
-        ),
-        service_measures=_section(
-            measures(old), measures(new), MEASURE_DIFF_FIELDS, ("code", "name")
-        ),
-    )
+    """Every kind and field added, removed and changed (see ``standards.snapshot``)."""
+    return snapshot.release_diff(old, new)

@@ -124,6 +124,17 @@ KEYS: dict[str, tuple[str, ...]] = {
     "specifications": ("name",),
     "reports": ("name",),
 }
+# Kinds whose order in the workbook is content (the pages list them that way).
+ORDERED_KINDS = {"systems", "exchanges", "specifications", "reports"}
+
+
+def sort_key(kind: str, item: dict) -> tuple:
+    """References sort by number: (2) before (10)."""
+    if kind == "references":
+        return (int(str(item["code"]).strip("()") or 0),)
+    return tuple(item[name] for name in KEYS[kind])
+
+
 # Fields holding a table (a list of rows, each a list of cell texts), not text.
 TABLE_FIELDS = {"header_rows", "rows"}
 INTEGER_FIELDS = {"position"}
@@ -189,17 +200,14 @@ class ReleaseData:
         return getattr(self, kind)
 
     def canonical(self) -> dict:
-        """The content alone (no checksums), in a stable order: items identified by
-        code are sorted; exchanges, reports and the change log keep the workbook's
-        order, which is part of their content."""
-        ordered = {"functions", "activities", "capabilities", "data_elements"}
+        """The content alone (no checksums), in a stable order: items are sorted by
+        their key, except systems, exchanges, specifications and reports, whose
+        order in the workbook is part of their content."""
         content: dict = {}
         for kind, names in FIELDS.items():
-            items = [
-                {name: item.get(name) for name in names} for item in self.items(kind)
-            ]
-            if kind in ordered or kind == "service_measures":
-                items.sort(key=lambda item, k=KEYS[kind]: tuple(item[n] for n in k))
+            items = [{n: item.get(n) for n in names} for item in self.items(kind)]
+            if kind not in ORDERED_KINDS:
+                items.sort(key=lambda item, k=kind: sort_key(k, item))
             content[kind] = items
         content["reference_notes"] = self.reference_notes
         return content
