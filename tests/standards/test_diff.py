@@ -3,6 +3,7 @@ files again change nothing; a "later year" with one capability added, one remove
 one reworded, an exchange and a report changed lists exactly those; the JSON and CSV
 exports import back with an empty diff."""
 
+import json
 import shutil
 
 import pytest
@@ -127,8 +128,6 @@ def test_the_diff_page_and_command_show_field_level_before_and_after(
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_the_exports_import_back_with_an_empty_diff(tmp_path, fy2025, fmt):
-    import json
-
     if fmt == "json":
         path = tmp_path / "fy2025.json"
         path.write_text(json.dumps(release_as_dict(fy2025), ensure_ascii=False))
@@ -141,3 +140,41 @@ def test_the_exports_import_back_with_an_empty_diff(tmp_path, fy2025, fmt):
     assert copy.content_digest == fy2025.content_digest
     assert copy.references.filter(retired=True).count() == 14
     assert copy.reports.get(name="Status of Funding").data_elements.exists()
+
+
+def test_the_oscal_export_validates_with_trestle(fy2025):
+    from trestle.oscal.catalog import Catalog
+
+    from standards.oscal import NAMESPACE, release_as_oscal
+
+    document = release_as_oscal(fy2025)
+    catalog = Catalog.model_validate(document["catalog"])
+    assert len(catalog.back_matter.resources) == 155
+    groups = [g for g in catalog.groups if g.class_ == "ffm-function"]
+    activities = [a for g in groups for a in g.groups]
+    assert len(activities) == 51
+    # OSCAL's group is either groups-of-groups or groups-of-controls; an activity
+    # without capabilities has neither (never an empty "controls": []).
+    controls = [c for a in activities for c in getattr(a, "controls", None) or []]
+    assert len(controls) == 89
+    assert all(getattr(a, "controls", 1) for a in activities)
+    assert '"controls": []' not in json.dumps(document)
+    custom = [p for c in controls for p in c.props if p.name != "label"]
+    assert custom and all(str(p.ns) == NAMESPACE for p in custom)
+    measures = [p for g in catalog.groups for p in g.parts or []] + [
+        p for a in activities for p in a.parts or [] if p.name == "service-measure"
+    ]
+    assert len(measures) == 100
+    targets = [p.value for m in measures for p in m.props or [] if p.name == "target"]
+    assert targets.count("=100%") == 9
+    first = controls[0]
+    assert first.links and first.links[0].rel == "reference"
+
+
+def test_the_demo_release_oscal_export_validates_too():
+    from trestle.oscal.catalog import Catalog
+
+    from standards import demo
+    from standards.oscal import release_as_oscal
+
+    Catalog.model_validate(release_as_oscal(demo.seed())["catalog"])
