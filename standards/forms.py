@@ -197,3 +197,29 @@ class ReleaseUploadForm(forms.Form):
         data.checksums = checksums
         cleaned["data"] = data
         return cleaned
+
+
+class SearchForm(forms.Form):
+    """The one search box of the exchanges, reports and change log pages."""
+
+    q = forms.CharField(label="Search", required=False, max_length=MAX_QUERY)
+
+
+class ReferenceFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search references",
+        required=False,
+        max_length=MAX_QUERY,
+        help_text="Words from the name or type, or a reference number such as 19.",
+    )
+    type = forms.ChoiceField(
+        label="Reference type",
+        required=False,
+        choices=[
+            ("", "Any type"),
+            ("authoritative", "Authoritative"),
+            ("other", "Other"),
+            ("data_standard", "Data Standard"),
+            ("retired", "Retired"),
+        ],
+    )

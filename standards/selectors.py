@@ -4,6 +4,8 @@ Every list selector returns a queryset with its related rows already joined or
 prefetched, so that callers render lists in a fixed number of queries.
 """
 
+import re
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -13,9 +15,15 @@ from standards import snapshot
 from standards.models import (
     Activity,
     Capability,
+    ChangeLogEntry,
     DataElement,
+    Exchange,
+    ExchangeSpecification,
+    ExchangeSystem,
     Function,
+    Reference,
     ReleaseStatus,
+    Report,
     ServiceMeasure,
     StandardsRelease,
 )
@@ -208,11 +216,149 @@ def data_element_list(
     release: StandardsRelease, *, query: str = ""
 ) -> QuerySet[DataElement]:
     elements = DataElement.objects.filter(release=release)
+    fields = ("label", "definition", "data_group", "exchanges", "domain_values")
+    return _words(elements, query, fields).order_by("label")
+
+
+# --- references, exchanges, reports, data elements ---------------------------------
+
+
+def _words(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> QuerySet:
+    """Every word of ``query`` in one of ``fields`` (case-insensitive)."""
     for word in query.split():
-        elements = elements.filter(
-            Q(label__icontains=word) | Q(definition__icontains=word)
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def reference_list(
+    release: StandardsRelease, *, query: str = "", kind: str = ""
+) -> QuerySet[Reference]:
+    """The reference index; ``kind`` is a ReferenceKind value or ``retired``."""
+    references = Reference.objects.filter(release=release)
+    if kind == "retired":
+        references = references.filter(retired=True)
+    elif kind:
+        references = references.filter(kind=kind, retired=False)
+    number = re.fullmatch(r"\(?([0-9]{1,6})\)?", query.strip())
+    if number:
+        return references.filter(number=int(number.group(1)))
+    return _words(references, query, ("name", "reference_type")).order_by("number")
+
+
+def reference_get(release: StandardsRelease, number: int) -> Reference | None:
+    return (
+        Reference.objects.filter(release=release, number=number)
+        .prefetch_related(
+            Prefetch("activities", queryset=Activity.objects.order_by("code")),
+            Prefetch("capabilities", queryset=Capability.objects.order_by("code")),
+            Prefetch(
+                "service_measures", queryset=ServiceMeasure.objects.order_by("code")
+            ),
+            Prefetch("data_elements", queryset=DataElement.objects.order_by("label")),
         )
-    return elements.order_by("label")
+        .first()
+    )
+
+
+def exchange_list(release: StandardsRelease, *, query: str = "") -> QuerySet[Exchange]:
+    exchanges = Exchange.objects.filter(release=release).select_related(
+        "system", "specification_tab"
+    )
+    fields = (
+        "information",
+        "requirement",
+        "specification",
+        "functions",
+        "activities",
+        "system__name",
+        "system__description",
+        "system__area",
+    )
+    return _words(exchanges, query, fields).order_by("position")
+
+
+def systems_without_exchanges(release: StandardsRelease) -> QuerySet[ExchangeSystem]:
+    """Systems the workbook lists without an exchange row of their own."""
+    return release.systems.filter(exchanges__isnull=True).order_by("position")
+
+
+def exchange_get(release: StandardsRelease, position: int) -> Exchange | None:
+    return (
+        Exchange.objects.filter(release=release, position=position)
+        .select_related("system", "specification_tab")
+        .first()
+    )
+
+
+def specification_list(release: StandardsRelease) -> QuerySet[ExchangeSpecification]:
+    return (
+        ExchangeSpecification.objects.filter(release=release)
+        .defer("rows", "header_rows")
+        .order_by("position")
+    )
+
+
+def specification_get(
+    release: StandardsRelease, position: int
+) -> ExchangeSpecification | None:
+    return (
+        ExchangeSpecification.objects.filter(release=release, position=position)
+        .prefetch_related(
+            Prefetch("data_elements", queryset=DataElement.objects.order_by("label")),
+            Prefetch(
+                "exchanges",
+                queryset=Exchange.objects.select_related("system").order_by("position"),
+            ),
+        )
+        .first()
+    )
+
+
+def report_list(release: StandardsRelease, *, query: str = "") -> QuerySet[Report]:
+    reports = Report.objects.filter(release=release).defer("rows", "header_rows")
+    fields = ("name", "description", "function", "activity", "specification")
+    return _words(reports, query, fields).order_by("position")
+
+
+def report_get(release: StandardsRelease, position: int) -> Report | None:
+    return (
+        Report.objects.filter(release=release, position=position)
+        .prefetch_related(
+            Prefetch("data_elements", queryset=DataElement.objects.order_by("label"))
+        )
+        .first()
+    )
+
+
+def data_element_get(release: StandardsRelease, label: str) -> DataElement | None:
+    return (
+        DataElement.objects.filter(release=release, label=label)
+        .prefetch_related(
+            Prefetch("reference_links", queryset=Reference.objects.order_by("number")),
+            Prefetch(
+                "used_in_specifications",
+                queryset=ExchangeSpecification.objects.defer(
+                    "rows", "header_rows"
+                ).order_by("position"),
+            ),
+            Prefetch(
+                "used_in_reports",
+                queryset=Report.objects.defer("rows", "header_rows").order_by(
+                    "position"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def change_log(release: StandardsRelease) -> QuerySet[ChangeLogEntry]:
+    return ChangeLogEntry.objects.filter(release=release).order_by(
+        "workbook", "position"
+    )
 
 
 # --- diff -----------------------------------------------------------------------
