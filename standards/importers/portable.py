@@ -155,7 +155,7 @@ def read_document(document: dict, file_name: str) -> ReleaseData:
 
     def row(section: str, number: int, values: dict) -> Row:
         """A row with every field of its kind (missing ones empty)."""
-        values = {name: None for name in FIELDS.get(section, ())} | values
+        values = dict.fromkeys(FIELDS.get(section, ())) | values
         names = {name: name for name in values}
         return Row(file_name, section, number, values, names, names)
 
