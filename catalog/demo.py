@@ -699,14 +699,18 @@ def seed() -> list[Offering]:
                 "customer_agencies": list(item.agencies),
                 "accessibility_report_date": item.vpat,
                 "pricing_model": item.pricing,
-                "status": OfferingStatus.PUBLISHED,
-                "published_at": now,
+                "status": OfferingStatus.DRAFT,
             },
         )
         if not was_created:
             continue
         offering.contract_vehicles.set([vehicles[v] for v in item.vehicles])
-        services.claims_set(offering=offering, claims=_claims_for(item, capabilities))
+        services.claims_save(
+            offering=offering, by=None, claims=_claims_for(item, capabilities)
+        )
+        offering.status = OfferingStatus.PUBLISHED
+        offering.published_at = now
+        offering.save(update_fields=["status", "published_at", "updated_at"])
         created.append(offering)
     if created:
         services.offerings_published(offering_ids=[o.id for o in created])

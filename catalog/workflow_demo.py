@@ -5,9 +5,8 @@ Running it again changes nothing."""
 from django.contrib.auth import get_user_model
 
 from catalog.models import ClaimLevel, Offering, OfferingStatus
+from catalog.services.claims import ClaimInput, claims_save
 from catalog.workflow import (
-    ClaimInput,
-    claims_save,
     offering_revision_start,
     offering_submit,
     offering_update,

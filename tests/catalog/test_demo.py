@@ -4,8 +4,8 @@ published offerings with claims on the current release; running it twice is safe
 import pytest
 
 from catalog import demo
+from catalog.forms import offering_search
 from catalog.models import Claim, ClaimVector, Offering, OfferingStatus, Provider
-from catalog.selectors import offering_search
 from marketplace.demo import seed_users
 from standards import demo as standards_demo
 
