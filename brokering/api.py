@@ -44,7 +44,7 @@ BASIC_FIELDS = (
 )
 
 
-class _NeedScoped:
+class _NeedScoped(APIView):
     """Views of one need the user may see (``need_id`` in the path)."""
 
     permission_classes = [AgencyReadsBrokerReads]
@@ -70,7 +70,7 @@ def _basics(data: dict) -> dict:
     )
     if not form.is_valid():
         raise ValidationError(
-            {name: list(errors) for name, errors in form.errors.items()}
+            {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
     return form.cleaned_data
 
@@ -233,6 +233,8 @@ class NeedScore(_NeedScoped, APIView):
             run = services.scoring_run_enqueue(
                 need_id=need.pk, reason="rescore requested"
             )
+        if run is None:  # activating records a run
+            raise Conflict("No scoring run was recorded.")
         run.refresh_from_db()
         return Response(ScoringRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
@@ -275,5 +277,5 @@ class MatchDetail(_NeedScoped, generics.RetrieveAPIView):
             need_id=self.kwargs["need_id"],
             match_id=self.kwargs["match_id"],
         )
-        match.explanation = selectors.match_explanation(match=match)
+        match.explanation = selectors.match_explanation(match=match)  # type: ignore[attr-defined]
         return match

@@ -10,13 +10,16 @@ offerings or needs, and handing them to the pure computation
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from brokering.models import Need, NeedItem, NeedStatus
 from brokering.scoring.compute import NeedScores, OfferingScores
 from brokering.scoring.encodings import (
     NeedInputs,
+    Row,
     Shelf,
     code_from_vector,
     need_spec,
@@ -61,14 +64,14 @@ _VECTOR_FIELDS = (
 )
 
 
-def load_needs(needs_query) -> list[NeedInputs]:
+def load_needs(needs_query: QuerySet[Need]) -> list[NeedInputs]:
     """Two queries: the needs, then all their items with their codes."""
     return _with_items(list(needs_query.values(*_NEED_FIELDS)))
 
 
-def _with_items(rows: list[dict]) -> list[NeedInputs]:
+def _with_items(rows: list[Row]) -> list[NeedInputs]:
     """One query: the items of the needs (``_NEED_FIELDS`` rows) with their codes."""
-    items: dict[int, list] = {row["id"]: [] for row in rows}
+    items: dict[int, list[tuple[int, str, str, str]]] = {row["id"]: [] for row in rows}
     for need_id, capability_id, code, function, priority in NeedItem.objects.filter(
         need_id__in=list(items)
     ).values_list(*_ITEM_FIELDS):
@@ -84,12 +87,12 @@ def _with_items(rows: list[dict]) -> list[NeedInputs]:
     return loaded
 
 
-def shelf_rows(release_id: int) -> list[tuple]:
+def shelf_rows(release_id: int) -> list[tuple[Any, ...]]:
     """Every published offering of the release with its claim vector, by id."""
     return list(_published(release_id).values_list(*_OFFERING_FIELDS))
 
 
-def _published(release_id: int):
+def _published(release_id: int) -> QuerySet[Offering]:
     return Offering.objects.filter(
         status=OfferingStatus.PUBLISHED, release_id=release_id
     ).order_by("id")
@@ -110,8 +113,8 @@ _SHELVES_KEPT = 2
 @dataclass
 class _CachedShelf:
     width: int
-    keys: list[tuple]
-    rows: list[tuple]
+    keys: list[tuple[Any, ...]]
+    rows: list[tuple[Any, ...]]
     shelf: Shelf
 
 

@@ -11,6 +11,7 @@ formulas (the ``=100%`` targets) are kept. IDs (``FFM.010.010.011``) are the one
 exception: white space inside an ID is removed so that IDs match across workbooks.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -207,7 +208,7 @@ class ReleaseData:
         for kind, names in FIELDS.items():
             items = [{n: item.get(n) for n in names} for item in self.items(kind)]
             if kind not in ORDERED_KINDS:
-                items.sort(key=lambda item, k=kind: sort_key(k, item))
+                items.sort(key=functools.partial(sort_key, kind))
             content[kind] = items
         content["reference_notes"] = self.reference_notes
         return content

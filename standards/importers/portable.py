@@ -87,7 +87,7 @@ def _read_csv_rows(text_: str, file_name: str) -> ReleaseData:
     headers = {name: name for name in CSV_COLUMNS}
     headers.update(function="function_code", activity="activity_code")
     for number, raw in enumerate(reader, start=2):
-        values = {
+        values: dict[str, object] = {
             header_key(k): csv_unescape(v or "")
             for k, v in raw.items()
             if k is not None
@@ -98,7 +98,10 @@ def _read_csv_rows(text_: str, file_name: str) -> ReleaseData:
             builder.add_function_activity(
                 Row(file_name, None, number, values, letters, headers)
             )
-        capability = {**values, "function": values["function_code"]}
+        capability: dict[str, object] = {
+            **values,
+            "function": values["function_code"],
+        }
         capability["activity"] = values["activity_code"]
         builder.add_capability(
             Row(file_name, None, number, capability, letters, headers)

@@ -8,6 +8,7 @@ free-form tabs (specifications, report layouts) as tables.
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +22,7 @@ from standards.importers.base import (
     text,
 )
 from standards.importers.builder import Builder, check_unique
-from standards.importers.sheets import Sheet, WorkbookReader, read_table
+from standards.importers.sheets import Row, Sheet, WorkbookReader, read_table
 
 FUNCTIONS_SHEET = Sheet(
     "functions_and_activities*.xlsx",
@@ -182,7 +183,9 @@ def workbook_label(spec: Sheet) -> str:
     return spec.file_glob.split("*")[0]
 
 
-def read_workbooks(sources: dict[Sheet, tuple[str, BinaryIO | Path]]) -> ReleaseData:
+def read_workbooks(
+    sources: Mapping[Sheet, tuple[str, BinaryIO | Path]],
+) -> ReleaseData:
     """Build a release from the official workbooks: ``sources`` maps each sheet spec
     to ``(file name, path or open binary file)``; the exchanges and reports
     workbooks may be absent."""
@@ -266,9 +269,9 @@ def read_exchanges(book: WorkbookReader, data: ReleaseData) -> None:
     exchanges sit on the rows below it with the system cells empty), then every
     specification tab as a table."""
     system: dict | None = None
-    rows = list(book.read(EXCHANGES_SHEET))
-    fill_merged_exchange_cells(rows, book.merged_ranges(EXCHANGES_SHEET.sheet))
-    for row in rows:
+    list_rows = list(book.read(EXCHANGES_SHEET))
+    fill_merged_exchange_cells(list_rows, book.merged_ranges(EXCHANGES_SHEET.sheet))
+    for row in list_rows:
         values = row.values
         name = text(values.get("system"))
         if name.strip():
@@ -300,7 +303,9 @@ def read_exchanges(book: WorkbookReader, data: ReleaseData) -> None:
         )
 
 
-def fill_merged_exchange_cells(rows: list, ranges) -> None:
+def fill_merged_exchange_cells(
+    rows: list[Row], ranges: list[tuple[int, int, int, int]]
+) -> None:
     """An exchange row whose cell lies inside a merged range (below its first row)
     takes the range's value: Excel shows one cell over both exchanges. Only rows
     that have their own exchange (information) are filled, so systems whose whole
@@ -329,7 +334,7 @@ def read_reports(book: WorkbookReader, data: ReleaseData) -> None:
     its selection parameters and its items (one row per report data element)."""
     reports = []
     for row in book.read(REPORTS_SHEET):
-        report = {f: text(row.values.get(f)) for f in REPORTS_SHEET.columns}
+        report: dict = {f: text(row.values.get(f)) for f in REPORTS_SHEET.columns}
         report.update(selection_parameters="", header_rows=[], rows=[])
         if not report["name"].strip():
             raise row.error("name", "Report Name is empty")
@@ -379,8 +384,8 @@ def file_checksum(path: Path) -> str:
 
 
 def read_workbook_folder(folder: Path) -> ReleaseData:
-    paths = {spec: find_workbook(folder, spec) for spec in WORKBOOK_SHEETS}
-    paths = {spec: path for spec, path in paths.items() if path is not None}
+    found = {spec: find_workbook(folder, spec) for spec in WORKBOOK_SHEETS}
+    paths = {spec: path for spec, path in found.items() if path is not None}
     data = read_workbooks({spec: (path.name, path) for spec, path in paths.items()})
     for spec in WORKBOOK_SHEETS:
         if spec not in paths:
