@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
-from simple_history.admin import SimpleHistoryAdmin
 
 from brokering import services
 from brokering.models import (
@@ -22,6 +21,7 @@ from brokering.models import (
     ScoringRun,
 )
 from brokering.scoring.ranking import RANK_ORDER
+from marketplace.admin import HistoryAdmin
 from marketplace.admin_access import BrokerReadOnly, OperatorOnly
 
 
@@ -44,7 +44,7 @@ class NeedItemInline(BrokerReadOnly, admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(BrokerReadOnly, SimpleHistoryAdmin):
+class NeedAdmin(BrokerReadOnly, HistoryAdmin):
     list_display = [
         "title",
         "agency",
@@ -132,7 +132,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Match)
-class MatchAdmin(BrokerReadOnly, SimpleHistoryAdmin):
+class MatchAdmin(BrokerReadOnly, HistoryAdmin):
     list_display = [
         "offering",
         "need",

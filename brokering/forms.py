@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from brokering.models import MatchStatus, Priority
 from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
+from marketplace.forms import DateInputField
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -20,11 +21,9 @@ class NeedBasicsForm(forms.Form):
         help_text="A name your team will recognise, for example "
         "“Core financial system replacement FY2027”.",
     )
-    go_live_date = forms.DateField(
+    go_live_date = DateInputField(
         label="Go-live date",
-        help_text="Format: YYYY-MM-DD. Roadmap claims count only when promised on or "
-        "before this date.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Roadmap claims count only when promised on or before this date.",
     )
     accepted_provider_kinds = forms.MultipleChoiceField(
         label="Accepted provider kinds",

@@ -1,24 +1,26 @@
 """Spreadsheets of the brokering app: priorities export/import and the fit-gap report.
 
-Every cell written is escaped against spreadsheet formula injection: a text value that
-starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
-apostrophe, so Excel and LibreOffice show it as text instead of running it.
+Reading and writing (bounded readers, one formula-escaping policy) live in
+``marketplace.spreadsheets``; this module knows the columns and the rules of a row.
 """
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from brokering import scoring
 from brokering.models import Match, Need, Priority
-from catalog.models import ClaimLevel
+from catalog.models import claim_level_label
+from marketplace.spreadsheets import (
+    Limits,
+    Problems,
+    Sheet,
+    SpreadsheetError,
+    Table,
+    csv_bytes,
+    read_table,
+    xlsx_bytes,
+)
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ROW_MARGIN = 100  # rows read beyond the release's capabilities before refusing
 PRIORITY_COLUMNS = ["capability_code", "function_code", "priority", "statement"]
 FIT_GAP_COLUMNS = [
     "need_id",
@@ -44,32 +46,12 @@ FIT_GAP_COLUMNS = [
 ]
 
 
-def escape_cell(value):
-    """Neutralise text that a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def to_csv(columns: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([escape_cell("" if v is None else v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([columns, *rows])
 
 
 def to_xlsx(title: str, columns: Sequence[str], rows: Iterable[Sequence]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([escape_cell(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([Sheet(title, [columns, *rows])])
 
 
 # --- priorities --------------------------------------------------------------------
@@ -89,93 +71,47 @@ def priority_rows(need: Need) -> list[list]:
     ]
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    row: int  # 1 is the header row, as a spreadsheet numbers it
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
+UnreadableFile = SpreadsheetError
 
 
-class UnreadableFile(ValueError):
-    pass
-
-
-def read_table(name: str, content: bytes) -> list[dict[str, str]]:
-    """The rows of an uploaded CSV or XLSX as dicts keyed by lower-case header."""
-    if name.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(
-                io.BytesIO(content), read_only=True, data_only=True
-            )
-        except (
-            InvalidFileException,
-            zipfile.BadZipFile,
-            OSError,
-            KeyError,
-            ValueError,
-        ) as error:
-            raise UnreadableFile(
-                "The file is not a readable .xlsx workbook."
-            ) from error
-        values = [
-            ["" if cell is None else str(cell).strip() for cell in row]
-            for row in workbook.active.iter_rows(values_only=True)
-        ]
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise UnreadableFile("The CSV file is not UTF-8 text.") from error
-        values = [
-            [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))
-        ]
-    if not values:
-        raise UnreadableFile("The file is empty.")
-    header = [cell.lower() for cell in values[0]]
-    missing = {"capability_code", "priority"} - set(header)
+def read_priorities(name: str, content: bytes, capability_count: int) -> Table:
+    """The rows of an uploaded CSV or XLSX, read no further than the release's
+    capabilities plus a margin; raises ``UnreadableFile``."""
+    table = read_table(name, content, Limits(rows=capability_count + ROW_MARGIN))
+    missing = {"capability_code", "priority"} - set(table.header)
     if missing:
         raise UnreadableFile(
             "The first row must name the columns capability_code and priority "
             f"(missing: {', '.join(sorted(missing))})."
         )
-    return [dict(zip(header, row, strict=False)) for row in values[1:]]
+    return table
 
 
 def parse_priorities(
-    rows: list[dict[str, str]], capability_ids: dict[str, int]
-) -> tuple[dict[int, str], list[ImportProblem]]:
+    table: Table, capability_ids: dict[str, int]
+) -> tuple[dict[int, str], Problems]:
     """Validate every row; ``capability_ids`` maps the release's codes to ids."""
     priorities: dict[int, str] = {}
-    problems = []
+    problems = Problems()
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
-        code = (row.get("capability_code") or "").lstrip("'").strip()
-        priority = (row.get("priority") or "").strip().lower()
+    for number, row in table.records():
+        code = str(row.get("capability_code") or "").strip()
+        priority = str(row.get("priority") or "").strip().lower()
         if not code and not priority:
             continue
         if code not in capability_ids:
-            problems.append(
-                ImportProblem(number, f"“{code}” is not a capability of the release.")
-            )
+            problems.add(number, f"“{code}” is not a capability of the release.")
             continue
         if priority not in Priority.values:
-            problems.append(
-                ImportProblem(
-                    number, f"priority “{priority}” is not must, should or could."
-                )
-            )
+            problems.add(number, f"priority “{priority}” is not must, should or could.")
             continue
         if code in seen:
-            problems.append(
-                ImportProblem(number, f"“{code}” is already on row {seen[code]}.")
-            )
+            problems.add(number, f"“{code}” is already on row {seen[code]}.")
             continue
         seen[code] = number
         priorities[capability_ids[code]] = priority
     if not priorities and not problems:
-        problems.append(ImportProblem(2, "the file has no priorities."))
+        problems.add(2, "the file has no priorities.")
     return priorities, problems
 
 
@@ -218,9 +154,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     items[line.item.capability].statement,
                     line.item.priority,
                     line.weight,
-                    ClaimLevel(line.level).label
-                    if line.level
-                    else "Unknown (no claim)",
+                    claim_level_label(line.level),
                     line.roadmap_date.isoformat() if line.roadmap_date else "",
                     line.credit / 100,
                     "yes" if line.is_gap else "no",

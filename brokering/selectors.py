@@ -4,15 +4,45 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from brokering import scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
 from brokering.scoring.encodings import need_spec as spec_from_row
-from catalog.models import Claim, ClaimLevel, OfferingStatus
+from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, OfferingStatus
+from catalog.models.search import COVERED_LEVELS
 from marketplace.roles import is_agency_user, is_broker
 from standards.models import Function, ReleaseStatus, StandardsRelease
+
+
+@contextmanager
+def one_snapshot() -> Iterator[None]:
+    """Every read inside the block sees the database as of one moment.
+
+    A page that says several things at once (when the need was scored, whether scoring
+    is still under way, which matches it has) reads them here, so that a scoring run
+    finishing between two of its queries cannot make it contradict itself. On
+    PostgreSQL the block is a read-only REPEATABLE READ transaction: one snapshot for
+    every statement. SQLite keeps a read transaction's view until it ends. Inside an
+    outer transaction (the test suite's), the outer one decides.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                )
+        yield
 
 
 def needs_visible_to(user) -> QuerySet[Need]:
@@ -101,6 +131,82 @@ def matches_for_need(
     return matches.order_by(*scoring.RANK_ORDER)
 
 
+def function_coverage(*, need: Need, offering_ids) -> dict[int, list[dict]]:
+    """Per offering, per function of the need: how many of the need's capabilities
+    the offering covers, that is meets out of the box or by configuration (the
+    catalog's ``COVERED_LEVELS``, as on the offering page). Two queries."""
+    functions = list(
+        need.items.order_by()
+        .values_list("capability__function__code")
+        .annotate(n=Count("id"))
+        .order_by("capability__function__code")
+    )
+    covered: dict[tuple[int, str], int] = {
+        (offering_id, code): n
+        for offering_id, code, n in Claim.objects.filter(
+            offering_id__in=list(offering_ids),
+            capability_id__in=need.items.values("capability_id"),
+            level__in=COVERED_LEVELS,
+        )
+        .order_by()
+        .values_list("offering_id", "capability__function__code")
+        .annotate(n=Count("id"))
+    }
+    return {
+        offering_id: [
+            {
+                "function": code,
+                "items": items,
+                "covered": covered.get((offering_id, code), 0),
+                "percent": round(100 * covered.get((offering_id, code), 0) / items),
+            }
+            for code, items in functions
+        ]
+        for offering_id in offering_ids
+    }
+
+
+def need_results(
+    *,
+    user,
+    need_id: int,
+    eligible_only: bool,
+    status: str,
+    page_number: int,
+    page_size: int,
+) -> dict:
+    """Everything the results page says, read in :func:`one_snapshot`: the need (its
+    scored count), its latest run, whether scoring is pending, one page of matches."""
+    with one_snapshot():
+        need = need_get(user=user, need_id=need_id)
+        run = latest_run(need=need)
+        pending = need_scoring_pending(need=need)
+        matches = matches_for_need(
+            need=need, eligible_only=eligible_only, status=status
+        )
+        page: Page = Paginator(matches, page_size).get_page(page_number)
+        page.object_list = list(page.object_list)
+        coverage = function_coverage(
+            need=need, offering_ids=[m.offering_id for m in page.object_list]
+        )
+    return {
+        "need": need,
+        "run": run,
+        "pending": pending,
+        "page_obj": page,
+        "coverage": coverage,
+    }
+
+
+def need_scoring_status(*, user, need_id: int) -> dict:
+    """What the results page polls while scoring runs, read in one snapshot."""
+    with one_snapshot():
+        need = need_get(user=user, need_id=need_id)
+        run = latest_run(need=need)
+        pending = need_scoring_pending(need=need)
+    return {"need": need, "run": run, "pending": pending}
+
+
 def shortlisted_matches(*, need: Need) -> QuerySet[Match]:
     return matches_for_need(need=need).filter(
         status__in=[MatchStatus.SHORTLISTED, MatchStatus.RECOMMENDED]
@@ -158,36 +264,55 @@ def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
     )
 
 
-def match_explanation(*, match: Match) -> dict:
-    """The score of a match recomputed line by line from the claims table, with the
-    evidence of each claim."""
-    need = match.need
-    spec = need_spec(need=need)
-    claims = list(
-        offering_claims(
-            offering_ids=[match.offering_id],
-            capability_ids=need.items.values("capability_id"),
-        )
+def explained_lines(
+    *, need: Need, matches, spec: scoring.NeedSpec | None = None
+) -> dict[int, list[dict]]:
+    """Each match's score line by line, recomputed from the claims table: ``{match
+    id: [{line, claim, statement}]}`` in item order. Three queries at most, whatever
+    the number of matches."""
+    spec = spec or need_spec(need=need)
+    claims = offering_claims(
+        offering_ids=[m.offering_id for m in matches],
+        capability_ids=need.items.values("capability_id"),
     )
-    offering = offering_spec(offering=match.offering, claims=claims)
-    lines = scoring.explain(spec, offering)
-    by_code = {claim.capability.code: claim for claim in claims}
+    by_offering: dict[int, list] = {}
+    for claim in claims:
+        by_offering.setdefault(claim.offering_id, []).append(claim)
     statements = dict(
         need.items.values_list("capability__code", "capability__statement")
     )
-    return {
-        "lines": [
+    explained = {}
+    for match in matches:
+        own = by_offering.get(match.offering_id, [])
+        by_code = {claim.capability.code: claim for claim in own}
+        lines = scoring.explain(
+            spec, offering_spec(offering=match.offering, claims=own)
+        )
+        explained[match.pk] = [
             {
                 "line": line,
                 "claim": by_code.get(str(line.item.capability)),
                 "statement": statements.get(str(line.item.capability), ""),
             }
             for line in lines
-        ],
+        ]
+    return explained
+
+
+def match_explanation(*, match: Match) -> dict:
+    """The score of a match recomputed line by line from the claims table, with the
+    evidence of each claim."""
+    spec = need_spec(need=match.need)
+    entries = explained_lines(need=match.need, matches=[match], spec=spec)[match.pk]
+    lines = [entry["line"] for entry in entries]
+    return {
+        "lines": entries,
         "score": scoring.score_lines(lines),
         "total_weight": sum(line.weight for line in lines),
         "earned": sum(line.contribution for line in lines),
-        "reasons": scoring.ineligibility(spec, offering),
+        "reasons": scoring.ineligibility(
+            spec, offering_spec(offering=match.offering, claims=[])
+        ),
     }
 
 
@@ -273,7 +398,7 @@ def scoring_rules() -> dict:
                 scoring.credit_text(scoring.CREDITS[scoring.DOES_NOT_MEET]),
             ),
             (
-                "Unknown (no claim)",
+                NO_CLAIM_LABEL,
                 scoring.credit_text(scoring.CREDITS[scoring.UNKNOWN]),
             ),
         ],

@@ -39,6 +39,11 @@ urlpatterns = [
     path("<int:need_id>/archive/", views.need_archive, name="need-archive"),
     path("<int:need_id>/rescore/", views.need_rescore, name="need-rescore"),
     path("<int:need_id>/results/", views.need_results, name="need-results"),
+    path(
+        "<int:need_id>/results/status/",
+        views.need_results_status,
+        name="need-results-status",
+    ),
     path("<int:need_id>/matrix/", views.need_matrix, name="need-matrix"),
     path(
         "<int:need_id>/matches/<int:match_id>/",

@@ -10,9 +10,11 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brokering import reports, scoring, selectors, services
@@ -23,7 +25,8 @@ from brokering.forms import (
     PrioritiesImportForm,
     ResultsFilterForm,
 )
-from brokering.models import Agency, MatchStatus, NeedStatus, Priority, RunStatus
+from brokering.models import Agency, MatchStatus, NeedStatus, RunStatus
+from catalog.documents import may_download
 from marketplace.models import User
 from marketplace.roles import Role, role_required
 from standards.models import Capability, Function
@@ -335,22 +338,25 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
     problems: list = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        capability_ids = dict(
+            Capability.objects.filter(release_id=need.release_id).values_list(
+                "code", "id"
+            )
+        )
         try:
-            rows = reports.read_table(upload.name, upload.read())
+            table = reports.read_priorities(
+                upload.name, upload.read(), len(capability_ids)
+            )
         except reports.UnreadableFile as error:
             form.add_error("file", str(error))
         else:
-            capability_ids = dict(
-                Capability.objects.filter(release_id=need.release_id).values_list(
-                    "code", "id"
-                )
-            )
-            priorities, problems = reports.parse_priorities(rows, capability_ids)
+            priorities, problems = reports.parse_priorities(table, capability_ids)
             if problems:
+                rows_wrong = problems.total
                 form.add_error(
                     "file",
-                    f"Nothing was imported: {len(problems)} row(s) need fixing "
-                    "(listed below).",
+                    f"Nothing was imported: {rows_wrong} row{pluralize(rows_wrong)} "
+                    f"need{pluralize(rows_wrong, 's,')} fixing (listed below).",
                 )
             else:
                 added, changed = services.need_priorities_import(
@@ -359,71 +365,109 @@ def need_priorities_import(request: HttpRequest, need_id: int) -> HttpResponse:
                 messages.success(
                     request,
                     f"Priorities imported: {changed} changed, "
-                    f"{added} capabilities added.",
+                    f"{added} capabilit{pluralize(added, 'y,ies')} added.",
                 )
                 return redirect("brokering:need-detail", need_id=need.pk)
     return render(
         request,
         "brokering/need_import.html",
         {"need": need, "form": form, "problems": problems},
+        status=400 if form.errors else 200,
     )
-
-
-def _coverage(match) -> dict:
-    """Bars of the per-function breakdown, 12 SVG units apart."""
-    bars = [
-        {
-            "function": entry["function"],
-            "percent": round(entry["earned"] / entry["weight"])
-            if entry["weight"]
-            else 0,
-            "y": index * 12,
-        }
-        for index, entry in enumerate(match.breakdown)
-    ]
-    return {"bars": bars, "height": max(12, len(bars) * 12)}
 
 
 @role_required(*READERS)
 @require_GET
 def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
-    need = selectors.need_get(user=request.user, need_id=need_id)
     filters = ResultsFilterForm(request.GET or None)
     eligible_only, status = False, ""
     if filters.is_valid():
         eligible_only = filters.cleaned_data["eligible"]
         status = filters.cleaned_data["status"]
-    matches = selectors.matches_for_need(
-        need=need, eligible_only=eligible_only, status=status
+    # One consistent read: a run finishing meanwhile cannot make the page say
+    # "scored" above an empty list (see selectors.one_snapshot).
+    results = selectors.need_results(
+        user=request.user,
+        need_id=need_id,
+        eligible_only=eligible_only,
+        status=status,
+        page_number=_page_number(request),
+        page_size=PAGE_SIZE,
     )
-    page = Paginator(matches, PAGE_SIZE).get_page(_page_number(request))
+    need, page = results["need"], results["page_obj"]
     rows = [
         {
             "match": match,
             "rank": page.start_index() + index,
-            "coverage": _coverage(match),
+            "coverage": results["coverage"][match.offering_id],
         }
         for index, match in enumerate(page.object_list)
     ]
-    run = selectors.latest_run(need=need)
-    pending = selectors.need_scoring_pending(need=need)
     return render(
         request,
         "brokering/need_results.html",
         {
-            "need": need,
+            **results,
             "rules": selectors.scoring_rules(),
             "filters": filters,
-            "page_obj": page,
             "rows": rows,
-            "run": run,
-            "pending": pending,
             "querystring_without_page": _querystring_without_page(request),
             "can_edit": _user(request).agency_id == need.agency_id,
             "kept": services.matches_kept(),
             "RunStatus": RunStatus,
         },
     )
+
+
+def _scoring_message(need, run, pending: bool) -> str:
+    if pending:
+        return "Scoring is under way."
+    if run is not None and run.status == RunStatus.FAILED:
+        return (
+            "The latest scoring run failed. The FM QSMO has been told; the results "
+            "may be out of date."
+        )
+    scored = need.offerings_scored
+    if scored is None:
+        return "The need has not been scored yet."
+    return (
+        f"Scoring has finished: {scored} published offering{pluralize(scored)} scored."
+    )
+
+
+@role_required(*READERS)
+@require_GET
+@never_cache
+def need_results_status(request: HttpRequest, need_id: int) -> JsonResponse:
+    """The scoring state of a need as JSON, polled by the results page's script."""
+    status = selectors.need_scoring_status(user=request.user, need_id=need_id)
+    need, run, pending = status["need"], status["run"], status["pending"]
+    return JsonResponse(
+        {
+            "pending": pending,
+            "run_status": run.status if run else None,
+            "finished_at": run.finished_at.isoformat()
+            if run and run.finished_at
+            else None,
+            "offerings_scored": need.offerings_scored,
+            "message": _scoring_message(need, run, pending),
+        }
+    )
+
+
+def _functions(match) -> list[dict]:
+    """The match's stored score per function beside the capabilities the offering
+    covers in each (from the current claims)."""
+    covered = {
+        row["function"]: row
+        for row in selectors.function_coverage(
+            need=match.need, offering_ids=[match.offering_id]
+        )[match.offering_id]
+    }
+    return [
+        {**entry, "coverage": covered.get(entry["function"])}
+        for entry in match.breakdown
+    ]
 
 
 @role_required(*READERS)
@@ -439,7 +483,9 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "need": match.need,
             "match": match,
             "explanation": explanation,
-            "coverage": _coverage(match),
+            "functions": _functions(match),
+            "documents": list(match.offering.documents.all()),
+            "documents_unlinked": not may_download(request.user, match.offering),
             "weights": rules["weights"],
             "credits": rules["credits"],
             "stale": round(explanation["score"], 6) != round(match.score, 6),
@@ -504,23 +550,22 @@ def _fit_gap(need):
 @require_GET
 def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
-    matches, rows = _fit_gap(need)
-    columns = reports.FIT_GAP_COLUMNS
+    matches = list(
+        selectors.shortlisted_matches(need=need).prefetch_related("offering__documents")
+    )
+    explained = selectors.explained_lines(need=need, matches=matches)
     sections = [
         {
             "match": match,
-            "rows": [
-                dict(zip(columns, row, strict=True))
-                for row in rows
-                if row[2] == match.offering_id
-            ],
+            "entries": explained[match.pk],
+            "documents_unlinked": not may_download(request.user, match.offering),
         }
         for match in matches
     ]
     return render(
         request,
         "brokering/need_report.html",
-        {"need": need, "sections": sections, "priorities": Priority},
+        {"need": need, "sections": sections},
     )
 
 

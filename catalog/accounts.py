@@ -9,7 +9,6 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +25,7 @@ from catalog.models import (
 )
 from catalog.notifications import absolute_url, broker_recipients
 from catalog.services.guards import set_history_user
+from marketplace.mail import queue_email
 
 
 class AccountError(Exception):
@@ -77,16 +77,13 @@ def provider_user_invite(
         provider=provider, email=email, user=user, invited_by=by
     )
     link = absolute_url(set_password_path(user))
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You are invited to manage {provider}'s FM Marketplace listings",
-            message=render_to_string(
-                "catalog/provider/email/invitation.txt",
-                {"provider": provider, "user": user, "link": link, "by": by},
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+    queue_email(
+        subject=f"You are invited to manage {provider}'s FM Marketplace listings",
+        message=render_to_string(
+            "catalog/provider/email/invitation.txt",
+            {"provider": provider, "user": user, "link": link, "by": by},
+        ),
+        recipient_list=[email],
     )
     return invitation
 
@@ -106,16 +103,13 @@ def account_request_create(*, fields: dict) -> ProviderAccountRequest:
         url = absolute_url(
             reverse("admin:catalog_provideraccountrequest_change", args=[request.pk])
         )
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"Provider account requested: {request.company_name}",
-                message=(
-                    f"{request.contact_name} <{request.email}> asked for a provider "
-                    f"account for {request.company_name}.\n\nReview it: {url}\n"
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
+        queue_email(
+            subject=f"Provider account requested: {request.company_name}",
+            message=(
+                f"{request.contact_name} <{request.email}> asked for a provider "
+                f"account for {request.company_name}.\n\nReview it: {url}\n"
+            ),
+            recipient_list=recipients,
         )
     return request
 

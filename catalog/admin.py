@@ -19,7 +19,6 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.text import Truncator
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog import admin_review  # noqa: F401 (registers the review queue)
 from catalog.models import (
@@ -40,6 +39,7 @@ from catalog.services.claims import (
 from catalog.services.guards import EDITABLE_STATUSES, WorkflowError
 from catalog.services.search import announce
 from catalog.workflow import offering_retire
+from marketplace.admin import HistoryAdmin
 from marketplace.admin_access import BrokerEditor
 
 
@@ -70,7 +70,7 @@ class HttpsUrls:
 
 
 @admin.register(Provider)
-class ProviderAdmin(BrokerEditor, ShownOnCatalogPages, HttpsUrls, SimpleHistoryAdmin):
+class ProviderAdmin(BrokerEditor, ShownOnCatalogPages, HttpsUrls, HistoryAdmin):
     list_display = ("name", "kind", "uei", "offering_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "uei", "contact_email")
@@ -197,7 +197,7 @@ class ClaimInline(BrokerEditor, HttpsUrls, admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(BrokerEditor, ShownOnCatalogPages, SimpleHistoryAdmin):
+class OfferingAdmin(BrokerEditor, ShownOnCatalogPages, HistoryAdmin):
     list_display = (
         "name",
         "provider",
@@ -302,7 +302,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BrokerEditor, HttpsUrls, SimpleHistoryAdmin):
+class ClaimAdmin(BrokerEditor, HttpsUrls, HistoryAdmin):
     list_display = ("offering", "capability", "level", "roadmap_date", "verified")
     list_filter = ("level", "verified", "offering__provider__kind")
     list_select_related = ("offering", "capability")
@@ -365,7 +365,7 @@ class ShortlistEntryInline(BrokerEditor, admin.TabularInline):
 
 
 @admin.register(Shortlist)
-class ShortlistAdmin(BrokerEditor, SimpleHistoryAdmin):
+class ShortlistAdmin(BrokerEditor, HistoryAdmin):
     list_display = ("name", "owner", "agency", "entry_count", "updated_at")
     list_select_related = ("owner", "agency")
     list_filter = ("agency",)

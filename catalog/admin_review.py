@@ -17,7 +17,6 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.accounts import (
     AccountError,
@@ -44,6 +43,7 @@ from catalog.workflow import (
     offering_approve,
     offering_return,
 )
+from marketplace.admin import HistoryAdmin, pk_or_404
 from marketplace.admin_access import BrokerEditor
 
 # --- what changed ---------------------------------------------------------------
@@ -188,7 +188,7 @@ class SubmissionAdmin(BrokerEditor, admin.ModelAdmin):
     ):
         offering = get_object_or_404(
             Offering.objects.select_related("provider", "release", "revision_of"),
-            pk=object_id,
+            pk=pk_or_404(Offering, object_id),
             status=OfferingStatus.SUBMITTED,
         )
         return_form = ReturnForm(request.POST or None)
@@ -280,7 +280,7 @@ class ReviewCommentAdmin(BrokerEditor, admin.ModelAdmin):
 
 
 @admin.register(OfferingDocument)
-class OfferingDocumentAdmin(BrokerEditor, SimpleHistoryAdmin):
+class OfferingDocumentAdmin(BrokerEditor, HistoryAdmin):
     broker_may_add = False  # rows come from the workflow
     broker_may_delete = False
     list_display = ("title", "offering", "kind", "size", "uploaded_by", "uploaded_at")
@@ -299,7 +299,7 @@ class OfferingDocumentAdmin(BrokerEditor, SimpleHistoryAdmin):
 
 
 @admin.register(ProviderAccountRequest)
-class ProviderAccountRequestAdmin(BrokerEditor, SimpleHistoryAdmin):
+class ProviderAccountRequestAdmin(BrokerEditor, HistoryAdmin):
     broker_may_add = False  # rows come from the workflow
     broker_may_delete = False
     list_display = ("company_name", "contact_name", "email", "status", "created_at")

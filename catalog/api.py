@@ -8,14 +8,16 @@ provider's offering answers 404) and every write is a service of
 """
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog import forms as catalog_forms
 from catalog import selectors, services, workflow
+from catalog.documents import document_for, document_response
 from catalog.models import Offering, OfferingStatus
 from catalog.provider.forms import OfferingDetailsForm
 from catalog.serializers import (
@@ -27,6 +29,7 @@ from catalog.serializers import (
     ClaimSerializer,
     ClaimWriteSerializer,
     CommentSerializer,
+    OfferingDetailSerializer,
     OfferingQuerySerializer,
     OfferingWriteSerializer,
     ProviderOfferingQuerySerializer,
@@ -135,16 +138,32 @@ class OfferingList(generics.ListAPIView):
 
 @extend_schema(tags=["catalog"], parameters=[SLUG])
 class OfferingDetail(generics.RetrieveAPIView):
-    """One published offering, with its coverage of its release's capabilities."""
+    """One published offering, with its coverage of its release's capabilities and
+    its evidence documents."""
 
     permission_classes = [PublicReadOnly]
-    serializer_class = PublishedOfferingSerializer
+    serializer_class = OfferingDetailSerializer
 
     def get_object(self):
         offering = selectors.offering_get(self.kwargs["slug"])
         if offering is None:
             raise Http404
         return offering
+
+
+@extend_schema(
+    tags=["catalog"],
+    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+)
+class DocumentDownload(APIView):
+    """An evidence document's file (PDF, XLSX or DOCX), as an attachment: for agency
+    users once the offering is published, for brokers, and for the offering's
+    provider; anyone else gets 404."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request, pk: int):
+        return document_response(document_for(request.user, pk))
 
 
 @extend_schema(tags=["catalog"], parameters=[SLUG, ClaimQuerySerializer])

@@ -26,6 +26,11 @@ urlpatterns = [
         name="offering-claim-list",
     ),
     path(
+        "documents/<int:pk>/",
+        api.DocumentDownload.as_view(),
+        name="document-download",
+    ),
+    path(
         "provider/offerings/",
         api.ProviderOfferingList.as_view(),
         name="own-offering-list",

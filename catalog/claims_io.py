@@ -10,21 +10,26 @@ Import checks every row first and reports each bad one with its row number (the
 header is row 1); nothing is written unless every row is good.
 """
 
-import csv
 import datetime
-import io
-from dataclasses import dataclass
-from pathlib import PurePath
 
-import filetype
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from openpyxl.styles import Font
 
 from catalog.models import ClaimLevel, Offering
 from catalog.services.claims import ClaimInput, claims_save
+from marketplace.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Limits,
+    Problems,
+    Sheet,
+    SpreadsheetError,
+    csv_bytes,
+    read_table,
+    xlsx_bytes,
+)
+from marketplace.validators import plausible_date
 from standards.models import Capability, StandardsRelease
 
 COLUMNS = [
@@ -39,7 +44,7 @@ COLUMNS = [
 ]
 INPUT_COLUMNS = ("capability_id", "level", "roadmap_date", "evidence", "evidence_url")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROW_MARGIN = 100  # rows read beyond the release's capabilities before refusing
 _LEVELS = {
     **{value: value for value in ClaimLevel.values},
     **{str(label).lower(): value for value, label in ClaimLevel.choices},
@@ -47,19 +52,10 @@ _LEVELS = {
 }
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}: {self.message}"
-
-
 class ClaimsImportError(Exception):
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: Problems):
         self.errors = errors
-        super().__init__("; ".join(str(e) for e in errors))
+        super().__init__(errors.summary())
 
 
 # --- writing --------------------------------------------------------------------
@@ -96,128 +92,51 @@ def template_rows(
 
 
 def write_csv(rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(
-            [
-                value.isoformat() if isinstance(value, datetime.date) else value or ""
-                for value in row
-            ]
-        )
-    # A byte-order mark lets spreadsheet programs open the file as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([COLUMNS, *rows])
 
 
 def write_xlsx(rows: list[list], title: str) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Claims"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([None if value == "" else value for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text that starts with "=" stays text
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", (18, 30, 30, 60, 16, 14, 50, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
-    notes = workbook.create_sheet("How to fill")
-    notes.append([title])
-    notes.append(
-        ["level: one of " + ", ".join(ClaimLevel.values) + "; blank = no claim"]
+    notes = [
+        [title],
+        ["level: one of " + ", ".join(ClaimLevel.values) + "; blank = no claim"],
+        ["roadmap_date: YYYY-MM-DD, required when level is roadmap"],
+        ["Do not change capability_id; other columns left of level are for reading."],
+    ]
+    return xlsx_bytes(
+        [
+            Sheet("Claims", [COLUMNS, *rows], widths=(18, 30, 30, 60, 16, 14, 50, 40)),
+            Sheet("How to fill", notes, freeze=None, bold_header=False),
+        ]
     )
-    notes.append(["roadmap_date: YYYY-MM-DD, required when level is roadmap"])
-    notes.append(
-        ["Do not change capability_id; other columns left of level are for reading."]
-    )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 # --- reading --------------------------------------------------------------------
 
 
-def _read_rows(upload: UploadedFile) -> list[dict]:
+def _read_rows(upload: UploadedFile, release: StandardsRelease) -> list[dict]:
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             f"“{upload.name}” is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
         )
-    data = upload.read()
-    suffix = PurePath(upload.name).suffix.lower()
-    guessed = filetype.guess(data[:8192])
-    if suffix == ".xlsx":
-        if not guessed or guessed.extension != "xlsx":
-            raise ValidationError(
-                f"“{upload.name}” is named .xlsx but is not an Excel workbook."
-            )
-        return _xlsx_rows(data)
-    if suffix == ".csv":
-        if guessed is not None:
-            raise ValidationError(
-                f"“{upload.name}” is named .csv but is a {guessed.extension} file."
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValidationError(
-                f"“{upload.name}” is not UTF-8 text; save it as CSV UTF-8."
-            ) from error
-        return _csv_rows(text)
-    raise ValidationError("Upload the template as a .csv or .xlsx file.")
-
-
-def _header_map(header: list) -> dict[str, int]:
-    names = [str(value or "").strip().lower() for value in header]
-    missing = [column for column in ("capability_id", "level") if column not in names]
+    limits = Limits(
+        rows=Capability.objects.filter(release=release).count() + ROW_MARGIN,
+        upload_bytes=MAX_UPLOAD_BYTES,
+    )
+    try:
+        table = read_table(upload.name, upload.read(), limits, sheet="Claims")
+    except SpreadsheetError as error:
+        raise ValidationError(str(error)) from error
+    missing = [c for c in ("capability_id", "level") if c not in table.header]
     if missing:
         raise ValidationError(
             "The first row must be the template's header; missing column(s): "
             + ", ".join(missing)
             + "."
         )
-    return {name: names.index(name) for name in INPUT_COLUMNS if name in names}
-
-
-def _to_dicts(table: list[list]) -> list[dict]:
-    if not table:
-        raise ValidationError("The file is empty.")
-    columns = _header_map(table[0])
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if all(value in (None, "") for value in values):
-            continue
-        row = {"row": number}
-        for name, index in columns.items():
-            row[name] = values[index] if index < len(values) else None
-        rows.append(row)
-    return rows
-
-
-def _csv_rows(text: str) -> list[dict]:
-    try:
-        return _to_dicts(list(csv.reader(io.StringIO(text))))
-    except csv.Error as error:
-        raise ValidationError(f"The CSV file could not be read: {error}.") from error
-
-
-def _xlsx_rows(data: bytes) -> list[dict]:
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True
-        )
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError("The workbook could not be read.") from error
-    sheet = workbook["Claims"] if "Claims" in workbook.sheetnames else workbook.active
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return _to_dicts(table)
+    return [
+        {"row": number, **{name: values.get(name) for name in INPUT_COLUMNS}}
+        for number, values in table.records()
+    ]
 
 
 def _text(value) -> str:
@@ -238,12 +157,12 @@ def _date(value) -> datetime.date | None:
 
 def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimInput]:
     """Every row of the file as a claim, or ClaimsImportError listing each bad row."""
-    rows = _read_rows(upload)
+    rows = _read_rows(upload, release)
     capability_ids = dict(
         Capability.objects.filter(release=release).values_list("code", "id")
     )
     url_ok = URLValidator()
-    errors: list[RowError] = []
+    errors = Problems()
     seen: dict[str, int] = {}
     claims: list[ClaimInput] = []
     for row in rows:
@@ -279,6 +198,10 @@ def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimI
         else:
             if level == ClaimLevel.ROADMAP and roadmap_date is None:
                 row_errors.append("a roadmap claim needs a roadmap_date.")
+            try:
+                plausible_date(roadmap_date)
+            except ValidationError as error:
+                row_errors.append(f"roadmap_date: {error.messages[0]}")
         evidence_url = _text(row.get("evidence_url"))
         if evidence_url:
             try:
@@ -289,7 +212,8 @@ def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimI
                 )
         if len(evidence_url) > 200:
             row_errors.append("evidence_url is longer than 200 characters.")
-        errors.extend(RowError(number, message) for message in row_errors)
+        for message in row_errors:
+            errors.add(number, message)
         if not row_errors:
             claims.append(
                 ClaimInput(
@@ -331,4 +255,4 @@ def claims_template(
 def _render(rows, file_format: str, stem: str, title: str) -> tuple[bytes, str, str]:
     if file_format == "xlsx":
         return write_xlsx(rows, title), XLSX_CONTENT_TYPE, f"{stem}.xlsx"
-    return write_csv(rows), "text/csv; charset=utf-8", f"{stem}.csv"
+    return write_csv(rows), CSV_CONTENT_TYPE, f"{stem}.csv"

@@ -118,28 +118,30 @@ def document_remove(*, document: OfferingDocument, by) -> None:
     document.delete()
 
 
-def document_for(user, document_id: int) -> OfferingDocument:
-    """The document if ``user`` may download it, else 404: its provider's users and
-    brokers always; other signed-in users once the offering is published."""
-    document = get_object_or_404(
-        OfferingDocument.objects.select_related("offering"), pk=document_id
-    )
-    offering = document.offering
+def may_download(user, offering: Offering) -> bool:
+    """Whether ``user`` may download ``offering``'s evidence: its provider's users and
+    brokers always; signed-in agency users once the offering is published."""
     if is_broker(user) or can_manage_provider(user, offering.provider_id):
-        return document
-    if (
+        return True
+    return (
         is_signed_in(user)
         and role_of(user) == Role.AGENCY
         and offering.status == OfferingStatus.PUBLISHED
-    ):
+    )
+
+
+def document_for(user, document_id: int) -> OfferingDocument:
+    """The document if ``user`` may download it (:func:`may_download`), else 404."""
+    document = get_object_or_404(
+        OfferingDocument.objects.select_related("offering"), pk=document_id
+    )
+    if may_download(user, document.offering):
         return document
     raise Http404("No such document.")
 
 
-@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
-@require_GET
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
-    document = document_for(request.user, pk)
+def document_response(document: OfferingDocument) -> FileResponse:
+    """The stored file as an attachment under its original name (404 if it is gone)."""
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as missing:
@@ -153,3 +155,9 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    return document_response(document_for(request.user, pk))

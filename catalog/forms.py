@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from catalog.models import (
+    NO_CLAIM_LABEL,
     ClaimLevel,
     DeploymentModel,
     FedrampStatus,
@@ -138,7 +139,7 @@ class ClaimFilterForm(forms.Form):
     level = forms.ChoiceField(
         label="Claim level",
         required=False,
-        choices=[("", "Any level"), *ClaimLevel.choices, ("unknown", "No claim")],
+        choices=[("", "Any level"), *ClaimLevel.choices, ("unknown", NO_CLAIM_LABEL)],
         error_messages=_choice_error("claim level"),
     )
 

@@ -1,4 +1,5 @@
-"""E-mails of the listing workflow. Services call these after their transaction commits.
+"""E-mails of the listing workflow. Services call these after their transaction commits;
+the e-mails themselves are background work (``marketplace.mail``).
 
 Brokers hear of every submission (``settings.BROKER_NOTIFICATION_EMAILS`` plus the
 e-mail of every active staff user); a provider's users hear when a broker approves or
@@ -7,11 +8,11 @@ returns their offering.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog.models import Offering, ReviewComment
+from marketplace.mail import queue_email
 
 
 def absolute_url(path: str) -> str:
@@ -54,12 +55,12 @@ def notify_brokers_of_submission(*, offering_id: int) -> int:
             reverse("admin:catalog_submission_change", args=[offering.pk])
         ),
     }
-    return send_mail(
+    queue_email(
         subject=f"Listing submitted for review: {offering.name} ({offering.provider})",
         message=render_to_string("catalog/provider/email/submitted.txt", context),
-        from_email=None,
         recipient_list=recipients,
     )
+    return 1
 
 
 def notify_provider_of_decision(*, review_comment_id: int) -> int:
@@ -80,9 +81,9 @@ def notify_provider_of_decision(*, review_comment_id: int) -> int:
             reverse("provider:offering-detail", args=[note.offering_id])
         ),
     }
-    return send_mail(
+    queue_email(
         subject=f"{note.get_action_display()}: {note.offering.name}",
         message=render_to_string("catalog/provider/email/decision.txt", context),
-        from_email=None,
         recipient_list=recipients,
     )
+    return 1

@@ -8,11 +8,13 @@ contract-vehicle slugs. Serializers only shape and validate data; writes go thro
 import datetime
 import re
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from catalog.models import (
+    NO_CLAIM_LABEL,
     Claim,
     ClaimLevel,
     ContractVehicle,
@@ -21,11 +23,13 @@ from catalog.models import (
     ImpactLevel,
     MarketplaceCategory,
     Offering,
+    OfferingDocument,
     OfferingStatus,
     PricingModel,
     Provider,
     ProviderKind,
 )
+from marketplace.validators import plausible_date, single_line
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -104,6 +108,34 @@ class PublishedOfferingSerializer(OfferingSerializer):
         ]
 
 
+class DocumentSerializer(serializers.ModelSerializer):
+    """An evidence document the provider attached to the offering."""
+
+    download = serializers.SerializerMethodField(
+        help_text="Where to download the file: signed-in agency users and brokers "
+        "(token or session), and the offering's provider."
+    )
+
+    class Meta:
+        model = OfferingDocument
+        fields = ["id", "title", "kind", "size", "uploaded_at", "download"]
+        extra_kwargs = {"size": {"help_text": "Bytes."}}
+
+    def get_download(self, document: OfferingDocument) -> str:
+        path = reverse("api:document-download", args=[document.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class OfferingDetailSerializer(PublishedOfferingSerializer):
+    """A published offering with its coverage and its evidence documents."""
+
+    documents = DocumentSerializer(many=True, read_only=True, source="documents.all")
+
+    class Meta(PublishedOfferingSerializer.Meta):
+        fields = [*PublishedOfferingSerializer.Meta.fields, "documents"]
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     capability = serializers.CharField(source="capability.code", read_only=True)
     function = serializers.CharField(source="capability.function.code", read_only=True)
@@ -165,7 +197,7 @@ class ProviderOfferingSerializer(OfferingSerializer):
 class OfferingWriteSerializer(serializers.Serializer):
     """The details a provider states; status, slug and release are not theirs to set."""
 
-    name = serializers.CharField(max_length=255)
+    name = serializers.CharField(max_length=255, validators=[single_line])
     summary = serializers.CharField(max_length=500)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.ChoiceField(choices=MarketplaceCategory.choices)
@@ -176,12 +208,14 @@ class OfferingWriteSerializer(serializers.Serializer):
     )
     pricing_model = serializers.ChoiceField(choices=PricingModel.choices)
     customer_agencies = serializers.ListField(
-        child=serializers.CharField(max_length=100),
+        child=serializers.CharField(max_length=100, validators=[single_line]),
         required=False,
         default=list,
         max_length=200,
     )
-    accessibility_report_date = serializers.DateField(required=False, allow_null=True)
+    accessibility_report_date = serializers.DateField(
+        required=False, allow_null=True, validators=[plausible_date]
+    )
     contract_vehicles = serializers.SlugRelatedField(
         slug_field="slug",
         many=True,
@@ -194,7 +228,9 @@ class ClaimWriteSerializer(serializers.Serializer):
     """One claim as a provider states it."""
 
     level = serializers.ChoiceField(choices=ClaimLevel.choices)
-    roadmap_date = serializers.DateField(required=False, allow_null=True)
+    roadmap_date = serializers.DateField(
+        required=False, allow_null=True, validators=[plausible_date]
+    )
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
     evidence_url = serializers.URLField(
         required=False, allow_blank=True, default="", max_length=200
@@ -277,7 +313,7 @@ class ClaimQuerySerializer(serializers.Serializer):
         help_text="Only capabilities under this function of the offering's release.",
     )
     level = serializers.ChoiceField(
-        choices=[*ClaimLevel.choices, ("unknown", "No claim")],
+        choices=[*ClaimLevel.choices, ("unknown", NO_CLAIM_LABEL)],
         required=False,
         allow_blank=True,
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog import exports, selectors, services
 from catalog import forms as catalog_forms
+from catalog.documents import may_download
 from catalog.forms import (
     SORT_CHOICES,
     PageForm,
@@ -142,6 +143,8 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "offering": offering,
         "claims": claims,
+        "documents": list(offering.documents.all()),
+        "evidence_unlinked": not may_download(request.user, offering),
         "filter_form": filter_form,
         "filtered": bool(function or level),
         "level_legend": LEVEL_LEGEND,

@@ -85,7 +85,20 @@ def error_response(
     fields: dict[str, list[str]] | None = None,
     headers: dict | None = None,
 ) -> Response:
-    body = {
+    body = error_body(status_code, message, code=code, fields=fields)
+    return Response(body, status=status_code, headers=headers)
+
+
+def error_body(
+    status_code: int,
+    message: str,
+    *,
+    code: str = "error",
+    fields: dict[str, list[str]] | None = None,
+) -> dict:
+    """The one shape of every API error, also used by the portal's error views for
+    what fails before DRF answers (a body too large, a server error)."""
+    return {
         "error": {
             "status": status_code,
             "code": code,
@@ -93,7 +106,6 @@ def error_response(
             "fields": fields or {},
         }
     }
-    return Response(body, status=status_code, headers=headers)
 
 
 def api_exception_handler(exc, context) -> Response | None:

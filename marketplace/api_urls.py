@@ -7,12 +7,14 @@ patterns are exempted from it here, in one place; the token settings page is an
 ordinary page and keeps the middleware.
 """
 
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, permissions
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace import tokens
@@ -40,6 +42,66 @@ v1 = [
 ]
 
 
+def _templated(route: str) -> str:
+    """``offerings/<slug:slug>/`` -> ``offerings/{slug}/`` (the schema's spelling)."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def _endpoints(patterns: list[Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Every named pattern below ``patterns`` as (name, route), includes flattened."""
+    found: list[tuple[str, str]] = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            found.extend(_endpoints(pattern.url_patterns, route))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found.append((pattern.name, route))
+    return found
+
+
+def _links(request) -> dict:
+    return {
+        "schema": request.build_absolute_uri(reverse("api:schema")),
+        "docs": request.build_absolute_uri(reverse("api:docs")),
+    }
+
+
+class ApiRoot(APIView):
+    """``/api/``: the API's versions, its schema and its documentation."""
+
+    permission_classes = [PublicReadOnly]
+    schema = None
+
+    def get(self, request):
+        return Response(
+            {
+                "name": "FM Marketplace API",
+                "versions": {"v1": request.build_absolute_uri(reverse("api:v1-root"))},
+                **_links(request),
+            }
+        )
+
+
+class V1Root(APIView):
+    """``/api/v1/``: every endpoint of version 1 (``{name}`` marks a path part to fill
+    in), with the schema and documentation that describe them."""
+
+    permission_classes = [PublicReadOnly]
+    schema = None
+
+    def get(self, request):
+        base = request.build_absolute_uri(reverse("api:v1-root"))
+        endpoints = [
+            {"name": name, "url": base + _templated(route)}
+            for name, route in _endpoints(v1)
+            if name != "v1-root"
+        ]
+        return Response({"version": "v1", **_links(request), "endpoints": endpoints})
+
+
+v1.insert(0, path("", V1Root.as_view(), name="v1-root"))
+
+
 def _exempt_from_login_middleware(patterns: list[Any]) -> list[Any]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -58,6 +120,7 @@ docs_view = SpectacularSwaggerSplitView.as_view(
 )
 
 urlpatterns = [
+    *_exempt_from_login_middleware([path("", ApiRoot.as_view(), name="root")]),
     path("v1/", include(_exempt_from_login_middleware(v1))),
     *_exempt_from_login_middleware(
         [

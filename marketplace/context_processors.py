@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
         frozenset({Role.AGENCY, Role.BROKER, Role.ADMIN}),
     ),
     ("Our needs", "brokering:need-list", frozenset({Role.AGENCY})),
+    ("Needs", "brokering:need-list", frozenset({Role.BROKER, Role.ADMIN})),
     ("My listings", "provider:home", frozenset({Role.PROVIDER})),
     ("Broker admin", "admin:index", frozenset({Role.BROKER, Role.ADMIN})),
     (
@@ -26,6 +27,8 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
 
 
 def navigation(request) -> dict:
+    """The links the reader's role sees; only the one section the page belongs to (the
+    link with the longest address that starts the page's path) is marked current."""
     role = role_of(getattr(request, "user", None))
     links = []
     for label, url_name, roles in NAVIGATION:
@@ -35,7 +38,9 @@ def navigation(request) -> dict:
             url = reverse(url_name)
         except NoReverseMatch:
             continue
-        links.append(
-            {"label": label, "url": url, "active": request.path.startswith(url)}
-        )
+        links.append({"label": label, "url": url, "active": False})
+    path = getattr(request, "path", "")
+    sections = [link for link in links if path.startswith(link["url"])]
+    if sections:
+        max(sections, key=lambda link: len(link["url"]))["active"] = True
     return {"user_role": role.value, "nav_links": links}

@@ -68,3 +68,12 @@ def seed_users() -> list[DemoUser]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     return DEMO_USERS
+
+
+def demo_present() -> bool:
+    """Whether the demo content is loaded (its demo users exist)."""
+    return (
+        get_user_model()
+        .objects.filter(username__in=[demo.username for demo in DEMO_USERS])
+        .exists()
+    )

@@ -45,6 +45,10 @@ class USWDSBoundField(BoundField):
             attrs["aria-invalid"] = "true"
             if css in ("usa-input", "usa-select", "usa-textarea"):
                 attrs["class"] = f"{attrs['class']} {css}--error"
+        if isinstance(widget, forms.FileInput):
+            # USWDS's file input script puts its drop-zone instructions in aria-label;
+            # naming the input by its <label> keeps its name ("Evidence file").
+            attrs["aria-labelledby"] = f"{self.auto_id}-label"
         if described_by and not isinstance(
             widget, forms.CheckboxSelectMultiple | forms.RadioSelect
         ):
@@ -56,3 +60,27 @@ class USWDSFormRenderer(TemplatesSetting):
     form_template_name = "includes/forms/form.html"
     field_template_name = "includes/forms/field.html"
     bound_field_class = USWDSBoundField
+
+
+DATE_HINT = "Format: YYYY-MM-DD, for example 2027-03-31."
+
+
+class DateInputField(forms.DateField):
+    """A date typed as ``YYYY-MM-DD``, the portal's one date format.
+
+    A plain text input (Chromium shows ``type="date"`` as mm/dd/yyyy, the USWDS date
+    picker is fixed to mm/dd/yyyy), its hint saying the format; ``help_text`` given by
+    the caller follows the format sentence.
+    """
+
+    widget = forms.TextInput
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": "Enter the date as YYYY-MM-DD, for example 2027-03-31."
+    }
+
+    def __init__(self, *, help_text: str = "", **kwargs):
+        super().__init__(help_text=f"{DATE_HINT} {help_text}".strip(), **kwargs)
+
+    def prepare_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value

@@ -14,19 +14,27 @@ def database_state() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def worker_state() -> dict:
-    """When each worker last ran the heartbeat task (informational: workers may scale
-    to zero without making the portal unhealthy)."""
+def worker_beats() -> list:
+    """The latest heartbeats, newest first (at most ten workers)."""
     from marketplace.models import WorkerHeartbeat
 
+    return list(WorkerHeartbeat.objects.order_by("-seen_at")[:10])
+
+
+def worker_state(*, hostnames: bool = False) -> dict:
+    """When each worker last ran the heartbeat task (informational: workers may scale
+    to zero without making the portal unhealthy). Host names only when ``hostnames``
+    (staff): they tell an outsider about the infrastructure."""
     try:
-        beats = list(WorkerHeartbeat.objects.order_by("-seen_at")[:10])
+        beats = worker_beats()
     except Exception as exc:  # the database state is reported separately
         return {"ok": False, "error": exc.__class__.__name__}
     return {
         "ok": True,
         "workers": [
             {"hostname": beat.hostname, "seen_at": beat.seen_at.isoformat()}
+            if hostnames
+            else {"seen_at": beat.seen_at.isoformat()}
             for beat in beats
         ],
     }

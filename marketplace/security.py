@@ -6,8 +6,15 @@
 * :class:`SessionIdleTimeoutMiddleware` - ends a sign-in after
   ``SESSION_IDLE_SECONDS`` without a request (FedRAMP AC-11/AC-12); the absolute
   lifetime is ``SESSION_COOKIE_AGE``.
-* :class:`RateLimitMiddleware` - at most N sign-in attempts and N uploads per window,
-  per signed-in user or per address, answered with a clear 429 page.
+* :class:`RateLimitMiddleware` - at most N attempts per window on every sign-in form
+  (the portal's, the admin's, setting a password) and on the provider account
+  request, per address, and N uploads per signed-in user, answered with a clear 429
+  page carrying ``Retry-After``.
+* :func:`password_change_locked` / :func:`password_change_failed` - the password-change
+  form is locked like sign-in: a wrong current password is a failed sign-in.
+* :class:`NulInputMiddleware` - a NUL character in a submitted form value, or in a
+  query parameter of the admin, is refused with 400 before any view (PostgreSQL
+  cannot store or compare it; it is never meaningful input).
 * :func:`client_ip` - the one place that decides a request's address.
 """
 
@@ -15,14 +22,16 @@ import logging
 import time
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.messages import add_message, constants
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -120,10 +129,17 @@ def rate_limit_hit(*, scope: str, key: str) -> int | None:
     return None
 
 
-class RateLimitMiddleware:
-    """Rate limits for the sign-in form and for uploads outside the API.
+# Every page that takes a password (or a password-setting token) counts as sign-in.
+SIGN_IN_VIEWS = {"marketplace:login", "admin:login", "provider:set-password"}
 
-    An upload is any multipart POST; the API under ``/api/`` is throttled by DRF.
+
+class RateLimitMiddleware:
+    """Rate limits for every sign-in form, for the provider account request and for
+    uploads outside the API.
+
+    Sign-in and account requests count per address (the sender is not signed in);
+    uploads per signed-in user. An upload is any multipart POST; the API under
+    ``/api/`` is throttled by DRF.
     """
 
     def __init__(self, get_response):
@@ -135,7 +151,7 @@ class RateLimitMiddleware:
             user = getattr(request, "user", None)
             key = (
                 f"user:{user.pk}"
-                if user is not None and user.is_authenticated
+                if scope == "upload" and user is not None and user.is_authenticated
                 else f"ip:{client_ip(request) or 'unknown'}"
             )
             retry_after = rate_limit_hit(scope=scope, key=key)
@@ -155,8 +171,14 @@ class RateLimitMiddleware:
     def scope_of(request: HttpRequest) -> str | None:
         if request.method != "POST":
             return None
-        if request.path == reverse("marketplace:login"):
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            view_name = ""
+        if view_name in SIGN_IN_VIEWS:
             return "sign-in"
+        if view_name == "provider:account-request":
+            return "account-request"
         content_type = request.META.get("CONTENT_TYPE", "")
         if content_type.startswith("multipart/form-data") and not (
             request.path.startswith("/api/")
@@ -165,12 +187,31 @@ class RateLimitMiddleware:
         return None
 
 
+def password_change_locked(request: HttpRequest) -> HttpResponse | None:
+    """The lockout page when the signed-in user's username is locked from this
+    address (wrong current passwords count as failed sign-ins), else ``None``."""
+    credentials = {"username": request.user.get_username()}
+    if AxesProxyHandler.is_locked(request, credentials):
+        return lockout_response(request, credentials=credentials)
+    return None
+
+
+def password_change_failed(request: HttpRequest) -> None:
+    """Count a wrong current password as a failed sign-in of that user from this
+    address (django-axes); past the limit the answer becomes the lockout page."""
+    user_login_failed.send(
+        sender=__name__,
+        credentials={"username": request.user.get_username()},
+        request=request,
+    )
+
+
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
     """django-axes' answer to a locked-out sign-in: a page that says what happened,
     for how long, and that the right password will not help until then."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     logger.warning("sign-in locked out for %r from %s", username, client_ip(request))
-    return render(
+    response = render(
         request,
         "registration/locked_out.html",
         {
@@ -180,3 +221,40 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
         },
         status=429,
     )
+    # The whole lockout: an upper bound, as axes counts from the last failure.
+    response["Retry-After"] = str(round(settings.AXES_COOLOFF_TIME * 3600))
+    return response
+
+
+class NulInputMiddleware:
+    """400 for a NUL in any form value POSTed to a page (outside ``/api/``, whose
+    serializers answer in the API's own error format) or in any query parameter of
+    the admin, whose list filters and search pass them to the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.has_nul(request):
+            logger.info("refused a NUL in the input of %s", request.path)
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def has_nul(request: HttpRequest) -> bool:
+        queries = []
+        if request.path.startswith("/admin/"):
+            queries.append(request.GET)
+        if (
+            request.method == "POST"
+            and not request.path.startswith("/api/")
+            and request.META.get("CONTENT_TYPE", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            )
+        ):
+            queries.append(request.POST)
+        return any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for query in queries
+            for name, values in query.lists()
+        )

@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "marketplace.staticfiles.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "marketplace.security.SessionIdleTimeoutMiddleware",
     "marketplace.security.RateLimitMiddleware",
+    "marketplace.security.NulInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -129,6 +130,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
+# One date and time format (ISO 8601, times with their zone): marketplace/formats/.
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -234,6 +237,7 @@ AXES_VERBOSE = False
 RATE_LIMITS = {
     "sign-in": env_str("DJANGO_RATE_LIMIT_SIGN_IN", "20/300"),
     "upload": env_str("DJANGO_RATE_LIMIT_UPLOAD", "30/600"),
+    "account-request": env_str("DJANGO_RATE_LIMIT_ACCOUNT_REQUEST", "5/3600"),
 }
 # The rate-limit counters live in the cache: Redis when DJANGO_CACHE_URL is set (so
 # that every web process counts together), else each process's memory.
@@ -329,11 +333,14 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# API tokens stop working this many days after they are created (marketplace.tokens).
+API_TOKEN_DAYS = env_int("DJANGO_API_TOKEN_DAYS", 90)
+
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "marketplace.schema.PortalAutoSchema",
     # Token first: an anonymous client is told 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "marketplace.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

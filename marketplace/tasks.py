@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from marketplace.mail import send_email  # noqa: F401  (registers the task)
 from marketplace.models import WorkerHeartbeat
 
 

@@ -2,22 +2,68 @@
 
 A user has at most one token (``rest_framework.authtoken``). Creating a token again
 replaces the old one, so a leaked key is revoked by creating a new one. The key is
-shown once, on the page answering the creation; later visits show only its start.
+shown once, on the page answering the creation; later visits show only its start and
+when it expires.
+
+A token expires ``API_TOKEN_DAYS`` after its creation (``ExpiringTokenAuthentication``)
+and is deleted when its user's password changes or the account is deactivated
+(``revoke_on_password_or_deactivation``, connected in ``MarketplaceConfig.ready``),
+whichever way that happens: the password-change page, a reset, the admin, a command.
 """
 
+import datetime
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
 
 from marketplace.models import User
 from marketplace.roles import Role, role_required
 
 KEY_PREFIX_SHOWN = 6
+
+
+def token_expires(token: Token) -> datetime.datetime:
+    return token.created + datetime.timedelta(days=settings.API_TOKEN_DAYS)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, refusing a token older than ``API_TOKEN_DAYS``."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if timezone.now() >= token_expires(token):
+            raise AuthenticationFailed(
+                "The token has expired; create a new one on the API tokens page."
+            )
+        return user, token
+
+
+def revoke_on_password_or_deactivation(sender, instance, update_fields=None, **kwargs):
+    """``pre_save`` of the user model: a new password or a deactivation deletes the
+    user's API token, so that a token cannot outlive the credentials it came from."""
+    if instance.pk is None:
+        return
+    if update_fields is not None and not {"password", "is_active"} & set(update_fields):
+        return
+    stored = (
+        sender.objects.filter(pk=instance.pk)
+        .values_list("password", "is_active")
+        .first()
+    )
+    if stored is None:
+        return
+    password, is_active = stored
+    if instance.password != password or (is_active and not instance.is_active):
+        Token.objects.filter(user_id=instance.pk).delete()
 
 
 @transaction.atomic
@@ -59,5 +105,8 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
             "token": token,
             "new_key": new_key,
             "key_start": token.key[:KEY_PREFIX_SHOWN] if token else "",
+            "expires": token_expires(token) if token else None,
+            "expired": bool(token) and timezone.now() >= token_expires(token),
+            "lifetime_days": settings.API_TOKEN_DAYS,
         },
     )

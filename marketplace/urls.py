@@ -5,6 +5,9 @@ from marketplace import liveness, oidc, views
 
 account_patterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("status/", views.status, name="status"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", liveness.live, name="live"),
     path("account/sign-in/", views.login_view, name="login"),

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
+from marketplace.admin import HistoryAdmin
 from marketplace.roles import is_broker
 from standards import selectors
 from standards.forms import ReleaseUploadForm
@@ -51,7 +51,7 @@ class BrokerReadOnly:
 
 
 @admin.register(StandardsRelease)
-class StandardsReleaseAdmin(BrokerReadOnly, SimpleHistoryAdmin):
+class StandardsReleaseAdmin(BrokerReadOnly, HistoryAdmin):
     """Contents are read-only; the status changes only through the two actions,
     which call the services."""
 

@@ -59,6 +59,24 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def tasks_in_process(request):
+    """Run Celery tasks (scoring runs, e-mails) in-process after commit, as the
+    embedded setup does, even in the services pass; tests marked ``services`` use a
+    real worker."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from marketplace.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def password() -> str:
     return DEMO_PASSWORD

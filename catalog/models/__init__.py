@@ -2,6 +2,7 @@
 
 from catalog.models.listings import (
     IMPACT_LEVEL_RANK,
+    NO_CLAIM_LABEL,
     Claim,
     ClaimLevel,
     ContractVehicle,
@@ -14,6 +15,7 @@ from catalog.models.listings import (
     PricingModel,
     Provider,
     ProviderKind,
+    claim_level_label,
     uei_validator,
 )
 from catalog.models.search import OfferingFunction
@@ -40,6 +42,7 @@ __all__ = [
     "ReviewComment",
     "Submission",
     "IMPACT_LEVEL_RANK",
+    "NO_CLAIM_LABEL",
     "Claim",
     "ClaimLevel",
     "ClaimVector",
@@ -56,5 +59,6 @@ __all__ = [
     "ProviderKind",
     "Shortlist",
     "ShortlistEntry",
+    "claim_level_label",
     "uei_validator",
 ]

@@ -236,6 +236,18 @@ class ClaimLevel(models.TextChoices):
     DOES_NOT_MEET = "does-not-meet", "Does not meet"
 
 
+# The one claim-level vocabulary: the labels above, and this for a capability without a
+# claim (which counts as unknown), on every page, export and API description.
+NO_CLAIM_LABEL = "No claim"
+
+
+def claim_level_label(level: str | None) -> str:
+    """The label of a level code; ``NO_CLAIM_LABEL`` for ``None`` or ``""``."""
+    if not level:
+        return NO_CLAIM_LABEL
+    return ClaimLevel(level).label
+
+
 class Claim(models.Model):
     """What an offering says about one capability. No claim means unknown."""
 

@@ -117,7 +117,7 @@ def offering_claims_import(request: HttpRequest, pk: int) -> HttpResponse:
             row_errors = error.errors
             form.add_error(
                 "file",
-                f"{len(row_errors)} problem(s) in the file; nothing was imported. "
+                f"{row_errors.total} problem(s) in the file; nothing was imported. "
                 "Fix the rows listed below and upload it again.",
             )
         except (ValidationError, WorkflowError) as error:
@@ -139,6 +139,7 @@ def offering_claims_import(request: HttpRequest, pk: int) -> HttpResponse:
             "levels": ClaimLevel.choices,
             **step_context(offering, "claims"),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from catalog.claims_io import MAX_UPLOAD_BYTES
 from catalog.documents import ACCEPT, evidence_kind
 from catalog.models import (
+    NO_CLAIM_LABEL,
     ClaimLevel,
     ContractVehicle,
     Offering,
@@ -15,9 +16,14 @@ from catalog.models import (
 )
 from catalog.services.claims import ClaimInput
 from catalog.workflow import CONTENT_FIELDS
+from marketplace.forms import DateInputField
+from marketplace.validators import SingleLineFields, plausible_date
+
+# The empty choice of an optional select says what leaving it empty means.
+EMPTY_CHOICES = {"fedramp_impact": "None (FedRAMP not applicable)"}
 
 
-class OfferingDetailsForm(forms.ModelForm):
+class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
     customer_agencies = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -29,11 +35,10 @@ class OfferingDetailsForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="How agencies can buy it.",
     )
-    accessibility_report_date = forms.DateField(
+    accessibility_report_date = DateInputField(
         required=False,
+        validators=[plausible_date],
         label="Accessibility conformance report (VPAT) date",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For example 2025-03-31.",
     )
 
     class Meta:
@@ -55,6 +60,16 @@ class OfferingDetailsForm(forms.ModelForm):
         ].help_text = (
             "Required when the FedRAMP status is authorized, in process or ready."
         )
+        # Proper empty choices instead of Django's "---------".
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) or not isinstance(
+                field, forms.ChoiceField
+            ):
+                continue
+            choices = list(field.choices)
+            if choices and choices[0] == ("", "---------"):
+                label = EMPTY_CHOICES.get(name, "- Select -")
+                field.choices = [("", label), *choices[1:]]
 
     def clean_customer_agencies(self) -> list[str]:
         text = self.cleaned_data.get("customer_agencies") or ""
@@ -92,14 +107,14 @@ class ClaimsForm(forms.Form):
             key = str(capability.pk)
             self.fields[f"{key}-level"] = forms.ChoiceField(
                 label="Level",
-                choices=[("", "No claim (unknown)"), *ClaimLevel.choices],
+                choices=[("", NO_CLAIM_LABEL), *ClaimLevel.choices],
                 required=False,
                 initial=claim.level if claim else "",
             )
-            self.fields[f"{key}-roadmap_date"] = forms.DateField(
+            self.fields[f"{key}-roadmap_date"] = DateInputField(
                 label="Roadmap target date",
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                validators=[plausible_date],
                 help_text="Required for roadmap.",
                 initial=claim.roadmap_date if claim else None,
             )
@@ -198,7 +213,7 @@ class ReviewCommentForm(forms.Form):
     )
 
 
-class AccountRequestForm(forms.ModelForm):
+class AccountRequestForm(SingleLineFields, forms.ModelForm):
     kind = forms.ChoiceField(
         label="Kind of provider", choices=ProviderKind.choices, widget=forms.RadioSelect
     )

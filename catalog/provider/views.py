@@ -80,7 +80,9 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return HttpResponseBadRequest(render_to_string("400.html", request=request))
 
 
-def step_context(offering: Offering, current: str) -> dict:
+def step_context(offering: Offering | None, current: str) -> dict:
+    """The step indicator; before the offering exists (``None``) its steps have no
+    links."""
     steps = []
     seen_current = False
     for key, label, url_name in STEPS:
@@ -91,7 +93,7 @@ def step_context(offering: Offering, current: str) -> dict:
             {
                 "key": key,
                 "label": label,
-                "url": reverse(url_name, args=[offering.pk]),
+                "url": reverse(url_name, args=[offering.pk]) if offering else "",
                 "state": state,
             }
         )
@@ -176,7 +178,12 @@ def offering_create_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/provider/offering_details.html",
-        {"form": form, "release": release, "creating": True},
+        {
+            "form": form,
+            "release": release,
+            "creating": True,
+            "steps": step_context(None, "details")["steps"],
+        },
     )
 
 

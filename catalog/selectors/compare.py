@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from catalog.models import (
     Claim,
     Offering,
+    claim_level_label,
 )
 from catalog.selectors.common import (
     SLUG,
@@ -172,7 +173,7 @@ def compare_offerings(
                 group=f"{capability.function.code} {capability.function.name}",
                 claims=row_claims,
                 values=[
-                    claim.get_level_display() if claim else "No claim"
+                    claim_level_label(claim.level if claim else None)
                     for claim in row_claims
                 ],
             )

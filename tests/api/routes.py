@@ -102,6 +102,8 @@ need_readers = api_only(Role.AGENCY, Role.BROKER, Role.ADMIN)
 
 
 ROUTES = [
+    Route("api:root", everyone(OK)),
+    Route("api:v1-root", everyone(OK)),
     Route("api:schema", everyone(OK)),
     Route("api:docs", everyone(OK)),
     Route(
@@ -147,6 +149,12 @@ ROUTES = [
     Route("api:offering-list", everyone(OK)),
     Route("api:offering-detail", everyone(OK), kwargs=_offering),
     Route("api:offering-claim-list", everyone(OK), kwargs=_offering),
+    # A published offering's evidence (tests/catalog/routes_provider.py builds it).
+    Route(
+        "api:document-download",
+        {**everyone(OK), Role.VISITOR: UNAUTHORIZED},
+        kwargs=lambda world: {"pk": world.provider_document.pk},
+    ),
     Route("api:own-offering-list", providers_only),
     Route("api:own-offering-detail", providers_only, kwargs=_draft),
     Route(

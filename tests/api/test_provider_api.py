@@ -42,6 +42,10 @@ def test_a_provider_creates_a_draft_against_the_current_release(
         ({"name": ""}, "name"),
         ({"contract_vehicles": ["no-such-vehicle"]}, "contract_vehicles"),
         ({"accessibility_report_date": "last spring"}, "accessibility_report_date"),
+        ({"accessibility_report_date": "0001-01-01"}, "accessibility_report_date"),
+        ({"accessibility_report_date": "9999-12-31"}, "accessibility_report_date"),
+        ({"name": "Payroll\r\nBcc: x@example.com"}, "name"),
+        ({"customer_agencies": ["DOE\nX"]}, "customer_agencies.0"),
         ({"customer_agencies": "DOE-X"}, "customer_agencies"),
     ],
 )

@@ -83,20 +83,3 @@ def _cold_engine():
     from brokering.scoring import inputs
 
     inputs.forget_shelves()
-
-
-@pytest.fixture(autouse=True)
-def tasks_in_process(request):
-    """Run Celery tasks in-process after commit, as the embedded setup does, even in
-    the services pass; ``test_worker.py`` (marked ``services``) uses a real worker."""
-    if request.node.get_closest_marker("services"):
-        yield
-        return
-    from marketplace.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = previous

@@ -64,6 +64,7 @@ ROUTES = [
     Route("brokering:need-archive", writers(NOT_ALLOWED), need),
     Route("brokering:need-rescore", writers(NOT_ALLOWED), need),
     Route("brokering:need-results", readers(), need),
+    Route("brokering:need-results-status", readers(), need),
     Route("brokering:need-matrix", readers(), need),
     Route("brokering:match-detail", readers(), match),
     Route("brokering:match-shortlist", writers(NOT_ALLOWED), match),

@@ -21,6 +21,7 @@ GET_ONLY = {
     "brokering:need-detail",
     "brokering:need-priorities-export",
     "brokering:need-results",
+    "brokering:need-results-status",
     "brokering:need-matrix",
     "brokering:match-detail",
     "brokering:need-report",

@@ -6,12 +6,10 @@ downloadable by its provider, brokers and agency users. Each POST route gets its
 offering so that one role's request does not change what the next role sees.
 """
 
-from django.core.files.base import ContentFile
-
-from catalog.models import OfferingDocument, OfferingStatus
+from catalog.models import OfferingStatus
 from marketplace.roles import Role
 from tests.access import LOGIN, OK, REDIRECT, Route, everyone, only
-from tests.catalog.workflow_helpers import offering_in, pdf_bytes, standards_tree
+from tests.catalog.workflow_helpers import attach_pdf, offering_in, standards_tree
 
 
 def build_world(world):
@@ -31,26 +29,12 @@ def build_world(world):
             ("discard", OfferingStatus.DRAFT),
         )
     }
-    document = OfferingDocument(
-        offering=world.provider_published,
-        title="Evidence",
-        original_name="evidence.pdf",
-        kind="pdf",
-        size=len(pdf_bytes()),
+    world.provider_document = attach_pdf(
+        world.provider_published, "Evidence", "evidence.pdf"
     )
-    document.file.save("evidence.pdf", ContentFile(pdf_bytes()), save=False)
-    document.save()
-    world.provider_document = document
-    removable = OfferingDocument(
-        offering=world.provider_draft,
-        title="Draft evidence",
-        original_name="draft.pdf",
-        kind="pdf",
-        size=len(pdf_bytes()),
+    world.provider_removable_document = attach_pdf(
+        world.provider_draft, "Draft evidence", "draft.pdf"
     )
-    removable.file.save("draft.pdf", ContentFile(pdf_bytes()), save=False)
-    removable.save()
-    world.provider_removable_document = removable
 
 
 def _draft(world):

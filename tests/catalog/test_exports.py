@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from catalog.exports import spreadsheet_safe
 from catalog.models import ClaimLevel
+from marketplace.spreadsheets import escape
 from tests.catalog.catalog_world import make_offering, make_release
 from tests.catalog.factories import ProviderFactory
 
@@ -51,11 +51,13 @@ QUERY = {"offering": ["formula-offering", "plain-ledger"]}
         ("\rx", "'\rx"),
         ("Plain", "Plain"),
         ("a=b", "a=b"),
-        (None, ""),
+        ("'quoted", "''quoted"),
+        (None, None),
+        (-2, -2),
     ],
 )
 def test_spreadsheet_safe_escapes_formula_triggers(value, expected):
-    assert spreadsheet_safe(value) == expected
+    assert escape(value) == expected
 
 
 def test_csv_export_carries_slugs_and_capability_codes(client, pair):

@@ -242,7 +242,7 @@ def test_import_page_lists_the_bad_rows(client_for, provider, provider_user, tre
         reverse("provider:claims-import", args=[offering.pk]),
         {"file": csv_file([["NOPE", "", "", "", "meets", "", "", ""]])},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Row 2: unknown capability ID “NOPE”" in page
     assert "nothing was imported" in page
@@ -283,7 +283,7 @@ def test_a_claims_file_over_the_limit_is_refused_on_the_page(
         reverse("provider:claims-import", args=[offering.pk]),
         {"file": upload("claims.csv", big)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "is larger than 5 MB" in response.content.decode()
     assert claims_snapshot(offering) == before
 
@@ -308,7 +308,7 @@ def test_the_import_page_reports_every_kind_of_bad_row_and_writes_nothing(
             )
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Row 3: unknown capability ID “FFM.999.999.999”" in page
     assert "Row 4: unknown level “brilliant”" in page

@@ -26,7 +26,7 @@ def test_concurrent_approve_and_return_let_exactly_one_win(provider):
 
     def decide(name, service, by, **kwargs):
         try:
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=60)
             service(offering=Offering.objects.get(pk=offering.pk), by=by, **kwargs)
             outcomes[name] = "done"
         except WorkflowError:
@@ -45,7 +45,7 @@ def test_concurrent_approve_and_return_let_exactly_one_win(provider):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
 
     assert sorted(outcomes.values()) == ["done", "refused"]
     offering.refresh_from_db()

@@ -5,9 +5,12 @@ import io
 import zipfile
 
 import openpyxl
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from catalog.models import ClaimLevel, OfferingStatus
+from catalog.models import ClaimLevel, OfferingDocument, OfferingStatus
+from catalog.services.claims import ClaimInput, claims_save
+from catalog.workflow import offering_revision_start, offering_submit
 from tests.catalog.factories import ClaimFactory, OfferingFactory
 from tests.standards.factories import (
     ActivityFactory,
@@ -85,3 +88,29 @@ def png_bytes() -> bytes:
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def attach_pdf(offering, title: str, name: str):
+    """An evidence PDF stored on ``offering`` (written straight, as a fixture)."""
+    document = OfferingDocument(
+        offering=offering,
+        title=title,
+        original_name=name,
+        kind="pdf",
+        size=len(pdf_bytes()),
+    )
+    document.file.save(name, ContentFile(pdf_bytes()), save=False)
+    document.save()
+    return document
+
+
+def submitted_revision(published, by, capability, level=ClaimLevel.EXTENSION):
+    """A revision of ``published`` that changes one claim, submitted for review."""
+    revision = offering_revision_start(offering=published, by=by)
+    claims_save(
+        offering=revision,
+        by=by,
+        claims=[ClaimInput(capability_id=capability.pk, level=level)],
+    )
+    offering_submit(offering=revision, by=by)
+    return revision

@@ -78,14 +78,19 @@ def page(request, browser, live_server):
     context.close()
 
 
+def sign_in_on(page, user, password: str = DEMO_PASSWORD) -> None:
+    """Sign ``user`` in on ``page`` (any context, e.g. one without JavaScript)."""
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def sign_in(page):
     def do_sign_in(user, password: str = DEMO_PASSWORD):
-        page.goto("/account/sign-in/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        sign_in_on(page, user, password)
 
     return do_sign_in
 
@@ -117,3 +122,26 @@ def assert_accessible():
         )
 
     return check
+
+
+@pytest.fixture
+def scoring_worker():
+    """A real Celery worker in CI's services pass; in-process tasks otherwise."""
+    from tests.conftest import uses_services
+
+    if not uses_services():
+        yield None
+        return
+    from tests.celery_worker import celery_worker
+
+    with celery_worker() as worker:
+        yield worker
+
+
+def fill_offering_details(page) -> None:
+    """The required details of a new offering (after its name and summary)."""
+    page.get_by_label("Marketplace category").select_option("core-fs-saas")
+    page.get_by_label("Deployment model").select_option("saas")
+    page.get_by_label("FedRAMP status").select_option("authorized")
+    page.get_by_label("FedRAMP impact level").select_option("moderate")
+    page.get_by_label("Pricing model").select_option("subscription")

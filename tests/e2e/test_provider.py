@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from catalog.accounts import provider_user_invite, set_password_path
 from catalog.models import Offering, OfferingStatus
 from tests.catalog.workflow_helpers import pdf_bytes, standards_tree
+from tests.e2e.conftest import fill_offering_details
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,11 +36,7 @@ def test_provider_submits_and_broker_approves(
     assert page.get_by_label("Name").input_value() == "Ledger Cloud"
     assert_accessible(page)
     page.get_by_label("Summary").fill("A cloud general ledger for agencies.")
-    page.get_by_label("Marketplace category").select_option("core-fs-saas")
-    page.get_by_label("Deployment model").select_option("saas")
-    page.get_by_label("FedRAMP status").select_option("authorized")
-    page.get_by_label("FedRAMP impact level").select_option("moderate")
-    page.get_by_label("Pricing model").select_option("subscription")
+    fill_offering_details(page)
     page.get_by_role("button", name="Save and continue to claims").click()
 
     expect(page.get_by_role("heading", name="Claims", exact=True)).to_be_visible()

@@ -478,7 +478,7 @@ def private_redis():
         import redis
 
         client = redis.Redis(port=PRIVATE_REDIS_PORT)
-        wait_for(lambda: _answers(client), timeout=10, interval=0.1)
+        wait_for(lambda: _answers(client), timeout=60, interval=0.1)
         yield process
     finally:
         process.terminate()

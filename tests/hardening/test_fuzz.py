@@ -338,9 +338,9 @@ def test_the_priorities_import_writes_all_or_nothing_with_a_message(
         reverse("brokering:need-priorities-import", args=[draft_need.pk]),
         {"file": SimpleUploadedFile(f"priorities.{kind}", content)},
     )
-    assert response.status_code in (200, 302), response.status_code
+    assert response.status_code in (400, 302), response.status_code
     after = sorted(draft_need.items.values_list("capability_id", "priority"))
-    if response.status_code == 200:  # refused: the page says why, nothing written
+    if response.status_code == 400:  # refused: the page says why, nothing written
         assert after == before
         assert "usa-error-message" in response.text or "Nothing was imported" in (
             response.text

@@ -34,7 +34,7 @@ def through_login_gov(client: Client, next_url: str | None = None):
     start = client.get(START, {"next": next_url} if next_url else {})
     assert start.status_code == 302
     # The browser's visit to Login.gov, which sends it back with a code.
-    at_provider = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    at_provider = requests.get(start["Location"], allow_redirects=False, timeout=60)
     assert at_provider.status_code == 302
     callback = urlparse(at_provider.headers["Location"])
     assert callback.path == reverse("marketplace:login-gov-callback")
@@ -211,7 +211,7 @@ def test_login_gov_going_away_mid_sign_in_gives_a_message(client, login_gov):
     UserFactory(username="pat", email="pat@example.gov")
     login_gov.sign_in_as("pat@example.gov")
     start = client.get(START)
-    at_provider = requests.get(start["Location"], allow_redirects=False, timeout=10)
+    at_provider = requests.get(start["Location"], allow_redirects=False, timeout=60)
     login_gov.stop()
     callback = urlparse(at_provider.headers["Location"])
     response = client.get(callback.path, parse_qs(callback.query))

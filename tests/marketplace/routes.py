@@ -4,6 +4,9 @@ from tests.access import NOT_ALLOWED, OK, REDIRECT, Route, everyone, signed_in
 ROUTES = [
     Route("marketplace:home", everyone(OK)),
     Route("marketplace:healthz", everyone(OK)),
+    Route("marketplace:about", everyone(OK)),
+    Route("marketplace:status", everyone(OK)),
+    Route("marketplace:favicon", everyone(OK)),
     Route(
         "marketplace:login",
         {**everyone(REDIRECT), Role.VISITOR: OK},
