@@ -1,9 +1,10 @@
-"""Reading Treasury's workbooks, bounded: a workbook is opened once, in openpyxl's
-read-only streaming mode, after its zip directory has been checked, and every sheet
-read stops at a row or cell limit. An upload that passes a limit is refused with a
-:class:`StandardsFileError` before it costs more than a moment."""
+"""Reading Treasury's workbooks, bounded: a workbook is checked by the portal's one
+bounded opener (``marketplace.spreadsheets.check_xlsx``: zip directory, DTDs, rows and
+cells of every sheet) and opened once, in openpyxl's read-only streaming mode; every
+sheet read also stops at the row and cell limits. An upload that passes a limit is
+refused with a :class:`StandardsFileError` before it costs more than a moment."""
 
-import zipfile
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.xml.functions import iterparse
 
+from marketplace.spreadsheets import Limits, SpreadsheetError, check_xlsx
 from standards.importers.base import (
     StandardsFileError,
     header_key,
@@ -28,6 +30,8 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_MEMBERS = 500
 MAX_ROWS = 20_000
 MAX_CELLS_PER_ROW = 2_000
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_ELEMENTS = 2_000_000  # XML elements of each non-sheet part (shared strings, …)
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,37 +63,38 @@ class Row:
         )
 
 
-def check_zip(source: BinaryIO | Path, file_name: str) -> None:
-    """Refuse a zip bomb from its directory, without inflating anything."""
+def check_workbook(source: BinaryIO | Path, file_name: str) -> bytes:
+    """The workbook's bytes, checked by the portal's one bounded opener
+    (``marketplace.spreadsheets.check_xlsx``: zip directory, then one streaming pass
+    over every part openpyxl parses) with the standards' limits."""
+    if isinstance(source, Path):
+        data = source.read_bytes()
+    else:
+        data = source.read()
+        source.seek(0)
+    limits = Limits(
+        rows=MAX_ROWS,
+        cells=MAX_CELLS_PER_ROW,
+        upload_bytes=MAX_UPLOAD_BYTES,
+        members=MAX_MEMBERS,
+        member_bytes=MAX_MEMBER_BYTES,
+        total_bytes=MAX_TOTAL_BYTES,
+        elements=MAX_ELEMENTS,
+    )
+    if len(data) > limits.upload_bytes:
+        raise StandardsFileError(
+            f"larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB", file=file_name
+        )
     try:
-        with zipfile.ZipFile(source) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise StandardsFileError(
-            f"not a readable .xlsx workbook ({exc.__class__.__name__})", file=file_name
-        ) from exc
-    finally:
-        if hasattr(source, "seek"):
-            source.seek(0)
-    if len(members) > MAX_MEMBERS:
-        raise StandardsFileError(
-            f"the workbook holds {len(members)} parts, more than {MAX_MEMBERS}",
-            file=file_name,
-        )
-    total = 0
-    for member in members:
-        if member.file_size > MAX_MEMBER_BYTES:
-            raise StandardsFileError(
-                f"part {member.filename} inflates to {member.file_size} bytes, "
-                f"more than {MAX_MEMBER_BYTES}",
-                file=file_name,
-            )
-        total += member.file_size
-    if total > MAX_TOTAL_BYTES:
-        raise StandardsFileError(
-            f"the workbook inflates to {total} bytes, more than {MAX_TOTAL_BYTES}",
-            file=file_name,
-        )
+        check_xlsx(file_name, data, limits)
+    except SpreadsheetError as error:
+        # Our errors name the file first; the shared message names it too.
+        message = str(error).replace(f"“{file_name}” ", "", 1)
+        if message.startswith("is not a readable"):
+            reason = message.partition(": ")[2].rstrip(".")
+            message = f"not a readable .xlsx workbook ({reason})"
+        raise StandardsFileError(message, file=file_name) from error
+    return data
 
 
 class WorkbookReader:
@@ -97,9 +102,9 @@ class WorkbookReader:
 
     def __init__(self, source: BinaryIO | Path, file_name: str):
         self.file = file_name
-        check_zip(source, file_name)
+        data = check_workbook(source, file_name)
         try:
-            self.book = load_workbook(source, read_only=True, data_only=True)
+            self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a non-xlsx file
             raise StandardsFileError(
                 f"not a readable .xlsx workbook ({exc.__class__.__name__})",

@@ -24,7 +24,7 @@ def _bomb() -> io.BytesIO:
 
 def test_a_zip_that_inflates_too_far_is_refused_from_its_directory():
     started = time.monotonic()
-    with pytest.raises(StandardsFileError, match="inflates to .* more than"):
+    with pytest.raises(StandardsFileError, match="unpacks to more than 50 MB"):
         read_workbooks({FUNCTIONS_SHEET: ("bomb.xlsx", _bomb())})
     assert time.monotonic() - started < 1
 
@@ -45,11 +45,11 @@ def _sheet(rows: int, cells: int) -> io.BytesIO:
 
 def test_too_many_rows_are_refused(monkeypatch):
     monkeypatch.setattr(sheets, "MAX_ROWS", 30)
-    with pytest.raises(StandardsFileError, match="more than 30 rows"):
+    with pytest.raises(StandardsFileError, match="more than 30 rows after the header"):
         read_workbooks({FUNCTIONS_SHEET: ("long.xlsx", _sheet(40, 2))})
 
 
 def test_too_many_cells_in_a_row_are_refused(monkeypatch):
     monkeypatch.setattr(sheets, "MAX_CELLS_PER_ROW", 10)
-    with pytest.raises(StandardsFileError, match="more than 10 cells in a row"):
+    with pytest.raises(StandardsFileError, match="more than 10 cells"):
         read_workbooks({FUNCTIONS_SHEET: ("wide.xlsx", _sheet(2, 11))})
