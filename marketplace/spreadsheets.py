@@ -260,9 +260,11 @@ def _budget(member: str, name: str, limits: Limits) -> Callable[[str], None] | N
     return None
 
 
-def _xlsx_rows(
-    name: str, data: bytes, limits: Limits, sheet: str | None
-) -> Iterator[list]:
+def check_xlsx(name: str, data: bytes, limits: Limits) -> None:
+    """Refuse an XLSX before openpyxl sees it: its zip directory (members, declared
+    sizes), then one streaming pass over every part openpyxl parses, by ``limits``.
+    Raises ``SpreadsheetError``. (Also used by the standards importer, which then
+    reads several sheets of the workbook itself.)"""
     damaged = (
         f"“{name}” is not a readable .xlsx file: it is not an Excel workbook "
         "or it is damaged."
@@ -289,6 +291,21 @@ def _xlsx_rows(
         for member in members:
             if budget := _budget(member.filename, name, limits):
                 _scan(archive, member, limits, budget)
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # zipfile raises many kinds
+        raise SpreadsheetError(damaged) from error
+
+
+def _xlsx_rows(
+    name: str, data: bytes, limits: Limits, sheet: str | None
+) -> Iterator[list]:
+    damaged = (
+        f"“{name}” is not a readable .xlsx file: it is not an Excel workbook "
+        "or it is damaged."
+    )
+    check_xlsx(name, data, limits)
+    try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
         )
