@@ -32,7 +32,11 @@ DEMO_USERS = [
 
 @transaction.atomic
 def seed_users() -> list[DemoUser]:
-    """Create or refresh the demo users; running it twice changes nothing."""
+    """Create the demo users that are missing; running it twice changes nothing.
+
+    A user that already exists keeps its password (and everything else): the demo
+    password is published, so it is only ever given to accounts this step creates.
+    """
     agency, _ = Agency.objects.get_or_create(
         cgac_code="020",
         defaults={"name": "Department of the Treasury", "abbreviation": "TREAS"},
@@ -64,7 +68,7 @@ def seed_users() -> list[DemoUser]:
                 **memberships[demo.username],
             },
         )
-        if created or not user.check_password(DEMO_PASSWORD):
+        if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
     return DEMO_USERS

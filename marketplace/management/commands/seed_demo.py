@@ -1,6 +1,11 @@
-"""``python manage.py seed_demo``: fill the database with demo content (idempotent)."""
+"""``python manage.py seed_demo``: fill the database with demo content (idempotent).
 
-from django.core.management.base import BaseCommand
+The demo users have a published password, so the command refuses to run on a
+production configuration (``DJANGO_DEBUG`` off) unless given ``--allow-production``.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
 from marketplace import demo
@@ -16,11 +21,26 @@ STEPS = [
     "brokering.demo.seed_needs",
 ]
 
+PRODUCTION_REFUSAL = (
+    "This is a production configuration (DJANGO_DEBUG is off): the demo users have "
+    "a published password and the demo content is invented. Run with DJANGO_DEBUG=1, "
+    "or pass --allow-production if you really mean to put demo data here."
+)
+
 
 class Command(BaseCommand):
     help = "Create demo users (one per role) and demo content. Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even though DJANGO_DEBUG is off (a production configuration).",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(PRODUCTION_REFUSAL)
         for step in STEPS:
             self.stdout.write(f"- {step}")
             import_string(step)()
