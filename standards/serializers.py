@@ -98,7 +98,7 @@ class ServiceMeasureSerializer(serializers.ModelSerializer):
 
 class ActivityQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^FFM\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only activities of this function (for example FFM.010).",
@@ -107,13 +107,13 @@ class ActivityQuerySerializer(serializers.Serializer):
 
 class CapabilityQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^FFM\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only capabilities of this function (for example FFM.010).",
     )
     activity = serializers.RegexField(
-        r"^FFM\.\d{3}\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only capabilities of this activity (for example FFM.010.010).",
@@ -134,7 +134,7 @@ class CapabilityQuerySerializer(serializers.Serializer):
 
 class ServiceMeasureQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^FFM\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only measures of this function (FFM.000 for those of all).",

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from marketplace.demo import DEMO_PASSWORD, seed_users
 from marketplace.roles import Role, role_of
+from seeding.demo import DEMO_PASSWORD, users
 
 
 @pytest.mark.django_db
@@ -11,18 +11,35 @@ def test_seed_demo_creates_one_user_per_role_and_is_idempotent(capsys, settings)
     settings.DEBUG = True
     call_command("seed_demo")
     call_command("seed_demo")
-    users = {user.username: user for user in get_user_model().objects.all()}
+    accounts = {user.username: user for user in get_user_model().objects.all()}
     assert {
-        role_of(users[name]) for name in ("agency", "provider", "broker", "admin")
+        role_of(accounts[name]) for name in ("agency", "provider", "broker", "admin")
     } == {
         Role.AGENCY,
         Role.PROVIDER,
         Role.BROKER,
         Role.ADMIN,
     }
-    assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
-    assert len(users) == 4
-    assert f"password {DEMO_PASSWORD}" in capsys.readouterr().out
+    assert role_of(accounts["agency2"]) == Role.AGENCY
+    assert all(user.check_password(DEMO_PASSWORD) for user in accounts.values())
+    assert len(accounts) == 5
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_a_short_summary_and_the_users_only(capsys, settings):
+    """make run shows this: no step names, no e-mail, no log lines."""
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    call_command("seed_demo")
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "Demo data is ready (all of it invented)."
+    assert "published offerings" in lines[1] and "agency needs" in lines[1]
+    assert lines[2] == "Sign in at http://127.0.0.1:8000/account/sign-in/ as:"
+    assert len(lines) == 3 + 5
+    assert all(f"password {DEMO_PASSWORD}" in line for line in lines[3:])
+    assert captured.err == ""
+    assert "Subject:" not in captured.out
 
 
 @pytest.mark.django_db
@@ -41,7 +58,7 @@ def test_seed_demo_runs_on_production_only_when_told_to(settings, capsys):
 
 
 @pytest.mark.django_db
-def test_an_existing_user_keeps_its_password(settings):
+def test_an_existing_user_keeps_its_password(settings, capsys):
     settings.DEBUG = True
     own = "an-operator-chose-this-one"  # noqa: S105  # nosec B105
     admin = get_user_model().objects.create_user(username="admin", password=own)
@@ -49,6 +66,6 @@ def test_an_existing_user_keeps_its_password(settings):
     admin.refresh_from_db()
     assert admin.check_password(own)
     assert not admin.check_password(DEMO_PASSWORD)
-    seed_users()
+    users.seed_users()
     admin.refresh_from_db()
     assert admin.check_password(own)
