@@ -315,7 +315,7 @@ def _copy_claims(
         "",
         "",
         "Described in the product's federal configuration guide.",
-        "Shown in the system demonstration to the FM QSMO.",
+        "Shown in a system demonstration to the agency.",
         "Customer agencies use this in production today.",
     ]
     total = 0

@@ -115,3 +115,15 @@ def test_the_demo_ids_differ_from_every_fy2025_id():
     fy2025 = _codes(read_path(SHARED_FY2025))
     assert len(fy2025) > 200
     assert demo.isdisjoint(fy2025)
+
+
+def test_the_scale_generator_names_no_real_agency_or_vehicle():
+    from seeding.scale import vocabulary
+
+    real_codes = {cgac for _name, _abbreviation, cgac in CFO_ACT_AGENCIES}
+    real_abbreviations = {abbreviation for _n, abbreviation, _c in CFO_ACT_AGENCIES}
+    assert len(vocabulary.AGENCIES) == len(CFO_ACT_AGENCIES)
+    assert not {cgac for *_rest, cgac in vocabulary.AGENCIES} & real_codes
+    assert not {a for _n, a, _c in vocabulary.AGENCIES} & real_abbreviations
+    for name in vocabulary.CONTRACT_VEHICLES:
+        assert _named(name) == [], name
