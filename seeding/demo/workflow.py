@@ -4,7 +4,9 @@ provider's listings in every review state, with their comments and history.
 - its first published offering has a revision (a new summary and one changed claim)
   waiting in the brokers' queue;
 - its second published offering went through a revision the broker approved;
-- a new listing was submitted and returned by the broker with comments.
+- a new listing was submitted and returned by the broker with comments;
+
+each with an evidence document (a one-page PDF that says it is invented).
 
 Running :func:`seed` again changes nothing.
 """
@@ -29,6 +31,7 @@ from catalog.workflow import (
     offering_submit,
     offering_update,
 )
+from seeding.demo import documents
 from seeding.loader import function_number, load
 from standards.models import Capability
 
@@ -68,6 +71,7 @@ def _revise(published: Offering, by, data: dict) -> Offering:
                 )
             ],
         )
+    documents.attach(revision, by, data["documents"])
     return offering_submit(offering=revision, by=by, comment=data["comment"])
 
 
@@ -121,5 +125,6 @@ def _returned_listing(user, broker, release, data: dict) -> Offering:
             for n, capability in enumerate(capabilities)
         ],
     )
+    documents.attach(offering, user, data["documents"])
     offering_submit(offering=offering, by=user, comment=data["submit_comment"])
     return offering_return(offering=offering, by=broker, comment=data["return_comment"])

@@ -46,4 +46,8 @@ def test_the_demo_shows_every_review_state_with_comments():
     assert approved.offering.status == OfferingStatus.PUBLISHED
     assert approved.offering.summary.endswith("per invoice line.")
     assert approved.offering.history.count() >= 2
+    for offering in (returned, revision, approved.offering):
+        document = offering.documents.get()
+        assert document.kind == "pdf"
+        assert document.file.read().startswith(b"%PDF-1.4")
     assert workflow.seed() is None
