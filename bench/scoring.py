@@ -21,8 +21,9 @@ from django.db import connection
 from django.db.models import Count, F, Func
 from django.utils import timezone
 
-from brokering import engine, scoring, services
+from brokering import scoring, services
 from brokering.models import Need, NeedStatus, RunStatus, ScoringRun
+from brokering.scoring import encodings, inputs
 from catalog.models import ClaimVector, Offering, OfferingStatus
 from catalog.vectors import capability_ids_in_order, refresh_claim_vectors
 
@@ -177,13 +178,13 @@ def engine_compute_seconds(need_id: int, repeat: int) -> tuple[float, int]:
     keeps (``BROKERING_MATCHES_KEPT``) made with their breakdowns and fingerprints."""
     from django.conf import settings
 
-    need = engine.load_needs(Need.objects.filter(pk=need_id))[0]
+    need = inputs.load_needs(Need.objects.filter(pk=need_id))[0]
     order = capability_ids_in_order(need.release_id)
-    shelf = engine.Shelf.from_rows(engine.shelf_rows(need.release_id), len(order))
+    shelf = encodings.Shelf.from_rows(inputs.shelf_rows(need.release_id), len(order))
     kept = settings.BROKERING_MATCHES_KEPT
 
     def compute():
-        return engine.score_need(need, shelf, order).top(kept)
+        return compute.score_need(need, shelf, order).top(kept)
 
     seconds, top = median_time(compute, repeat)
     return seconds, len(top)
@@ -217,12 +218,12 @@ def scoring_benchmarks(repeat: int = 5) -> ScoringFigures:
     # call), then as a worker scoring need after need runs it (the shelf it read is
     # reused after one query of the offerings' keys shows it current).
     engine_s, scored = median_time(
-        lambda: engine.score_need_against_published(need_id),
+        lambda: inputs.score_need_against_published(need_id),
         repeat,
-        before=engine.forget_shelves,
+        before=inputs.forget_shelves,
     )
     engine_warm_s, _scored = median_time(
-        lambda: engine.score_need_against_published(need_id), repeat
+        lambda: inputs.score_need_against_published(need_id), repeat
     )
     naive_s, naive = median_time(lambda: naive_scores(need_id), max(1, repeat // 2))
     fast = {s.result.offering: (s.result.score, s.result.gaps_count) for s in scored}

@@ -21,6 +21,7 @@ from brokering.models import (
     NeedStatus,
     ScoringRun,
 )
+from brokering.scoring.ranking import RANK_ORDER
 from marketplace.roles import is_broker
 
 
@@ -174,7 +175,7 @@ class MatchAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["need__agency", "offering"]
     search_fields = ["offering__name", "need__title", "need__agency__abbreviation"]
-    ordering = ["need", "-eligible", "gaps_count", "-score"]
+    ordering = ["need", *RANK_ORDER]
     readonly_fields = [
         "need",
         "offering",

@@ -5,7 +5,8 @@ class BrokeringConfig(AppConfig):
     name = "brokering"
 
     def ready(self) -> None:
-        from brokering import receivers
+        # The tasks register under the names the services send them by.
+        from brokering import receivers, tasks  # noqa: F401
         from catalog.signals import offerings_changed
         from standards.signals import release_made_current
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from brokering.scoring.formula import GAP_BELOW, credit_text, weights_text
+from brokering.scoring.ranking import RANK_ORDER
 from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
 
 
@@ -152,7 +154,7 @@ class NeedVector(models.Model):
         help_text="Little-endian int32 per item: the capability's index in the "
         "release's code order (-1 if it is not in the release)."
     )
-    weights = models.BinaryField(help_text="uint8 per item: 5 must, 3 should, 1 could.")
+    weights = models.BinaryField(help_text=f"uint8 per item: {weights_text()}.")
     function_index = models.BinaryField(
         help_text="uint8 per item: the index of its function in ``functions``."
     )
@@ -252,7 +254,9 @@ class Match(models.Model):
     eligible = models.BooleanField()
     ineligible_reasons = models.JSONField(default=list, blank=True)
     gaps = models.JSONField(
-        default=list, blank=True, help_text="Codes of must items credited below 0.9."
+        default=list,
+        blank=True,
+        help_text=f"Codes of must items credited below {credit_text(GAP_BELOW)}.",
     )
     gaps_count = models.PositiveIntegerField(default=0)
     breakdown = models.JSONField(
@@ -285,7 +289,7 @@ class Match(models.Model):
 
     class Meta:
         verbose_name_plural = "matches"
-        ordering = ["need", "-eligible", "gaps_count", "-score", "offering__name"]
+        ordering = ["need", *RANK_ORDER]
         constraints = [
             models.UniqueConstraint(
                 fields=["need", "offering"], name="one_match_per_need_and_offering"

@@ -7,9 +7,10 @@ match of another agency is simply not found (the views answer 404).
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from brokering import engine, scoring
+from brokering import scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
-from catalog.models import Claim, OfferingStatus
+from brokering.scoring.encodings import need_spec as spec_from_row
+from catalog.models import Claim, ClaimLevel, OfferingStatus
 from marketplace.roles import is_agency_user, is_broker
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
@@ -97,7 +98,7 @@ def matches_for_need(
         matches = matches.filter(eligible=True)
     if status:
         matches = matches.filter(status=status)
-    return matches.order_by("-eligible", "gaps_count", "-score", "offering__name")
+    return matches.order_by(*scoring.RANK_ORDER)
 
 
 def shortlisted_matches(*, need: Need) -> QuerySet[Match]:
@@ -131,7 +132,7 @@ def need_spec(*, need: Need) -> scoring.NeedSpec:
         "minimum_impact_level": need.minimum_impact_level,
         "accepted_deployment_models": need.accepted_deployment_models,
     }
-    spec, _ = engine.need_spec(row, list(items))
+    spec, _ = spec_from_row(row, list(items))
     return spec
 
 
@@ -242,3 +243,39 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
 def need_runs(*, need: Need) -> QuerySet[ScoringRun]:
     """The scoring runs of a need, newest first."""
     return need.runs.order_by("-queued_at", "-id")
+
+
+def scoring_rules() -> dict:
+    """The formula's values as pages and help texts show them: rendered from
+    :mod:`brokering.scoring.formula`, never retyped."""
+    roadmap = scoring.credit_text(scoring.CREDITS[scoring.ROADMAP])
+    return {
+        "weights": scoring.WEIGHTS,
+        "credits": [
+            (
+                ClaimLevel.MEETS.label,
+                scoring.credit_text(scoring.CREDITS[scoring.MEETS]),
+            ),
+            (
+                ClaimLevel.CONFIGURABLE.label,
+                scoring.credit_text(scoring.CREDITS[scoring.CONFIGURABLE]),
+            ),
+            (
+                ClaimLevel.EXTENSION.label,
+                scoring.credit_text(scoring.CREDITS[scoring.EXTENSION]),
+            ),
+            (
+                ClaimLevel.ROADMAP.label,
+                f"{roadmap} if promised on or before the go-live date, else 0",
+            ),
+            (
+                ClaimLevel.DOES_NOT_MEET.label,
+                scoring.credit_text(scoring.CREDITS[scoring.DOES_NOT_MEET]),
+            ),
+            (
+                "Unknown (no claim)",
+                scoring.credit_text(scoring.CREDITS[scoring.UNKNOWN]),
+            ),
+        ],
+        "gap_below": scoring.credit_text(scoring.GAP_BELOW),
+    }

@@ -2,16 +2,22 @@
 
 from celery import shared_task
 
-from brokering import services
 from brokering.models import RunStatus, ScoringRun
+from brokering.services.matches import scoring_run_execute
+from brokering.services.runs import (
+    BATCH_TASK,
+    MAX_ATTEMPTS,
+    RUN_TASK,
+    scoring_runs_resend_stale,
+)
 
 
 @shared_task(
     bind=True,
-    name="brokering.run_scoring",
+    name=RUN_TASK,
     ignore_result=True,
     acks_late=True,
-    max_retries=services.MAX_ATTEMPTS,
+    max_retries=MAX_ATTEMPTS,
     soft_time_limit=120,
     time_limit=150,
 )
@@ -22,7 +28,7 @@ def run_scoring(self, run_id: int) -> None:
     # it died (task_reject_on_worker_lost): that run says "running" but is orphaned.
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     try:
-        services.scoring_run_execute(run_id=run_id, take_over=redelivered)
+        scoring_run_execute(run_id=run_id, take_over=redelivered)
     except Exception as error:
         if self.request.is_eager:
             # In-process (no broker) there is no queue to retry from: the error is
@@ -36,7 +42,7 @@ def run_scoring(self, run_id: int) -> None:
 
 @shared_task(
     bind=True,
-    name="brokering.run_scoring_batch",
+    name=BATCH_TASK,
     ignore_result=True,
     acks_late=True,
     soft_time_limit=540,
@@ -51,7 +57,7 @@ def run_scoring_batch(self, run_ids: list[int]) -> None:
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     for run_id in run_ids:
         try:
-            services.scoring_run_execute(run_id=run_id, take_over=redelivered)
+            scoring_run_execute(run_id=run_id, take_over=redelivered)
         except Exception:
             if self.request.is_eager:
                 continue  # recorded on the run; the periodic sweep sends it again
@@ -67,4 +73,4 @@ def run_scoring_batch(self, run_ids: list[int]) -> None:
 )
 def sweep_scoring_runs() -> int:
     """Re-send runs left queued or running too long (Celery beat, every minute)."""
-    return len(services.scoring_runs_resend_stale())
+    return len(scoring_runs_resend_stale())

@@ -20,7 +20,6 @@ from brokering.forms import (
     ResultsFilterForm,
 )
 from brokering.models import MatchStatus, NeedStatus, Priority, RunStatus
-from catalog.models import ClaimLevel
 from marketplace.roles import Role, role_required
 from standards.models import Capability
 
@@ -28,17 +27,6 @@ READERS = (Role.AGENCY, Role.BROKER)
 WRITERS = (Role.AGENCY,)
 PAGE_SIZE = 25
 MATRIX_TOP = 10
-CREDIT_TABLE = [
-    (ClaimLevel.MEETS.label, "1.0"),
-    (ClaimLevel.CONFIGURABLE.label, "0.9"),
-    (ClaimLevel.EXTENSION.label, "0.5"),
-    (
-        ClaimLevel.ROADMAP.label,
-        "0.25 if promised on or before the go-live date, else 0",
-    ),
-    (ClaimLevel.DOES_NOT_MEET.label, "0"),
-    ("Unknown (no claim)", "0"),
-]
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -202,6 +190,7 @@ def need_priorities(request: HttpRequest, need_id: int) -> HttpResponse:
             "functions": in_scope,
             "function": function,
             "counts": selectors.need_priority_counts(need=need),
+            "rules": selectors.scoring_rules(),
             **_steps(need, 3),
         },
     )
@@ -227,6 +216,7 @@ def need_review(request: HttpRequest, need_id: int) -> HttpResponse:
         {
             "functions": [f for f in selectors.need_functions(need=need) if f.in_scope],
             "counts": selectors.need_priority_counts(need=need),
+            "rules": selectors.scoring_rules(),
             "weights": scoring.WEIGHTS,
             **_steps(need, 4),
         },
@@ -243,6 +233,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         {
             "need": need,
             "counts": selectors.need_priority_counts(need=need),
+            "rules": selectors.scoring_rules(),
             "functions": [f for f in selectors.need_functions(need=need) if f.in_scope],
             "run": selectors.latest_run(need=need),
             "can_edit": request.user.agency_id == need.agency_id,
@@ -399,6 +390,7 @@ def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
         "brokering/need_results.html",
         {
             "need": need,
+            "rules": selectors.scoring_rules(),
             "filters": filters,
             "page_obj": page,
             "rows": rows,
@@ -417,6 +409,7 @@ def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
 def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpResponse:
     match = selectors.match_get(user=request.user, need_id=need_id, match_id=match_id)
     explanation = selectors.match_explanation(match=match)
+    rules = selectors.scoring_rules()
     return render(
         request,
         "brokering/match_detail.html",
@@ -425,8 +418,8 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "match": match,
             "explanation": explanation,
             "coverage": _coverage(match),
-            "weights": scoring.WEIGHTS,
-            "credits": CREDIT_TABLE,
+            "weights": rules["weights"],
+            "credits": rules["credits"],
             "stale": round(explanation["score"], 6) != round(match.score, 6),
             "can_edit": request.user.agency_id == match.need.agency_id,
             "MatchStatus": MatchStatus,

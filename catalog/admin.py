@@ -1,11 +1,13 @@
 """The brokers' back office for providers, offerings, claims and shortlists.
 
 Lists join what they show (no query per row; tests pin the counts). Claim edits made
-here go through :func:`catalog.services.claims_changed`, which refreshes the claim
-vectors scoring reads and announces the change. An offering's status is changed by
-the review workflow, never typed in here.
+here go through the one claims writer (:mod:`catalog.services.claims`): only a draft
+or returned offering's claims change, on capabilities of its release; a published
+offering's change through a revision. An offering's status is changed by the review
+workflow, never typed in here.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.db import models
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from catalog import admin_review, services  # noqa: F401 (registers the review queue)
+from catalog import admin_review  # noqa: F401 (registers the review queue)
 from catalog.models import (
     Claim,
     ContractVehicle,
@@ -25,7 +27,15 @@ from catalog.models import (
     Shortlist,
     ShortlistEntry,
 )
-from catalog.workflow import WorkflowError, offering_retire
+from catalog.services.claims import (
+    ClaimInput,
+    claims_check,
+    claims_save,
+    claims_verify,
+)
+from catalog.services.guards import EDITABLE_STATUSES, WorkflowError
+from catalog.services.search import announce
+from catalog.workflow import offering_retire
 from marketplace.roles import is_broker
 
 
@@ -96,6 +106,29 @@ class KnownLabelsRawIdWidget(ForeignKeyRawIdWidget):
         return Truncator(obj).words(14), url
 
 
+PUBLISHED_CLAIMS = (
+    "Only a draft or returned offering's claims can be changed; a published "
+    "offering's claims change through a revision."
+)
+
+
+def _claim_input(cleaned: dict) -> ClaimInput:
+    return ClaimInput(
+        capability_id=cleaned["capability"].pk,
+        level=cleaned["level"],
+        roadmap_date=cleaned.get("roadmap_date"),
+        evidence=cleaned.get("evidence") or "",
+        evidence_url=cleaned.get("evidence_url") or "",
+    )
+
+
+def _claim_errors(offering: Offering, claims: list[ClaimInput]) -> list[str]:
+    """What the claims writer would refuse, said before anything is saved."""
+    if claims and offering.status not in EDITABLE_STATUSES:
+        return [PUBLISHED_CLAIMS]
+    return claims_check(offering=offering, claims=claims)
+
+
 class ClaimFormSet(BaseInlineFormSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +138,31 @@ class ClaimFormSet(BaseInlineFormSet):
         }
         for form in self.forms:
             form.fields["capability"].widget.known = known
+
+    def claim_inputs(self) -> list[ClaimInput]:
+        """The claims the forms add, change or remove (level "" removes)."""
+        inputs = []
+        for form in self.forms:
+            old = form.initial.get("capability") if form.instance.pk else None
+            if form in self.deleted_forms:
+                if old is not None:
+                    inputs.append(ClaimInput(capability_id=old, level=""))
+                continue
+            if not form.has_changed():
+                continue
+            claim = _claim_input(form.cleaned_data)
+            if old is not None and old != claim.capability_id:
+                inputs.append(ClaimInput(capability_id=old, level=""))
+            inputs.append(claim)
+        return inputs
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        errors = _claim_errors(self.instance, self.claim_inputs())
+        if errors:
+            raise forms.ValidationError(errors)
 
 
 class ClaimInline(BrokerAccess, HttpsUrls, admin.TabularInline):
@@ -197,9 +255,45 @@ class OfferingAdmin(BrokerAccess, SimpleHistoryAdmin):
     def claim_count(self, obj) -> int:
         return obj._claims
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Claim:
+            return super().save_formset(request, form, formset, change)
+        claims_save(
+            offering=form.instance, by=request.user, claims=formset.claim_inputs()
+        )
+        # The writer saved the claims; the change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = (
+            [],
+            [],
+            [],
+        )
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.claims_changed(offering_ids=[form.instance.pk])
+        if form.has_changed():
+            announce(offering_ids=[form.instance.pk], reason="attributes")
+
+
+class ClaimAdminForm(forms.ModelForm):
+    class Meta:
+        model = Claim
+        # The admin builds the form's fields (https URLs included); these are the
+        # ones ``clean`` needs.
+        fields = ("offering", "capability", "level")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        errors = _claim_errors(cleaned["offering"], [_claim_input(cleaned)])
+        if self.instance.pk and {"offering", "capability"} & set(self.changed_data):
+            errors += _claim_errors(
+                Offering.objects.get(pk=self.initial["offering"]),
+                [ClaimInput(capability_id=self.initial["capability"], level="")],
+            )
+        if errors:
+            raise forms.ValidationError(list(dict.fromkeys(errors)))
+        return cleaned
 
 
 @admin.register(Claim)
@@ -212,22 +306,51 @@ class ClaimAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
     readonly_fields = ("verified", "verified_by", "verified_at")
     actions = ["mark_verified"]
 
+    form = ClaimAdminForm
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.claims_changed(offering_ids=[obj.offering_id])
+        """Through the claims writer: the old claim is removed when the form moves
+        it to another capability or offering."""
+        if change and {"offering", "capability"} & set(form.changed_data):
+            claims_save(
+                offering=Offering.objects.get(pk=form.initial["offering"]),
+                by=request.user,
+                claims=[ClaimInput(capability_id=form.initial["capability"], level="")],
+            )
+        claims_save(
+            offering=obj.offering,
+            by=request.user,
+            claims=[_claim_input(form.cleaned_data)],
+        )
+        obj.pk = (
+            Claim.objects.filter(offering=obj.offering, capability=obj.capability)
+            .values_list("pk", flat=True)
+            .get()
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.offering.status not in EDITABLE_STATUSES:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj):
-        services.claim_delete(claim=obj)
+        claims_save(
+            offering=obj.offering,
+            by=request.user,
+            claims=[ClaimInput(capability_id=obj.capability_id, level="")],
+        )
 
     def delete_queryset(self, request, queryset):
-        for claim in queryset.select_related("offering"):
-            services.claim_delete(claim=claim)
+        for claim in queryset.select_related("offering").order_by("pk"):
+            try:
+                self.delete_model(request, claim)
+            except WorkflowError as error:
+                self.message_user(request, str(error), level=messages.WARNING)
 
     @admin.action(description="Mark the selected claims verified")
     def mark_verified(self, request, queryset):
-        for claim in queryset:
-            services.claim_verify(claim=claim, user=request.user)
-        self.message_user(request, f"{queryset.count()} claims marked verified.")
+        changed = claims_verify(claims=queryset, by=request.user)
+        self.message_user(request, f"{changed} claims marked verified.")
 
 
 class ShortlistEntryInline(BrokerAccess, admin.TabularInline):

@@ -34,10 +34,10 @@ from catalog.models import (
     ReviewComment,
     Submission,
 )
+from catalog.services.claims import claims_verify
 from catalog.workflow import (
     CONTENT_FIELDS,
     WorkflowError,
-    claims_verify,
     offering_approve,
     offering_return,
 )

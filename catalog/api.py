@@ -1,6 +1,6 @@
 """API of the catalog: the public shelf, and providers' own listings.
 
-Public reads use the catalog page's selectors (:func:`catalog.selectors.offering_search`
+Public reads use the catalog page's selectors (:func:`catalog.forms.offering_search`
 and friends) with the same query parameters, so the API finds what the page finds.
 Providers' reads are scoped by :func:`catalog.selectors.provider_offerings` (another
 provider's offering answers 404) and every write is a service of
@@ -14,9 +14,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog import selectors, workflow
+from catalog import forms as catalog_forms
+from catalog import selectors, services, workflow
 from catalog.models import Offering, OfferingStatus
-from catalog.provider_forms import OfferingDetailsForm
+from catalog.provider.forms import OfferingDetailsForm
 from catalog.serializers import (
     ChangeQuerySerializer,
     ChangeSerializer,
@@ -125,7 +126,7 @@ class OfferingList(generics.ListAPIView):
 
     def get_queryset(self):
         try:
-            return selectors.offering_search(
+            return catalog_forms.offering_search(
                 self.request.query_params, with_facets=False
             ).queryset
         except selectors.SearchParamsError as error:
@@ -159,7 +160,7 @@ class OfferingClaimList(generics.ListAPIView):
         if offering is None:
             raise Http404
         try:
-            table = selectors.offering_claims_for_params(
+            table = catalog_forms.offering_claims_for_params(
                 offering, self.request.query_params
             )
         except selectors.SearchParamsError as error:
@@ -334,11 +335,11 @@ class _OwnClaims(_ProviderScoped):
         return capability
 
     def save_claim(self, offering, capability, values: dict) -> None:
-        workflow.claims_save(
+        services.claims_save(
             offering=offering,
             by=self.request.user,
             claims=[
-                workflow.ClaimInput(
+                services.ClaimInput(
                     capability_id=capability.pk,
                     level=values.get("level", ""),
                     roadmap_date=values.get("roadmap_date"),

@@ -24,7 +24,7 @@ from django.core.validators import URLValidator
 from openpyxl.styles import Font
 
 from catalog.models import ClaimLevel, Offering
-from catalog.workflow import ClaimInput, claims_save
+from catalog.services.claims import ClaimInput, claims_save
 from standards.models import Capability, StandardsRelease
 
 COLUMNS = [

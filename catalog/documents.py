@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from catalog.models import DocumentKind, Offering, OfferingDocument, OfferingStatus
-from catalog.workflow import EDITABLE_STATUSES, _locked, _refuse_unless
+from catalog.services.guards import EDITABLE_STATUSES, locked, refuse_unless
 from marketplace.roles import (
     Role,
     can_manage_provider,
@@ -84,8 +84,8 @@ def evidence_kind(upload: UploadedFile) -> DocumentKind:
 def document_add(
     *, offering: Offering, by, upload: UploadedFile, title: str = ""
 ) -> OfferingDocument:
-    offering = _locked(offering)
-    _refuse_unless(offering, EDITABLE_STATUSES, "add documents to")
+    offering = locked(offering)
+    refuse_unless(offering, EDITABLE_STATUSES, "add documents to")
     kind = evidence_kind(upload)
     original_name = PurePath(upload.name).name[:255]
     document = OfferingDocument(
@@ -106,8 +106,8 @@ def document_add(
 def document_remove(*, document: OfferingDocument, by) -> None:
     """Remove a document from a draft. The stored file stays: a published version
     or the audit history may still point at it."""
-    offering = _locked(document.offering)
-    _refuse_unless(offering, EDITABLE_STATUSES, "remove documents from")
+    offering = locked(document.offering)
+    refuse_unless(offering, EDITABLE_STATUSES, "remove documents from")
     document._history_user = by
     document.delete()
 

@@ -1,7 +1,10 @@
 """Parsing of catalog input: search parameters, claim filters, compare picks,
 shortlist names. Each form reports a bad value at the field it came from."""
 
+from collections.abc import Mapping, Sequence
+
 from django import forms
+from django.db.models import QuerySet
 
 from catalog.models import (
     ClaimLevel,
@@ -9,32 +12,25 @@ from catalog.models import (
     FedrampStatus,
     ImpactLevel,
     MarketplaceCategory,
+    Offering,
     ProviderKind,
 )
-
-MIN_COMPARE = 2
-MAX_COMPARE = 6
-
+from catalog.selectors import search as search_selectors
+from catalog.selectors.common import SearchParamsError, published_offerings
+from catalog.selectors.compare import MAX_COMPARE, requested_slugs
+from catalog.selectors.offering import (
+    OfferingClaims,
+    offering_claims,
+    release_functions,
+)
+from catalog.selectors.search import ACCESSIBILITY_CHOICES
+from standards.models import Function
 
 SORT_CHOICES = [
     ("relevance", "Relevance"),
     ("name", "Name (A to Z)"),
     ("coverage", "Coverage of the standards (highest first)"),
     ("updated", "Last updated (newest first)"),
-]
-ACCESSIBILITY_CHOICES = [
-    ("yes", "Accessibility conformance report available"),
-    ("no", "No accessibility conformance report"),
-]
-
-# (parameter, label, choices) of the facets whose values are fixed by the code.
-STATIC_FACETS = [
-    ("kind", "Provider kind", ProviderKind.choices),
-    ("category", "Marketplace category", MarketplaceCategory.choices),
-    ("deployment", "Deployment model", DeploymentModel.choices),
-    ("fedramp", "FedRAMP status", FedrampStatus.choices),
-    ("impact", "FedRAMP impact level", ImpactLevel.choices),
-    ("accessibility", "Accessibility report", ACCESSIBILITY_CHOICES),
 ]
 
 
@@ -216,3 +212,80 @@ class ShortlistAddForm(forms.Form):
                 "new_name", "Choose a shortlist or enter a name for a new one."
             )
         return cleaned
+
+
+# Reads that take request parameters: validated by a form, then handed to a selector.
+# Pages, the API and the exports share these entries, so a bad parameter answers the
+# same error everywhere (:class:`SearchParamsError`, naming it).
+
+
+def offering_search(
+    params: Mapping | None,
+    *,
+    rank_limit: int = search_selectors.RANK_LIMIT,
+    with_facets: bool = True,
+) -> search_selectors.OfferingSearch:
+    """:func:`catalog.selectors.search.search_offerings` for a query dict, or
+    :class:`SearchParamsError` naming each bad parameter."""
+    functions, vehicles = search_selectors.search_choices()
+    form = CatalogSearchForm(
+        params if params is not None else {}, functions=functions, vehicles=vehicles
+    )
+    if not form.is_valid():
+        raise SearchParamsError(form.errors)
+    return search_selectors.search_offerings(
+        form.cleaned_data,
+        functions=functions,
+        vehicles=vehicles,
+        rank_limit=rank_limit,
+        with_facets=with_facets,
+    )
+
+
+def compare_form(params: Mapping) -> CompareForm:
+    """The compare picks, validated against the published offerings they name. One
+    query that reads only those rows (in the order asked), whatever the size of the
+    catalog."""
+    requested = requested_slugs(params)
+    names = dict(
+        published_offerings()
+        .filter(slug__in=requested)
+        .order_by()
+        .values_list("slug", "name")
+    )
+    choices = [(slug, names[slug]) for slug in requested if slug in names]
+    return CompareForm(params, offerings=choices)
+
+
+def compare_candidates(q: str, *, chosen: Sequence[str]) -> QuerySet[Offering]:
+    """Published offerings the compare picker offers to add: those matching ``q``
+    (the catalog's text search, by relevance) or every one by name, less the
+    ``chosen`` ones. A fixed number of queries; the caller pages the result."""
+    params = {"q": q, "sort": "relevance" if q else "name"}
+    search = offering_search(params, with_facets=False)
+    return search.queryset.exclude(slug__in=list(chosen))
+
+
+def claim_filter_form(
+    offering: Offering, params: Mapping, *, functions: list[Function] | None = None
+) -> ClaimFilterForm:
+    if functions is None:
+        functions = release_functions(offering.release_id)
+    return ClaimFilterForm(
+        params, functions=[(f.code, f"{f.code} {f.name}") for f in functions]
+    )
+
+
+def offering_claims_for_params(offering: Offering, params: Mapping) -> OfferingClaims:
+    """The API's entry: validate ``function`` and ``level`` then filter, or raise
+    :class:`SearchParamsError` naming the bad parameter."""
+    functions = release_functions(offering.release_id)
+    form = claim_filter_form(offering, params, functions=functions)
+    if not form.is_valid():
+        raise SearchParamsError(form.errors)
+    return offering_claims(
+        offering,
+        function=form.cleaned_data["function"],
+        level=form.cleaned_data["level"],
+        functions=functions,
+    )

@@ -228,7 +228,7 @@ SORTS = ("relevance", "name", "coverage", "updated")
 
 class OfferingQuerySerializer(serializers.Serializer):
     """The catalog page's query parameters; the catalog's own form validates them
-    (:func:`catalog.selectors.offering_search`), this documents them."""
+    (:func:`catalog.forms.offering_search`), this documents them."""
 
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=200, help_text="Search words."

@@ -14,15 +14,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog import exports, selectors, services
+from catalog import forms as catalog_forms
 from catalog.forms import (
-    MAX_COMPARE,
-    MIN_COMPARE,
     SORT_CHOICES,
     PageForm,
     ShortlistAddForm,
     ShortlistForm,
 )
 from catalog.models import OfferingStatus
+from catalog.selectors.compare import MAX_COMPARE, MIN_COMPARE
+from catalog.templatetags.claim_levels import LEVEL_LEGEND
 from marketplace.pagecache import cached_for_visitors
 from marketplace.roles import Role, is_signed_in, public, role_required
 
@@ -51,7 +52,7 @@ def offering_list(request: HttpRequest) -> HttpResponse:
     context = {"sort_choices": SORT_CHOICES, "page_size": PAGE_SIZE}
     page_form = PageForm(request.GET)
     try:
-        search = selectors.offering_search(request.GET)
+        search = catalog_forms.offering_search(request.GET)
     except selectors.SearchParamsError as error:
         return render(
             request,
@@ -124,7 +125,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if offering is None:
         raise Http404("No published offering has this address.")
     functions = selectors.release_functions(offering.release_id)
-    filter_form = selectors.claim_filter_form(
+    filter_form = catalog_forms.claim_filter_form(
         offering, request.GET, functions=functions
     )
     page_form = PageForm(request.GET)
@@ -143,7 +144,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "claims": claims,
         "filter_form": filter_form,
         "filtered": bool(function or level),
-        "level_legend": selectors.LEVEL_LEGEND,
+        "level_legend": LEVEL_LEGEND,
         "querystring_without_page": _query_string(request.GET),
     }
     if is_signed_in(request.user):
@@ -174,11 +175,11 @@ def _compare_picker(request: HttpRequest, form) -> dict:
     chosen_slugs = [slug for slug, _ in chosen]
     q_errors = []
     try:
-        candidates = selectors.compare_candidates(q, chosen=chosen_slugs)
+        candidates = catalog_forms.compare_candidates(q, chosen=chosen_slugs)
     except selectors.SearchParamsError as error:
         q_errors = [m for messages_ in error.errors.values() for m in messages_]
         q = ""
-        candidates = selectors.compare_candidates(q, chosen=chosen_slugs)
+        candidates = catalog_forms.compare_candidates(q, chosen=chosen_slugs)
     page_form = PageForm(request.GET)
     number = page_form.cleaned_data["page"] if page_form.is_valid() else 1
     page_obj = Paginator(candidates, selectors.COMPARE_PICKER_PAGE_SIZE).get_page(
@@ -225,7 +226,7 @@ def _comparison_or_page(request: HttpRequest):
     """``(comparison, None)`` or ``(None, response)``: the picker for no choice or
     while finding offerings (``find``), the picker with the reason for a bad or
     short pick."""
-    form = selectors.compare_form(request.GET)
+    form = catalog_forms.compare_form(request.GET)
     if not form.is_valid():
         return None, _render_compare(request, form, status=400)
     slugs = form.cleaned_data["offering"]

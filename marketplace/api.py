@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
-from marketplace.roles import Role, is_broker, role_of
+from marketplace.roles import Role, role_of
 
 NON_FIELD = "non_field_errors"
 
@@ -241,12 +241,6 @@ class AgencyOrBroker(_RolePermission):
     roles = frozenset({Role.AGENCY, Role.BROKER})
 
 
-class ProviderOrBroker(_RolePermission):
-    """Provider users (their own listings) and the QSMO's brokers."""
-
-    roles = frozenset({Role.PROVIDER, Role.BROKER})
-
-
 class AgencyOnly(_RolePermission):
     """Agency users only: brokers read agencies' needs but do not write them."""
 
@@ -266,20 +260,6 @@ class AgencyReadsBrokerReads(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return AgencyOrBroker().has_permission(request, view)
         return AgencyOnly().has_permission(request, view)
-
-
-class ProviderWritesBrokerReads(permissions.BasePermission):
-    """Provider users read and write their listings; brokers read any."""
-
-    def has_permission(self, request, view) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return ProviderOrBroker().has_permission(request, view)
-        return ProviderOnly().has_permission(request, view)
-
-
-def broker_view(user) -> bool:
-    """Whether scoped selectors should show everything (brokers and admins)."""
-    return is_broker(user)
 
 
 # --- query-parameter validation ------------------------------------------------------

@@ -59,15 +59,6 @@ def is_signed_in(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def can_see_agency(user, agency_id: int | None) -> bool:
-    """Agencies see only their own needs and matches; brokers see all."""
-    if is_broker(user):
-        return True
-    return (
-        is_agency_user(user) and agency_id is not None and user.agency_id == agency_id
-    )
-
-
 def can_manage_provider(user, provider_id: int | None) -> bool:
     """Providers manage only their own listings; brokers may act on any."""
     if is_broker(user):

@@ -4,13 +4,20 @@ The ``Claim`` table is the truth. ``OfferingFunction`` says, for each offering a
 each function code (codes are stable across releases), how many of the offering's
 claims on that function's capabilities are *covered* (met or configurable); there is
 a row only when that number is at least one. The function facet counts and the
-function filter of :func:`catalog.selectors.offering_search` read these few rows per
+function filter of :func:`catalog.selectors.search.search_offerings` read these rows per
 offering instead of the offering's hundreds of claims.
 :func:`catalog.services.offering_search_refresh` rebuilds them together with the
 search document, and every service that changes claims or publishes triggers it.
 """
 
 from django.db import models
+
+from catalog.models.listings import ClaimLevel
+
+# Claim levels that count as covering a capability (coverage, function rows).
+COVERED_LEVELS = (ClaimLevel.MEETS, ClaimLevel.CONFIGURABLE)
+# The PostgreSQL text search configuration of the search document and its queries.
+SEARCH_CONFIG = "english"
 
 
 class OfferingFunction(models.Model):

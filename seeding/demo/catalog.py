@@ -16,6 +16,7 @@ from catalog.models import (
     OfferingStatus,
     Provider,
 )
+from catalog.services.claims import ClaimInput, claims_save
 from seeding.loader import function_number, load
 from standards.models import Capability
 from standards.selectors import current_release
@@ -47,7 +48,7 @@ def claims_for(item: dict, capabilities: list[Capability]) -> list:
         if rng.random() > strength:
             if rng.random() < 0.4:
                 claims.append(
-                    services.ClaimInput(
+                    ClaimInput(
                         capability_id=capability.id,
                         level=ClaimLevel.DOES_NOT_MEET,
                         evidence="Not offered today.",
@@ -63,7 +64,7 @@ def claims_for(item: dict, capabilities: list[Capability]) -> list:
         if level == ClaimLevel.ROADMAP:
             roadmap_date = datetime.date(2027, rng.randint(1, 12), 1)
         claims.append(
-            services.ClaimInput(
+            ClaimInput(
                 capability_id=capability.id,
                 level=level,
                 roadmap_date=roadmap_date,
@@ -126,14 +127,18 @@ def seed() -> list[Offering]:
                     datetime.date.fromisoformat(vpat) if vpat else None
                 ),
                 "pricing_model": item["pricing"],
-                "status": OfferingStatus.PUBLISHED,
-                "published_at": now,
+                "status": OfferingStatus.DRAFT,
             },
         )
         if not was_created:
             continue
         offering.contract_vehicles.set([vehicles[v] for v in item["vehicles"]])
-        services.claims_set(offering=offering, claims=claims_for(item, capabilities))
+        # Claims go through the one claims writer while the offering is a draft;
+        # then the demo publishes it (a broker's approval, without the e-mails).
+        claims_save(offering=offering, by=None, claims=claims_for(item, capabilities))
+        offering.status = OfferingStatus.PUBLISHED
+        offering.published_at = now
+        offering.save(update_fields=["status", "published_at", "updated_at"])
         created.append(offering)
     if created:
         services.offerings_published(offering_ids=[o.id for o in created])

@@ -21,9 +21,8 @@ from catalog.models import (
     OfferingStatus,
     Provider,
 )
+from catalog.services.claims import ClaimInput, claims_save
 from catalog.workflow import (
-    ClaimInput,
-    claims_save,
     offering_approve,
     offering_create,
     offering_return,

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from catalog import workflow
+from catalog import services, workflow
 from catalog.models import OfferingStatus
 from standards.models import ReleaseStatus
 from tests.catalog.factories import ClaimFactory
@@ -35,10 +35,10 @@ def test_a_listing_lifecycle_appears_with_stable_ids(
     start = timezone.now()
     workflow.offering_approve(offering=offering, by=broker)
     revision = workflow.offering_revision_start(offering=offering, by=provider_user)
-    workflow.claims_save(
+    services.claims_save(
         offering=revision,
         by=provider_user,
-        claims=[workflow.ClaimInput(capability_id=capability.pk, level="extension")],
+        claims=[services.ClaimInput(capability_id=capability.pk, level="extension")],
     )
     workflow.offering_submit(offering=revision, by=provider_user)
     workflow.offering_approve(offering=revision, by=broker)

@@ -80,9 +80,9 @@ def make_need(release, capabilities):
 @pytest.fixture(autouse=True)
 def _cold_engine():
     """Each test starts as a fresh worker process would: no shelf read before."""
-    from brokering import engine
+    from brokering.scoring import inputs
 
-    engine.forget_shelves()
+    inputs.forget_shelves()
 
 
 @pytest.fixture(autouse=True)

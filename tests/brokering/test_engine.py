@@ -8,8 +8,9 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brokering import engine, scoring, selectors, services
+from brokering import scoring, selectors, services
 from brokering.models import Match, NeedStatus, NeedVector, Priority
+from brokering.scoring import inputs as engine
 from catalog.models import (
     Claim,
     ClaimLevel,

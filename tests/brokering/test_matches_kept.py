@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brokering import engine, scoring, selectors, services
+from brokering import scoring, selectors, services
 from brokering.models import (
     Match,
     MatchStatus,
@@ -19,6 +19,7 @@ from brokering.models import (
     RunStatus,
     ScoringRun,
 )
+from brokering.scoring import inputs as engine
 from catalog.models import Claim, ClaimLevel, OfferingStatus, ProviderKind
 from catalog.vectors import capability_ids_in_order, refresh_claim_vectors
 from standards.models import ReleaseStatus

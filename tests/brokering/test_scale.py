@@ -5,8 +5,9 @@ seed writes with COPY)."""
 import pytest
 from django.core.management import call_command
 
-from brokering import engine, services
+from brokering import services
 from brokering.models import Match, Need, NeedStatus, NeedVector
+from brokering.scoring import inputs as engine
 from catalog.models import Offering, OfferingStatus
 from tests.conftest import uses_services
 

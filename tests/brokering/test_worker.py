@@ -117,7 +117,7 @@ def test_a_bulk_rescore_goes_to_the_worker_in_batches_of_runs(
     full = make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
     needs = [make_need(agency, status=NeedStatus.ACTIVE) for _ in range(5)]
     draft = make_need(agency)
-    monkeypatch.setattr(services, "SCORING_BATCH_SIZE", 2)  # 3 tasks for 5 runs
+    monkeypatch.setattr(services.runs, "SCORING_BATCH_SIZE", 2)  # 3 tasks for 5 runs
     with celery_worker():
         run_ids = services.scoring_runs_enqueue_for_active_needs(reason="test bulk")
         assert len(run_ids) == 5

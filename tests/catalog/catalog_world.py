@@ -3,7 +3,7 @@ and offerings whose claims go through the catalog services."""
 
 from catalog import services
 from catalog.models import ClaimLevel
-from tests.catalog.factories import OfferingFactory
+from tests.catalog.factories import OfferingFactory, write_claims
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -55,7 +55,7 @@ def make_offering(release, covers=(), levels=None, **attrs):
     for capability, level in (levels or {}).items():
         claims.append(services.ClaimInput(capability_id=capability.id, level=level))
     if claims:
-        services.claims_set(offering=offering, claims=claims)
+        write_claims(offering, claims)
     return offering
 
 

@@ -17,6 +17,8 @@ from catalog.models import (
     ShortlistEntry,
 )
 from catalog.services import offering_search_refresh
+from catalog.services.claims import ClaimInput, claims_save
+from catalog.services.guards import EDITABLE_STATUSES
 from tests.standards.factories import CapabilityFactory, ReleaseFactory
 
 
@@ -100,3 +102,30 @@ class ShortlistFactory(factory.django.DjangoModelFactory):
             ShortlistEntry.objects.create(
                 shortlist=self, offering=offering, added_by=self.owner
             )
+
+
+def write_claims(offering, claims, *, by=None) -> int:
+    """Test builder: claims written through the one claims writer.
+
+    The factories make offerings in any state; the writer refuses a published
+    offering's claims (they change through a revision). So a published builder
+    offering is put back to draft for the write, as if its claims had been stated
+    before it was published, and published again."""
+    status = offering.status
+    editable = status in EDITABLE_STATUSES
+    if not editable:
+        Offering.objects.filter(pk=offering.pk).update(status=OfferingStatus.DRAFT)
+    try:
+        return claims_save(offering=offering, by=by, claims=claims)
+    finally:
+        if not editable:
+            Offering.objects.filter(pk=offering.pk).update(status=status)
+
+
+def write_claim(offering, capability, level, **fields) -> Claim | None:
+    """One claim through :func:`write_claims`; level "" removes it."""
+    write_claims(
+        offering,
+        [ClaimInput(capability_id=capability.pk, level=level, **fields)],
+    )
+    return Claim.objects.filter(offering=offering, capability=capability).first()

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField, Value
 
 from catalog.models import Claim, Offering, OfferingFunction
-from catalog.services import COVERED_LEVELS, SEARCH_CONFIG
+from catalog.models.search import COVERED_LEVELS, SEARCH_CONFIG
 from standards.models import Capability
 
 

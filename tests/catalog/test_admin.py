@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.deprecation import RemovedInDjango60Warning
 
-from catalog.models import ClaimLevel, ClaimVector
+from catalog.models import ClaimLevel, ClaimVector, OfferingStatus
 from tests.catalog.catalog_world import (
     admin_offering_form,
     make_offering,
@@ -57,7 +57,10 @@ def test_changelists_run_the_same_queries_for_10_and_100_rows(
 
 def test_saving_claims_inline_refreshes_the_claim_vector(client_for, admin_user):
     release, caps = make_release()
-    offering = make_offering(release, slug="inline")
+    # A draft: a published offering's claims change only through a revision.
+    offering = make_offering(
+        release, slug="inline", status=OfferingStatus.DRAFT, published_at=None
+    )
     capability = caps["FFM.010"][0]
     client = client_for(admin_user)
     url = reverse("admin:catalog_offering_change", args=[offering.pk])
@@ -112,7 +115,9 @@ def test_admin_addresses_without_a_scheme_are_https_and_raise_no_warning(
     from catalog.models import Claim, Provider
 
     release, caps = make_release()
-    offering = make_offering(release, slug="scheme")
+    offering = make_offering(
+        release, slug="scheme", status=OfferingStatus.DRAFT, published_at=None
+    )
     client = client_for(admin_user)
     with warnings.catch_warnings():
         warnings.simplefilter("error", RemovedInDjango60Warning)

@@ -21,6 +21,7 @@ from catalog.selectors import (
 )
 from standards.models import Capability
 from tests.catalog.catalog_world import make_offering, make_release
+from tests.catalog.factories import write_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def big():
         for n, capability in enumerate(capabilities)
         if (level := LEVEL_CYCLE[n % len(LEVEL_CYCLE)]) is not None
     ]
-    services.claims_set(offering=offering, claims=claims)
+    write_claims(offering, claims)
     small = make_offering(
         release,
         levels=dict.fromkeys(capabilities[:3], ClaimLevel.MEETS),

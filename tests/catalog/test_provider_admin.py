@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import ClaimLevel, Offering, OfferingStatus, ReviewAction
+from catalog.services.claims import ClaimInput, claims_save
 from catalog.workflow import (
-    ClaimInput,
-    claims_save,
     offering_revision_start,
     offering_submit,
     offering_update,

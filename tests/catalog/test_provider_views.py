@@ -95,7 +95,7 @@ DOCUMENT_VIEWS = {"provider:document-download", "provider:document-delete"}
 
 
 def test_every_provider_url_with_an_id_is_in_the_isolation_tests():
-    from catalog import provider_urls
+    from catalog.provider import urls as provider_urls
 
     with_an_id = {
         f"provider:{pattern.name}"

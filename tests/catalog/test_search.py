@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from catalog.forms import offering_search
 from catalog.models import (
     ClaimLevel,
     DeploymentModel,
@@ -17,7 +18,7 @@ from catalog.models import (
     OfferingStatus,
     ProviderKind,
 )
-from catalog.selectors import SearchParamsError, offering_search
+from catalog.selectors import SearchParamsError
 from tests.catalog.catalog_world import make_offering, make_release
 from tests.catalog.factories import ContractVehicleFactory, ProviderFactory
 
@@ -273,12 +274,13 @@ def test_a_covered_function_name_finds_only_the_offerings_covering_it(catalog):
 
 def test_a_changed_claim_makes_its_offering_the_last_updated(catalog):
     from catalog import services
+    from tests.catalog.factories import write_claim
 
     keel = catalog["payables"]
     capability = keel.release.capabilities.order_by("code").first()
-    services.claim_set(offering=keel, capability=capability, level=ClaimLevel.MEETS)
+    write_claim(keel, capability, ClaimLevel.MEETS)
     assert slugs(search("sort=updated"))[0] == "keel-disbursement-hub"
     ibc = catalog["ibc"]
     claim = ibc.claims.first()
-    services.claim_verify(claim=claim, user=None, verified=False)
+    services.claims_verify(claims=[claim], by=None, verified=not claim.verified)
     assert slugs(search("sort=updated"))[0] == "ibc-shared-service"

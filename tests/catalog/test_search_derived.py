@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import services
+from catalog.forms import offering_search
 from catalog.models import (
     Claim,
     ClaimLevel,
@@ -27,10 +28,9 @@ from catalog.models import (
     OfferingFunction,
     OfferingStatus,
 )
-from catalog.selectors import offering_search, published_offerings
+from catalog.selectors import published_offerings
+from catalog.services.claims import ClaimInput, claims_save
 from catalog.workflow import (
-    ClaimInput,
-    claims_save,
     offering_approve,
     offering_revision_start,
     offering_submit,
@@ -45,6 +45,8 @@ from tests.catalog.factories import (
     ContractVehicleFactory,
     OfferingFactory,
     ProviderFactory,
+    write_claim,
+    write_claims,
 )
 from tests.standards.factories import (
     ActivityFactory,
@@ -84,17 +86,15 @@ def world():
                     else None,
                 )
             )
-        services.claims_set(offering=offering, claims=claims)
+        write_claims(offering, claims)
         offerings.append(offering)
     offerings.append(OfferingFactory(release=release, slug="empty", name="Empty"))
     draft = OfferingFactory(
         release=release, slug="draft", name="Draft", status=OfferingStatus.DRAFT
     )
-    services.claims_set(
-        offering=draft,
-        claims=[
-            services.ClaimInput(capability_id=caps["FFM.010"][0].id, level="meets")
-        ],
+    write_claims(
+        draft,
+        [services.ClaimInput(capability_id=caps["FFM.010"][0].id, level="meets")],
     )
     # The services refuse a claim on another release's capability; older rows or a
     # broker's raw edit may still hold one. It counts for its function code, not
@@ -148,9 +148,9 @@ def test_stored_search_data_equals_what_the_claims_give(world):
 def test_a_function_without_covered_claims_has_no_row(world):
     _, caps, _ = world
     offering = OfferingFactory(release=world[0], slug="weak")
-    services.claims_set(
-        offering=offering,
-        claims=[
+    write_claims(
+        offering,
+        [
             services.ClaimInput(capability_id=c.id, level=ClaimLevel.EXTENSION)
             for c in caps["FFM.060"]
         ],
@@ -229,17 +229,17 @@ def test_coverage_and_its_sort_equal_the_claims(world):
 def test_claims_set_update_and_delete_keep_the_data_current(world):
     release, caps, offerings = world
     offering = offerings[1]
-    services.claims_set(
-        offering=offering,
-        claims=[
+    write_claims(
+        offering,
+        [
             services.ClaimInput(capability_id=c.id, level=ClaimLevel.MEETS)
             for c in caps["FFM.060"]
         ],
     )
     reference.assert_search_data_current([offering.id])
-    services.claims_set(
-        offering=offering,
-        claims=[
+    write_claims(
+        offering,
+        [
             services.ClaimInput(capability_id=c.id, level=ClaimLevel.DOES_NOT_MEET)
             for c in caps["FFM.060"]
         ],
@@ -248,18 +248,16 @@ def test_claims_set_update_and_delete_keep_the_data_current(world):
     assert not OfferingFunction.objects.filter(
         offering=offering, function_code="FFM.060"
     ).exists()
-    claim = services.claim_set(
-        offering=offering, capability=caps["FFM.090"][0], level=ClaimLevel.MEETS
-    )
+    write_claim(offering, caps["FFM.090"][0], ClaimLevel.MEETS)
     reference.assert_search_data_current([offering.id])
-    services.claim_delete(claim=claim)
+    write_claim(offering, caps["FFM.090"][0], "")
     reference.assert_search_data_current([offering.id])
 
 
 def test_claim_verify_keeps_the_data_current(world, broker):
     _, _, offerings = world
     claim = Claim.objects.filter(offering=offerings[2]).first()
-    services.claim_verify(claim=claim, user=broker)
+    services.claims_verify(claims=[claim], by=broker)
     reference.assert_search_data_current([offerings[2].id])
 
 
@@ -302,9 +300,9 @@ def test_an_approved_revision_brings_its_claims_data(
 ):
     release, caps, _ = world
     published = OfferingFactory(release=release, provider=provider, slug="live")
-    services.claims_set(
-        offering=published,
-        claims=[
+    write_claims(
+        published,
+        [
             services.ClaimInput(capability_id=c.id, level=ClaimLevel.MEETS)
             for c in caps["FFM.010"]
         ],
@@ -334,7 +332,10 @@ def test_admin_claim_inline_and_claim_pages_keep_the_data_current(
     world, client_for, admin_user
 ):
     release, caps, _ = world
-    offering = OfferingFactory(release=release, slug="admin-edited")
+    # A draft: a published offering's claims change only through a revision.
+    offering = OfferingFactory(
+        release=release, slug="admin-edited", status=OfferingStatus.DRAFT
+    )
     client = client_for(admin_user)
     url = reverse("admin:catalog_offering_change", args=[offering.pk])
     form = {
@@ -396,7 +397,7 @@ def test_refresh_in_batches_equals_refresh_at_once(world, monkeypatch):
     ids = all_offering_ids()
     OfferingFunction.objects.all().delete()
     Offering.objects.update(covered_count=0, capability_count=0, search_vector=None)
-    monkeypatch.setattr(services, "REFRESH_BATCH", 3)
+    monkeypatch.setattr(services.search, "REFRESH_BATCH", 3)
     assert services.offering_search_refresh(offering_ids=ids + ids[:2]) == len(ids)
     reference.assert_search_data_current(ids)
 

@@ -12,13 +12,10 @@ from django.db import connection
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import QueryDict
 
-from catalog.selectors import (
-    TRIGRAM_THRESHOLD,
-    _relevance_score,
-    _similar_name_ids,
-    offering_search,
-    published_offerings,
-)
+from catalog.forms import offering_search
+from catalog.selectors import published_offerings
+from catalog.selectors.common import TRIGRAM_THRESHOLD
+from catalog.selectors.search import _relevance_score, _similar_name_ids
 from tests.catalog.catalog_world import make_offering, make_release
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
-"""Catalog services: claim writes refresh the claim vectors and announce the change
-in the same transaction; shortlists."""
+"""Catalog services: the claims writer refreshes the claim vectors and announces the
+change in the same transaction; shortlists."""
 
 import datetime
 
@@ -7,11 +7,18 @@ import pytest
 from django.conf import settings
 
 from catalog import services
-from catalog.models import Claim, ClaimLevel, ClaimVector, Offering, Shortlist
+from catalog.models import (
+    Claim,
+    ClaimLevel,
+    ClaimVector,
+    Offering,
+    OfferingStatus,
+    Shortlist,
+)
 from catalog.signals import offerings_changed
 from catalog.vectors import LEVEL_CODES, decode_levels
 from tests.catalog.catalog_world import make_offering, make_release
-from tests.catalog.factories import OfferingFactory
+from tests.catalog.factories import OfferingFactory, write_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +40,30 @@ def announced():
 @pytest.fixture
 def setup():
     release, caps = make_release()
-    return release, caps, OfferingFactory(release=release, slug="subject")
+    return (
+        release,
+        caps,
+        OfferingFactory(release=release, slug="subject", status=OfferingStatus.DRAFT),
+    )
 
 
-def test_claims_set_writes_claims_refreshes_the_vector_and_announces(setup, announced):
+def claim_save(offering, capability, level, **fields) -> Claim | None:
+    services.claims_save(
+        offering=offering,
+        by=None,
+        claims=[
+            services.ClaimInput(capability_id=capability.pk, level=level, **fields)
+        ],
+    )
+    return Claim.objects.filter(offering=offering, capability=capability).first()
+
+
+def test_claims_save_writes_claims_refreshes_the_vector_and_announces(setup, announced):
     release, caps, offering = setup
     first, second = caps["FFM.010"][:2]
-    services.claims_set(
+    services.claims_save(
         offering=offering,
+        by=None,
         claims=[
             services.ClaimInput(capability_id=first.id, level=ClaimLevel.MEETS),
             services.ClaimInput(
@@ -62,32 +85,25 @@ def test_claims_set_writes_claims_refreshes_the_vector_and_announces(setup, anno
 def test_unchanged_claims_announce_nothing(setup, announced):
     _, caps, offering = setup
     claim = services.ClaimInput(capability_id=caps["FFM.010"][0].id, level="meets")
-    services.claims_set(offering=offering, claims=[claim])
-    services.claims_set(offering=offering, claims=[claim])
+    services.claims_save(offering=offering, by=None, claims=[claim])
+    services.claims_save(offering=offering, by=None, claims=[claim])
     assert len(announced) == 1
 
 
 def test_a_changed_claim_loses_its_verified_mark(setup, broker):
     _, caps, offering = setup
-    claim = services.claim_set(
-        offering=offering, capability=caps["FFM.010"][0], level=ClaimLevel.MEETS
-    )
-    claim = services.claim_verify(claim=claim, user=broker)
+    claim = claim_save(offering, caps["FFM.010"][0], ClaimLevel.MEETS)
+    assert services.claims_verify(claims=[claim], by=broker) == 1
+    claim.refresh_from_db()
     assert claim.verified and claim.verified_by == broker
-    claim = services.claim_set(
-        offering=offering,
-        capability=caps["FFM.010"][0],
-        level=ClaimLevel.CONFIGURABLE,
-    )
+    claim = claim_save(offering, caps["FFM.010"][0], ClaimLevel.CONFIGURABLE)
     assert not claim.verified and claim.verified_by is None
 
 
 def test_claim_delete_makes_the_capability_unknown(setup, announced):
     _, caps, offering = setup
-    claim = services.claim_set(
-        offering=offering, capability=caps["FFM.010"][0], level=ClaimLevel.MEETS
-    )
-    services.claim_delete(claim=claim)
+    claim_save(offering, caps["FFM.010"][0], ClaimLevel.MEETS)
+    assert claim_save(offering, caps["FFM.010"][0], "") is None
     assert ClaimVector.objects.get(offering=offering).claims_count == 0
     assert [reason for _, reason, _ in announced] == ["claims", "claims"]
 
@@ -102,12 +118,7 @@ def test_claim_delete_makes_the_capability_unknown(setup, announced):
 def test_a_bad_claim_is_refused(setup, level, roadmap, message):
     _, caps, offering = setup
     with pytest.raises(ValueError, match=message):
-        services.claim_set(
-            offering=offering,
-            capability=caps["FFM.010"][0],
-            level=level,
-            roadmap_date=roadmap,
-        )
+        claim_save(offering, caps["FFM.010"][0], level, roadmap_date=roadmap)
     assert not Claim.objects.exists()
 
 
@@ -117,7 +128,7 @@ def test_a_claim_on_another_release_is_refused(setup):
 
     other = CapabilityFactory(release=ReleaseFactory(name="FY2098", status="draft"))
     with pytest.raises(ValueError, match="another standards release"):
-        services.claim_set(offering=offering, capability=other, level="meets")
+        claim_save(offering, other, "meets")
 
 
 def test_offerings_published_announces_published(setup, announced):
@@ -136,7 +147,7 @@ def test_the_search_document_follows_claims_on_postgresql(setup):
     query = SearchQuery("payable", config="english")
     assert not Offering.objects.filter(pk=offering.pk, search_vector=query).exists()
     make_offering(release, covers=[caps["FFM.030"]], slug="payer")
-    services.claim_set(offering=offering, capability=caps["FFM.030"][0], level="meets")
+    write_claim(offering, caps["FFM.030"][0], "meets")
     assert Offering.objects.filter(pk=offering.pk, search_vector=query).exists()
 
 

@@ -209,7 +209,7 @@ def test_compare_without_a_choice_offers_the_picker(client, world):
 
 
 def test_compare_validates_only_the_offerings_it_is_asked_for(world):
-    from catalog.selectors import compare_form
+    from catalog.forms import compare_form
 
     form = compare_form(QueryDict("offering=keel-payables&offering=nope&offering=x%00"))
     assert form.fields["offering"].choices == [("keel-payables", "Keel Payables")]

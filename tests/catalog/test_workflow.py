@@ -15,12 +15,10 @@ from catalog.models import (
     OfferingStatus,
     ReviewAction,
 )
+from catalog.services.claims import ClaimInput, claims_save, claims_verify
 from catalog.signals import offerings_changed
 from catalog.workflow import (
-    ClaimInput,
     WorkflowError,
-    claims_save,
-    claims_verify,
     offering_approve,
     offering_create,
     offering_discard,

@@ -3,8 +3,8 @@ the current release; running it twice is safe."""
 
 import pytest
 
+from catalog.forms import offering_search
 from catalog.models import Claim, ClaimVector, Offering, OfferingStatus, Provider
-from catalog.selectors import offering_search
 from seeding.demo import catalog, standards, users
 
 pytestmark = pytest.mark.django_db

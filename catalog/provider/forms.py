@@ -13,7 +13,8 @@ from catalog.models import (
     ProviderKind,
     uei_validator,
 )
-from catalog.workflow import CONTENT_FIELDS, ClaimInput
+from catalog.services.claims import ClaimInput
+from catalog.workflow import CONTENT_FIELDS
 
 
 class OfferingDetailsForm(forms.ModelForm):

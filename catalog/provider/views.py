@@ -5,16 +5,12 @@ Every offering is looked up within the signed-in user's provider, so another
 provider's offering, claim or document answers 404 whatever its ID.
 """
 
-from collections import Counter
-from itertools import groupby
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,25 +19,14 @@ from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from catalog.accounts import account_request_create, invitation_accept
-from catalog.claims_io import (
-    ClaimsImportError,
-    claims_export,
-    claims_import,
-    claims_template,
-)
 from catalog.documents import document_add, document_remove
 from catalog.models import (
-    Claim,
-    ClaimLevel,
     Offering,
-    OfferingDocument,
     OfferingStatus,
-    ReviewComment,
 )
-from catalog.provider_forms import (
+from catalog.provider import selectors as provider_selectors
+from catalog.provider.forms import (
     AccountRequestForm,
-    ClaimsForm,
-    ClaimsImportForm,
     DocumentUploadForm,
     OfferingDetailsForm,
     ReviewCommentForm,
@@ -49,7 +34,6 @@ from catalog.provider_forms import (
 from catalog.workflow import (
     EDITABLE_STATUSES,
     WorkflowError,
-    claims_save,
     offering_create,
     offering_discard,
     offering_retire,
@@ -59,7 +43,6 @@ from catalog.workflow import (
     offering_withdraw,
 )
 from marketplace.roles import Role, public, role_required
-from standards.models import Capability, Function
 from standards.selectors import current_release
 
 STEPS = (
@@ -75,26 +58,18 @@ provider_only = role_required(Role.PROVIDER)
 # --- scoping --------------------------------------------------------------------
 
 
-def own_offerings(user):
-    """Every offering row of the user's provider (drafts and revisions included)."""
-    return Offering.objects.filter(provider_id=user.provider_id)
-
-
 def own_offering(request: HttpRequest, pk: int) -> Offering:
     return get_object_or_404(
-        own_offerings(request.user).select_related(
-            "provider", "release", "revision_of"
-        ),
-        pk=pk,
+        provider_selectors.own_offering_candidates(request.user), pk=pk
     )
 
 
-def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     messages.error(request, message)
     return HttpResponseBadRequest(render_to_string("400.html", request=request))
 
 
-def _step_context(offering: Offering, current: str) -> dict:
+def step_context(offering: Offering, current: str) -> dict:
     steps = []
     seen_current = False
     for key, label, url_name in STEPS:
@@ -112,7 +87,7 @@ def _step_context(offering: Offering, current: str) -> dict:
     return {"offering": offering, "steps": steps, "current_step": current}
 
 
-def _editable_or_redirect(request: HttpRequest, offering: Offering):
+def editable_or_redirect(request: HttpRequest, offering: Offering):
     """None when the offering can be edited, else a redirect that says why not."""
     if offering.status in EDITABLE_STATUSES:
         return None
@@ -136,26 +111,7 @@ def _editable_or_redirect(request: HttpRequest, offering: Offering):
 
 @provider_only
 def home(request: HttpRequest) -> HttpResponse:
-    latest = ReviewComment.objects.select_related("author").order_by(
-        "-created_at", "-id"
-    )
-    offerings = (
-        own_offerings(request.user)
-        .filter(revision_of__isnull=True)
-        .select_related("release")
-        .prefetch_related(
-            Prefetch("review_comments", queryset=latest[:3], to_attr="latest"),
-            Prefetch(
-                "revisions",
-                queryset=Offering.objects.prefetch_related(
-                    Prefetch("review_comments", queryset=latest[:3], to_attr="latest")
-                ),
-                to_attr="open_revisions",
-            ),
-        )
-        .annotate(claim_count=Count("claims"))
-        .order_by("name", "id")
-    )
+    offerings = provider_selectors.home_offerings(request.user)
     page = Paginator(offerings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -167,22 +123,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @provider_only
 def offering_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offering = own_offering(request, pk)
-    comments = offering.review_comments.select_related("author")
-    levels = Counter(offering.claims.values_list("level", flat=True))
+    claim_levels, claim_total = provider_selectors.claim_level_counts(offering)
     return render(
         request,
         "catalog/provider/offering_detail.html",
         {
             "offering": offering,
-            "comments": comments,
-            "claim_levels": [
-                (label, levels.get(value, 0)) for value, label in ClaimLevel.choices
-            ],
-            "claim_total": sum(levels.values()),
+            "comments": provider_selectors.review_comments(offering),
+            "claim_levels": claim_levels,
+            "claim_total": claim_total,
             "documents": offering.documents.all(),
             "revision": offering.revisions.first(),
             "editable": offering.status in EDITABLE_STATUSES,
-            "steps": _step_context(offering, "")["steps"],
+            "steps": step_context(offering, "")["steps"],
         },
     )
 
@@ -228,7 +181,7 @@ def _next_url(request: HttpRequest, offering: Offering, next_step: str) -> str:
 @require_http_methods(["GET", "POST"])
 def offering_details(request: HttpRequest, pk: int) -> HttpResponse:
     offering = own_offering(request, pk)
-    if refused := _editable_or_redirect(request, offering):
+    if refused := editable_or_redirect(request, offering):
         return refused
     form = OfferingDetailsForm(request.POST or None, instance=offering)
     if request.method == "POST" and form.is_valid():
@@ -247,167 +200,8 @@ def offering_details(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "catalog/provider/offering_details.html",
-        {"form": form, **_step_context(offering, "details")},
+        {"form": form, **step_context(offering, "details")},
     )
-
-
-# --- step 2: claims -------------------------------------------------------------
-
-
-@provider_only
-@require_http_methods(["GET", "POST"])
-def offering_claims(request: HttpRequest, pk: int) -> HttpResponse:
-    offering = own_offering(request, pk)
-    if refused := _editable_or_redirect(request, offering):
-        return refused
-    functions = list(
-        Function.objects.filter(release_id=offering.release_id)
-        .annotate(
-            capability_count=Count("capabilities", distinct=True),
-            claim_count=Count(
-                "capabilities__claims",
-                filter=Q(capabilities__claims__offering=offering),
-                distinct=True,
-            ),
-        )
-        .order_by("code")
-    )
-    if not functions:
-        return render(
-            request,
-            "catalog/provider/offering_claims.html",
-            {"functions": [], **_step_context(offering, "claims")},
-        )
-    code = request.POST.get("function") or request.GET.get("function")
-    function = next((f for f in functions if f.code == code), None)
-    if function is None:
-        if code:
-            messages.error(
-                request, f"There is no function “{code}” in {offering.release}."
-            )
-        function = functions[0]
-    capabilities = (
-        Capability.objects.filter(function=function)
-        .select_related("activity")
-        .order_by("code")
-    )
-    claims = {
-        claim.capability_id: claim
-        for claim in Claim.objects.filter(
-            offering=offering, capability__function=function
-        )
-    }
-    form = ClaimsForm(request.POST or None, capabilities=capabilities, claims=claims)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = claims_save(
-                offering=offering, by=request.user, claims=form.claim_inputs()
-            )
-        except WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                f"Claims for {function.code} {function.name} saved "
-                f"({changed} changed).",
-            )
-            position = functions.index(function)
-            if "save_draft" in request.POST:
-                url = reverse("provider:offering-claims", args=[offering.pk])
-                return redirect(f"{url}?function={function.code}")
-            if position + 1 < len(functions):
-                url = reverse("provider:offering-claims", args=[offering.pk])
-                return redirect(f"{url}?function={functions[position + 1].code}")
-            return redirect("provider:offering-documents", offering.pk)
-    activities = [
-        (activity, list(rows))
-        for activity, rows in groupby(form.rows(), key=lambda row: row[0].activity)
-    ]
-    return render(
-        request,
-        "catalog/provider/offering_claims.html",
-        {
-            "form": form,
-            "functions": functions,
-            "function": function,
-            "activities": activities,
-            **_step_context(offering, "claims"),
-        },
-    )
-
-
-@provider_only
-@require_http_methods(["GET", "POST"])
-def offering_claims_import(request: HttpRequest, pk: int) -> HttpResponse:
-    offering = own_offering(request, pk)
-    if refused := _editable_or_redirect(request, offering):
-        return refused
-    form = ClaimsImportForm(request.POST or None, request.FILES or None)
-    row_errors = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = claims_import(
-                offering=offering, by=request.user, upload=form.cleaned_data["file"]
-            )
-        except ClaimsImportError as error:
-            row_errors = error.errors
-            form.add_error(
-                "file",
-                f"{len(row_errors)} problem(s) in the file; nothing was imported. "
-                "Fix the rows listed below and upload it again.",
-            )
-        except (ValidationError, WorkflowError) as error:
-            form.add_error(
-                "file", error.messages if hasattr(error, "messages") else str(error)
-            )
-        else:
-            messages.success(
-                request,
-                f"Claims imported: {changed} claim(s) created, changed or removed.",
-            )
-            return redirect("provider:offering-claims", offering.pk)
-    return render(
-        request,
-        "catalog/provider/claims_import.html",
-        {
-            "form": form,
-            "row_errors": row_errors,
-            "levels": ClaimLevel.choices,
-            **_step_context(offering, "claims"),
-        },
-    )
-
-
-def _file_format(request: HttpRequest) -> str | None:
-    file_format = request.GET.get("format", "csv")
-    return file_format if file_format in ("csv", "xlsx") else None
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@provider_only
-def offering_claims_export(request: HttpRequest, pk: int) -> HttpResponse:
-    offering = own_offering(request, pk)
-    file_format = _file_format(request)
-    if file_format is None:
-        return _bad_request(request, "The format must be csv or xlsx.")
-    return _download(*claims_export(offering=offering, file_format=file_format))
-
-
-@provider_only
-def claims_template_view(request: HttpRequest) -> HttpResponse:
-    file_format = _file_format(request)
-    if file_format is None:
-        return _bad_request(request, "The format must be csv or xlsx.")
-    release = current_release()
-    if release is None:
-        messages.error(request, "No standards release is current yet.")
-        return redirect("provider:home")
-    return _download(*claims_template(release=release, file_format=file_format))
 
 
 # --- step 3: documents ----------------------------------------------------------
@@ -417,7 +211,7 @@ def claims_template_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offering_documents(request: HttpRequest, pk: int) -> HttpResponse:
     offering = own_offering(request, pk)
-    if refused := _editable_or_redirect(request, offering):
+    if refused := editable_or_redirect(request, offering):
         return refused
     form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
@@ -447,7 +241,7 @@ def offering_documents(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "documents": offering.documents.all(),
-            **_step_context(offering, "documents"),
+            **step_context(offering, "documents"),
         },
     )
 
@@ -455,12 +249,7 @@ def offering_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @provider_only
 @require_POST
 def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    document = get_object_or_404(
-        OfferingDocument.objects.select_related("offering").filter(
-            offering__provider_id=request.user.provider_id
-        ),
-        pk=pk,
-    )
+    document = get_object_or_404(provider_selectors.own_documents(request.user), pk=pk)
     try:
         document_remove(document=document, by=request.user)
     except WorkflowError as error:
@@ -476,21 +265,19 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @provider_only
 def offering_review(request: HttpRequest, pk: int) -> HttpResponse:
     offering = own_offering(request, pk)
-    if refused := _editable_or_redirect(request, offering):
+    if refused := editable_or_redirect(request, offering):
         return refused
-    levels = Counter(offering.claims.values_list("level", flat=True))
+    claim_levels, claim_total = provider_selectors.claim_level_counts(offering)
     return render(
         request,
         "catalog/provider/offering_review.html",
         {
             "form": ReviewCommentForm(),
             "contract_vehicles": offering.contract_vehicles.all(),
-            "claim_levels": [
-                (label, levels.get(value, 0)) for value, label in ClaimLevel.choices
-            ],
-            "claim_total": sum(levels.values()),
+            "claim_levels": claim_levels,
+            "claim_total": claim_total,
             "documents": offering.documents.all(),
-            **_step_context(offering, "review"),
+            **step_context(offering, "review"),
         },
     )
 
@@ -571,44 +358,10 @@ def offering_discard_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- audit history --------------------------------------------------------------
 
 
-def _changes(records: list) -> list[dict]:
-    """Pair each historical record with the one before it (same object) and list the
-    fields that changed, without one query per record."""
-    entries = []
-    previous: dict[int, object] = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(record.id)
-        changed = []
-        if before is not None and record.history_type == "~":
-            delta = record.diff_against(before)
-            changed = [
-                {"field": change.field, "old": change.old, "new": change.new}
-                for change in delta.changes
-                if change.field not in ("updated_at",)
-            ]
-        previous[record.id] = record
-        entries.append({"record": record, "changes": changed})
-    return entries
-
-
 @provider_only
 def offering_history(request: HttpRequest, pk: int) -> HttpResponse:
     offering = own_offering(request, pk)
-    offering_records = list(
-        Offering.history.filter(id=offering.pk).select_related("history_user")
-    )
-    claim_records = list(
-        Claim.history.filter(offering_id=offering.pk).select_related(
-            "history_user", "capability"
-        )
-    )
-    entries = [
-        *({"kind": "Listing", **entry} for entry in _changes(offering_records)),
-        *({"kind": "Claim", **entry} for entry in _changes(claim_records)),
-    ]
-    entries.sort(
-        key=lambda e: (e["record"].history_date, e["record"].history_id), reverse=True
-    )
+    entries = provider_selectors.offering_history(offering)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,

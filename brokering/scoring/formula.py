@@ -1,7 +1,8 @@
 """The published scoring formula (DESIGN §5), as pure functions.
 
 Plain data in, results out: no ORM, no Celery. This module is the reference that the
-bulk engine (:mod:`brokering.engine`) must equal exactly, and the text pages show users.
+bulk computation (:mod:`brokering.scoring.compute`) must equal exactly, and the values
+pages and help texts show users come from here (:data:`CREDIT_TABLE`).
 
 For a need N and an offering O:
 
@@ -13,7 +14,8 @@ For a need N and an offering O:
 * a *must* item credited below 0.9 is a gap;
 * O is eligible when it meets N's constraints (provider kind, minimum FedRAMP impact
   level, deployment model; an empty constraint accepts anything);
-* ranking: eligible first, then fewest gaps, then highest score.
+* ranking (:mod:`brokering.scoring.ranking`): eligible first, then fewest gaps, then
+  highest score, then lowest offering id.
 
 Credits are kept in hundredths (integers), so sums are exact and the score is one
 division: the same inputs give the same float on every machine and in every path.
@@ -47,6 +49,20 @@ CREDITS: dict[str | None, int] = {
 GAP_BELOW = 90  # a must item credited below 0.9 is a gap
 
 IMPACT_RANK: dict[str, int] = {"low": 1, "moderate": 2, "high": 3}
+
+
+def credit_text(hundredths: int) -> str:
+    """A credit as pages show it: ``100`` -> ``"1.0"``, ``25`` -> ``"0.25"``,
+    ``0`` -> ``"0"``."""
+    if not hundredths:
+        return "0"
+    text = f"{hundredths / 100:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def weights_text() -> str:
+    """``"5 must, 3 should, 1 could"``, from :data:`WEIGHTS`."""
+    return ", ".join(f"{weight} {priority}" for priority, weight in WEIGHTS.items())
 
 
 @dataclass(frozen=True)
@@ -107,6 +123,11 @@ class Result:
     @property
     def gaps_count(self) -> int:
         return len(self.gaps)
+
+    @property
+    def offering_id(self) -> object:
+        """The offering's key, under the name :func:`ranking.rank_key` reads."""
+        return self.offering
 
 
 @dataclass(frozen=True)
@@ -207,16 +228,3 @@ def score(need: NeedSpec, offering: OfferingSpec) -> Result:
         gaps=tuple(line.item.capability for line in lines if line.is_gap),
         breakdown=breakdown(lines),
     )
-
-
-def rank_key(result: Result) -> tuple:
-    return (not result.eligible, result.gaps_count, -result.score)
-
-
-def rank(results: Iterable[Result]) -> list[Result]:
-    """Eligible first, then fewest gaps, then highest score (stable otherwise)."""
-    return sorted(results, key=rank_key)
-
-
-def score_all(need: NeedSpec, offerings: Iterable[OfferingSpec]) -> list[Result]:
-    return rank(score(need, offering) for offering in offerings)

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from catalog import provider_views as views
 from catalog.documents import document_download
+from catalog.provider import claim_views, views
 
 app_name = "provider"
 
@@ -14,18 +14,22 @@ urlpatterns = [
     path(
         "offerings/<int:pk>/details/", views.offering_details, name="offering-details"
     ),
-    path("offerings/<int:pk>/claims/", views.offering_claims, name="offering-claims"),
+    path(
+        "offerings/<int:pk>/claims/",
+        claim_views.offering_claims,
+        name="offering-claims",
+    ),
     path(
         "offerings/<int:pk>/claims/import/",
-        views.offering_claims_import,
+        claim_views.offering_claims_import,
         name="claims-import",
     ),
     path(
         "offerings/<int:pk>/claims/export/",
-        views.offering_claims_export,
+        claim_views.offering_claims_export,
         name="claims-export",
     ),
-    path("claims-template/", views.claims_template_view, name="claims-template"),
+    path("claims-template/", claim_views.claims_template_view, name="claims-template"),
     path(
         "offerings/<int:pk>/documents/",
         views.offering_documents,

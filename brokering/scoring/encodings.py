@@ -1,0 +1,308 @@
+"""The compact encodings the bulk computation reads, and the fingerprints of what a
+match depends on.
+
+* a need's items as arrays (:class:`NeedCode`, stored in
+  :class:`brokering.models.NeedVector`): capability positions in the release's code
+  order, weights, function index;
+* the published offerings of a release as a :class:`Shelf` decoded from their claim
+  vectors (:mod:`catalog.vectors` writes them);
+* credits by vector level code.
+
+Pure: plain values in, values out, no queries.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from brokering.scoring.formula import (
+    CREDITS,
+    MUST,
+    ROADMAP,
+    SCORING_VERSION,
+    WEIGHTS,
+    Item,
+    NeedSpec,
+)
+from catalog.vectors import LEVEL_CODES, decode_roadmap
+
+# Credit (hundredths) by vector level code. Roadmap is 0 here and credited only
+# where its date is on or before the need's go-live date.
+ROADMAP_CODE = LEVEL_CODES["roadmap"]
+CREDIT_BY_CODE = np.zeros(256, dtype=np.int64)
+for _level, _code in LEVEL_CODES.items():
+    CREDIT_BY_CODE[_code] = CREDITS[str(_level)]
+CREDIT_BY_CODE[ROADMAP_CODE] = 0
+ROADMAP_CREDIT = CREDITS[ROADMAP]
+MUST_WEIGHT = WEIGHTS[MUST]
+
+
+def fingerprint(need_part: bytes, offering_part: bytes) -> str:
+    """What a match depends on: its need's digest and its offering's."""
+    return hashlib.sha256(need_part + offering_part).hexdigest()
+
+
+def need_digest(go_live, provider_kinds, minimum_impact, deployment_models, items):
+    """What a need's matches depend on; ``items`` are ``(capability code, function
+    code, priority)`` in spec order."""
+    text = repr(
+        (
+            SCORING_VERSION,
+            go_live.isoformat(),
+            sorted(provider_kinds),
+            minimum_impact,
+            sorted(deployment_models),
+            items,
+        )
+    )
+    return hashlib.sha256(text.encode()).digest()
+
+
+def offering_digest(kind, deployment, impact, levels, roadmap) -> bytes:
+    digest = hashlib.sha256(f"{kind}|{deployment}|{impact}|".encode())
+    digest.update(bytes(levels or b""))
+    digest.update(b"|")
+    digest.update(bytes(roadmap or b""))
+    return digest.digest()
+
+
+@dataclass(frozen=True)
+class NeedInputs:
+    """A need as the scorer reads it: constraints, and items in spec order (function
+    code, then capability code)."""
+
+    need_id: int
+    release_id: int
+    spec: NeedSpec
+    capability_ids: tuple[int, ...]  # per item, in spec order
+    updated_at: datetime.datetime | None = None  # the need's, when it was read
+
+    def encode(self, capability_order: Sequence[int]) -> "NeedCode":
+        """The items against the release's capability order (``capability_order``:
+        capability ids in code order, as :func:`catalog.vectors.
+        capability_ids_in_order` gives them)."""
+        position_of = {cid: position for position, cid in enumerate(capability_order)}
+        items = self.spec.items
+        functions = tuple(sorted({item.function for item in items}))
+        function_rank = {function: n for n, function in enumerate(functions)}
+        return NeedCode(
+            need_id=self.need_id,
+            release_id=self.release_id,
+            constraints=self.spec,
+            positions=np.array(
+                [position_of.get(cid, -1) for cid in self.capability_ids],
+                dtype=np.int64,
+            ),
+            weights=np.array(
+                [WEIGHTS[item.priority] for item in items], dtype=np.int64
+            ),
+            functions=functions,
+            function_index=np.array(
+                [function_rank[item.function] for item in items], dtype=np.int64
+            ),
+            codes=tuple(item.capability for item in items),
+            digest=spec_digest(self.spec),
+            updated_at=self.updated_at,
+        )
+
+
+@dataclass(frozen=True)
+class NeedCode:
+    """A need's items as arrays, in spec order, against its release's capability
+    order: what :class:`brokering.models.NeedVector` stores."""
+
+    need_id: int
+    release_id: int
+    constraints: NeedSpec  # go-live and constraints; its items are unused
+    positions: np.ndarray  # int64 per item: capability index in code order, or -1
+    weights: np.ndarray  # int64 per item
+    functions: tuple[str, ...]  # sorted
+    function_index: np.ndarray  # int64 per item, into ``functions``
+    codes: tuple[str, ...] | None  # capability code per item (None: read from
+    # the release by position when a result needs them)
+    digest: bytes
+    updated_at: datetime.datetime | None = None  # the need's, when it was read
+
+    @property
+    def must(self) -> np.ndarray:
+        return self.weights == MUST_WEIGHT
+
+    @property
+    def total_weight(self) -> int:
+        return int(self.weights.sum())
+
+    def packed(self) -> dict:
+        """The fields of its :class:`NeedVector`."""
+        return {
+            "positions": self.positions.astype("<i4").tobytes(),
+            "weights": self.weights.astype(np.uint8).tobytes(),
+            "function_index": self.function_index.astype(np.uint8).tobytes(),
+            "functions": list(self.functions),
+            "digest": self.digest,
+        }
+
+
+def need_spec(
+    row: dict, items: Sequence[tuple[int, str, str, str]]
+) -> tuple[NeedSpec, tuple[int, ...]]:
+    """A :class:`NeedSpec` from a need's fields and its ``(capability_id,
+    code, function code, priority)`` items; items are put in (function, code) order."""
+    ordered = sorted(items, key=lambda item: (item[2], item[1]))
+    spec = NeedSpec(
+        go_live=row["go_live_date"],
+        items=tuple(
+            Item(capability=code, function=function, priority=priority)
+            for _, code, function, priority in ordered
+        ),
+        provider_kinds=frozenset(row["accepted_provider_kinds"] or ()),
+        minimum_impact=row["minimum_impact_level"] or "",
+        deployment_models=frozenset(row["accepted_deployment_models"] or ()),
+    )
+    return spec, tuple(item[0] for item in ordered)
+
+
+def spec_digest(spec: NeedSpec) -> bytes:
+    return need_digest(
+        spec.go_live,
+        spec.provider_kinds,
+        spec.minimum_impact,
+        spec.deployment_models,
+        [(i.capability, i.function, i.priority) for i in spec.items],
+    )
+
+
+def constraints(row: dict) -> NeedSpec:
+    return NeedSpec(
+        go_live=row["go_live_date"],
+        items=(),
+        provider_kinds=frozenset(row["accepted_provider_kinds"] or ()),
+        minimum_impact=row["minimum_impact_level"] or "",
+        deployment_models=frozenset(row["accepted_deployment_models"] or ()),
+    )
+
+
+@dataclass
+class Shelf:
+    """Published offerings of one release as arrays, in offering id order."""
+
+    offering_ids: np.ndarray  # int64, ascending
+    levels: np.ndarray  # (offerings x capabilities) uint8 level codes
+    roadmap_rows: np.ndarray  # int64: offering row of each roadmap pair
+    roadmap_positions: np.ndarray  # int64: capability index of each pair
+    roadmap_dates: np.ndarray  # int64: date ordinal of each pair
+    profiles: list[tuple[str, str, str]]  # distinct (kind, deployment, impact)
+    profile_of: np.ndarray  # int64 per offering, into ``profiles``
+    _raw: tuple  # (kinds, deployments, impacts, levels, roadmaps) for digests
+    _digests: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.offering_ids)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple], width: int) -> "Shelf":
+        """From ``_OFFERING_FIELDS`` rows ordered by id; ``width`` is the number of
+        capabilities of the release. A missing or short vector reads as unknown
+        where it has no byte."""
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(
+                empty,
+                np.zeros((0, width), dtype=np.uint8),
+                empty,
+                empty,
+                empty,
+                [],
+                empty,
+                ((), (), (), (), ()),
+            )
+        ids, _releases, kinds, deployments, impacts, levels, roadmaps = zip(
+            *rows, strict=True
+        )
+        try:
+            lengths = set(map(len, levels))
+        except TypeError:  # an offering without a vector
+            levels = tuple(b"" if v is None else v for v in levels)
+            lengths = set(map(len, levels))
+        try:
+            counts = np.fromiter(map(len, roadmaps), dtype=np.int64, count=len(rows))
+        except TypeError:
+            roadmaps = tuple(b"" if v is None else v for v in roadmaps)
+            counts = np.fromiter(map(len, roadmaps), dtype=np.int64, count=len(rows))
+        counts //= 8
+        if lengths == {width}:
+            packed = b"".join(levels)
+        else:
+            blank = bytes(width)
+            packed = b"".join((bytes(v) + blank)[:width] for v in levels)
+        matrix = np.frombuffer(packed, dtype=np.uint8).reshape(len(rows), width)
+        if counts.any():
+            pairs = decode_roadmap(b"".join(roadmaps)).astype(np.int64)
+            row_of = np.repeat(np.arange(len(rows)), counts)
+            inside = (pairs[:, 0] >= 0) & (pairs[:, 0] < width)
+            roadmap = (row_of[inside], pairs[inside, 0], pairs[inside, 1])
+        else:
+            empty = np.zeros(0, dtype=np.int64)
+            roadmap = (empty, empty, empty)
+        index: dict[tuple, int] = {}
+        profile_of = np.fromiter(
+            (
+                index.setdefault(profile, len(index))
+                for profile in zip(kinds, deployments, impacts, strict=True)
+            ),
+            dtype=np.int64,
+            count=len(rows),
+        )
+        return cls(
+            np.array(ids, dtype=np.int64),
+            matrix,
+            *roadmap,
+            list(index),
+            profile_of,
+            (kinds, deployments, impacts, levels, roadmaps),
+        )
+
+    def digest(self, row: int) -> bytes:
+        """The offering part of a fingerprint (kind, deployment, impact, vector)."""
+        found = self._digests.get(row)
+        if found is None:
+            kinds, deployments, impacts, levels, roadmaps = self._raw
+            found = self._digests[row] = offering_digest(
+                kinds[row], deployments[row], impacts[row], levels[row], roadmaps[row]
+            )
+        return found
+
+
+def code_from_vector(row: dict) -> NeedCode:
+    """A need's code from its item vector (``_NEED_FIELDS`` + ``_VECTOR_FIELDS``)."""
+    return NeedCode(
+        need_id=row["id"],
+        release_id=row["release_id"],
+        constraints=constraints(row),
+        positions=np.frombuffer(bytes(row["vector__positions"]), dtype="<i4").astype(
+            np.int64
+        ),
+        weights=np.frombuffer(bytes(row["vector__weights"]), dtype=np.uint8).astype(
+            np.int64
+        ),
+        functions=tuple(row["vector__functions"]),
+        function_index=np.frombuffer(
+            bytes(row["vector__function_index"]), dtype=np.uint8
+        ).astype(np.int64),
+        codes=None,
+        digest=bytes(row["vector__digest"]),
+        updated_at=row["updated_at"],
+    )
+
+
+def vector_is_current(row: dict) -> bool:
+    """A vector as new as its need, every item in the release (a vector cannot name
+    the code of an item outside it, so such a need is read from its items)."""
+    if row["vector__positions"] is None:
+        return False
+    if row["vector__need_updated_at"] != row["updated_at"]:
+        return False
+    positions = np.frombuffer(bytes(row["vector__positions"]), dtype="<i4")
+    return not positions.size or int(positions.min()) >= 0

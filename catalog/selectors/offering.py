@@ -1,0 +1,199 @@
+"""One published offering's page: the offering, its coverage by function, and its
+claims table filtered and paged."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    FilteredRelation,
+    Q,
+    QuerySet,
+)
+
+from catalog.models import (
+    Offering,
+)
+from catalog.models.search import COVERED_LEVELS
+from catalog.selectors.common import (
+    LEVEL_ORDER,
+    offering_list_related,
+    published_offerings,
+    with_coverage,
+)
+from standards.models import (
+    Capability,
+    Function,
+)
+
+
+def offering_get(slug: str) -> Offering | None:
+    """A published offering with its provider, release and vehicles, or ``None``."""
+    return (
+        with_coverage(offering_list_related(published_offerings()))
+        .filter(slug=slug)
+        .first()
+    )
+
+
+@dataclass
+class FunctionCoverage:
+    code: str
+    name: str
+    capability_count: int
+    levels: dict[str, int]
+
+    @property
+    def level_counts(self) -> list[int]:
+        return [self.levels.get(level, 0) for level in LEVEL_ORDER]
+
+    @property
+    def unknown(self) -> int:
+        return self.capability_count - sum(self.levels.values())
+
+    @property
+    def covered(self) -> int:
+        return sum(self.levels.get(level, 0) for level in COVERED_LEVELS)
+
+    @property
+    def covered_percent(self) -> int:
+        if not self.capability_count:
+            return 0
+        return round(100 * self.covered / self.capability_count)
+
+    @property
+    def segments(self) -> list[dict]:
+        """Stacked-bar segments (x and width in percent of the bar), best first."""
+        segments, x = [], 0.0
+        for level in LEVEL_ORDER:
+            count = self.levels.get(level, 0)
+            if not count or not self.capability_count:
+                continue
+            width = 100 * count / self.capability_count
+            segments.append(
+                {
+                    "level": level,
+                    "x": round(x, 2),
+                    "width": round(width, 2),
+                }
+            )
+            x += width
+        return segments
+
+
+# Rows of an offering page's claims table per page.
+CLAIMS_PAGE_SIZE = 100
+
+
+class ClaimRows(Sequence):
+    """Capabilities of an offering's release in code order, each paired with the
+    offering's claim on it (``None``: no claim), read a slice at a time.
+
+    ``len()`` is known without a query (the coverage counts give it); a slice is
+    one query, whatever the number of claims, so a paginator (the page's or the
+    API's) reads only the rows it shows.
+    """
+
+    def __init__(self, capabilities: QuerySet[Capability], count: int):
+        self._capabilities = capabilities
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            # select_related() leaves the attribute unset when there is no claim.
+            return [
+                (capability, getattr(capability, "offering_claim", None))
+                for capability in self._capabilities[index]
+            ]
+        position = index + self._count if index < 0 else index
+        if not 0 <= position < self._count:
+            raise IndexError(index)
+        return self[position : position + 1][0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+@dataclass
+class OfferingClaims:
+    """The claims table of one offering: its rows (every capability of the
+    offering's release that passes the filter, with the offering's claim on it or
+    ``None``), the coverage per function and the functions to filter by."""
+
+    rows: ClaimRows
+    coverage: list[FunctionCoverage]
+    functions: list[tuple[str, str]]
+
+
+def release_functions(release_id: int) -> list[Function]:
+    return list(Function.objects.filter(release_id=release_id).order_by("code"))
+
+
+def offering_claims(
+    offering: Offering,
+    *,
+    function: str = "",
+    level: str = "",
+    functions: list[Function] | None = None,
+) -> OfferingClaims:
+    """The claims table of one offering, filtered by function code and level
+    (``"unknown"`` for capabilities without a claim).
+
+    One grouped query gives the coverage per function (and so the number of rows);
+    the rows are read a slice at a time (:class:`ClaimRows`). With ``functions``
+    (:func:`release_functions` of the offering's release) given, that is all.
+    """
+    if functions is None:
+        functions = release_functions(offering.release_id)
+    capabilities = Capability.objects.filter(release_id=offering.release_id).annotate(
+        offering_claim=FilteredRelation(
+            "claims", condition=Q(claims__offering=offering)
+        )
+    )
+    level_counts = {
+        f"level_{n}": Count("offering_claim", filter=Q(offering_claim__level=level))
+        for n, level in enumerate(LEVEL_ORDER)
+    }
+    totals = {
+        row["function_id"]: row
+        for row in capabilities.order_by()
+        .values("function_id")
+        .annotate(capability_count=Count("pk"), **level_counts)
+    }
+    coverage = [
+        FunctionCoverage(
+            code=function_row.code,
+            name=function_row.name,
+            capability_count=totals[function_row.id]["capability_count"],
+            levels={
+                level: totals[function_row.id][f"level_{n}"]
+                for n, level in enumerate(LEVEL_ORDER)
+                if totals[function_row.id][f"level_{n}"]
+            },
+        )
+        for function_row in functions
+        if function_row.id in totals
+    ]
+    shown = [row for row in coverage if not function or row.code == function]
+    if function:
+        capabilities = capabilities.filter(function__code=function)
+    if level == "unknown":
+        capabilities = capabilities.filter(offering_claim__isnull=True)
+        count = sum(row.unknown for row in shown)
+    elif level:
+        capabilities = capabilities.filter(offering_claim__level=level)
+        count = sum(row.levels.get(level, 0) for row in shown)
+    else:
+        count = sum(row.capability_count for row in shown)
+    rows = ClaimRows(
+        capabilities.select_related("function", "offering_claim").order_by("code"),
+        count,
+    )
+    return OfferingClaims(
+        rows=rows,
+        coverage=coverage,
+        functions=[(f.code, f"{f.code} {f.name}") for f in functions],
+    )

@@ -1,0 +1,23 @@
+"""How claim levels look: the bar colour of each level (USWDS palette)."""
+
+from django import template
+
+from catalog.models import ClaimLevel
+from catalog.selectors.common import LEVEL_ORDER
+
+register = template.Library()
+
+# Bar colours per level, best first; "no claim" is the grey track.
+LEVEL_COLOURS = {
+    ClaimLevel.MEETS: "#00a91c",
+    ClaimLevel.CONFIGURABLE: "#005ea2",
+    ClaimLevel.EXTENSION: "#e5a000",
+    ClaimLevel.ROADMAP: "#8168b3",
+    ClaimLevel.DOES_NOT_MEET: "#d83933",
+}
+LEVEL_LEGEND = [(level, level.label, LEVEL_COLOURS[level]) for level in LEVEL_ORDER]
+
+
+@register.filter
+def level_colour(level: str) -> str:
+    return LEVEL_COLOURS.get(level, "")
