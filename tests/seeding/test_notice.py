@@ -99,6 +99,13 @@ def test_the_notice_is_on_every_page_type_exactly_when_demo_data_is_loaded(
     assert missing == []
     assert not any(QSMO_ADDRESS in body for body in with_demo.values())
 
+    # The demo fills the pages in: the fit-gap report lists the shortlisted offerings.
+    need = Need.objects.get(created_by__username="agency")
+    report = with_demo[reverse("brokering:need-report", args=[need.pk])]
+    kept = need.matches.exclude(status=MatchStatus.PROPOSED).select_related("offering")
+    assert kept.count() == 3
+    assert all(match.offering.name in report for match in kept)
+
     notice.forget()
     cache.clear()
     without = _read_all(client, pages)
