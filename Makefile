@@ -21,11 +21,13 @@ node_modules/.installed: package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 # Serve the portal with demo data on the embedded default (SQLite, in-process tasks).
+# Quiet on purpose: a newcomer sees the demo summary, the demo users and the URL.
 run: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Preparing the database and the demo data (a minute on the first run)..."
+	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py migrate --noinput --verbosity 0
+	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py seed_demo
+	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Every test: lint, migrations in step with models, then pytest (browser tests included).
 test: install

@@ -21,11 +21,11 @@ from catalog.models import (
     OfferingStatus,
     ProviderKind,
 )
-from marketplace.scale.vocabulary import DESCRIPTION_WORDS, FUNCTIONS
+from seeding.scale.vocabulary import DESCRIPTION_WORDS, FUNCTIONS
 
 SEARCH_QUERIES = 200
 OFFERING_PAGES = 200
-# The description words are drawn with falling weights (marketplace.scale): the first
+# The description words are drawn with falling weights (seeding.scale): the first
 # few are in most offerings, these are in a few percent each.
 MIDDLING_WORDS = DESCRIPTION_WORDS[8:40]
 COMMON_WORD = DESCRIPTION_WORDS[0]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "standards",
     "catalog",
     "brokering",
+    "seeding",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.context_processors.navigation",
                 "marketplace.oidc.context",
+                "seeding.notice.context",
             ],
         },
     },

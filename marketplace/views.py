@@ -12,7 +12,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from marketplace import security
-from marketplace.demo import demo_present
 from marketplace.health import broker_state, database_state, worker_beats, worker_state
 from marketplace.roles import public
 
@@ -28,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def about(request: HttpRequest) -> HttpResponse:
     """What the marketplace is, the standards it measures against, how it scores, and
     whether the data on this instance is demonstration data."""
-    return render(request, "marketplace/about.html", {"demo": demo_present()})
+    return render(request, "marketplace/about.html")
 
 
 FAVICON = "uswds/img/favicons/favicon.ico"

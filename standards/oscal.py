@@ -32,7 +32,7 @@ OSCAL_VERSION = "1.1.2"
 NAMESPACE = "urn:fm-marketplace:oscal:standards"
 # A fixed namespace keeps OSCAL UUIDs stable for the same release and item.
 UUID_NAMESPACE = uuid.UUID("0f4b7a52-5a57-4c0e-9a43-2f1d4c9c1b71")
-ALL_ACTIVITIES = "FFM.000.000"
+ALL_ACTIVITIES = ("FFM.000.000", "DEMO.000.000")
 MEASURE_PROPS = (
     ("target", "target"),
     ("category", "category"),
@@ -208,15 +208,16 @@ def release_as_oscal(release: StandardsRelease) -> dict:
         )
     )
     groups = []
-    if measures.get(ALL_ACTIVITIES):
-        groups.append(
-            {
-                "id": _oscal_id(ALL_ACTIVITIES),
-                "class": "ffm-all-activities",
-                "title": "All functions and activities",
-                "parts": [writer.measure(m) for m in measures[ALL_ACTIVITIES]],
-            }
-        )
+    for all_activities in ALL_ACTIVITIES:
+        if measures.get(all_activities):
+            groups.append(
+                {
+                    "id": _oscal_id(all_activities),
+                    "class": "ffm-all-activities",
+                    "title": "All functions and activities",
+                    "parts": [writer.measure(m) for m in measures[all_activities]],
+                }
+            )
     for function in functions:
         groups.append(
             {

@@ -281,7 +281,7 @@ class ReportDetailSerializer(ReportSerializer):
 
 class ActivityQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^FFM\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only activities of this function (for example FFM.010).",
@@ -290,13 +290,13 @@ class ActivityQuerySerializer(serializers.Serializer):
 
 class CapabilityQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^FFM\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only capabilities of this function (for example FFM.010).",
     )
     activity = serializers.RegexField(
-        r"^FFM\.\d{3}\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only capabilities of this activity (for example FFM.010.010).",
@@ -317,7 +317,7 @@ class CapabilityQuerySerializer(serializers.Serializer):
 
 class ServiceMeasureQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^FFM\.\d{3}$",
+        r"^(?:FFM|DEMO)\.\d{3}$",
         required=False,
         allow_blank=True,
         help_text="Only measures of this function (FFM.000 for those of all).",

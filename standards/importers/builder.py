@@ -24,13 +24,16 @@ from standards.models import (
     ServiceMeasure,
 )
 
-FUNCTION_CODE = re.compile(r"^FFM\.\d{3}$")
-ACTIVITY_CODE = re.compile(r"^FFM\.\d{3}\.\d{3}$")
-CAPABILITY_CODE = re.compile(r"^FFM\.\d{3}\.\d{3}\.\d{3}$")
-MEASURE_CODE = re.compile(r"^FFM\.\d{3}\.\d{3}\.\d{4}$")
+# Treasury's IDs start with FFM; the bundled demonstration release (seeding/data) uses
+# DEMO, so that none of its invented items can be mistaken for one of Treasury's.
+ID_PREFIX = r"(?:FFM|DEMO)"
+FUNCTION_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}$")
+ACTIVITY_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}\.\d{{3}}$")
+CAPABILITY_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}\.\d{{3}}\.\d{{3}}$")
+MEASURE_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}\.\d{{3}}\.\d{{4}}$")
 REFERENCE_CODE = re.compile(r"^\((\d{1,4})\)$")
 KINDS = {"I", "P", "O"}
-ALL_ACTIVITIES = "FFM.000.000"
+ALL_ACTIVITIES = ("FFM.000.000", "DEMO.000.000")
 RETIRED = "[Retired]"
 
 
@@ -193,7 +196,7 @@ class Builder:
                     )
                 )
             )
-        if activity_code != ALL_ACTIVITIES and activity_code not in self.activities:
+        if activity_code not in ALL_ACTIVITIES and activity_code not in self.activities:
             raise row.error(
                 "activity",
                 f"activity '{activity_code}' is not in the Function-Activity List",

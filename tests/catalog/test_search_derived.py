@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog import demo, services
+from catalog import services
 from catalog.forms import offering_search
 from catalog.models import (
     Claim,
@@ -35,7 +35,8 @@ from catalog.workflow import (
     offering_revision_start,
     offering_submit,
 )
-from standards import demo as standards_demo
+from seeding.demo import catalog as demo
+from seeding.demo import standards as standards_demo
 from standards.models import ReleaseStatus
 from tests.catalog import search_reference as reference
 from tests.catalog.catalog_world import admin_offering_form, make_release

@@ -3,7 +3,7 @@ search, filters and the diff work through plain form submissions."""
 
 import pytest
 
-from standards import demo
+from seeding.demo import standards as demo
 from standards.importers import read_path
 from standards.services import release_import
 from tests.standards.workbooks import SHARED_FY2025
@@ -26,7 +26,10 @@ PAGES = [
     ("/standards/FY2025/capabilities/FFM.010.010.011/", "Capability FFM.010.010.011"),
     ("/standards/FY2025/service-measures/", "Service measures of FY2025"),
     ("/standards/FY2025/data-elements/", "Business data elements of FY2025"),
-    ("/standards/compare/?old=FY2025-DEMO&new=FY2025", "Changes from FY2025-DEMO"),
+    (
+        "/standards/compare/?old=DEMO-ILLUSTRATION&new=FY2025",
+        "Changes from DEMO-ILLUSTRATION",
+    ),
     ("/standards/FY2025/data-elements/AccountingPeriod/", "Data element Accounting"),
     ("/standards/FY2025/references/", "references of FY2025"),
     ("/standards/FY2025/references/?type=x", "references of FY2025"),
@@ -62,11 +65,11 @@ def test_searching_and_filtering_capabilities_keeps_everything_in_the_url(
 
 def test_comparing_the_demo_with_fy2025_from_the_release_list(page, releases):
     page.goto("/standards/")
-    page.get_by_label("Older release").select_option("FY2025-DEMO")
+    page.get_by_label("Older release").select_option(demo.DEMO_RELEASE)
     page.get_by_label("Newer release").select_option("FY2025")
     page.get_by_role("button", name="Compare").click()
     page.wait_for_load_state()
     assert page.get_by_role(
-        "heading", name="Changes from FY2025-DEMO to FY2025"
+        "heading", name=f"Changes from {demo.DEMO_RELEASE} to FY2025"
     ).is_visible()
     assert page.get_by_role("link", name="FFM.010.020.021").first.is_visible()

@@ -57,7 +57,7 @@ def fill_tables_the_demo_leaves_empty(user):
 # A real wipe (``flush``) and a real import, each in its own transaction as in use.
 @pytest.mark.django_db(transaction=True)
 def test_every_table_round_trips_through_export_wipe_and_import(tmp_path):
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", allow_production=True, stdout=StringIO())
     fill_tables_the_demo_leaves_empty(UserFactory(username="backup-admin"))
     before = snapshot()
     filled = sorted(label for label, rows in before.items() if rows)

@@ -240,7 +240,7 @@ queries = st.lists(st.tuples(st.sampled_from(PARAMETERS), query_values), max_siz
 def public_pages(db):
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", allow_production=True, stdout=io.StringIO())
     release = ReleaseFactory._meta.model.objects.get(status="current")
     return [
         reverse("catalog:offering-list"),

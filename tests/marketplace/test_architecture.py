@@ -10,24 +10,16 @@ import pathlib
 from collections import defaultdict
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("marketplace", "standards", "catalog", "brokering")
+APPS = ("marketplace", "standards", "catalog", "brokering", "seeding")
 # Data flows one way: an app may import only the apps listed for it.
 MAY_IMPORT = {
     "marketplace": {"marketplace"},
     "standards": {"marketplace", "standards"},
     "catalog": {"marketplace", "standards", "catalog"},
     "brokering": {"marketplace", "standards", "catalog", "brokering"},
+    # Above the apps: the demo and the scale generator; nothing imports them.
+    "seeding": {"marketplace", "standards", "catalog", "brokering", "seeding"},
 }
-# The demo and the scale generator import every app; they are moving above the apps
-# (issue #15's demo branch) and are the only exceptions.
-ABOVE_THE_APPS = (
-    "marketplace.demo",
-    "marketplace.scale",
-    "marketplace.management.commands.seed_demo",
-    "marketplace.management.commands.seed_scale",
-)
-
-
 # The one receiver of a model signal, and why no service can do its work: a user's API
 # tokens are revoked whenever the password changes or the account is deactivated,
 # whichever route does it (the pages, the admin, ``set_password`` in a shell,
@@ -83,17 +75,10 @@ def _imports(module: str) -> set[str]:
 GRAPH = {module: _imports(module) for module in MODULES}
 
 
-def _exempt(module: str) -> bool:
-    return any(
-        module == above or module.startswith(f"{above}.") for above in ABOVE_THE_APPS
-    )
-
-
 def test_dependencies_point_one_way():
     wrong = sorted(
         f"{module} imports {target}"
         for module, targets in GRAPH.items()
-        if not _exempt(module)
         for target in targets
         if target.split(".")[0] not in MAY_IMPORT[module.split(".")[0]]
     )
@@ -104,7 +89,7 @@ def test_marketplace_imports_no_app():
     wrong = sorted(
         f"{module} imports {target}"
         for module, targets in GRAPH.items()
-        if module.startswith("marketplace") and not _exempt(module)
+        if module.startswith("marketplace")
         for target in targets
         if not target.startswith("marketplace")
     )

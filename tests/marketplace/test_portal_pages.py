@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from marketplace.demo import seed_users
+from seeding import notice
 from marketplace.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_the_about_page_explains_the_portal_the_standards_and_the_formula(client
 
 
 def test_the_about_page_says_when_the_data_is_demonstration_data(client):
-    seed_users()
+    notice.record()
     html = client.get(reverse("marketplace:about")).content.decode()
     assert "This instance holds demonstration data" in html
 

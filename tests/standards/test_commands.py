@@ -7,9 +7,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from standards import demo
+from seeding.demo import standards as demo
 from standards.models import Capability, ReleaseStatus, StandardsRelease
-from tests.standards.workbooks import SHARED_FY2025, capability_rows, write_workbooks
+from tests.standards.workbooks import (
+    SHARED_FY2025,
+    capability_rows,
+    reworded_release,
+    write_workbooks,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +41,8 @@ def test_import_can_make_the_release_current():
     run("import_standards", str(SHARED_FY2025), "--release", "FY2025", "--make-current")
     assert StandardsRelease.objects.get(name="FY2025").status == ReleaseStatus.CURRENT
     assert (
-        StandardsRelease.objects.get(name="FY2025-DEMO").status == ReleaseStatus.RETIRED
+        StandardsRelease.objects.get(name=demo.DEMO_RELEASE).status
+        == ReleaseStatus.RETIRED
     )
 
 
@@ -57,20 +63,19 @@ def test_import_refuses_a_broken_file_with_its_location(tmp_path):
 def test_import_refuses_other_content_under_an_existing_name():
     demo.seed()
     with pytest.raises(CommandError, match="already exists with different content"):
-        run("import_standards", str(SHARED_FY2025), "--release", "FY2025-DEMO")
-    assert Capability.objects.filter(release__name="FY2025-DEMO").count() == 111
+        run("import_standards", str(SHARED_FY2025), "--release", demo.DEMO_RELEASE)
+    assert Capability.objects.filter(release__name=demo.DEMO_RELEASE).count() == 111
 
 
-def test_diff_command_lists_demo_against_fy2025():
-    demo.seed()
+def test_diff_command_lists_a_reworded_release_against_fy2025():
     run("import_standards", str(SHARED_FY2025), "--release", "FY2025")
-    out = run("diff_standards", "FY2025-DEMO", "FY2025")
+    reworded_release(name="FY2026")
+    out = run("diff_standards", "FY2025", "FY2026")
     lines = out.splitlines()
-    assert lines[0] == "Changes from FY2025-DEMO to FY2025"
+    assert lines[0] == "Changes from FY2025 to FY2026"
     summary = next(line for line in lines if line.startswith("Capabilities:"))
-    assert summary == "Capabilities: 28 added, 50 removed, 61 changed"
-    assert "  + FFM.010.020.021" in lines
-    assert "  - FFM.010.020.013" in lines
+    assert summary == "Capabilities: 0 added, 1 removed, 1 changed"
+    assert "  - FFM.010.020.021" in lines
     assert any(
         line.startswith("  ~ FFM.010.010.011: ") and "statement" in line
         for line in lines
@@ -78,17 +83,25 @@ def test_diff_command_lists_demo_against_fy2025():
     assert any(line.startswith("Service measures: ") for line in lines)
 
 
+def test_diff_command_shows_the_demo_shares_no_id_with_fy2025():
+    demo.seed()
+    run("import_standards", str(SHARED_FY2025), "--release", "FY2025")
+    out = run("diff_standards", demo.DEMO_RELEASE, "FY2025")
+    summary = next(line for line in out.splitlines() if line.startswith("Capab"))
+    assert summary == "Capabilities: 89 added, 111 removed, 0 changed"
+
+
 def test_diff_command_names_an_unknown_release():
     demo.seed()
     with pytest.raises(CommandError, match="No standards release named FY1999."):
-        run("diff_standards", "FY2025-DEMO", "FY1999")
+        run("diff_standards", demo.DEMO_RELEASE, "FY1999")
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "oscal"])
 def test_export_command_writes_each_format(tmp_path, fmt):
     demo.seed()
     target = tmp_path / f"out.{fmt}"
-    run("export_standards", "FY2025-DEMO", "--format", fmt, "--output", str(target))
+    run("export_standards", demo.DEMO_RELEASE, "--format", fmt, "--output", str(target))
     if fmt == "csv":
         with zipfile.ZipFile(target) as archive:
             capabilities = archive.read("capabilities.csv").decode().splitlines()

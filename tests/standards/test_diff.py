@@ -174,7 +174,7 @@ def test_the_oscal_export_validates_with_trestle(fy2025):
 def test_the_demo_release_oscal_export_validates_too():
     from trestle.oscal.catalog import Catalog
 
-    from standards import demo
+    from seeding.demo import standards as demo
     from standards.oscal import release_as_oscal
 
     Catalog.model_validate(release_as_oscal(demo.seed())["catalog"])

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from standards import demo
+from seeding.demo import standards as demo
 from standards.models import ReleaseStatus, StandardsRelease
 from standards.selectors import current_release
 from standards.services import ReleaseConflict, release_make_current, release_retire
@@ -88,7 +88,7 @@ def test_retiring_a_draft_and_refusing_to_retire_twice():
 
 def test_the_demo_seed_is_idempotent_and_makes_the_demo_current():
     release = demo.seed()
-    assert release.name == "FY2025-DEMO"
+    assert release.name == "DEMO-ILLUSTRATION"
     assert release.status == ReleaseStatus.CURRENT
     assert release.functions.count() == 10
     assert release.activities.count() == 51
@@ -109,7 +109,7 @@ def test_the_demo_seed_leaves_another_current_release_current():
     assert current_release() == other
 
 
-def test_the_demo_uses_the_real_fy2025_function_and_activity_names():
+def test_the_demo_uses_the_fy2025_function_and_activity_names_under_demo_ids():
     from pathlib import Path
 
     from standards.importers import read_path
@@ -117,11 +117,15 @@ def test_the_demo_uses_the_real_fy2025_function_and_activity_names():
 
     official = read_path(SHARED_FY2025)
     bundled = read_path(Path(demo.DEMO_FILE))
+
+    def demo_id(code: str) -> str:
+        return code.replace("FFM.", "DEMO.", 1)
+
     assert [(f["code"], f["name"]) for f in bundled.functions] == [
-        (f["code"], f["name"]) for f in official.functions
+        (demo_id(f["code"]), f["name"]) for f in official.functions
     ]
     assert [(a["code"], a["name"]) for a in bundled.activities] == [
-        (a["code"], a["name"]) for a in official.activities
+        (demo_id(a["code"]), a["name"]) for a in official.activities
     ]
     official_statements = {c["statement"] for c in official.capabilities}
     assert not official_statements & {c["statement"] for c in bundled.capabilities}

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from standards import demo
+from seeding.demo import standards as demo
 from standards.models import ReleaseStatus
 from tests.standards.factories import (
     ActivityFactory,
@@ -20,6 +20,7 @@ from tests.standards.factories import (
     ReleaseFactory,
     ServiceMeasureFactory,
 )
+from tests.standards.workbooks import reworded_release
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +38,11 @@ def test_the_release_list_shows_each_release_with_counts(client, demo_release, f
     response = client.get(url("release-list"))
     assert response.status_code == 200
     text = response.content.decode()
-    assert "FY2025-DEMO" in text and "FY2025" in text
+    assert demo.DEMO_RELEASE in text and "FY2025" in text
     rows = {r.name: r for r in response.context["releases"]}
     assert rows["FY2025"].capability_count == 89
     assert rows["FY2025"].measure_count == 100
-    assert rows["FY2025-DEMO"].status == ReleaseStatus.CURRENT
+    assert rows[demo.DEMO_RELEASE].status == ReleaseStatus.CURRENT
 
 
 def test_the_release_list_has_an_empty_state(client):
@@ -75,14 +76,13 @@ def test_a_capability_page_shows_references_and_goal_group(client, fy2025):
     assert "2.1.1.1" in text
 
 
-def test_a_capability_page_links_the_same_id_in_other_releases(
-    client, demo_release, fy2025
-):
+def test_a_capability_page_links_the_same_id_in_other_releases(client, fy2025):
+    reworded_release(name="FY2026")
     response = client.get(
         url("capability-detail", name="FY2025", code="FFM.010.010.011")
     )
     assert (
-        url("capability-detail", name="FY2025-DEMO", code="FFM.010.010.011")
+        url("capability-detail", name="FY2026", code="FFM.010.010.011")
         in response.content.decode()
     )
 
@@ -178,27 +178,36 @@ def test_unknown_release_and_capability_answer_404(client, fy2025):
     )
 
 
-def test_the_diff_page_shows_demo_against_fy2025(client, demo_release, fy2025):
-    response = client.get(url("release-diff"), {"old": "FY2025-DEMO", "new": "FY2025"})
+def test_the_diff_page_shows_fy2025_against_a_reworded_release(client, fy2025):
+    reworded_release(name="FY2026")
+    response = client.get(url("release-diff"), {"old": "FY2026", "new": "FY2025"})
     assert response.status_code == 200
     diff = response.context["diff"]
     text = response.content.decode()
-    assert "Changes from FY2025-DEMO to FY2025" in text
-    # FY2025 has FFM.010.020.021; the demo does not.
-    assert "FFM.010.020.021" in [c.key for c in diff.capabilities.added]
-    # The demo has FFM.010.020.013; FY2025 does not.
-    assert "FFM.010.020.013" in [c.key for c in diff.capabilities.removed]
+    assert "Changes from FY2026 to FY2025" in text
+    # FY2025 has FFM.010.020.021; the reworded release does not.
+    assert [c.key for c in diff.capabilities.added] == ["FFM.010.020.021"]
+    assert diff.capabilities.removed == []
     changed = {c.key: c.fields for c in diff.capabilities.changed}
     assert "statement" in changed["FFM.010.010.011"]
-    assert diff.service_measures.added and diff.service_measures.removed
     assert f"{len(diff.capabilities.added)}</td>" in text
+
+
+def test_the_demo_shares_no_id_with_fy2025_in_the_diff(client, demo_release, fy2025):
+    response = client.get(
+        url("release-diff"), {"old": demo.DEMO_RELEASE, "new": "FY2025"}
+    )
+    diff = response.context["diff"]
+    assert diff.capabilities.changed == []
+    assert len(diff.capabilities.added) == 89
+    assert diff.service_measures.added and diff.service_measures.removed
 
 
 def test_the_diff_of_a_release_with_itself_is_refused_at_the_field(
     client, demo_release
 ):
     response = client.get(
-        url("release-diff"), {"old": "FY2025-DEMO", "new": "FY2025-DEMO"}
+        url("release-diff"), {"old": demo.DEMO_RELEASE, "new": demo.DEMO_RELEASE}
     )
     assert response.status_code == 400
     assert "Choose two different releases to compare." in response.content.decode()
@@ -345,9 +354,9 @@ def test_search_uses_postgresql_full_text_search_with_stemming(client, fy2025):
     "path",
     [
         "/standards/%00/",
-        "/standards/FY2025-DEMO%00/capabilities/",
-        "/standards/FY2025-DEMO/activities/FFM.010%00/",
-        "/standards/FY2025-DEMO/capabilities/FFM.010.010.011%00/",
+        "/standards/DEMO-ILLUSTRATION%00/capabilities/",
+        "/standards/DEMO-ILLUSTRATION/activities/DEMO.010%00/",
+        "/standards/DEMO-ILLUSTRATION/capabilities/DEMO.010.010.011%00/",
         "/standards/%00/export/json/",
     ],
 )

@@ -264,3 +264,18 @@ def write_workbooks(
             rows,
         )
     return folder
+
+
+def reworded_release(name: str):
+    """Treasury's FY2025 content under another name, with FFM.010.010.011 reworded
+    and FFM.010.020.021 removed: a later release to diff against FY2025."""
+    from standards.importers import read_path
+    from standards.services import release_import
+
+    data = read_path(SHARED_FY2025)
+    data.capabilities = [c for c in data.capabilities if c["code"] != "FFM.010.020.021"]
+    for capability in data.capabilities:
+        if capability["code"] == "FFM.010.010.011":
+            capability["statement"] += " (reworded)"
+    release, _ = release_import(name=name, data=data)
+    return release

@@ -1,9 +1,9 @@
 """The words and proportions seed_scale draws from: the real FY2025 FFM functions and
-activities, invented brand and product names, and the mix of categories and levels."""
+activities, invented brand, product and agency names, generic contract vehicles, and the
+mix of categories and levels."""
 
 import datetime
 
-from brokering.agencies import CFO_ACT_AGENCIES
 from catalog.models import (
     ClaimLevel,
     DeploymentModel,
@@ -191,13 +191,24 @@ DESCRIPTION_WORDS = _words(
     "intragovernmental reimbursable revenue debt cash statements training "
     "support hosting configuration modernization"
 )
+# Synthetic data never names a real vehicle or agency as a party to invented facts:
+# generic vehicles, and fictional agencies (CGAC codes 910-933 are not Treasury's).
 CONTRACT_VEHICLES = _words(
-    "Interagency Agreement (IAA)|GSA Multiple Award Schedule (MAS)|"
-    "FM QSMO Blanket Purchase Agreement (BPA)|NASA SEWP|NITAAC CIO-SP4|"
-    "GSA Alliant 3|Agency-specific IDIQ|Open market",
+    "Interagency Agreement (IAA)|Example Multiple Award Schedule|"
+    "Example FM Blanket Purchase Agreement (BPA)|Example IT Acquisition Contract|"
+    "Example Services GWAC|Example Enterprise Contract|Agency-specific IDIQ|"
+    "Open market",
     sep="|",
 )
-AGENCIES = CFO_ACT_AGENCIES
+AGENCY_WORDS = _words(
+    "Harbor Prairie Tidewater Meadow Lantern Orchard Granite Willow Summit Cedar "
+    "Juniper Aspen Beacon Canyon Delta Ember Fern Glacier Heron Iris Kestrel Lark "
+    "Marble Nettle"
+)
+AGENCIES: list[tuple[str, str, str]] = [
+    (f"Synthetic Agency for {word} Programs", f"SA{word[:3].upper()}", str(910 + n))
+    for n, word in enumerate(AGENCY_WORDS)
+]
 
 # Offering categories: share of the shelf, and what share of the functions they cover.
 CATEGORY_MIX = [

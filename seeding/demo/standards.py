@@ -1,14 +1,17 @@
-"""The bundled demo release, so that a fresh clone works without ``../shared``."""
+"""The bundled demonstration release, so that a fresh clone works without ``../shared``.
 
-from pathlib import Path
+Its IDs start with ``DEMO`` and its name says it is an illustration: none of its
+invented statements can be taken for Treasury's text.
+"""
 
+from seeding.loader import path
 from standards.importers import read_path
 from standards.models import ReleaseStatus, StandardsRelease
 from standards.selectors import current_release
 from standards.services import release_import, release_make_current
 
-DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_release.json"
-DEMO_RELEASE = "FY2025-DEMO"
+DEMO_FILE = path("standards_release.json")
+DEMO_RELEASE = "DEMO-ILLUSTRATION"
 
 
 def seed() -> StandardsRelease:

@@ -1,30 +1,13 @@
-"""Synthetic data at scale for benchmarks: a standards release, a catalog and needs.
-
-``python manage.py seed_scale`` calls :func:`seed_scale`. Everything is generated with
-numpy from one seed, so two runs with the same arguments give the same data. Rows go in
-through PostgreSQL ``COPY`` (claims, need items) or ``bulk_create`` in large batches
-(everything else); nothing is saved one row at a time. The compact claim vectors are
-built from the same generated arrays, in the encoding of :mod:`catalog.vectors`; what
-catalog search derives from the claims (covered functions, coverage counts, search
-documents) by the catalog's own set-based refresh.
-
-The shape follows the real marketplace, a hundred times over: the ten FY2025 FFM
-functions with their real IDs and activities, capabilities spread across them in the
-FY2025 proportions, offerings whose category decides how much of the standards they
-cover, and claim levels mostly *meets* or *configurable*.
-"""
+"""The scale generator's catalog: providers, offerings, their claims (through ``COPY``)
+and claim vectors, from one random generator."""
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 from django.utils.text import slugify
 
-from brokering import services
-from brokering.models import Agency, Match, Need, NeedItem, NeedStatus, Priority
 from catalog.models import (
     Claim,
     ClaimLevel,
@@ -41,15 +24,14 @@ from catalog.models import (
     ProviderKind,
 )
 from catalog.services import offering_search_refresh
-from catalog.vectors import LEVEL_CODES
-from marketplace.scale.copying import copy_rows, indexes_built_after
-from marketplace.scale.vocabulary import (
+from catalog.vectors import LEVEL_CODES, encode
+from seeding.scale.copying import BATCH, copy_rows, indexes_built_after
+from seeding.scale.vocabulary import (
     AGENCIES,
     BRAND_HEADS,
     BRAND_TAILS,
     CATEGORY_MIX,
     COMPANY_SUFFIXES,
-    CONDITIONS,
     CONTRACT_VEHICLES,
     DEPLOYMENT_BY_CATEGORY,
     DESCRIPTION_WORDS,
@@ -58,191 +40,12 @@ from marketplace.scale.vocabulary import (
     FUNCTIONS,
     LAST_DAY,
     LEVELS_COVERED,
-    OBJECTS,
     PRODUCTS,
     STATUS_MIX,
-    VERBS,
-)
-from standards.models import (
-    Activity,
-    Capability,
-    CapabilityKind,
-    Function,
-    ReleaseStatus,
-    StandardsRelease,
 )
 
-BATCH = 2000
 
-
-@dataclass
-class ScaleResult:
-    release: StandardsRelease
-    capabilities: int
-    offerings: int
-    published: int
-    claims: int
-    needs: int
-    need_items: int
-
-
-def seed_scale(
-    *,
-    offerings: int,
-    needs: int,
-    items: int,
-    seed: int = 20251,
-    release_name: str = "SCALE",
-    log=print,
-) -> ScaleResult:
-    """Fill an empty PostgreSQL database with ``offerings`` offerings claiming against
-    ``items`` capabilities and ``needs`` active needs of a few hundred items each."""
-    if connection.vendor != "postgresql":
-        raise ValueError("seed_scale writes with COPY and needs PostgreSQL.")
-    if StandardsRelease.objects.filter(name=release_name).exists():
-        raise ValueError(
-            f"A release named {release_name} exists already: seed_scale fills an "
-            "empty database (drop it, or pass another --release)."
-        )
-    rng = np.random.default_rng(seed)
-    now = timezone.now()
-    with transaction.atomic():
-        release, capability_ids, function_of = _seed_standards(
-            release_name=release_name, items=items, rng=rng, log=log
-        )
-        offering_ids, published_count, claims = _seed_catalog(
-            release=release,
-            capability_ids=capability_ids,
-            function_of=function_of,
-            count=offerings,
-            rng=rng,
-            now=now,
-            log=log,
-        )
-        need_count, item_count = _seed_needs(
-            release=release,
-            capability_ids=capability_ids,
-            function_of=function_of,
-            count=needs,
-            rng=rng,
-            log=log,
-        )
-    with connection.cursor() as cursor:
-        # Fresh statistics for every table the load filled (the planner misjudges
-        # facet and join queries on tables it has never sampled).
-        cursor.execute("ANALYZE")
-        if not connection.in_atomic_block:
-            # The matches were written in one go: marking their pages all-visible
-            # lets the reverse scoring read each need's cut-off from its index alone.
-            cursor.execute(f'VACUUM "{Match._meta.db_table}"')  # noqa: S608 - model name
-            # Every offering row was updated twice after its insert (its dates, then
-            # its search data); a server without autovacuum would otherwise keep the
-            # dead versions, and every catalog page scans the offerings.
-            for model in (Offering, Offering.contract_vehicles.through):
-                cursor.execute(f'VACUUM "{model._meta.db_table}"')  # noqa: S608
-    return ScaleResult(
-        release=release,
-        capabilities=len(capability_ids),
-        offerings=len(offering_ids),
-        published=published_count,
-        claims=claims,
-        needs=need_count,
-        need_items=item_count,
-    )
-
-
-def _seed_standards(*, release_name: str, items: int, rng, log):
-    """A release with the real functions and activities and ``items`` capabilities
-    spread over them in the FY2025 proportions (at least one per activity)."""
-    status = (
-        ReleaseStatus.DRAFT
-        if StandardsRelease.objects.filter(status=ReleaseStatus.CURRENT).exists()
-        else ReleaseStatus.CURRENT
-    )
-    release = StandardsRelease.objects.create(
-        name=release_name,
-        status=status,
-        published_on=datetime.date(2025, 10, 1),
-        notes=f"Synthetic release of {items} capabilities made by seed_scale.",
-    )
-    functions = Function.objects.bulk_create(
-        Function(release=release, code=code, name=name)
-        for code, name, _weight, _activities in FUNCTIONS
-    )
-    activities: list[Activity] = []
-    for function, (_code, _name, _weight, names) in zip(
-        functions, FUNCTIONS, strict=True
-    ):
-        activities.extend(
-            Activity(
-                release=release,
-                function=function,
-                code=f"{function.code}.{10 * (n + 1):03d}",
-                name=name,
-            )
-            for n, name in enumerate(names)
-        )
-    activities = Activity.objects.bulk_create(activities)
-    weights = np.array([weight for _c, _n, weight, _a in FUNCTIONS], dtype=float)
-    per_function = _spread(items, weights, minimum=[len(f[3]) for f in FUNCTIONS])
-    capabilities: list[Capability] = []
-    by_function: dict[int, list[Activity]] = {}
-    for activity in activities:
-        by_function.setdefault(activity.function_id, []).append(activity)
-    for function, count in zip(functions, per_function, strict=True):
-        its_activities = by_function[function.id]
-        per_activity = _spread(
-            count, np.ones(len(its_activities)), minimum=[1] * len(its_activities)
-        )
-        for activity, activity_count in zip(its_activities, per_activity, strict=True):
-            for n in range(activity_count):
-                verb = VERBS[rng.integers(len(VERBS))]
-                thing = OBJECTS[rng.integers(len(OBJECTS))]
-                condition = CONDITIONS[rng.integers(len(CONDITIONS))]
-                capabilities.append(
-                    Capability(
-                        release=release,
-                        activity=activity,
-                        function=function,
-                        code=f"{activity.code}.{n + 1:03d}",
-                        kind=(CapabilityKind.INPUT, CapabilityKind.PROCESS)[n % 2]
-                        if n % 3
-                        else CapabilityKind.OUTPUT,
-                        statement=f"The system must {verb} {thing} {condition} "
-                        f"({activity.name.lower()}).",
-                        goal_group_id=f"FFMSR.{function.code[4:]}.{n % 4 + 1}",
-                        goal_group_name=f"{function.name} goal {n % 4 + 1}",
-                    )
-                )
-    Capability.objects.bulk_create(capabilities, batch_size=BATCH)
-    ordered = list(
-        Capability.objects.filter(release=release)
-        .order_by("code")
-        .values_list("id", "function_id")
-    )
-    function_index = {function.id: n for n, function in enumerate(functions)}
-    capability_ids = np.array([pk for pk, _f in ordered], dtype=np.int64)
-    function_of = np.array([function_index[f] for _pk, f in ordered], dtype=np.int64)
-    log(
-        f"standards: release {release.name} ({status}), {len(functions)} functions, "
-        f"{len(activities)} activities, {len(capability_ids)} capabilities"
-    )
-    return release, capability_ids, function_of
-
-
-def _spread(total: int, weights: np.ndarray, minimum: list[int]) -> list[int]:
-    """Split ``total`` in proportion to ``weights``, each part at least its minimum."""
-    floor = np.array(minimum)
-    rest = max(total - int(floor.sum()), 0)
-    shares = weights / weights.sum() * rest
-    parts = np.floor(shares).astype(int)
-    remainder = rest - int(parts.sum())
-    for index in np.argsort(-(shares - parts))[:remainder]:
-        parts[index] += 1
-    return (parts + floor).tolist()
-
-
-def _seed_catalog(
+def seed_catalog(
     *, release, capability_ids, function_of, count: int, rng, now, log
 ) -> tuple[list[int], int, int]:
     vehicles = [
@@ -379,6 +182,7 @@ def _seed_catalog(
     _create_vectors(
         offering_ids=offering_ids,
         release=release,
+        capability_ids=capability_ids,
         levels=levels,
         roadmap_days=roadmap_days,
     )
@@ -511,7 +315,7 @@ def _copy_claims(
         "",
         "",
         "Described in the product's federal configuration guide.",
-        "Shown in the system demonstration to the FM QSMO.",
+        "Shown in a system demonstration to the agency.",
         "Customer agencies use this in production today.",
     ]
     total = 0
@@ -557,108 +361,39 @@ def _copy_claims(
     return total
 
 
-def _create_vectors(*, offering_ids, release, levels, roadmap_days) -> None:
-    """The claim vectors, straight from the generated arrays (same encoding as
-    :func:`catalog.vectors.encode`: level bytes in code order, sorted roadmap pairs)."""
+def _create_vectors(
+    *, offering_ids, release, capability_ids, levels, roadmap_days
+) -> None:
+    """The claim vectors, packed by :func:`catalog.vectors.encode` (the one home of
+    the encoding) from the generated arrays, without reading the claims back."""
+    index = {capability_id: n for n, capability_id in enumerate(capability_ids)}
+    level_names = {code: level for level, code in LEVEL_CODES.items()}
     roadmap_code = LEVEL_CODES[ClaimLevel.ROADMAP]
-    capability_count = levels.shape[1]
     vectors = []
     for row, offering_id in enumerate(offering_ids):
-        indexes = np.flatnonzero(levels[row] == roadmap_code)
-        pairs = np.stack([indexes, roadmap_days[row, indexes]], axis=1).astype("<i4")
+        codes = levels[row]
+        claims = (
+            (
+                capability_ids[n],
+                level_names[int(codes[n])],
+                datetime.date.fromordinal(int(roadmap_days[row, n]))
+                if codes[n] == roadmap_code
+                else None,
+            )
+            for n in np.flatnonzero(codes).tolist()
+        )
+        packed, roadmap, count = encode(index, claims)
         vectors.append(
             ClaimVector(
                 offering_id=offering_id,
                 release=release,
-                levels=levels[row].tobytes(),
-                roadmap=pairs.reshape(-1).tobytes(),
-                capability_count=capability_count,
-                claims_count=int(np.count_nonzero(levels[row])),
+                levels=packed,
+                roadmap=roadmap,
+                capability_count=len(index),
+                claims_count=count,
             )
         )
         if len(vectors) == BATCH:
             ClaimVector.objects.bulk_create(vectors)
             vectors = []
     ClaimVector.objects.bulk_create(vectors)
-
-
-def _seed_needs(
-    *, release, capability_ids, function_of, count: int, rng, log
-) -> tuple[int, int]:
-    """``count`` active needs, each with 200 to 400 items drawn from the functions in
-    its scope: a fifth must, three fifths should, a fifth could."""
-    agencies = [
-        Agency.objects.get_or_create(
-            cgac_code=cgac, defaults={"name": name, "abbreviation": abbreviation}
-        )[0]
-        for name, abbreviation, cgac in AGENCIES
-    ]
-    impact_choices = ["", ImpactLevel.LOW, ImpactLevel.MODERATE, ImpactLevel.HIGH]
-    needs = []
-    for n in range(count):
-        agency = agencies[n % len(agencies)]
-        kinds = (
-            []
-            if rng.random() < 0.7
-            else [ProviderKind.FEDERAL]
-            if rng.random() < 0.3
-            else [ProviderKind.COMMERCIAL]
-        )
-        deployments = (
-            []
-            if rng.random() < 0.75
-            else [DeploymentModel.SAAS, DeploymentModel.SHARED_SERVICE]
-        )
-        needs.append(
-            Need(
-                agency=agency,
-                release=release,
-                title=f"{agency.abbreviation} "
-                f"{PRODUCTS[int(rng.integers(len(PRODUCTS)))]} replacement {n + 1}",
-                go_live_date=datetime.date.fromordinal(
-                    int(rng.integers(FIRST_DAY + 180, LAST_DAY))
-                ),
-                accepted_provider_kinds=kinds,
-                minimum_impact_level=impact_choices[
-                    int(rng.choice(4, p=[0.4, 0.1, 0.4, 0.1]))
-                ],
-                accepted_deployment_models=deployments,
-                status=NeedStatus.ACTIVE,
-                activated_at=timezone.now(),
-            )
-        )
-    need_ids = [need.id for need in Need.objects.bulk_create(needs, batch_size=BATCH)]
-    priorities = np.array([Priority.MUST, Priority.SHOULD, Priority.COULD])
-    total = 0
-
-    def chunks() -> Iterator[str]:
-        nonlocal total
-        for need_id in need_ids:
-            size = int(rng.integers(200, 401))
-            size = min(size, len(capability_ids))
-            # Draw functions until the scope holds enough capabilities, then sample.
-            order = rng.permutation(len(FUNCTIONS))
-            scope = np.zeros(len(capability_ids), dtype=bool)
-            for function in order:
-                scope |= function_of == function
-                if scope.sum() >= size:
-                    break
-            chosen = np.sort(
-                rng.choice(np.flatnonzero(scope), size=size, replace=False)
-            )
-            weights = rng.choice(3, size=size, p=[0.2, 0.6, 0.2])
-            total += size
-            yield "".join(
-                f"{need_id}\t{capability_ids[i]}\t{priorities[w]}\n"
-                for i, w in zip(chosen.tolist(), weights.tolist(), strict=True)
-            )
-
-    with indexes_built_after(NeedItem):
-        copy_rows(NeedItem, ["need_id", "capability_id", "priority"], chunks())
-    log(f"brokering: {count} active needs with {total} items")
-    # As activation would have: each need's item vector, then its scoring against
-    # the catalog (the shelf read once), keeping its best matches.
-    services.need_vectors_refresh(need_ids=need_ids)
-    written = services.matches_refresh_for_needs(need_ids=need_ids)
-    log(f"brokering: {count} need vectors, {written} matches kept")
-    return count, total

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.scale import seed_scale
+from seeding.scale import seed_scale
 
 
 class Command(BaseCommand):

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from django.db import connection, models
 from django.utils import timezone
 
+BATCH = 2000  # rows per bulk_create
+
 
 class LineReader(io.TextIOBase):
     """A file-like view of an iterator of text chunks, for ``COPY FROM STDIN``."""
