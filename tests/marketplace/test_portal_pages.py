@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from seeding import notice
 from marketplace.models import WorkerHeartbeat
+from seeding import notice
 
 pytestmark = pytest.mark.django_db
 
