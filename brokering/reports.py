@@ -19,6 +19,7 @@ from marketplace.spreadsheets import (
     read_table,
     xlsx_bytes,
 )
+from standards.models import Capability
 
 ROW_MARGIN = 100  # rows read beyond the release's capabilities before refusing
 PRIORITY_COLUMNS = ["capability_code", "function_code", "priority", "statement"]
@@ -123,7 +124,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
     from brokering.selectors import need_spec, offering_spec
 
     spec = need_spec(need=need)
-    items = {
+    items: dict[object, Capability] = {
         item.capability.code: item.capability
         for item in need.items.select_related("capability")
     }

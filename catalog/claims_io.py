@@ -114,7 +114,7 @@ def write_xlsx(rows: list[list], title: str) -> bytes:
 
 
 def _read_rows(upload: UploadedFile, release: StandardsRelease) -> list[dict]:
-    if upload.size > MAX_UPLOAD_BYTES:
+    if (upload.size or 0) > MAX_UPLOAD_BYTES:
         raise ValidationError(
             f"“{upload.name}” is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
         )
@@ -123,7 +123,7 @@ def _read_rows(upload: UploadedFile, release: StandardsRelease) -> list[dict]:
         upload_bytes=MAX_UPLOAD_BYTES,
     )
     try:
-        table = read_table(upload.name, upload.read(), limits, sheet="Claims")
+        table = read_table(upload.name or "", upload.read(), limits, sheet="Claims")
     except SpreadsheetError as error:
         raise ValidationError(str(error)) from error
     missing = [c for c in ("capability_id", "level") if c not in table.header]
@@ -218,7 +218,7 @@ def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimI
             claims.append(
                 ClaimInput(
                     capability_id=capability_ids[code],
-                    level=level,
+                    level=str(level),
                     roadmap_date=roadmap_date if level == ClaimLevel.ROADMAP else None,
                     evidence=_text(row.get("evidence")),
                     evidence_url=evidence_url,
