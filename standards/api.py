@@ -7,6 +7,7 @@ Items are addressed by their stable IDs: the release name and the item's code.
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.views import APIView
 
 from marketplace.api import PublicReadOnly, validated_query
 from standards import selectors
@@ -38,7 +39,7 @@ CODE = OpenApiParameter(
 )
 
 
-class _ReleaseScoped:
+class _ReleaseScoped(APIView):
     """A view inside one published release (``release`` in the path)."""
 
     permission_classes = [PublicReadOnly]

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import zipfile
+from typing import Any
 
 from standards.importers import (
     FIELDS,
@@ -28,7 +29,7 @@ FORMATS = {
 def release_as_dict(release: StandardsRelease) -> dict:
     """The portal's JSON format: what ``import_standards file.json`` reads."""
     data = release_data(release)
-    document = {
+    document: dict[str, Any] = {
         "format": JSON_FORMAT,
         "release": {
             "name": release.name,

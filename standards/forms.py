@@ -1,6 +1,7 @@
 """Forms of the standards pages (filters travel in the URL) and the admin upload."""
 
 import hashlib
+from typing import cast
 
 from django import forms
 
@@ -39,12 +40,12 @@ class CapabilityFilterForm(forms.Form):
 
     def __init__(self, *args, functions=(), activities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["function"].choices = [("", "Any function")] + [
-            (f.code, f"{f.code} {f.name}") for f in functions
-        ]
-        self.fields["activity"].choices = [("", "Any activity")] + [
-            (a.code, f"{a.code} {a.name}") for a in activities
-        ]
+        cast(forms.ChoiceField, self.fields["function"]).choices = [
+            ("", "Any function")
+        ] + [(f.code, f"{f.code} {f.name}") for f in functions]
+        cast(forms.ChoiceField, self.fields["activity"]).choices = [
+            ("", "Any activity")
+        ] + [(a.code, f"{a.code} {a.name}") for a in activities]
 
 
 class ServiceMeasureFilterForm(forms.Form):
@@ -56,13 +57,13 @@ class ServiceMeasureFilterForm(forms.Form):
     def __init__(self, *args, facets=None, **kwargs):
         super().__init__(*args, **kwargs)
         facets = facets or {}
-        self.fields["function"].choices = [("", "Any function")] + [
-            (code, code) for code in facets.get("functions", [])
-        ]
-        self.fields["category"].choices = [("", "Any category")] + [
-            (value, value) for value in facets.get("categories", [])
-        ]
-        self.fields["type"].choices = [("", "Any type")] + [
+        cast(forms.ChoiceField, self.fields["function"]).choices = [
+            ("", "Any function")
+        ] + [(code, code) for code in facets.get("functions", [])]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", "Any category")
+        ] + [(value, value) for value in facets.get("categories", [])]
+        cast(forms.ChoiceField, self.fields["type"]).choices = [("", "Any type")] + [
             (value, value) for value in facets.get("types", [])
         ]
 
@@ -86,7 +87,7 @@ class DiffForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("old") and cleaned.get("old") == cleaned.get("new"):
             self.add_error("new", "Choose two different releases to compare.")
         return cleaned
@@ -176,7 +177,7 @@ class ReleaseUploadForm(forms.Form):
         return self.clean_upload("reports")
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
         uploads = {name: cleaned[name] for name in self.FIELDS if cleaned.get(name)}

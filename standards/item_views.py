@@ -1,6 +1,10 @@
 """Public pages of the reference index, information exchanges, pre-built reports,
 data elements and change log of a release (readable without JavaScript)."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,19 +13,32 @@ from django.views.decorators.http import require_GET
 from marketplace.roles import public
 from standards import selectors
 from standards.forms import ReferenceFilterForm, SearchForm
+from standards.models import StandardsRelease
 from standards.views import _filtered_list, _no_nul, _release_or_404
 
 
-def _crumb(label: str, view: str, release) -> tuple[str, str]:
+def _crumb(label: str, view: str, release: StandardsRelease) -> tuple[str, str]:
     return label, reverse(f"standards:{view}", kwargs={"name": release.name})
 
 
-def _item_page(request, release, item, *, kind: str, template: str, parent, title):
+def _item_page(
+    request: HttpRequest,
+    release: StandardsRelease,
+    item: Model | None,
+    *,
+    kind: str,
+    template: str,
+    parent: tuple[str, str] | None,
+    title: Callable[[Any], str],
+) -> HttpResponse:
     """An item's page, or 404 naming what is missing; ``parent`` is the list page
     crumb (label, view) and ``title(item)`` the item's crumb."""
     if item is None:
         raise Http404(f"No such {kind} in this release.")
-    crumbs = [_crumb(*parent, release)] if parent else []
+    crumbs = []
+    if parent:
+        label, view = parent
+        crumbs.append(_crumb(label, view, release))
     return render(
         request,
         f"standards/{template}.html",

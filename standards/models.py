@@ -87,7 +87,7 @@ class Activity(models.Model):
     description = models.TextField(blank=True)
     references = models.TextField(blank=True)
     reference_links = models.ManyToManyField(
-        "Reference", blank=True, related_name="activities"
+        "standards.Reference", blank=True, related_name="activities"
     )
 
     class Meta:
@@ -130,7 +130,7 @@ class Capability(models.Model):
     goal_group_name = models.CharField("FFMSR goal group", max_length=255, blank=True)
     ffmsr_id = models.CharField("FFMSR ID", max_length=20, blank=True)
     reference_links = models.ManyToManyField(
-        "Reference", blank=True, related_name="capabilities"
+        "standards.Reference", blank=True, related_name="capabilities"
     )
 
     class Meta:
@@ -185,7 +185,7 @@ class ServiceMeasure(models.Model):
     source = models.TextField("measurement source", blank=True)
     source_detail = models.TextField("measurement source detail", blank=True)
     reference_links = models.ManyToManyField(
-        "Reference", blank=True, related_name="service_measures"
+        "standards.Reference", blank=True, related_name="service_measures"
     )
 
     class Meta:
@@ -229,7 +229,7 @@ class DataElement(models.Model):
     validations = models.TextField(blank=True)
     related_elements = models.TextField("related data element references", blank=True)
     reference_links = models.ManyToManyField(
-        "Reference", blank=True, related_name="data_elements"
+        "standards.Reference", blank=True, related_name="data_elements"
     )
 
     class Meta:

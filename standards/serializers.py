@@ -139,14 +139,16 @@ class DataElementSerializer(serializers.ModelSerializer):
 
 
 class DataElementDetailSerializer(DataElementSerializer):
-    cited_references = serializers.SlugRelatedField(
-        source="reference_links", slug_field="code", many=True, read_only=True
+    cited_references: serializers.SlugRelatedField[Reference] = (
+        serializers.SlugRelatedField(
+            source="reference_links", slug_field="code", many=True, read_only=True
+        )
     )
-    used_in_specifications = serializers.SlugRelatedField(
-        slug_field="name", many=True, read_only=True
+    used_in_specifications: serializers.SlugRelatedField[ExchangeSpecification] = (
+        serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     )
-    used_in_reports = serializers.SlugRelatedField(
-        slug_field="name", many=True, read_only=True
+    used_in_reports: serializers.SlugRelatedField[Report] = (
+        serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     )
 
     class Meta(DataElementSerializer.Meta):
@@ -225,8 +227,8 @@ class SpecificationSerializer(serializers.ModelSerializer):
     release = serializers.CharField(source="release.name", read_only=True)
     header_rows = _table_field()
     rows = _table_field()
-    data_elements = serializers.SlugRelatedField(
-        slug_field="label", many=True, read_only=True
+    data_elements: serializers.SlugRelatedField[DataElement] = (
+        serializers.SlugRelatedField(slug_field="label", many=True, read_only=True)
     )
 
     class Meta:
@@ -263,8 +265,8 @@ class ReportSerializer(serializers.ModelSerializer):
 class ReportDetailSerializer(ReportSerializer):
     header_rows = _table_field()
     rows = _table_field()
-    data_elements = serializers.SlugRelatedField(
-        slug_field="label", many=True, read_only=True
+    data_elements: serializers.SlugRelatedField[DataElement] = (
+        serializers.SlugRelatedField(slug_field="label", many=True, read_only=True)
     )
 
     class Meta(ReportSerializer.Meta):

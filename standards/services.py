@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from typing import Any
 
 from django.db import transaction
 
@@ -164,7 +165,9 @@ def _write_references(release: StandardsRelease, data: ReleaseData) -> None:
         ]
     )
     references = dict(release.references.values_list("code", "pk"))
-    models = {
+    # Four different model classes used through the attributes they share
+    # (objects, reference_links); mypy cannot express "any of these" usefully here.
+    models: dict[str, tuple[Any, str | None]] = {
         "activities": (Activity, "code"),
         "capabilities": (Capability, "code"),
         "service_measures": (ServiceMeasure, None),
@@ -244,11 +247,11 @@ def _write_exchanges_and_reports(release: StandardsRelease, data: ReleaseData) -
     # A data element's own "Business Information Exchange (BIE)" cell names tabs too.
     for element in data.data_elements:
         for line in element["exchanges"].replace(";", "\n").split("\n"):
-            spec = by_name.get(line.strip())
-            if spec is not None:
+            named = by_name.get(line.strip())
+            if named is not None:
                 element_links.append(
                     ExchangeSpecification.data_elements.through(
-                        exchangespecification_id=spec.pk,
+                        exchangespecification_id=named.pk,
                         dataelement_id=labels[element["label"]],
                     )
                 )

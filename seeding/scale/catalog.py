@@ -2,7 +2,7 @@
 and claim vectors, from one random generator."""
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 from django.db import connection
@@ -147,19 +147,19 @@ def seed_catalog(
             [offering_ids, ages.tolist()],
         )
     through = Offering.contract_vehicles.through
-    links = []
-    for n, offering_id in enumerate(offering_ids):
-        chosen = (
-            [0]
-            if federal[provider_of[n]]
-            else rng.choice(
-                np.arange(1, len(vehicles)), size=int(rng.integers(1, 4)), replace=False
-            )
+
+    def chosen(n: int) -> Iterable[int]:
+        if federal[provider_of[n]]:
+            return [0]
+        return rng.choice(
+            np.arange(1, len(vehicles)), size=int(rng.integers(1, 4)), replace=False
         )
-        links.extend(
-            through(offering_id=offering_id, contractvehicle_id=vehicles[i].id)
-            for i in chosen
-        )
+
+    links = [
+        through(offering_id=offering_id, contractvehicle_id=vehicles[i].id)
+        for n, offering_id in enumerate(offering_ids)
+        for i in chosen(n)
+    ]
     through.objects.bulk_create(links, batch_size=BATCH * 5)
     log(f"catalog: {len(providers)} providers, {count} offerings")
 

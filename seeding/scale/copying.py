@@ -22,7 +22,9 @@ class LineReader(io.TextIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> str:
+    def read(self, size: int | None = -1) -> str:
+        if size is None:
+            size = -1
         while size < 0 or len(self._buffer) < size:
             try:
                 self._buffer += next(self._chunks)
@@ -33,7 +35,18 @@ class LineReader(io.TextIOBase):
         out, self._buffer = self._buffer[:size], self._buffer[size:]
         return out
 
-    readline = read
+    # typeshed's TextIOBase inherits _IOBase.readline (-> bytes) although a text
+    # stream's readline returns str at run time, hence the ignore.
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        # Like ``read`` (as before): COPY only reads, it does not need lines.
+        return self.read(size)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{name} is not a column of {model.__name__}.")
+    return field.column
 
 
 def copy_rows(
@@ -55,9 +68,9 @@ def copy_rows(
         extra_columns.append(field.column)
         extra_values.append(copy_text(field, value))
     suffix = "".join("\t" + value for value in extra_values)
-    column_sql = ", ".join(
-        f'"{model._meta.get_field(name).column}"' for name in columns
-    ) + "".join(f', "{column}"' for column in extra_columns)
+    column_sql = ", ".join(f'"{_column(model, name)}"' for name in columns) + "".join(
+        f', "{column}"' for column in extra_columns
+    )
 
     def with_suffix() -> Iterator[str]:
         for chunk in chunks:

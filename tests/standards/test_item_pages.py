@@ -4,7 +4,13 @@ change log: content as written, search in the URL, 404s, pinned query counts."""
 import pytest
 from django.urls import reverse
 
-from standards.models import DataElement, Exchange, Reference, Report
+from standards.models import (
+    DataElement,
+    Exchange,
+    ExchangeSpecification,
+    Reference,
+    Report,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +134,48 @@ def test_a_reference_search_that_only_looks_like_a_number_finds_nothing(client, 
     response = client.get(url("reference-list", name="FY2099"), {"q": query})
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 0
+
+
+def test_item_pages_crumb_back_to_their_list_page(client, fy2025):
+    """mypy flagged ``_crumb(*parent, release)``; the crumbs were right, and stay so."""
+    exchange = Exchange.objects.filter(release=fy2025).order_by("position").first()
+    spec = ExchangeSpecification.objects.filter(release=fy2025).first()
+    report = Report.objects.get(release=fy2025, name="Status of Funding")
+    pages = [
+        ("reference-detail", {"number": 19}, "References", "reference-list", "(19)"),
+        (
+            "exchange-detail",
+            {"position": exchange.position},
+            "Information exchanges",
+            "exchange-list",
+            exchange.system.name,
+        ),
+        (
+            "specification-detail",
+            {"position": spec.position},
+            "Information exchanges",
+            "exchange-list",
+            spec.name,
+        ),
+        (
+            "report-detail",
+            {"position": report.position},
+            "Pre-built reports",
+            "report-list",
+            "Status of Funding",
+        ),
+        (
+            "data-element-detail",
+            {"label": "AgencyIdentifier"},
+            "Data elements",
+            "data-element-list",
+            "AgencyIdentifier",
+        ),
+    ]
+    for view, kwargs, label, list_view, title in pages:
+        response = client.get(url(view, name="FY2025", **kwargs))
+        assert response.context["crumbs"] == [
+            (label, url(list_view, name="FY2025")),
+            (title, None),
+        ], view
+        assert f'href="{url(list_view, name="FY2025")}"' in response.content.decode()
