@@ -82,6 +82,51 @@ v1 = [
         standards_api.ServiceMeasureList.as_view(),
         name="service-measure-list",
     ),
+    path(
+        f"{RELEASE}/data-elements/",
+        standards_api.DataElementList.as_view(),
+        name="data-element-list",
+    ),
+    path(
+        f"{RELEASE}/data-elements/<stable_id:label>/",
+        standards_api.DataElementDetail.as_view(),
+        name="data-element-detail",
+    ),
+    path(
+        f"{RELEASE}/references/",
+        standards_api.ReferenceList.as_view(),
+        name="reference-list",
+    ),
+    path(
+        f"{RELEASE}/references/<int:number>/",
+        standards_api.ReferenceDetail.as_view(),
+        name="reference-detail",
+    ),
+    path(
+        f"{RELEASE}/exchanges/",
+        standards_api.ExchangeList.as_view(),
+        name="exchange-list",
+    ),
+    path(
+        f"{RELEASE}/exchanges/<int:position>/",
+        standards_api.ExchangeDetail.as_view(),
+        name="exchange-detail",
+    ),
+    path(
+        f"{RELEASE}/specifications/<int:position>/",
+        standards_api.SpecificationDetail.as_view(),
+        name="specification-detail",
+    ),
+    path(
+        f"{RELEASE}/reports/",
+        standards_api.ReportList.as_view(),
+        name="report-list",
+    ),
+    path(
+        f"{RELEASE}/reports/<int:position>/",
+        standards_api.ReportDetail.as_view(),
+        name="report-detail",
+    ),
     path("providers/", catalog_api.ProviderList.as_view(), name="provider-list"),
     path(
         "providers/<slug:slug>/",

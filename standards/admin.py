@@ -1,7 +1,7 @@
 """The standards in the Django admin: read-only, except a release's status.
 
 A status change goes through :mod:`standards.services` (never a plain save), and a
-new release is imported by uploading Treasury's four workbooks, validated exactly
+new release is imported by uploading Treasury's workbooks, validated exactly
 like ``import_standards``.
 """
 

@@ -15,10 +15,19 @@ from standards.serializers import (
     ActivitySerializer,
     CapabilityQuerySerializer,
     CapabilitySerializer,
+    DataElementDetailSerializer,
+    DataElementSerializer,
+    ExchangeSerializer,
     FunctionSerializer,
+    ReferenceQuerySerializer,
+    ReferenceSerializer,
     ReleaseSerializer,
+    ReportDetailSerializer,
+    ReportSerializer,
+    SearchQuerySerializer,
     ServiceMeasureQuerySerializer,
     ServiceMeasureSerializer,
+    SpecificationSerializer,
 )
 
 RELEASE = OpenApiParameter(
@@ -133,3 +142,137 @@ class ServiceMeasureList(_ReleaseScoped, generics.ListAPIView):
             measure_type=query.get("type", ""),
             query=query.get("q", ""),
         ).select_related("release")
+
+
+def _found(item):
+    if item is None:
+        raise Http404
+    return item
+
+
+POSITION = OpenApiParameter(
+    "position", int, OpenApiParameter.PATH, description="Position in the workbook."
+)
+
+
+@extend_schema(tags=["standards"], parameters=[RELEASE, SearchQuerySerializer])
+class DataElementList(_ReleaseScoped, generics.ListAPIView):
+    """The business data elements of a release, every column as written."""
+
+    serializer_class = DataElementSerializer
+
+    def get_queryset(self):
+        query = validated_query(SearchQuerySerializer, self.request)
+        return selectors.data_element_list(
+            self.release(), query=query.get("q", "")
+        ).select_related("release")
+
+
+@extend_schema(
+    tags=["standards"],
+    parameters=[
+        RELEASE,
+        OpenApiParameter(
+            "label", str, OpenApiParameter.PATH, description="e.g. AgencyIdentifier."
+        ),
+    ],
+)
+class DataElementDetail(_ReleaseScoped, generics.RetrieveAPIView):
+    """One data element with the references it cites and the exchange
+    specifications and reports that use it."""
+
+    serializer_class = DataElementDetailSerializer
+
+    def get_object(self):
+        return _found(selectors.data_element_get(self.release(), self.kwargs["label"]))
+
+
+@extend_schema(tags=["standards"], parameters=[RELEASE, ReferenceQuerySerializer])
+class ReferenceList(_ReleaseScoped, generics.ListAPIView):
+    """The Auth and Other References index: typed, retired ones marked."""
+
+    serializer_class = ReferenceSerializer
+
+    def get_queryset(self):
+        query = validated_query(ReferenceQuerySerializer, self.request)
+        return selectors.reference_list(
+            self.release(), query=query.get("q", ""), kind=query.get("type", "")
+        ).select_related("release")
+
+
+@extend_schema(
+    tags=["standards"],
+    parameters=[
+        RELEASE,
+        OpenApiParameter(
+            "number", int, OpenApiParameter.PATH, description="19 for (19)."
+        ),
+    ],
+)
+class ReferenceDetail(_ReleaseScoped, generics.RetrieveAPIView):
+    """One reference of the index."""
+
+    serializer_class = ReferenceSerializer
+
+    def get_object(self):
+        return _found(selectors.reference_get(self.release(), self.kwargs["number"]))
+
+
+@extend_schema(tags=["standards"], parameters=[RELEASE, SearchQuerySerializer])
+class ExchangeList(_ReleaseScoped, generics.ListAPIView):
+    """Business information exchanges: each system's incoming and outgoing
+    information, in the workbook's order."""
+
+    serializer_class = ExchangeSerializer
+
+    def get_queryset(self):
+        query = validated_query(SearchQuerySerializer, self.request)
+        return selectors.exchange_list(
+            self.release(), query=query.get("q", "")
+        ).select_related("release")
+
+
+@extend_schema(tags=["standards"], parameters=[RELEASE, POSITION])
+class ExchangeDetail(_ReleaseScoped, generics.RetrieveAPIView):
+    """One information exchange."""
+
+    serializer_class = ExchangeSerializer
+
+    def get_object(self):
+        return _found(selectors.exchange_get(self.release(), self.kwargs["position"]))
+
+
+@extend_schema(tags=["standards"], parameters=[RELEASE, POSITION])
+class SpecificationDetail(_ReleaseScoped, generics.RetrieveAPIView):
+    """One specification tab of the exchanges workbook, as a table, with the data
+    elements it uses."""
+
+    serializer_class = SpecificationSerializer
+
+    def get_object(self):
+        return _found(
+            selectors.specification_get(self.release(), self.kwargs["position"])
+        )
+
+
+@extend_schema(tags=["standards"], parameters=[RELEASE, SearchQuerySerializer])
+class ReportList(_ReleaseScoped, generics.ListAPIView):
+    """The Core FS pre-built business reports."""
+
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        query = validated_query(SearchQuerySerializer, self.request)
+        return selectors.report_list(
+            self.release(), query=query.get("q", "")
+        ).select_related("release")
+
+
+@extend_schema(tags=["standards"], parameters=[RELEASE, POSITION])
+class ReportDetail(_ReleaseScoped, generics.RetrieveAPIView):
+    """One report with its items and the data elements it uses."""
+
+    serializer_class = ReportDetailSerializer
+
+    def get_object(self):
+        return _found(selectors.report_get(self.release(), self.kwargs["position"]))

@@ -7,8 +7,10 @@ from django import forms
 from standards.importers import (
     CAPABILITIES_SHEET,
     DATA_ELEMENTS_SHEET,
+    EXCHANGES_SHEET,
     FUNCTIONS_SHEET,
     MEASURES_SHEET,
+    REPORTS_SHEET,
     ReleaseData,
     StandardsFileError,
     read_workbooks,
@@ -90,10 +92,14 @@ class DiffForm(forms.Form):
         return cleaned
 
 
-def _workbook_field(label: str, file_hint: str) -> forms.FileField:
+def _workbook_field(
+    label: str, file_hint: str, required: bool = True
+) -> forms.FileField:
     return forms.FileField(
         label=label,
-        help_text=f"Treasury's workbook, usually named {file_hint}.",
+        required=required,
+        help_text=f"Treasury's workbook, usually named {file_hint}."
+        + ("" if required else " Optional: without it the release has none."),
         widget=forms.FileInput(attrs={"accept": ".xlsx"}),
     )
 
@@ -116,16 +122,30 @@ class ReleaseUploadForm(forms.Form):
     data_elements = _workbook_field(
         "Business data elements", "business_data_elements_2025.xlsx"
     )
+    exchanges = _workbook_field(
+        "Business information exchanges",
+        "business_information_exchanges_2025.xlsx",
+        required=False,
+    )
+    reports = _workbook_field(
+        "Pre-built business reports",
+        "pre_built_business_reports_release_2025.xlsx",
+        required=False,
+    )
 
     FIELDS = {
         "functions": FUNCTIONS_SHEET,
         "capabilities": CAPABILITIES_SHEET,
         "measures": MEASURES_SHEET,
         "data_elements": DATA_ELEMENTS_SHEET,
+        "exchanges": EXCHANGES_SHEET,
+        "reports": REPORTS_SHEET,
     }
 
     def clean_upload(self, field_name: str):
         upload = self.cleaned_data[field_name]
+        if upload is None:
+            return None  # an optional workbook left out
         if upload.size > MAX_WORKBOOK_BYTES:
             raise forms.ValidationError("The file is larger than 20 MB.")
         if not upload.name.lower().endswith(".xlsx"):
@@ -148,28 +168,58 @@ class ReleaseUploadForm(forms.Form):
     def clean_data_elements(self):
         return self.clean_upload("data_elements")
 
+    def clean_exchanges(self):
+        return self.clean_upload("exchanges")
+
+    def clean_reports(self):
+        return self.clean_upload("reports")
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
+        uploads = {name: cleaned[name] for name in self.FIELDS if cleaned.get(name)}
         sources = {
-            spec: (cleaned[name].name, cleaned[name])
-            for name, spec in self.FIELDS.items()
+            self.FIELDS[name]: (upload.name, upload) for name, upload in uploads.items()
         }
         try:
             data: ReleaseData = read_workbooks(sources)
         except StandardsFileError as exc:
             field_name = next(
-                (n for n, s in self.FIELDS.items() if cleaned[n].name == exc.file),
-                None,
+                (n for n, upload in uploads.items() if upload.name == exc.file), None
             )
             self.add_error(field_name, str(exc))
             return cleaned
         checksums = {}
-        for name in self.FIELDS:
-            upload = cleaned[name]
+        for upload in uploads.values():
             upload.seek(0)
             checksums[upload.name] = hashlib.sha256(upload.read()).hexdigest()
         data.checksums = checksums
         cleaned["data"] = data
         return cleaned
+
+
+class SearchForm(forms.Form):
+    """The one search box of the exchanges, reports and change log pages."""
+
+    q = forms.CharField(label="Search", required=False, max_length=MAX_QUERY)
+
+
+class ReferenceFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search references",
+        required=False,
+        max_length=MAX_QUERY,
+        help_text="Words from the name or type, or a reference number such as 19.",
+    )
+    type = forms.ChoiceField(
+        label="Reference type",
+        required=False,
+        choices=[
+            ("", "Any type"),
+            ("authoritative", "Authoritative"),
+            ("other", "Other"),
+            ("data_standard", "Data Standard"),
+            ("retired", "Retired"),
+        ],
+    )

@@ -4,22 +4,30 @@ Every list selector returns a queryset with its related rows already joined or
 prefetched, so that callers render lists in a fixed number of queries.
 """
 
-from dataclasses import dataclass, field
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from standards import snapshot
 from standards.models import (
     Activity,
     Capability,
+    ChangeLogEntry,
     DataElement,
+    Exchange,
+    ExchangeSpecification,
+    ExchangeSystem,
     Function,
+    Reference,
     ReleaseStatus,
+    Report,
     ServiceMeasure,
     StandardsRelease,
 )
+from standards.snapshot import ReleaseDiff
 
 
 def _count(model, **outer) -> Coalesce:
@@ -208,149 +216,154 @@ def data_element_list(
     release: StandardsRelease, *, query: str = ""
 ) -> QuerySet[DataElement]:
     elements = DataElement.objects.filter(release=release)
+    fields = ("label", "definition", "data_group", "exchanges", "domain_values")
+    return _words(elements, query, fields).order_by("label")
+
+
+# --- references, exchanges, reports, data elements ---------------------------------
+
+
+def _words(queryset: QuerySet, query: str, fields: tuple[str, ...]) -> QuerySet:
+    """Every word of ``query`` in one of ``fields`` (case-insensitive)."""
     for word in query.split():
-        elements = elements.filter(
-            Q(label__icontains=word) | Q(definition__icontains=word)
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def reference_list(
+    release: StandardsRelease, *, query: str = "", kind: str = ""
+) -> QuerySet[Reference]:
+    """The reference index; ``kind`` is a ReferenceKind value or ``retired``."""
+    references = Reference.objects.filter(release=release)
+    if kind == "retired":
+        references = references.filter(retired=True)
+    elif kind:
+        references = references.filter(kind=kind, retired=False)
+    number = re.fullmatch(r"\(?([0-9]{1,6})\)?", query.strip())
+    if number:
+        return references.filter(number=int(number.group(1)))
+    return _words(references, query, ("name", "reference_type")).order_by("number")
+
+
+def reference_get(release: StandardsRelease, number: int) -> Reference | None:
+    return (
+        Reference.objects.filter(release=release, number=number)
+        .prefetch_related(
+            Prefetch("activities", queryset=Activity.objects.order_by("code")),
+            Prefetch("capabilities", queryset=Capability.objects.order_by("code")),
+            Prefetch(
+                "service_measures", queryset=ServiceMeasure.objects.order_by("code")
+            ),
+            Prefetch("data_elements", queryset=DataElement.objects.order_by("label")),
         )
-    return elements.order_by("label")
+        .first()
+    )
+
+
+def exchange_list(release: StandardsRelease, *, query: str = "") -> QuerySet[Exchange]:
+    exchanges = Exchange.objects.filter(release=release).select_related(
+        "system", "specification_tab"
+    )
+    fields = (
+        "information",
+        "requirement",
+        "specification",
+        "functions",
+        "activities",
+        "system__name",
+        "system__description",
+        "system__area",
+    )
+    return _words(exchanges, query, fields).order_by("position")
+
+
+def systems_without_exchanges(release: StandardsRelease) -> QuerySet[ExchangeSystem]:
+    """Systems the workbook lists without an exchange row of their own."""
+    return release.systems.filter(exchanges__isnull=True).order_by("position")
+
+
+def exchange_get(release: StandardsRelease, position: int) -> Exchange | None:
+    return (
+        Exchange.objects.filter(release=release, position=position)
+        .select_related("system", "specification_tab")
+        .first()
+    )
+
+
+def specification_list(release: StandardsRelease) -> QuerySet[ExchangeSpecification]:
+    return (
+        ExchangeSpecification.objects.filter(release=release)
+        .defer("rows", "header_rows")
+        .order_by("position")
+    )
+
+
+def specification_get(
+    release: StandardsRelease, position: int
+) -> ExchangeSpecification | None:
+    return (
+        ExchangeSpecification.objects.filter(release=release, position=position)
+        .prefetch_related(
+            Prefetch("data_elements", queryset=DataElement.objects.order_by("label")),
+            Prefetch(
+                "exchanges",
+                queryset=Exchange.objects.select_related("system").order_by("position"),
+            ),
+        )
+        .first()
+    )
+
+
+def report_list(release: StandardsRelease, *, query: str = "") -> QuerySet[Report]:
+    reports = Report.objects.filter(release=release).defer("rows", "header_rows")
+    fields = ("name", "description", "function", "activity", "specification")
+    return _words(reports, query, fields).order_by("position")
+
+
+def report_get(release: StandardsRelease, position: int) -> Report | None:
+    return (
+        Report.objects.filter(release=release, position=position)
+        .prefetch_related(
+            Prefetch("data_elements", queryset=DataElement.objects.order_by("label"))
+        )
+        .first()
+    )
+
+
+def data_element_get(release: StandardsRelease, label: str) -> DataElement | None:
+    return (
+        DataElement.objects.filter(release=release, label=label)
+        .prefetch_related(
+            Prefetch("reference_links", queryset=Reference.objects.order_by("number")),
+            Prefetch(
+                "used_in_specifications",
+                queryset=ExchangeSpecification.objects.defer(
+                    "rows", "header_rows"
+                ).order_by("position"),
+            ),
+            Prefetch(
+                "used_in_reports",
+                queryset=Report.objects.defer("rows", "header_rows").order_by(
+                    "position"
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def change_log(release: StandardsRelease) -> QuerySet[ChangeLogEntry]:
+    return ChangeLogEntry.objects.filter(release=release).order_by(
+        "workbook", "position"
+    )
 
 
 # --- diff -----------------------------------------------------------------------
 
-CAPABILITY_DIFF_FIELDS = (
-    "activity_code",
-    "kind",
-    "statement",
-    "authoritative_references",
-    "other_references",
-    "goal_group_id",
-    "goal_group_name",
-    "ffmsr_id",
-)
-ACTIVITY_DIFF_FIELDS = ("function_code", "name", "description")
-MEASURE_DIFF_FIELDS = (
-    "description",
-    "target",
-    "category",
-    "level_type",
-    "measure_type",
-    "frequency",
-    "formula",
-)
-
-
-@dataclass
-class Change:
-    key: str
-    title: str
-    fields: list[str] = field(default_factory=list)
-    old: dict = field(default_factory=dict)
-    new: dict = field(default_factory=dict)
-
-
-@dataclass
-class SectionDiff:
-    added: list[Change] = field(default_factory=list)
-    removed: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.added) + len(self.removed) + len(self.changed)
-
-
-@dataclass
-class ReleaseDiff:
-    old: StandardsRelease
-    new: StandardsRelease
-    capabilities: SectionDiff
-    activities: SectionDiff
-    service_measures: SectionDiff
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.capabilities.total
-            or self.activities.total
-            or self.service_measures.total
-        )
-
-    def sections(self) -> list[tuple[str, SectionDiff]]:
-        return [
-            ("Capabilities", self.capabilities),
-            ("Activities", self.activities),
-            ("Service measures", self.service_measures),
-        ]
-
-
-def _rows(queryset, key_fields: tuple[str, ...], fields: tuple[str, ...]):
-    rows = {}
-    for row in queryset.values(*key_fields, *fields):
-        key = " ".join(str(row[k]) for k in key_fields)
-        rows[key] = row
-    return rows
-
-
-def _section(old: dict, new: dict, fields: tuple[str, ...], title) -> SectionDiff:
-    def heading(row) -> str:
-        return " ".join(str(row[name]) for name in title)
-
-    section = SectionDiff()
-    for key in sorted(new.keys() - old.keys()):
-        section.added.append(Change(key, heading(new[key]), new=new[key]))
-    for key in sorted(old.keys() - new.keys()):
-        section.removed.append(Change(key, heading(old[key]), old=old[key]))
-    for key in sorted(old.keys() & new.keys()):
-        changed = [name for name in fields if old[key][name] != new[key][name]]
-        if changed:
-            section.changed.append(
-                Change(key, heading(new[key]), changed, old[key], new[key])
-            )
-    return section
-
 
 def release_diff(old: StandardsRelease, new: StandardsRelease) -> ReleaseDiff:
-    """Capabilities, activities and service measures added, removed and changed."""
-
-    def capabilities(release):
-        return _rows(
-            Capability.objects.filter(release=release).annotate(
-                activity_code=Subquery(
-                    Activity.objects.filter(pk=OuterRef("activity_id")).values("code")
-                )
-            ),
-            ("code",),
-            CAPABILITY_DIFF_FIELDS,
-        )
-
-    def activities(release):
-        return _rows(
-            Activity.objects.filter(release=release).annotate(
-                function_code=Subquery(
-                    Function.objects.filter(pk=OuterRef("function_id")).values("code")
-                )
-            ),
-            ("code",),
-            ACTIVITY_DIFF_FIELDS,
-        )
-
-    def measures(release):
-        return _rows(
-            ServiceMeasure.objects.filter(release=release),
-            ("code", "name"),
-            MEASURE_DIFF_FIELDS,
-        )
-
-    return ReleaseDiff(
-        old=old,
-        new=new,
-        capabilities=_section(
-            capabilities(old), capabilities(new), CAPABILITY_DIFF_FIELDS, ("code",)
-        ),
-        activities=_section(
-            activities(old), activities(new), ACTIVITY_DIFF_FIELDS, ("code", "name")
-        ),
-        service_measures=_section(
-            measures(old), measures(new), MEASURE_DIFF_FIELDS, ("code", "name")
-        ),
-    )
+    """Every kind and field added, removed and changed (see ``standards.snapshot``)."""
+    return snapshot.release_diff(old, new)

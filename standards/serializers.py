@@ -6,7 +6,12 @@ from standards.models import (
     Activity,
     Capability,
     CapabilityKind,
+    DataElement,
+    Exchange,
+    ExchangeSpecification,
     Function,
+    Reference,
+    Report,
     ServiceMeasure,
     StandardsRelease,
 )
@@ -87,9 +92,187 @@ class ServiceMeasureSerializer(serializers.ModelSerializer):
             "measure_type",
             "frequency",
             "formula",
+            "functional_area",
+            "rationale",
+            "performing_organization",
+            "reporting_organization",
+            "accountable_organization",
+            "method",
+            "reporting_level",
+            "source",
+            "source_detail",
             "function_code",
             "activity_code",
             "release",
+        ]
+
+
+DATA_ELEMENT_FIELDS = [
+    "label",
+    "functional_area",
+    "steward",
+    "definition",
+    "activity_references",
+    "capability_references",
+    "references",
+    "data_group",
+    "exchanges",
+    "reports",
+    "data_type",
+    "element_format",
+    "min_length",
+    "max_length",
+    "example_value",
+    "domain_values",
+    "master_reference_data",
+    "validations",
+    "related_elements",
+]
+
+
+class DataElementSerializer(serializers.ModelSerializer):
+    release = serializers.CharField(source="release.name", read_only=True)
+
+    class Meta:
+        model = DataElement
+        fields = [*DATA_ELEMENT_FIELDS, "release"]
+
+
+class DataElementDetailSerializer(DataElementSerializer):
+    cited_references = serializers.SlugRelatedField(
+        source="reference_links", slug_field="code", many=True, read_only=True
+    )
+    used_in_specifications = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
+    used_in_reports = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
+
+    class Meta(DataElementSerializer.Meta):
+        fields = [
+            *DataElementSerializer.Meta.fields,
+            "cited_references",
+            "used_in_specifications",
+            "used_in_reports",
+        ]
+
+
+class ReferenceSerializer(serializers.ModelSerializer):
+    release = serializers.CharField(source="release.name", read_only=True)
+
+    class Meta:
+        model = Reference
+        fields = [
+            "code",
+            "number",
+            "name",
+            "reference_type",
+            "kind",
+            "retired",
+            "release",
+        ]
+
+
+class ExchangeSerializer(serializers.ModelSerializer):
+    release = serializers.CharField(source="release.name", read_only=True)
+    system = serializers.CharField(source="system.name", read_only=True)
+    system_area = serializers.CharField(source="system.area", read_only=True)
+    system_description = serializers.CharField(
+        source="system.description", read_only=True
+    )
+    system_url = serializers.CharField(source="system.url", read_only=True)
+    system_manager = serializers.CharField(source="system.manager", read_only=True)
+    direction = serializers.CharField(read_only=True)
+    specification_tab = serializers.IntegerField(
+        source="specification_tab.position",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Position of the specification tab (see specifications/).",
+    )
+
+    class Meta:
+        model = Exchange
+        fields = [
+            "position",
+            "system",
+            "system_area",
+            "system_description",
+            "system_url",
+            "system_manager",
+            "direction",
+            "information",
+            "requirement",
+            "specification",
+            "functions",
+            "activities",
+            "use_cases",
+            "specification_tab",
+            "release",
+        ]
+
+
+def _table_field() -> serializers.ListField:
+    """A workbook tab's rows: lists of cell texts."""
+    return serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(allow_blank=True)),
+        read_only=True,
+    )
+
+
+class SpecificationSerializer(serializers.ModelSerializer):
+    release = serializers.CharField(source="release.name", read_only=True)
+    header_rows = _table_field()
+    rows = _table_field()
+    data_elements = serializers.SlugRelatedField(
+        slug_field="label", many=True, read_only=True
+    )
+
+    class Meta:
+        model = ExchangeSpecification
+        fields = [
+            "position",
+            "name",
+            "notes",
+            "header_rows",
+            "rows",
+            "data_elements",
+            "release",
+        ]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    release = serializers.CharField(source="release.name", read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "position",
+            "name",
+            "function",
+            "activity",
+            "description",
+            "specification",
+            "use_cases",
+            "selection_parameters",
+            "release",
+        ]
+
+
+class ReportDetailSerializer(ReportSerializer):
+    header_rows = _table_field()
+    rows = _table_field()
+    data_elements = serializers.SlugRelatedField(
+        slug_field="label", many=True, read_only=True
+    )
+
+    class Meta(ReportSerializer.Meta):
+        fields = [
+            *ReportSerializer.Meta.fields,
+            "header_rows",
+            "rows",
+            "data_elements",
         ]
 
 
@@ -156,4 +339,22 @@ class ServiceMeasureQuerySerializer(serializers.Serializer):
         allow_blank=True,
         max_length=200,
         help_text="Words in the code, name or text.",
+    )
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Words to find (every word must appear).",
+    )
+
+
+class ReferenceQuerySerializer(SearchQuerySerializer):
+    type = serializers.ChoiceField(
+        choices=["authoritative", "other", "data_standard", "retired"],
+        required=False,
+        allow_blank=True,
+        help_text="Only references of this type, or only retired ones.",
     )

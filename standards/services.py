@@ -1,21 +1,36 @@
 """Writes to the standards: importing a release and making a release current."""
 
 import datetime
+import re
 
 from django.db import transaction
 
-from standards.importers import ReleaseData
+from standards.importers import (
+    CITING_FIELDS,
+    FIELDS,
+    ReleaseData,
+    cited_references,
+)
+from standards.importers.builder import RETIRED
 from standards.models import (
     Activity,
     Capability,
+    ChangeLogEntry,
     DataElement,
+    Exchange,
+    ExchangeSpecification,
+    ExchangeSystem,
     Function,
+    Reference,
+    ReferenceKind,
     ReleaseStatus,
+    Report,
     ServiceMeasure,
     StandardsRelease,
 )
 from standards.signals import release_made_current
 
+DATA_ELEMENT_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # Path segments under /standards/ that a release name would shadow.
 RESERVED_NAMES = {"compare"}
 
@@ -54,6 +69,7 @@ def release_import(
         published_on=published_on,
         source_checksums=data.checksums,
         content_digest=digest,
+        reference_notes=data.reference_notes,
     )
     Function.objects.bulk_create(
         [
@@ -105,17 +121,7 @@ def release_import(
             ServiceMeasure(
                 release=release,
                 activity_id=activities.get(m["activity_code"]),
-                code=m["code"],
-                function_code=m["function_code"],
-                activity_code=m["activity_code"],
-                name=m["name"],
-                description=m["description"],
-                target=m["target"],
-                category=m["category"],
-                level_type=m["level_type"],
-                measure_type=m["measure_type"],
-                frequency=m["frequency"],
-                formula=m["formula"],
+                **{name: m[name] for name in FIELDS["service_measures"]},
             )
             for m in data.service_measures
         ]
@@ -123,7 +129,160 @@ def release_import(
     DataElement.objects.bulk_create(
         [DataElement(release=release, **e) for e in data.data_elements]
     )
+    ChangeLogEntry.objects.bulk_create(
+        [ChangeLogEntry(release=release, **entry) for entry in data.change_log]
+    )
+    _write_references(release, data)
+    _write_exchanges_and_reports(release, data)
     return release, True
+
+
+def _reference_kind(reference_type: str) -> str:
+    words = " ".join(reference_type.split()).casefold()
+    for kind in (ReferenceKind.AUTHORITATIVE, ReferenceKind.OTHER):
+        if words == kind.label.casefold():
+            return kind.value
+    if words.startswith(ReferenceKind.DATA_STANDARD.label.casefold()):
+        return ReferenceKind.DATA_STANDARD.value
+    return ReferenceKind.NONE.value
+
+
+def _write_references(release: StandardsRelease, data: ReleaseData) -> None:
+    """The index, and a link from every item to each reference its text cites."""
+    Reference.objects.bulk_create(
+        [
+            Reference(
+                release=release,
+                code=r["code"],
+                number=int(r["code"].strip("()")),
+                name=r["name"],
+                reference_type=r["reference_type"],
+                kind=_reference_kind(r["reference_type"]),
+                retired=r["name"].strip() == RETIRED,
+            )
+            for r in data.references
+        ]
+    )
+    references = dict(release.references.values_list("code", "pk"))
+    models = {
+        "activities": (Activity, "code"),
+        "capabilities": (Capability, "code"),
+        "service_measures": (ServiceMeasure, None),
+        "data_elements": (DataElement, "label"),
+    }
+    for kind, fields in CITING_FIELDS.items():
+        model, key = models[kind]
+        through = model.reference_links.through
+        source = f"{model._meta.model_name}_id"
+        if key is None:
+            ids = {
+                (code, name): pk
+                for pk, code, name in model.objects.filter(release=release).values_list(
+                    "pk", "code", "name"
+                )
+            }
+        else:
+            ids = dict(model.objects.filter(release=release).values_list(key, "pk"))
+        links = []
+        for item in data.items(kind):
+            pk = ids[(item["code"], item["name"]) if key is None else item[key]]
+            cited = cited_references("\n".join(item[f] for f in fields))
+            links += [
+                through(**{source: pk, "reference_id": references[code]})
+                for code in cited
+                if code in references
+            ]
+        through.objects.bulk_create(links)
+
+
+def _labels_in(cells: list[str], labels: dict[str, int]) -> list[int]:
+    found: dict[int, None] = {}
+    for cell in cells:
+        for word in DATA_ELEMENT_WORD.findall(cell):
+            if word in labels:
+                found[labels[word]] = None
+    return list(found)
+
+
+def _element_columns(header_rows: list[list[str]]) -> list[int]:
+    """Columns holding FFM data element labels: 'FIBF FFM: Data Element Label',
+    'FFM Business Data Element Label'."""
+    header = header_rows[-1] if header_rows else []
+    return [
+        i
+        for i, cell in enumerate(header)
+        if "ffm" in cell.casefold()
+        and "data element label" in " ".join(cell.casefold().split())
+    ]
+
+
+def _write_exchanges_and_reports(release: StandardsRelease, data: ReleaseData) -> None:
+    labels = dict(release.data_elements.values_list("label", "pk"))
+    ExchangeSystem.objects.bulk_create(
+        [
+            ExchangeSystem(release=release, position=i, **s)
+            for i, s in enumerate(data.systems, start=1)
+        ]
+    )
+    specifications = ExchangeSpecification.objects.bulk_create(
+        [
+            ExchangeSpecification(release=release, position=i, **s)
+            for i, s in enumerate(data.specifications, start=1)
+        ]
+    )
+    by_name = {s.name: s for s in specifications}
+    element_links = []
+    for spec in specifications:
+        columns = _element_columns(spec.header_rows)
+        cells = [row[i] for row in spec.rows for i in columns if i < len(row)]
+        element_links += [
+            ExchangeSpecification.data_elements.through(
+                exchangespecification_id=spec.pk, dataelement_id=pk
+            )
+            for pk in _labels_in(cells, labels)
+        ]
+    # A data element's own "Business Information Exchange (BIE)" cell names tabs too.
+    for element in data.data_elements:
+        for line in element["exchanges"].replace(";", "\n").split("\n"):
+            spec = by_name.get(line.strip())
+            if spec is not None:
+                element_links.append(
+                    ExchangeSpecification.data_elements.through(
+                        exchangespecification_id=spec.pk,
+                        dataelement_id=labels[element["label"]],
+                    )
+                )
+    ExchangeSpecification.data_elements.through.objects.bulk_create(
+        element_links, ignore_conflicts=True
+    )
+    systems = dict(release.systems.values_list("name", "pk"))
+    Exchange.objects.bulk_create(
+        [
+            Exchange(
+                release=release,
+                position=i,
+                system_id=systems[e["system"]],
+                specification_tab=by_name.get(e["specification"].strip()),
+                **{k: v for k, v in e.items() if k != "system"},
+            )
+            for i, e in enumerate(data.exchanges, start=1)
+        ]
+    )
+    reports = Report.objects.bulk_create(
+        [
+            Report(release=release, position=i, **r)
+            for i, r in enumerate(data.reports, start=1)
+        ]
+    )
+    report_links = []
+    for report in reports:
+        columns = _element_columns(report.header_rows)
+        cells = [row[i] for row in report.rows for i in columns if i < len(row)]
+        report_links += [
+            Report.data_elements.through(report_id=report.pk, dataelement_id=pk)
+            for pk in _labels_in(cells, labels)
+        ]
+    Report.data_elements.through.objects.bulk_create(report_links)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from standards import views
+from standards import item_views, views
 
 app_name = "standards"
 
@@ -30,4 +30,33 @@ urlpatterns = [
         views.data_element_list,
         name="data-element-list",
     ),
+    path(
+        "<str:name>/data-elements/<str:label>/",
+        item_views.data_element_detail,
+        name="data-element-detail",
+    ),
+    path("<str:name>/references/", item_views.reference_list, name="reference-list"),
+    path(
+        "<str:name>/references/<int:number>/",
+        item_views.reference_detail,
+        name="reference-detail",
+    ),
+    path("<str:name>/exchanges/", item_views.exchange_list, name="exchange-list"),
+    path(
+        "<str:name>/exchanges/<int:position>/",
+        item_views.exchange_detail,
+        name="exchange-detail",
+    ),
+    path(
+        "<str:name>/specifications/<int:position>/",
+        item_views.specification_detail,
+        name="specification-detail",
+    ),
+    path("<str:name>/reports/", item_views.report_list, name="report-list"),
+    path(
+        "<str:name>/reports/<int:position>/",
+        item_views.report_detail,
+        name="report-detail",
+    ),
+    path("<str:name>/change-log/", item_views.change_log, name="change-log"),
 ]

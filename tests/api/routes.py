@@ -24,6 +24,7 @@ from tests.standards.factories import (
     CapabilityFactory,
     FunctionFactory,
     ReleaseFactory,
+    add_release_items,
 )
 
 
@@ -34,6 +35,7 @@ def build_world(world):
     world.api_capability = CapabilityFactory(
         activity=activity, function=function, release=release, code="FFM.010.010.011"
     )
+    add_release_items(release)
     provider = world.users[Role.PROVIDER].provider
     world.api_offering = OfferingFactory(
         provider=provider, release=release, slug="api-walk-published"
@@ -54,6 +56,10 @@ def build_world(world):
 
 def _release(world) -> dict:
     return {"release": world.api_capability.release.name}
+
+
+def _at(number: int, key: str = "position"):
+    return lambda world: {**_release(world), key: number}
 
 
 def _capability(world) -> dict:
@@ -114,6 +120,28 @@ ROUTES = [
     Route("api:capability-list", everyone(OK), kwargs=_release),
     Route("api:capability-detail", everyone(OK), kwargs=_capability),
     Route("api:service-measure-list", everyone(OK), kwargs=_release),
+    Route("api:data-element-list", everyone(OK), kwargs=_release),
+    Route(
+        "api:data-element-detail",
+        everyone(OK),
+        kwargs=lambda world: {**_release(world), "label": "AgencyIdentifier"},
+    ),
+    Route(
+        "api:data-element-detail",
+        everyone(NOT_FOUND),
+        kwargs=lambda world: {**_release(world), "label": "Nothing"},
+    ),
+    Route("api:reference-list", everyone(OK), kwargs=_release),
+    Route("api:reference-detail", everyone(OK), kwargs=_at(7, "number")),
+    Route("api:reference-detail", everyone(NOT_FOUND), kwargs=_at(8, "number")),
+    Route("api:exchange-list", everyone(OK), kwargs=_release),
+    Route("api:exchange-detail", everyone(OK), kwargs=_at(1)),
+    Route("api:exchange-detail", everyone(NOT_FOUND), kwargs=_at(2)),
+    Route("api:specification-detail", everyone(OK), kwargs=_at(1)),
+    Route("api:specification-detail", everyone(NOT_FOUND), kwargs=_at(2)),
+    Route("api:report-list", everyone(OK), kwargs=_release),
+    Route("api:report-detail", everyone(OK), kwargs=_at(1)),
+    Route("api:report-detail", everyone(NOT_FOUND), kwargs=_at(2)),
     Route("api:provider-list", everyone(OK)),
     Route("api:provider-detail", everyone(OK), kwargs=_provider),
     Route("api:offering-list", everyone(OK)),

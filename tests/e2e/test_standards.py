@@ -27,6 +27,16 @@ PAGES = [
     ("/standards/FY2025/service-measures/", "Service measures of FY2025"),
     ("/standards/FY2025/data-elements/", "Business data elements of FY2025"),
     ("/standards/compare/?old=FY2025-DEMO&new=FY2025", "Changes from FY2025-DEMO"),
+    ("/standards/FY2025/data-elements/AccountingPeriod/", "Data element Accounting"),
+    ("/standards/FY2025/references/", "references of FY2025"),
+    ("/standards/FY2025/references/?type=x", "references of FY2025"),
+    ("/standards/FY2025/references/19/", "Reference (19)"),
+    ("/standards/FY2025/exchanges/", "Business information exchanges of FY2025"),
+    ("/standards/FY2025/exchanges/1/", "Automated Standardized Application"),
+    ("/standards/FY2025/specifications/2/", "ACQ-FFM BIE"),
+    ("/standards/FY2025/reports/", "pre-built business reports of FY2025"),
+    ("/standards/FY2025/reports/1/", "Status of Funding"),
+    ("/standards/FY2025/change-log/", "Change log of FY2025"),
 ]
 
 

@@ -4,9 +4,15 @@ from standards.models import (
     Activity,
     Capability,
     CapabilityKind,
+    ChangeLogEntry,
     DataElement,
+    Exchange,
+    ExchangeSpecification,
+    ExchangeSystem,
     Function,
+    Reference,
     ReleaseStatus,
+    Report,
     ServiceMeasure,
     StandardsRelease,
 )
@@ -85,3 +91,35 @@ class DataElementFactory(factory.django.DjangoModelFactory):
     release = factory.SubFactory(ReleaseFactory)
     label = factory.Sequence(lambda n: f"Element{n}")
     definition = factory.Sequence(lambda n: f"Definition of element {n}.")
+
+
+def add_release_items(release) -> None:
+    """One of each newer kind: a data element, a reference (7), an exchange system
+    with one exchange and its specification (position 1), a report (position 1) and
+    a change log entry, linked the way an import links them."""
+    element = DataElement.objects.create(release=release, label="AgencyIdentifier")
+    Reference.objects.create(
+        release=release, code="(7)", number=7, name="A law", reference_type="Other"
+    )
+    system = ExchangeSystem.objects.create(release=release, position=1, name="GTAS")
+    spec = ExchangeSpecification.objects.create(
+        release=release,
+        position=1,
+        name="FFM-GTAS BIE",
+        header_rows=[["Field Name", "FIBF FFM: Data Element Label"]],
+        rows=[["AGENCY IDENTIFIER", "AgencyIdentifier"]],
+    )
+    spec.data_elements.add(element)
+    Exchange.objects.create(
+        release=release,
+        system=system,
+        position=1,
+        information="Outgoing: balances",
+        specification="FFM-GTAS BIE",
+        specification_tab=spec,
+    )
+    report = Report.objects.create(release=release, position=1, name="Trial Balance")
+    report.data_elements.add(element)
+    ChangeLogEntry.objects.create(
+        release=release, workbook="business_capabilities", position=1, section="item"
+    )

@@ -8,6 +8,7 @@ from tests.standards.factories import (
     FunctionFactory,
     ReleaseFactory,
     ServiceMeasureFactory,
+    add_release_items,
 )
 
 
@@ -19,6 +20,8 @@ def build_world(world):
         activity=activity, function=function, release=release, code="FFM.020.010.011"
     )
     ServiceMeasureFactory(release=release, activity=activity)
+    add_release_items(release)
+    world.standards_capability.reference_links.add(release.references.get(code="(7)"))
     world.standards_old_release = ReleaseFactory(
         name="FY2096", status=ReleaseStatus.RETIRED
     )
@@ -34,6 +37,10 @@ def _activity(world) -> dict:
 
 def _capability(world) -> dict:
     return {**_release(world), "code": world.standards_capability.code}
+
+
+def _numbered(number: int, key: str = "position"):
+    return lambda world: {**_release(world), key: number}
 
 
 def _export(fmt):
@@ -70,6 +77,36 @@ ROUTES = [
     ),
     Route("standards:service-measure-list", everyone(OK), kwargs=_release),
     Route("standards:data-element-list", everyone(OK), kwargs=_release),
+    Route(
+        "standards:data-element-detail",
+        everyone(OK),
+        kwargs=lambda world: {**_release(world), "label": "AgencyIdentifier"},
+    ),
+    Route(
+        "standards:data-element-detail",
+        everyone(NOT_FOUND),
+        kwargs=lambda world: {**_release(world), "label": "Nothing"},
+    ),
+    Route("standards:reference-list", everyone(OK), kwargs=_release, query="q=law"),
+    Route(
+        "standards:reference-list",
+        everyone(BAD_REQUEST),
+        kwargs=_release,
+        query="type=x",
+    ),
+    Route("standards:reference-detail", everyone(OK), kwargs=_numbered(7, "number")),
+    Route(
+        "standards:reference-detail", everyone(NOT_FOUND), kwargs=_numbered(8, "number")
+    ),
+    Route("standards:exchange-list", everyone(OK), kwargs=_release, query="q=gtas"),
+    Route("standards:exchange-detail", everyone(OK), kwargs=_numbered(1)),
+    Route("standards:exchange-detail", everyone(NOT_FOUND), kwargs=_numbered(2)),
+    Route("standards:specification-detail", everyone(OK), kwargs=_numbered(1)),
+    Route("standards:specification-detail", everyone(NOT_FOUND), kwargs=_numbered(2)),
+    Route("standards:report-list", everyone(OK), kwargs=_release, query="q=trial"),
+    Route("standards:report-detail", everyone(OK), kwargs=_numbered(1)),
+    Route("standards:report-detail", everyone(NOT_FOUND), kwargs=_numbered(2)),
+    Route("standards:change-log", everyone(OK), kwargs=_release),
     Route("standards:release-diff", everyone(OK)),
     Route(
         "standards:release-diff",

@@ -5,7 +5,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from standards.exporters import release_as_csv, release_as_dict
+from standards.exporters import release_as_csv_zip, release_as_dict
 from standards.importers import StandardsFileError, read_path
 from standards.models import (
     Activity,
@@ -45,6 +45,8 @@ def test_the_fy2025_workbooks_give_the_published_counts():
         "business_capabilities_2025.xlsx",
         "service_measures_2025.xlsx",
         "business_data_elements_2025.xlsx",
+        "business_information_exchanges_2025.xlsx",
+        "pre_built_business_reports_release_2025.xlsx",
     }
 
 
@@ -85,8 +87,12 @@ def test_the_fy2025_quirks_are_cleaned():
     assert capability.ffmsr_id == "2.1.1.1"
     assert capability.function.code == "FFM.010"
     assert capability.authoritative_references.startswith("(19) OMB Circular A-11")
-    assert "\xa0" not in "".join(
-        Capability.objects.filter(release=release).values_list("statement", flat=True)
+    # Text is kept as written: the statement's line breaks and spaces included.
+    assert capability.statement == (
+        "Provide budgetary resource reporting attributes (for example, Treasury "
+        "Account Symbol (TAS) and Business Event Type Code (BETC), expired, and "
+        "unexpired) consistent with the budget execution activities as defined in "
+        "OMB Circular A-11, the TFM, and FASAB."
     )
     measure = ServiceMeasure.objects.get(release=release, code="FFM.000.000.0011")
     assert measure.target == ">=85%"
@@ -140,7 +146,8 @@ def test_a_small_workbook_set_imports_cleanly(tmp_path):
     release, _ = import_folder(write_workbooks(tmp_path))
     assert list(release.functions.values_list("code", "name")) == [
         ("FFM.010", "Budget Execution"),
-        ("FFM.020", "Asset Management"),
+        # Text as written: a line break inside a cell is kept (issue #16).
+        ("FFM.020", "Asset\nManagement"),
     ]
     assert Activity.objects.get(code="FFM.010.010").name == "Budget Setup"
     assert Capability.objects.get(code="FFM.020.010.011").kind == "O"
@@ -287,11 +294,12 @@ def test_json_export_imports_back_to_the_same_content(tmp_path):
     assert copy.service_measures.count() == 2
 
 
-def test_csv_export_imports_back_to_the_same_capabilities(tmp_path):
+def test_csv_export_imports_back_to_the_same_content(tmp_path):
     release, _ = import_folder(write_workbooks(tmp_path / "wb"))
-    path = tmp_path / "release.csv"
-    path.write_text(release_as_csv(release))
+    path = tmp_path / "release.csv.zip"
+    path.write_bytes(release_as_csv_zip(release))
     copy, _ = release_import(name="FY2031", data=read_path(path))
+    assert copy.content_digest == release.content_digest
     fields = ("code", "kind", "statement", "activity__code", "function__code")
     assert list(copy.capabilities.values_list(*fields)) == list(
         release.capabilities.values_list(*fields)
@@ -323,7 +331,7 @@ def test_a_json_file_in_another_format_is_refused(tmp_path):
         read_path(path)
     assert str(error.value) == (
         "other.json: not a standards file: 'format' must be "
-        "'fm-marketplace-standards/1'"
+        "'fm-marketplace-standards/2'"
     )
 
 

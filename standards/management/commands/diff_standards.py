@@ -8,13 +8,20 @@ from standards.selectors import release_diff
 
 class Command(BaseCommand):
     help = (
-        "List the capabilities, activities and service measures added, removed and "
-        "changed (with the changed fields) between two releases."
+        "List the items of every kind (functions, activities, capabilities, service "
+        "measures, data elements, references, change log, exchanges, specifications, "
+        "reports) added, removed and changed between two releases, with each "
+        "changed field's value before and after (--fields)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("old")
         parser.add_argument("new")
+        parser.add_argument(
+            "--fields",
+            action="store_true",
+            help="Print each changed field's value before and after.",
+        )
 
     def handle(self, *args, old: str, new: str, **options):
         releases = {
@@ -26,6 +33,8 @@ class Command(BaseCommand):
         diff = release_diff(releases[old], releases[new])
         self.stdout.write(f"Changes from {old} to {new}")
         for title, section in diff.sections():
+            if not section.total and section.kind == "reference_notes":
+                continue
             self.stdout.write("")
             self.stdout.write(
                 f"{title}: {len(section.added)} added, {len(section.removed)} "
@@ -37,3 +46,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  - {change.title}")
             for change in section.changed:
                 self.stdout.write(f"  ~ {change.title}: {', '.join(change.fields)}")
+                if options["fields"]:
+                    for label, before, after in change.field_changes():
+                        self.stdout.write(f"      {label}")
+                        self.stdout.write(_indent("- ", before))
+                        self.stdout.write(_indent("+ ", after))
+
+
+def _indent(mark: str, value: str) -> str:
+    return "\n".join(f"        {mark}{line}" for line in (value or "").split("\n"))

@@ -10,8 +10,8 @@ from standards.models import StandardsRelease
 
 class Command(BaseCommand):
     help = (
-        "Export a release as the portal's JSON, a capabilities CSV or an "
-        "OSCAL-style catalog."
+        "Export a release as the portal's JSON, a zip of one CSV per kind or an "
+        "OSCAL catalog."
     )
 
     def add_arguments(self, parser):
@@ -23,9 +23,12 @@ class Command(BaseCommand):
         release = StandardsRelease.objects.filter(name=name).first()
         if release is None:
             raise CommandError(f"No standards release named {name}.")
-        text = export_release(release, options["format"])
+        content = export_release(release, options["format"])
         if options["output"]:
-            options["output"].write_text(text, encoding="utf-8")
+            options["output"].write_bytes(content)
             self.stdout.write(self.style.SUCCESS(f"Wrote {options['output']}."))
+        elif options["format"] == "csv":
+            raise CommandError("The CSV export is a zip: give --output FILE.zip.")
         else:
+            text = content.decode("utf-8")
             self.stdout.write(text, ending="" if text.endswith("\n") else "\n")
