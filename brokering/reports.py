@@ -184,20 +184,17 @@ def parse_priorities(
 
 def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
     """One row per capability of the need x shortlisted offering."""
-    from brokering.selectors import need_spec, offering_spec
+    from brokering.selectors import item_statements, need_spec, offering_spec
 
     spec = need_spec(need=need)
-    items = {
-        item.capability.code: item.capability
-        for item in need.items.select_related("capability")
-    }
+    statements = item_statements(need=need)
     claims_by_offering: dict[int, list] = {}
     for claim in claims:
         claims_by_offering.setdefault(claim.offering_id, []).append(claim)
     rows = []
     for match in matches:
         offering_claims = claims_by_offering.get(match.offering_id, [])
-        by_code = {claim.capability.code: claim for claim in offering_claims}
+        by_code = {claim.item_code: claim for claim in offering_claims}
         lines = scoring.explain(
             spec, offering_spec(offering=match.offering, claims=offering_claims)
         )
@@ -215,7 +212,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     round(match.score, 2),
                     line.item.function,
                     line.item.capability,
-                    items[line.item.capability].statement,
+                    statements.get(line.item.capability, ""),
                     line.item.priority,
                     line.weight,
                     ClaimLevel(line.level).label

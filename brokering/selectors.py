@@ -4,14 +4,15 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from brokering import scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
-from brokering.scoring.encodings import need_spec as spec_from_row
-from catalog.models import Claim, ClaimLevel, OfferingStatus
+from brokering.scoring.inputs import load_needs
+from catalog.models import Claim, ClaimLevel, ItemClaim, OfferingStatus
 from marketplace.roles import is_agency_user, is_broker
+from standards.items import release_items
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
 
@@ -123,26 +124,37 @@ def match_get(*, user, need_id: int, match_id: int) -> Match:
 
 
 def need_spec(*, need: Need) -> scoring.NeedSpec:
-    items = need.items.values_list(
-        "capability_id", "capability__code", "capability__function__code", "priority"
-    )
-    row = {
-        "go_live_date": need.go_live_date,
-        "accepted_provider_kinds": need.accepted_provider_kinds,
-        "minimum_impact_level": need.minimum_impact_level,
-        "accepted_deployment_models": need.accepted_deployment_models,
-    }
-    spec, _ = spec_from_row(row, list(items))
-    return spec
+    """The need as the formula reads it, items of every kind (items awaiting the
+    provider's answer in ``awaiting``)."""
+    (inputs,) = load_needs(Need.objects.filter(pk=need.pk))
+    return inputs.spec
 
 
-def offering_claims(*, offering_ids, capability_ids=None) -> QuerySet[Claim]:
-    claims = Claim.objects.filter(offering_id__in=list(offering_ids)).select_related(
+def offering_claims(*, offering_ids, capability_ids=None) -> list:
+    """The offerings' claims of every kind (``Claim`` and ``ItemClaim`` rows), each
+    with ``item_code``: the ID of the item it is on (:mod:`standards.items`)."""
+    offering_ids = list(offering_ids)
+    claims = Claim.objects.filter(offering_id__in=offering_ids).select_related(
         "capability"
     )
     if capability_ids is not None:
         claims = claims.filter(capability_id__in=capability_ids)
-    return claims
+    found = list(claims)
+    for claim in found:
+        claim.item_code = claim.capability.code
+    item_claims = list(
+        ItemClaim.objects.filter(offering_id__in=offering_ids).annotate(
+            release_id=F("offering__release_id")
+        )
+    )
+    codes = {}
+    for release_id in sorted({claim.release_id for claim in item_claims}):
+        codes.update(
+            {ref.key: ref.code for ref in release_items(release_id, labels=False)}
+        )
+    for claim in item_claims:
+        claim.item_code = codes.get((claim.kind, claim.item_id), "")
+    return found + item_claims
 
 
 def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
@@ -152,7 +164,7 @@ def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
         deployment_model=offering.deployment_model,
         fedramp_impact=offering.fedramp_impact or "",
         claims={
-            claim.capability.code: scoring.ClaimSpec(claim.level, claim.roadmap_date)
+            claim.item_code: scoring.ClaimSpec(claim.level, claim.roadmap_date)
             for claim in claims
         },
     )
@@ -171,10 +183,8 @@ def match_explanation(*, match: Match) -> dict:
     )
     offering = offering_spec(offering=match.offering, claims=claims)
     lines = scoring.explain(spec, offering)
-    by_code = {claim.capability.code: claim for claim in claims}
-    statements = dict(
-        need.items.values_list("capability__code", "capability__statement")
-    )
+    by_code = {claim.item_code: claim for claim in claims}
+    statements = item_statements(need=need)
     return {
         "lines": [
             {
@@ -184,11 +194,23 @@ def match_explanation(*, match: Match) -> dict:
             }
             for line in lines
         ],
+        "awaiting": [
+            {"item": item, "statement": statements.get(item.capability, "")}
+            for item in spec.awaiting
+        ],
         "score": scoring.score_lines(lines),
         "total_weight": sum(line.weight for line in lines),
         "earned": sum(line.contribution for line in lines),
         "reasons": scoring.ineligibility(spec, offering),
     }
+
+
+def item_statements(*, need: Need) -> dict[str, str]:
+    """Item ID -> what the item says, for every item of the need (the standards'
+    items from the release, the agency's own from the need)."""
+    statements = {ref.code: ref.label for ref in release_items(need.release_id)}
+    statements.update(need.items.filter(kind="agency").values_list("code", "statement"))
+    return statements
 
 
 def current_release_id() -> int | None:

@@ -244,9 +244,9 @@ class NeedScores(Sequence[Scored]):
         return fingerprint(self.need.digest, self.shelf.digest(row))
 
 
-def score_need(need: NeedInputs, shelf: Shelf, capability_order: Sequence[int]):
+def score_need(need: NeedInputs, shelf: Shelf, item_order: Sequence):
     """One loaded need against a loaded shelf (no queries)."""
-    return NeedScores(need.encode(capability_order), shelf)
+    return NeedScores(need.encode(item_order), shelf)
 
 
 class OfferingScores(Sequence[Scored]):

@@ -1,5 +1,6 @@
 """Catalog models, one module per concern; import them from ``catalog.models``."""
 
+from catalog.models.item_claims import ITEM_FIELD, ItemClaim, ItemClaimKind
 from catalog.models.listings import (
     IMPACT_LEVEL_RANK,
     Claim,
@@ -40,6 +41,9 @@ __all__ = [
     "ReviewComment",
     "Submission",
     "IMPACT_LEVEL_RANK",
+    "ITEM_FIELD",
+    "ItemClaim",
+    "ItemClaimKind",
     "Claim",
     "ClaimLevel",
     "ClaimVector",
