@@ -46,9 +46,10 @@ def need_get(*, user, need_id: int) -> Need:
 
 
 def need_items(*, need: Need) -> QuerySet[NeedItem]:
+    """The need's items of every kind, by kind, then function and code."""
     return need.items.select_related(
-        "capability", "capability__function", "capability__activity"
-    ).order_by("capability__function__code", "capability__code")
+        "capability", "capability__function", "capability__activity", "function"
+    ).order_by("kind", "capability__function__code", "capability__code", "id")
 
 
 def need_functions(*, need: Need) -> QuerySet[Function]:

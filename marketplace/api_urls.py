@@ -185,6 +185,11 @@ v1 = [
         name="need-archive",
     ),
     path(
+        "needs/<int:need_id>/workbook/",
+        brokering_api.NeedWorkbook.as_view(),
+        name="need-workbook",
+    ),
+    path(
         "needs/<int:need_id>/items/",
         brokering_api.NeedItemList.as_view(),
         name="need-item-list",
