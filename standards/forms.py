@@ -105,7 +105,8 @@ def _workbook_field(
 
 
 class ReleaseUploadForm(forms.Form):
-    """The admin's import: the four official workbooks, validated like the command."""
+    """The admin's import: the official workbooks (exchanges and reports optional),
+    validated like the command."""
 
     name = forms.RegexField(
         label="Release name",

@@ -154,6 +154,8 @@ def read_document(document: dict, file_name: str) -> ReleaseData:
     builder = Builder(data)
 
     def row(section: str, number: int, values: dict) -> Row:
+        """A row with every field of its kind (missing ones empty)."""
+        values = dict.fromkeys(FIELDS.get(section, ())) | values
         names = {name: name for name in values}
         return Row(file_name, section, number, values, names, names)
 
@@ -207,13 +209,36 @@ def read_document(document: dict, file_name: str) -> ReleaseData:
     return data
 
 
+# Columns of bounded length among the kinds checked here (the database's limits).
+LIMITS = {
+    ("change_log", "workbook"): 60,
+    ("change_log", "section"): 10,
+    ("specifications", "name"): 100,
+}
+MAX_POSITION = 1_000_000
+
+
 def plain_item(kind: str, item: dict, file_name: str, number: int) -> dict:
-    """An item of a kind without its own rules: every field of the right type."""
+    """An item of a kind without its own rules: every field of the right type and
+    within its column's length."""
     result = {}
     for name in FIELDS[kind]:
         value = item.get(name, [] if name in TABLE_FIELDS else "")
+        limit = LIMITS.get((kind, name))
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise StandardsFileError(
+                f"{len(value)} characters, more than the {limit} allowed",
+                file=file_name,
+                sheet=kind,
+                row=number,
+                column=name,
+            )
         if name in INTEGER_FIELDS:
-            ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+            ok = (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and 0 < value <= MAX_POSITION
+            )
         elif name in TABLE_FIELDS:
             ok = isinstance(value, list) and all(
                 isinstance(r, list) and all(isinstance(c, str) for c in r)
@@ -223,7 +248,7 @@ def plain_item(kind: str, item: dict, file_name: str, number: int) -> dict:
             ok = isinstance(value, str)
         if not ok:
             kind_of = (
-                "a positive whole number"
+                f"a whole number from 1 to {MAX_POSITION}"
                 if name in INTEGER_FIELDS
                 else "a list of rows of text"
                 if name in TABLE_FIELDS

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.xml.functions import iterparse
 
 from standards.importers.base import (
     StandardsFileError,
@@ -148,6 +149,21 @@ class WorkbookReader:
             while end and (values[end - 1] is None or text(values[end - 1]) == ""):
                 end -= 1
             yield number, tuple(values[:end])
+
+    def merged_ranges(self, sheet: str) -> list[tuple[int, int, int, int]]:
+        """``(min_col, min_row, max_col, max_row)`` of every merged range of a sheet.
+
+        openpyxl's streaming reader gives a merged value on its first row only, so
+        the ranges are read from the sheet's XML: one streaming pass with the parser
+        openpyxl itself uses (defusedxml when installed), bounded by the zip checks."""
+        worksheet = self.book[self.names[sheet.strip().casefold()]]
+        ranges = []
+        with worksheet._get_source() as source:  # openpyxl 3.1 (pinned)
+            for _, element in iterparse(source):
+                if element.tag.endswith("}mergeCell") and element.get("ref"):
+                    ranges.append(range_boundaries(element.get("ref")))
+                element.clear()
+        return ranges
 
     def read(self, spec: Sheet) -> Iterator[Row]:
         """The data rows of ``spec.sheet`` below its header row, by field name."""

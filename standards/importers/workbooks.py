@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 from typing import BinaryIO
 
+from openpyxl.utils import column_index_from_string
+
 from standards.importers.base import (
     ReleaseData,
     StandardsFileError,
@@ -264,7 +266,9 @@ def read_exchanges(book: WorkbookReader, data: ReleaseData) -> None:
     exchanges sit on the rows below it with the system cells empty), then every
     specification tab as a table."""
     system: dict | None = None
-    for row in book.read(EXCHANGES_SHEET):
+    rows = list(book.read(EXCHANGES_SHEET))
+    fill_merged_exchange_cells(rows, book.merged_ranges(EXCHANGES_SHEET.sheet))
+    for row in rows:
         values = row.values
         name = text(values.get("system"))
         if name.strip():
@@ -294,6 +298,30 @@ def read_exchanges(book: WorkbookReader, data: ReleaseData) -> None:
                 "rows": [cells for _, cells in rows],
             }
         )
+
+
+def fill_merged_exchange_cells(rows: list, ranges) -> None:
+    """An exchange row whose cell lies inside a merged range (below its first row)
+    takes the range's value: Excel shows one cell over both exchanges. Only rows
+    that have their own exchange (information) are filled, so systems whose whole
+    exchange is merged with the system above keep no exchange of their own."""
+    by_number = {row.number: row for row in rows}
+    for row in rows:
+        if not text(row.values.get("information")).strip():
+            continue
+        for field in EXCHANGE_FIELDS[1:]:
+            if text(row.values.get(field)):
+                continue
+            column = column_index_from_string(row.letters[field])
+            for min_col, min_row, max_col, max_row in ranges:
+                top = by_number.get(min_row)
+                if (
+                    min_col <= column <= max_col
+                    and min_row < row.number <= max_row
+                    and top is not None
+                ):
+                    row.values[field] = top.values.get(field)
+                    break
 
 
 def read_reports(book: WorkbookReader, data: ReleaseData) -> None:

@@ -215,3 +215,52 @@ def test_an_upload_with_other_content_under_an_existing_name_is_refused(
     assert Capability.objects.get(code="FFM.010.010.011").statement == (
         "Record the budget attributes."
     )
+
+
+def test_an_upload_that_inflates_too_far_is_refused_at_its_field_quickly(
+    client_for, broker, tmp_path
+):
+    import io
+    import time
+    import zipfile
+
+    from standards.importers import sheets
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/worksheets/sheet1.xml", b"0" * (sheets.MAX_MEMBER_BYTES + 1)
+        )
+    uploads = _uploads(write_workbooks(tmp_path))
+    uploads["functions"] = SimpleUploadedFile(
+        "functions_and_activities_2025.xlsx", bomb.getvalue()
+    )
+    started = time.monotonic()
+    response = client_for(broker).post(UPLOAD, {"name": "FY2030", **uploads})
+    assert time.monotonic() - started < 1
+    [error] = response.context["form"].errors["functions"]
+    assert error.startswith("functions_and_activities_2025.xlsx: part xl/worksheets/")
+    assert "more than 52428800" in error
+    assert not StandardsRelease.objects.exists()
+
+
+def test_the_exchanges_and_reports_workbooks_upload_with_the_others(
+    client_for, broker, tmp_path
+):
+    import shutil
+
+    from tests.standards.workbooks import SHARED_FY2025
+
+    folder = write_workbooks(tmp_path)
+    uploads = _uploads(folder)
+    for field, name in (
+        ("exchanges", "business_information_exchanges_2025.xlsx"),
+        ("reports", "pre_built_business_reports_release_2025.xlsx"),
+    ):
+        shutil.copy(SHARED_FY2025 / name, tmp_path / name)
+        uploads[field] = SimpleUploadedFile(name, (tmp_path / name).read_bytes())
+    response = client_for(broker).post(UPLOAD, {"name": "FY2030", **uploads})
+    assert response.status_code == 302
+    release = StandardsRelease.objects.get(name="FY2030")
+    assert release.exchanges.count() == 36
+    assert release.reports.count() == 15

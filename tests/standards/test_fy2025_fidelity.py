@@ -282,10 +282,28 @@ def test_exchanges_match_the_workbook(fy2025):
         if any(cell(r[column[f]]) for f in ("information", "specification")):
             rows.append((current, r))
     assert len(rows) == 36
+    # Excel shows a merged cell's value over every row of the range: read the
+    # ranges with openpyxl's full reader and expect that value on each exchange.
+    book = load_workbook(SHARED_FY2025 / "business_information_exchanges_2025.xlsx")
+    sheet = book["Core FS Pre-Built BIE List"]
+    merged = {}
+    for cells in sheet.merged_cells.ranges:
+        top = sheet.cell(cells.min_row, cells.min_col).value
+        for row in range(cells.min_row, cells.max_row + 1):
+            for col in range(cells.min_col, cells.max_col + 1):
+                merged[(cell(sheet.cell(row, 7).value), col)] = cell(top)
+    book.close()
+    filled = 0
     for exchange, (system, r) in zip(exchanges, rows, strict=True):
         assert exchange.system.name == system
-        for field in ("requirement", "information", "specification", "functions"):
-            assert getattr(exchange, field) == cell(r[column[field]])
+        for field in ("requirement", "specification", "functions", "activities"):
+            value = cell(r[column[field]])
+            if not value:
+                value = merged.get((exchange.information, column[field] + 1), "")
+                filled += bool(value)
+            assert getattr(exchange, field) == value, (exchange.information, field)
+        assert exchange.information == cell(r[column["information"]])
+    assert filled >= 10  # CARS, G-Invoicing, IPP, PAM, PACER, SPS rows
     gtas = next(e for e in exchanges if e.specification == "FFM-GTAS BIE")
     assert gtas.specification_tab.data_elements.filter(
         label="AllocationTransferAgencyIdentifier"

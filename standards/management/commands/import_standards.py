@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Import a standards release from a folder of Treasury's workbooks "
         "(the layout of ../shared/standards/fy2025/), or from the portal's own "
-        ".json or .csv file. Nothing is written when a file has an error."
+        ".json or .csv.zip export (or a capabilities .csv). Nothing is written "
+        "when a file has an error."
     )
 
     def add_arguments(self, parser):
