@@ -137,3 +137,20 @@ class ResultsFilterForm(forms.Form):
         required=False,
         choices=[("", "Any decision"), *MatchStatus.choices],
     )
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Business needs workbook",
+        help_text="The .xlsx workbook downloaded from a need, filled in. Up to 5 MB.",
+    )
+
+    def clean_file(self):
+        from brokering.workbook import MAX_UPLOAD_BYTES as WORKBOOK_BYTES
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Choose an .xlsx file.")
+        if upload.size > WORKBOOK_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        return upload

@@ -134,7 +134,7 @@ def release_items(release_id: int, *, labels: bool = True) -> list[ItemRef]:
             F("position"),
             "",
             F("functions"),
-            Concat(F("system__name"), Value(": "), F("information")),
+            Concat(F("system__name"), Value(": "), F("information"), output_field=text),
             "",
         ),
         rows(

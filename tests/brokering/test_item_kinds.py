@@ -163,7 +163,7 @@ def test_the_claims_writer_writes_every_kind_and_the_vector_covers_them(data):
     assert changed == 4
     vector = ClaimVector.objects.get(offering=offering)
     assert vector.capability_count == 11
-    assert list(vector.levels) == [0, 5, 0, 0, 0, 0, 4, 0, 5, 0, 2]
+    assert list(bytes(vector.levels)) == [0, 5, 0, 0, 0, 0, 4, 0, 5, 0, 2]
     # Saving the same again writes nothing; level "" removes a claim.
     assert (
         claims_save(

@@ -277,3 +277,36 @@ def test_the_api_downloads_and_uploads_the_workbook(
     assert need.title == "Renamed"
     wrong_type = _client(agency_user).put(url, b"{}", content_type="application/json")
     assert wrong_type.status_code == 415
+
+
+def test_the_pages_download_and_upload_the_workbook(
+    need, client, agency_user, broker, other_agency_user
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    download = f"/needs/{need.pk}/workbook.xlsx"
+    client.force_login(agency_user)
+    content = client.get(download).content
+    assert load_workbook(io.BytesIO(content)).sheetnames[1] == "Need"
+    upload = f"/needs/{need.pk}/workbook/"
+    bad = edited(content, {"Pre-built reports": {"D2": "maybe"}})
+    page = client.post(upload, {"file": SimpleUploadedFile("need.xlsx", bad)})
+    assert page.status_code == 200
+    assert "Pre-built reports, row 2, column Priority" in page.content.decode()
+    good = edited(content, {"Need": {"B5": "From the page"}})
+    page = client.post(upload, {"file": SimpleUploadedFile("need.xlsx", good)})
+    assert page.status_code == 302
+    need.refresh_from_db()
+    assert need.title == "From the page"
+    new = edited(content, {"Need": {"B2": None}})
+    page = client.post(
+        "/needs/new/workbook/", {"file": SimpleUploadedFile("need.xlsx", new)}
+    )
+    assert page.status_code == 302
+    assert Need.objects.filter(agency=need.agency).count() == 2
+    client.force_login(broker)
+    assert client.get(download).status_code == 200
+    assert client.get(upload).status_code == 403
+    client.force_login(other_agency_user)
+    assert client.get(download).status_code == 404
+    assert client.get(upload).status_code == 404
