@@ -41,6 +41,8 @@ FIT_GAP_COLUMNS = [
     "verified",
     "evidence",
     "evidence_url",
+    "item_kind",
+    "awaiting_provider_answer",
 ]
 
 
@@ -182,12 +184,43 @@ def parse_priorities(
 # --- fit-gap -----------------------------------------------------------------------
 
 
+KIND_ORDER = ["capability", "measure", "exchange", "report", "agency"]
+
+
+def kind_order(row: dict) -> tuple:
+    """Fit-gap rows grouped by kind, then function and ID (items awaiting the
+    provider's answer last within their kind)."""
+    kind = row["item_kind"]
+    position = KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+    return (
+        position,
+        row["awaiting_provider_answer"] == "yes",
+        row["function_code"],
+        row["capability_code"],
+    )
+
+
+def _awaiting_statement(item: dict) -> str:
+    extra = [
+        f"{name}: {item[key]}"
+        for name, key in (("target asked", "target"), ("authority", "authority"))
+        if item[key]
+    ]
+    return item["statement"] + (f" ({'; '.join(extra)})" if extra else "")
+
+
 def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
     """One row per capability of the need x shortlisted offering."""
-    from brokering.selectors import item_statements, need_spec, offering_spec
+    from brokering.selectors import (
+        awaiting_items,
+        item_statements,
+        need_spec,
+        offering_spec,
+    )
 
     spec = need_spec(need=need)
     statements = item_statements(need=need)
+    awaiting = awaiting_items(need=need)
     claims_by_offering: dict[int, list] = {}
     for claim in claims:
         claims_by_offering.setdefault(claim.offering_id, []).append(claim)
@@ -224,6 +257,36 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     "yes" if claim and claim.verified else "no",
                     claim.evidence if claim else "",
                     claim.evidence_url if claim else "",
+                    line.item.kind,
+                    "no",
+                ]
+            )
+        # Items no catalog claim answers: listed, left out of the score's sums.
+        for item in awaiting:
+            rows.append(
+                [
+                    need.pk,
+                    need.title,
+                    match.offering_id,
+                    match.offering.slug,
+                    match.offering.name,
+                    match.offering.provider.name,
+                    match.status,
+                    round(match.score, 2),
+                    item["function"],
+                    item["code"],
+                    _awaiting_statement(item),
+                    item["priority"],
+                    "",
+                    "Awaiting the provider's answer (not in the score)",
+                    "",
+                    "",
+                    "",
+                    "no",
+                    "",
+                    "",
+                    item["kind"],
+                    "yes",
                 ]
             )
     return rows

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from brokering import scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
-from brokering.scoring.inputs import load_needs
+from brokering.scoring.inputs import awaits_answer, load_needs
 from catalog.models import Claim, ClaimLevel, ItemClaim, OfferingStatus
 from marketplace.roles import is_agency_user, is_broker
 from standards.items import release_items
@@ -195,15 +195,40 @@ def match_explanation(*, match: Match) -> dict:
             }
             for line in lines
         ],
-        "awaiting": [
-            {"item": item, "statement": statements.get(item.capability, "")}
-            for item in spec.awaiting
-        ],
+        "awaiting": awaiting_items(need=need),
         "score": scoring.score_lines(lines),
         "total_weight": sum(line.weight for line in lines),
         "earned": sum(line.contribution for line in lines),
         "reasons": scoring.ineligibility(spec, offering),
     }
+
+
+def awaiting_items(*, need: Need) -> list[dict]:
+    """The need's items that await the provider's answer (agency-specific
+    requirements, measures at the agency's target), as pages and exports show
+    them: kind, ID, function, priority, statement, target, authority."""
+    refs = {ref.key: ref for ref in release_items(need.release_id)}
+    rows = []
+    for item in need.items.select_related("function").order_by("kind", "code", "id"):
+        ref = refs.get((item.kind, item.item_id))
+        if not awaits_answer(item.kind, item.target, ref):
+            continue
+        own = item.kind == "agency"
+        rows.append(
+            {
+                "kind": item.kind,
+                "kind_label": item.get_kind_display(),
+                "code": item.code if own else ref.code,
+                "function": (item.function.code if item.function else "")
+                if own
+                else ref.function,
+                "priority": item.priority,
+                "statement": item.statement if own else ref.label,
+                "target": item.target or (ref.target if ref else ""),
+                "authority": item.authority,
+            }
+        )
+    return sorted(rows, key=lambda row: (row["function"], row["code"]))
 
 
 def item_statements(*, need: Need) -> dict[str, str]:

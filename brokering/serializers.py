@@ -253,6 +253,11 @@ class ExplanationSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="Why the offering is not eligible."
     )
     lines = ExplanationLineSerializer(many=True)
+    awaiting = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        help_text="Items awaiting the provider's answer (agency requirements, "
+        "measures at the agency's target): left out of the score's sums.",
+    )
 
     def to_representation(self, explanation):
         return super().to_representation(

@@ -487,11 +487,14 @@ def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     sections = [
         {
             "match": match,
-            "rows": [
-                dict(zip(columns, row, strict=True))
-                for row in rows
-                if row[2] == match.offering_id
-            ],
+            "rows": sorted(
+                (
+                    dict(zip(columns, row, strict=True))
+                    for row in rows
+                    if row[2] == match.offering_id
+                ),
+                key=reports.kind_order,
+            ),
         }
         for match in matches
     ]

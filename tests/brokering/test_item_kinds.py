@@ -132,14 +132,14 @@ def test_the_match_explanation_lists_items_awaiting_the_answer(data):
     matches_refresh_for_need(need_id=need.pk)
     match = need.matches.get(offering=offering)
     explanation = selectors.match_explanation(match=match)
-    assert [a["item"].capability for a in explanation["awaiting"]] == [
-        "FFM.010.010.0012",
-        "AGY-001",
-    ] or [a["item"].capability for a in explanation["awaiting"]] == [
-        "AGY-001",
-        "FFM.010.010.0012",
+    assert [
+        (a["code"], a["kind"], a["function"], a["target"], a["authority"])
+        for a in explanation["awaiting"]
+    ] == [
+        ("AGY-001", "agency", "FFM.010", "", "Agency Records Directive 12"),
+        ("FFM.010.010.0012", "measure", "FFM.010", ">= 4.5 of 5", ""),
     ]
-    statements = {a["item"].capability: a["statement"] for a in explanation["awaiting"]}
+    statements = {a["code"]: a["statement"] for a in explanation["awaiting"]}
     assert statements["AGY-001"] == "=The system keeps records for 7 years."
     lines = {line["line"].item.capability: line for line in explanation["lines"]}
     assert lines["RPT-1"]["line"].credit == 100
@@ -324,3 +324,31 @@ def test_engine_equals_the_reference_on_needs_mixing_kinds(
         for offering in made:
             offering.delete()
         need.delete()
+
+
+def test_fit_gap_export_and_page_group_kinds_and_mark_items_awaiting(
+    data, client, agency_user
+):
+    from brokering import reports
+    from brokering.services import match_decide, matches_refresh_for_need
+
+    need = mixed_need(data, agency=agency_user.agency)
+    offering = OfferingFactory(release=data["release"])
+    save_claims([claim(offering, data["exchanges"][0], "meets")])
+    matches_refresh_for_need(need_id=need.pk)
+    match = need.matches.get(offering=offering)
+    match_decide(match_id=match.pk, status="shortlisted", decided_by=agency_user)
+    client.force_login(agency_user)
+    text = client.get(f"/needs/{need.pk}/fit-gap.csv").content.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].endswith("item_kind,awaiting_provider_answer")
+    rows = [line.split(",") for line in lines[1:]]
+    assert [(r[-2], r[-1]) for r in rows].count(("agency", "yes")) == 1
+    assert ("measure", "yes") in [(r[-2], r[-1]) for r in rows]
+    assert ("exchange", "no") in [(r[-2], r[-1]) for r in rows]
+    page = client.get(f"/needs/{need.pk}/fit-gap/").content.decode()
+    assert page.count("Awaiting the provider’s answer") == 2
+    assert page.index("EX-1") < page.index("RPT-1") < page.index("AGY-001")
+    detail = client.get(f"/needs/{need.pk}/matches/{match.pk}/").content.decode()
+    assert "Needs the provider’s answer" in detail and "AGY-001" in detail
+    assert reports.FIT_GAP_COLUMNS[-2:] == ["item_kind", "awaiting_provider_answer"]
