@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from brokering import views, workbook_views
+from brokering import kind_views, views, workbook_views
 
 
 class SpreadsheetFormat:
@@ -35,6 +35,11 @@ urlpatterns = [
     path("<int:need_id>/edit/", views.need_edit, name="need-edit"),
     path("<int:need_id>/functions/", views.need_functions, name="need-functions"),
     path("<int:need_id>/priorities/", views.need_priorities, name="need-priorities"),
+    path(
+        "<int:need_id>/items/<slug:kind>/",
+        kind_views.need_kind_items,
+        name="need-kind-items",
+    ),
     path(
         "<int:need_id>/priorities.<sheet:fmt>",
         views.need_priorities_export,

@@ -96,13 +96,18 @@ def need_items_replace(
 
 @transaction.atomic
 def need_set_kind_items(
-    *, need_id: int, kind: str, priorities: Mapping[int, str]
+    *,
+    need_id: int,
+    kind: str,
+    priorities: Mapping[int, str],
+    targets: Mapping[int, str] | None = None,
 ) -> tuple[int, int, int]:
     """The wizard's step for one kind of standards item (measure, exchange,
     report): ``priorities`` maps the release item's primary key to must, should or
-    could, or to "" (not needed: the item is removed). Items of other kinds, and
-    rationales and targets of kept items, are left alone. Returns ``(added,
-    changed, removed)``."""
+    could, or to "" (not needed: the item is removed); ``targets`` (measures) the
+    target asked ("" for Treasury's). Items of other kinds, and rationales, are
+    left alone. Returns ``(added, changed, removed)``."""
+    targets = targets or {}
     field = ITEM_FIELDS[kind]
     need = _lock(need_id)
     _refuse_archived(need)
@@ -116,15 +121,18 @@ def need_set_kind_items(
         if priority and priority not in Priority.values:
             raise ValueError(f"unknown priority {priority!r}")
         item = existing.get(item_id)
+        target = targets.get(item_id, item.target if item else "").strip()
         if item is None:
             if priority:
-                added.append(_new(need, NeedItemInput(kind, item_id, priority)))
+                added.append(
+                    _new(need, NeedItemInput(kind, item_id, priority, target=target))
+                )
         elif not priority:
             item.delete()
             removed += 1
-        elif item.priority != priority:
-            item.priority = priority
-            item.save(update_fields=["priority"])
+        elif (item.priority, item.target) != (priority, target):
+            item.priority, item.target = priority, target
+            item.save(update_fields=["priority", "target"])
             changed += 1
     bulk_create_with_history(added, NeedItem)
     if added or changed or removed:

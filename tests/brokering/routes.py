@@ -54,6 +54,11 @@ ROUTES = [
     Route("brokering:need-functions", writers(), need),
     Route("brokering:need-priorities", writers(), need),
     Route(
+        "brokering:need-kind-items",
+        writers(),
+        lambda w: {**need(w), "kind": "exchanges"},
+    ),
+    Route(
         "brokering:need-priorities-export",
         readers(),
         lambda w: {**need(w), "fmt": "csv"},

@@ -352,3 +352,41 @@ def test_fit_gap_export_and_page_group_kinds_and_mark_items_awaiting(
     detail = client.get(f"/needs/{need.pk}/matches/{match.pk}/").content.decode()
     assert "Needs the provider’s answer" in detail and "AGY-001" in detail
     assert reports.FIT_GAP_COLUMNS[-2:] == ["item_kind", "awaiting_provider_answer"]
+
+
+def test_the_wizard_steps_of_each_kind_set_items_one_by_one_or_all_at_once(
+    data, client, agency_user
+):
+    need = mixed_need(data, agency=agency_user.agency, status="draft")
+    client.force_login(agency_user)
+    measures = f"/needs/{need.pk}/items/measures/"
+    page = client.get(f"{measures}?function=FFM.010")
+    assert page.status_code == 200
+    assert "TBD by service customer" in page.content.decode()
+    first, second = data["measures"][:2]
+    answer = client.post(
+        f"{measures}?function=FFM.010",
+        {
+            f"item-{first.pk}": "must",
+            f"target-{first.pk}": "",
+            f"item-{second.pk}": "",
+            f"target-{second.pk}": "",
+            "next": "1",
+        },
+    )
+    assert answer.status_code == 302
+    assert answer["Location"].endswith("?function=FFM.020")
+    kinds = dict(need.items.values_list("service_measure_id", "priority"))
+    assert kinds[first.pk] == "must" and second.pk not in kinds
+    # The bulk control sets every exchange of the function.
+    exchanges = f"/needs/{need.pk}/items/exchanges/?function=FFM.010"
+    answer = client.post(exchanges, {"set_all": "should", "review": "1"})
+    assert answer["Location"] == f"/needs/{need.pk}/review/"
+    assert set(
+        need.items.filter(kind="exchange").values_list("exchange_id", "priority")
+    ) == {(e.pk, "should") for e in data["exchanges"]}
+    answer = client.post(exchanges, {"set_all": "none", "review": "1"})
+    assert not need.items.filter(kind="exchange").exists()
+    # Other kinds were left alone; an unknown kind is not found.
+    assert need.items.filter(kind="agency").count() == 1
+    assert client.get(f"/needs/{need.pk}/items/widgets/").status_code == 404
