@@ -38,6 +38,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r marketplace catalog standards brokering
 
 # Every pinned dependency at its newest release (asks PyPI and npm; not part of make test).

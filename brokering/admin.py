@@ -22,38 +22,16 @@ from brokering.models import (
     ScoringRun,
 )
 from brokering.scoring.ranking import RANK_ORDER
-from marketplace.roles import is_broker
-
-
-class BrokerReviewMixin:
-    """Brokers (staff) review here without per-model permissions: they read
-    everything; decisions and rescoring happen through actions that call services.
-    Nothing is added or deleted here: needs belong to agencies, matches to the
-    engine."""
-
-    def has_module_permission(self, request) -> bool:
-        return is_broker(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_broker(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from marketplace.admin_access import BrokerReadOnly, OperatorOnly
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(OperatorOnly, admin.ModelAdmin):
     list_display = ["name", "abbreviation", "cgac_code"]
     search_fields = ["name", "abbreviation", "cgac_code"]
 
 
-class NeedItemInline(BrokerReviewMixin, admin.TabularInline):
+class NeedItemInline(BrokerReadOnly, admin.TabularInline):
     model = NeedItem
     fields = ["kind", "item", "priority", "target", "rationale", "authority"]
     readonly_fields = fields
@@ -84,7 +62,7 @@ class NeedItemInline(BrokerReviewMixin, admin.TabularInline):
 
 
 @admin.register(Need)
-class NeedAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
+class NeedAdmin(BrokerReadOnly, SimpleHistoryAdmin):
     list_display = [
         "title",
         "agency",
@@ -172,7 +150,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(Match)
-class MatchAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
+class MatchAdmin(BrokerReadOnly, SimpleHistoryAdmin):
     list_display = [
         "offering",
         "need",
@@ -270,7 +248,7 @@ class MatchAdmin(BrokerReviewMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ScoringRun)
-class ScoringRunAdmin(BrokerReviewMixin, admin.ModelAdmin):
+class ScoringRunAdmin(BrokerReadOnly, admin.ModelAdmin):
     list_display = [
         "id",
         "target",
@@ -290,8 +268,8 @@ class ScoringRunAdmin(BrokerReviewMixin, admin.ModelAdmin):
     @admin.display(description="for")
     def target(self, run: ScoringRun) -> str:
         if run.need_id:
-            return f"need: {run.need.title}"
-        return f"offering: {run.offering.name}"
+            return f"need: {run.need.title if run.need else run.need_id}"
+        return f"offering: {run.offering.name if run.offering else run.offering_id}"
 
     @admin.display(description="error")
     def short_error(self, run: ScoringRun) -> str:

@@ -60,7 +60,7 @@ class WorkbookParser(BaseParser):
         return content
 
 
-class _NeedScoped:
+class _NeedScoped(APIView):
     """Views of one need the user may see (``need_id`` in the path)."""
 
     permission_classes = [AgencyReadsBrokerReads]
@@ -86,7 +86,7 @@ def _basics(data: dict) -> dict:
     )
     if not form.is_valid():
         raise ValidationError(
-            {name: list(errors) for name, errors in form.errors.items()}
+            {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
     return form.cleaned_data
 
@@ -254,6 +254,8 @@ class NeedScore(_NeedScoped, APIView):
             run = services.scoring_run_enqueue(
                 need_id=need.pk, reason="rescore requested"
             )
+        if run is None:  # activating records a run
+            raise Conflict("No scoring run was recorded.")
         run.refresh_from_db()
         return Response(ScoringRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
@@ -296,12 +298,12 @@ class MatchDetail(_NeedScoped, generics.RetrieveAPIView):
             need_id=self.kwargs["need_id"],
             match_id=self.kwargs["match_id"],
         )
-        match.explanation = selectors.match_explanation(match=match)
+        match.explanation = selectors.match_explanation(match=match)  # type: ignore[attr-defined]
         return match
 
 
 @extend_schema(tags=["needs"], parameters=[NEED_ID])
-class NeedWorkbook(_NeedScoped, APIView):
+class NeedWorkbook(_NeedScoped):
     """The need as a business needs workbook (XLSX: a sheet per kind of item, an
     instructions sheet, the need's metadata). ``PUT`` the filled-in workbook (the
     file as the request body) to update the need: every problem is answered at once

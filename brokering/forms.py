@@ -1,6 +1,7 @@
 """Forms of the need wizard and the priorities import."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -59,7 +60,7 @@ class NeedBasicsForm(forms.Form):
 class NeedFunctionsForm(forms.Form):
     """Step 2: the FIBF functions in scope."""
 
-    functions = forms.ModelMultipleChoiceField(
+    functions: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label="Functions in scope",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -70,8 +71,9 @@ class NeedFunctionsForm(forms.Form):
 
     def __init__(self, *args, functions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["functions"].queryset = functions
-        self.fields["functions"].label_from_instance = lambda f: f"{f.code} {f.name}"
+        field = cast(forms.ModelMultipleChoiceField, self.fields["functions"])
+        field.queryset = functions
+        field.label_from_instance = lambda obj: f"{obj.code} {obj.name}"  # type: ignore[method-assign]
 
 
 PRIORITY_CHOICES = Priority.choices

@@ -190,8 +190,8 @@ def match_explanation(*, match: Match) -> dict:
         "lines": [
             {
                 "line": line,
-                "claim": by_code.get(line.item.capability),
-                "statement": statements.get(line.item.capability, ""),
+                "claim": by_code.get(str(line.item.capability)),
+                "statement": statements.get(str(line.item.capability), ""),
             }
             for line in lines
         ],

@@ -19,7 +19,7 @@ from brokering.scoring.inputs import awaits_answer
 from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
 from standards.models import Capability
 
-CODE_LENGTH = Capability._meta.get_field("code").max_length
+CODE_LENGTH: int = Capability._meta.get_field("code").max_length or 0
 
 
 class NeedSerializer(serializers.ModelSerializer):

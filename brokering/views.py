@@ -4,7 +4,11 @@ Agency users work on their own agency's needs; brokers may read every need. Obje
 scoped in :mod:`brokering.selectors`, so another agency's need answers 404.
 """
 
+from collections.abc import Iterable
+from typing import cast
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,14 +23,32 @@ from brokering.forms import (
     PrioritiesImportForm,
     ResultsFilterForm,
 )
-from brokering.models import MatchStatus, NeedStatus, Priority, RunStatus
+from brokering.models import Agency, MatchStatus, NeedStatus, Priority, RunStatus
+from marketplace.models import User
 from marketplace.roles import Role, role_required
-from standards.models import Capability
+from standards.models import Capability, Function
 
 READERS = (Role.AGENCY, Role.BROKER)
 WRITERS = (Role.AGENCY,)
 PAGE_SIZE = 25
 MATRIX_TOP = 10
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here requires a role)."""
+    return cast(User, request.user)
+
+
+def _agency(request: HttpRequest) -> Agency:
+    agency = _user(request).agency
+    if agency is None:  # the view lets in agency users only
+        raise PermissionDenied
+    return agency
+
+
+def _in_scope(functions: Iterable[Function]) -> list[Function]:
+    """The functions :func:`selectors.need_functions` marked in the need's scope."""
+    return [f for f in functions if getattr(f, "in_scope", False)]
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -70,7 +92,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": NeedStatus.choices,
             "querystring_without_page": _querystring_without_page(request),
-            "can_create": request.user.agency_id is not None,
+            "can_create": _user(request).agency_id is not None,
         },
     )
 
@@ -89,7 +111,7 @@ def need_create(request: HttpRequest) -> HttpResponse:
     form = NeedBasicsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         need = services.need_create(
-            agency=request.user.agency,
+            agency=_agency(request),
             created_by=request.user,
             release_id=release_id,
             **form.cleaned_data,
@@ -136,7 +158,7 @@ def need_functions(request: HttpRequest, need_id: int) -> HttpResponse:
     form = NeedFunctionsForm(
         request.POST or None,
         functions=functions,
-        initial={"functions": [f.pk for f in functions if f.in_scope]},
+        initial={"functions": [f.pk for f in _in_scope(functions)]},
     )
     if request.method == "POST" and form.is_valid():
         services.need_set_functions(
@@ -157,7 +179,7 @@ def need_priorities(request: HttpRequest, need_id: int) -> HttpResponse:
     need, refused = _editable_need(request, need_id)
     if refused:
         return refused
-    in_scope = [f for f in selectors.need_functions(need=need) if f.in_scope]
+    in_scope = _in_scope(selectors.need_functions(need=need))
     if not in_scope:
         messages.info(request, "Choose at least one function first.")
         return redirect("brokering:need-functions", need_id=need.pk)
@@ -214,7 +236,7 @@ def need_review(request: HttpRequest, need_id: int) -> HttpResponse:
         request,
         "brokering/need_review.html",
         {
-            "functions": [f for f in selectors.need_functions(need=need) if f.in_scope],
+            "functions": _in_scope(selectors.need_functions(need=need)),
             "counts": selectors.need_priority_counts(need=need),
             "rules": selectors.scoring_rules(),
             "weights": scoring.WEIGHTS,
@@ -234,9 +256,9 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "need": need,
             "counts": selectors.need_priority_counts(need=need),
             "rules": selectors.scoring_rules(),
-            "functions": [f for f in selectors.need_functions(need=need) if f.in_scope],
+            "functions": _in_scope(selectors.need_functions(need=need)),
             "run": selectors.latest_run(need=need),
-            "can_edit": request.user.agency_id == need.agency_id,
+            "can_edit": _user(request).agency_id == need.agency_id,
         },
     )
 
@@ -397,7 +419,7 @@ def need_results(request: HttpRequest, need_id: int) -> HttpResponse:
             "run": run,
             "pending": pending,
             "querystring_without_page": _querystring_without_page(request),
-            "can_edit": request.user.agency_id == need.agency_id,
+            "can_edit": _user(request).agency_id == need.agency_id,
             "kept": services.matches_kept(),
             "RunStatus": RunStatus,
         },
@@ -421,7 +443,7 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "weights": rules["weights"],
             "credits": rules["credits"],
             "stale": round(explanation["score"], 6) != round(match.score, 6),
-            "can_edit": request.user.agency_id == match.need.agency_id,
+            "can_edit": _user(request).agency_id == match.need.agency_id,
             "MatchStatus": MatchStatus,
         },
     )
@@ -457,7 +479,7 @@ def match_shortlist(request: HttpRequest, need_id: int, match_id: int) -> HttpRe
 @require_GET
 def need_matrix(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
-    functions = [f for f in selectors.need_functions(need=need) if f.in_scope]
+    functions = _in_scope(selectors.need_functions(need=need))
     function_code = request.GET.get("function", "")
     if function_code not in {f.code for f in functions}:
         function_code = ""

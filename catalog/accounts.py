@@ -25,6 +25,7 @@ from catalog.models import (
     ProviderInvitation,
 )
 from catalog.notifications import absolute_url, broker_recipients
+from catalog.services.guards import set_history_user
 
 
 class AccountError(Exception):
@@ -167,7 +168,7 @@ def account_request_approve(
     request.provider = provider
     request.decided_by = by
     request.decided_at = timezone.now()
-    request._history_user = by
+    set_history_user(request, by)
     request.save()
     return invitation
 
@@ -178,5 +179,5 @@ def account_request_reject(*, request: ProviderAccountRequest, by) -> None:
     request.status = AccountRequestStatus.REJECTED
     request.decided_by = by
     request.decided_at = timezone.now()
-    request._history_user = by
+    set_history_user(request, by)
     request.save()

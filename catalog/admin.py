@@ -7,6 +7,9 @@ offering's change through a revision. An offering's status is changed by the rev
 workflow, never typed in here.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
@@ -27,6 +30,7 @@ from catalog.models import (
     Shortlist,
     ShortlistEntry,
 )
+from catalog.pagecache import pages_stale
 from catalog.services.claims import (
     ClaimInput,
     claims_check,
@@ -36,37 +40,37 @@ from catalog.services.claims import (
 from catalog.services.guards import EDITABLE_STATUSES, WorkflowError
 from catalog.services.search import announce
 from catalog.workflow import offering_retire
-from marketplace.roles import is_broker
+from marketplace.admin_access import BrokerEditor
 
 
-class BrokerAccess:
-    """Brokers (staff) and admins run the catalog's back office; no one else."""
+class ShownOnCatalogPages:
+    """Saving or deleting these rows changes what the catalog's visitor pages show:
+    their cached copies go stale in the same request."""
 
-    def has_module_permission(self, request):
-        return is_broker(request.user)
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        pages_stale()
 
-    def has_view_permission(self, request, obj=None):
-        return is_broker(request.user)
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)  # type: ignore[misc]
+        pages_stale()
 
-    def has_change_permission(self, request, obj=None):
-        return is_broker(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return is_broker(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_broker(request.user)
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        pages_stale()
 
 
 class HttpsUrls:
     """An address typed without a scheme ("www.example.gov") is read as https, the
     default Django 6.0 adopts; saying so now also silences its deprecation."""
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides: "Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]" = {
+        models.URLField: {"assume_scheme": "https"}
+    }
 
 
 @admin.register(Provider)
-class ProviderAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
+class ProviderAdmin(BrokerEditor, ShownOnCatalogPages, HttpsUrls, SimpleHistoryAdmin):
     list_display = ("name", "kind", "uei", "offering_count", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "uei", "contact_email")
@@ -81,7 +85,7 @@ class ProviderAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
 
 
 @admin.register(ContractVehicle)
-class ContractVehicleAdmin(BrokerAccess, admin.ModelAdmin):
+class ContractVehicleAdmin(BrokerEditor, ShownOnCatalogPages, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -165,7 +169,7 @@ class ClaimFormSet(BaseInlineFormSet):
             raise forms.ValidationError(errors)
 
 
-class ClaimInline(BrokerAccess, HttpsUrls, admin.TabularInline):
+class ClaimInline(BrokerEditor, HttpsUrls, admin.TabularInline):
     model = Claim
     extra = 0
     fields = (
@@ -193,7 +197,7 @@ class ClaimInline(BrokerAccess, HttpsUrls, admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(BrokerAccess, SimpleHistoryAdmin):
+class OfferingAdmin(BrokerEditor, ShownOnCatalogPages, SimpleHistoryAdmin):
     list_display = (
         "name",
         "provider",
@@ -282,7 +286,8 @@ class ClaimAdminForm(forms.ModelForm):
         fields = ("offering", "capability", "level")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         errors = _claim_errors(cleaned["offering"], [_claim_input(cleaned)])
@@ -297,7 +302,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
+class ClaimAdmin(BrokerEditor, HttpsUrls, SimpleHistoryAdmin):
     list_display = ("offering", "capability", "level", "roadmap_date", "verified")
     list_filter = ("level", "verified", "offering__provider__kind")
     list_select_related = ("offering", "capability")
@@ -353,14 +358,14 @@ class ClaimAdmin(BrokerAccess, HttpsUrls, SimpleHistoryAdmin):
         self.message_user(request, f"{changed} claims marked verified.")
 
 
-class ShortlistEntryInline(BrokerAccess, admin.TabularInline):
+class ShortlistEntryInline(BrokerEditor, admin.TabularInline):
     model = ShortlistEntry
     extra = 0
     raw_id_fields = ("offering", "added_by")
 
 
 @admin.register(Shortlist)
-class ShortlistAdmin(BrokerAccess, SimpleHistoryAdmin):
+class ShortlistAdmin(BrokerEditor, SimpleHistoryAdmin):
     list_display = ("name", "owner", "agency", "entry_count", "updated_at")
     list_select_related = ("owner", "agency")
     list_filter = ("agency",)

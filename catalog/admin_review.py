@@ -7,6 +7,8 @@ the same services as the rest of the portal (:mod:`catalog.workflow`,
 :mod:`catalog.accounts`).
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -25,6 +27,7 @@ from catalog.accounts import (
 )
 from catalog.models import (
     AccountRequestStatus,
+    Claim,
     Offering,
     OfferingDocument,
     OfferingStatus,
@@ -41,27 +44,7 @@ from catalog.workflow import (
     offering_approve,
     offering_return,
 )
-from marketplace.roles import is_broker
-
-
-class BrokerAccess:
-    """Brokers (staff) use these pages without per-model permissions."""
-
-    def has_module_permission(self, request):
-        return is_broker(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_broker(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_broker(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+from marketplace.admin_access import BrokerEditor
 
 # --- what changed ---------------------------------------------------------------
 
@@ -84,7 +67,7 @@ def field_changes(submitted: Offering, published: Offering | None) -> list[dict]
         before, after = _display(published, name), _display(submitted, name)
         rows.append(
             {
-                "label": Offering._meta.get_field(name).verbose_name,
+                "label": getattr(Offering._meta.get_field(name), "verbose_name", name),
                 "before": before,
                 "after": after,
                 "changed": published is None or before != after,
@@ -134,13 +117,15 @@ def claim_changes(submitted: Offering, published: Offering | None) -> list[dict]
             state = "same"
         rows.append(
             {
-                "capability": (new or old).capability,
+                "capability": cast(Claim, new or old).capability,
                 "before": old,
                 "after": new,
                 "state": state,
             }
         )
-    rows.sort(key=lambda row: row["capability"].code)
+    rows.sort(
+        key=lambda row: cast(Claim, row["after"] or row["before"]).capability.code
+    )
     return rows
 
 
@@ -156,7 +141,9 @@ class ReturnForm(forms.Form):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(BrokerAccess, admin.ModelAdmin):
+class SubmissionAdmin(BrokerEditor, admin.ModelAdmin):
+    broker_may_add = False  # rows come from the workflow
+    broker_may_delete = False
     list_display = ("name", "provider", "kind", "submitted_at", "claim_count")
     list_select_related = ("provider", "revision_of")
     ordering = ("submitted_at", "id")
@@ -279,7 +266,9 @@ class SubmissionAdmin(BrokerAccess, admin.ModelAdmin):
 
 
 @admin.register(ReviewComment)
-class ReviewCommentAdmin(BrokerAccess, admin.ModelAdmin):
+class ReviewCommentAdmin(BrokerEditor, admin.ModelAdmin):
+    broker_may_add = False  # rows come from the workflow
+    broker_may_delete = False
     list_display = ("offering", "action", "author", "created_at")
     list_filter = ("action",)
     list_select_related = ("offering", "author")
@@ -291,7 +280,9 @@ class ReviewCommentAdmin(BrokerAccess, admin.ModelAdmin):
 
 
 @admin.register(OfferingDocument)
-class OfferingDocumentAdmin(BrokerAccess, SimpleHistoryAdmin):
+class OfferingDocumentAdmin(BrokerEditor, SimpleHistoryAdmin):
+    broker_may_add = False  # rows come from the workflow
+    broker_may_delete = False
     list_display = ("title", "offering", "kind", "size", "uploaded_by", "uploaded_at")
     list_filter = ("kind",)
     list_select_related = ("offering", "uploaded_by")
@@ -308,7 +299,9 @@ class OfferingDocumentAdmin(BrokerAccess, SimpleHistoryAdmin):
 
 
 @admin.register(ProviderAccountRequest)
-class ProviderAccountRequestAdmin(BrokerAccess, SimpleHistoryAdmin):
+class ProviderAccountRequestAdmin(BrokerEditor, SimpleHistoryAdmin):
+    broker_may_add = False  # rows come from the workflow
+    broker_may_delete = False
     list_display = ("company_name", "contact_name", "email", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("company_name", "email", "contact_name")
@@ -344,16 +337,16 @@ class InvitationForm(forms.Form):
 
 
 @admin.register(ProviderInvitation)
-class ProviderInvitationAdmin(BrokerAccess, admin.ModelAdmin):
+class ProviderInvitationAdmin(BrokerEditor, admin.ModelAdmin):
     """Brokers invite provider users here: the add page sends the e-mail."""
+
+    broker_may_add = True  # the add page is the invitation form
+    broker_may_delete = False
 
     list_display = ("email", "provider", "invited_by", "created_at", "accepted_at")
     list_select_related = ("provider", "invited_by")
     search_fields = ("email", "provider__name")
     readonly_fields = ("provider", "email", "user", "invited_by", "accepted_at")
-
-    def has_add_permission(self, request):
-        return is_broker(request.user)
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

@@ -74,7 +74,7 @@ def _details(data: dict) -> tuple[dict, list]:
     )
     if not form.is_valid():
         raise ValidationError(
-            {name: list(errors) for name, errors in form.errors.items()}
+            {name: [str(e) for e in errors] for name, errors in form.errors.items()}
         )
     return form.service_fields(), list(form.cleaned_data["contract_vehicles"])
 
@@ -185,7 +185,7 @@ class ChangeList(generics.ListAPIView):
 # --- providers' own listings -----------------------------------------------------
 
 
-class _ProviderScoped:
+class _ProviderScoped(APIView):
     """Views of the signed-in provider user's own offerings."""
 
     permission_classes = [ProviderOnly]

@@ -4,10 +4,10 @@ from django.apps import AppConfig
 class CatalogConfig(AppConfig):
     name = "catalog"
 
-    def ready(self):
-        # Connects the receiver that keeps offerings' search documents current
-        # whenever any service announces ``offerings_changed``.
-        from catalog import services  # noqa: F401
-        from catalog.pagecache import connect
+    def ready(self) -> None:
+        from catalog.pagecache import on_release_made_current
+        from standards.signals import release_made_current
 
-        connect()
+        release_made_current.connect(
+            on_release_made_current, dispatch_uid="catalog-pages-release"
+        )

@@ -19,7 +19,12 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from catalog.models import DocumentKind, Offering, OfferingDocument, OfferingStatus
-from catalog.services.guards import EDITABLE_STATUSES, locked, refuse_unless
+from catalog.services.guards import (
+    EDITABLE_STATUSES,
+    locked,
+    refuse_unless,
+    set_history_user,
+)
 from marketplace.roles import (
     Role,
     can_manage_provider,
@@ -51,9 +56,10 @@ def _human_size(size: int) -> str:
 
 def evidence_kind(upload: UploadedFile) -> DocumentKind:
     """The kind of an uploaded evidence file, or a ValidationError that says why not."""
-    if upload.size > max_bytes():
+    size = upload.size or 0
+    if size > max_bytes():
         raise ValidationError(
-            f"“{upload.name}” is {_human_size(upload.size)}; evidence files can be at "
+            f"“{upload.name}” is {_human_size(size)}; evidence files can be at "
             f"most {_human_size(max_bytes())}.",
             code="too_large",
         )
@@ -64,7 +70,7 @@ def evidence_kind(upload: UploadedFile) -> DocumentKind:
     upload.seek(0)
     guessed = filetype.guess(head)
     detected = guessed.extension if guessed else None
-    named = PurePath(upload.name).suffix.lower().lstrip(".")
+    named = PurePath(upload.name or "").suffix.lower().lstrip(".")
     if detected not in DocumentKind.values:
         raise ValidationError(
             f"“{upload.name}” is not a PDF, XLSX or DOCX file (its content was "
@@ -87,17 +93,17 @@ def document_add(
     offering = locked(offering)
     refuse_unless(offering, EDITABLE_STATUSES, "add documents to")
     kind = evidence_kind(upload)
-    original_name = PurePath(upload.name).name[:255]
+    original_name = PurePath(upload.name or "").name[:255]
     document = OfferingDocument(
         offering=offering,
         title=(title.strip() or PurePath(original_name).stem)[:255],
         original_name=original_name,
         kind=kind,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=by,
     )
     document.file.save(original_name, upload, save=False)
-    document._history_user = by
+    set_history_user(document, by)
     document.save()
     return document
 
@@ -108,7 +114,7 @@ def document_remove(*, document: OfferingDocument, by) -> None:
     or the audit history may still point at it."""
     offering = locked(document.offering)
     refuse_unless(offering, EDITABLE_STATUSES, "remove documents from")
-    document._history_user = by
+    set_history_user(document, by)
     document.delete()
 
 
@@ -142,7 +148,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
         handle,
         as_attachment=True,
         filename=document.original_name,
-        content_type=CONTENT_TYPES[document.kind],
+        content_type=CONTENT_TYPES[DocumentKind(document.kind)],
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -2,6 +2,7 @@
 shortlist names. Each form reports a bad value at the field it came from."""
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -107,8 +108,8 @@ class CatalogSearchForm(forms.Form):
 
     def __init__(self, *args, functions=(), vehicles=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["function"].choices = list(functions)
-        self.fields["vehicle"].choices = list(vehicles)
+        cast(forms.ChoiceField, self.fields["function"]).choices = list(functions)
+        cast(forms.ChoiceField, self.fields["vehicle"]).choices = list(vehicles)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
@@ -143,7 +144,10 @@ class ClaimFilterForm(forms.Form):
 
     def __init__(self, *args, functions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["function"].choices = [("", "All functions"), *functions]
+        cast(forms.ChoiceField, self.fields["function"]).choices = [
+            ("", "All functions"),
+            *functions,
+        ]
 
 
 class CompareForm(forms.Form):
@@ -159,7 +163,7 @@ class CompareForm(forms.Form):
 
     def __init__(self, *args, offerings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offering"].choices = list(offerings)
+        cast(forms.ChoiceField, self.fields["offering"]).choices = list(offerings)
 
     def clean_offering(self) -> list[str]:
         slugs = list(dict.fromkeys(self.cleaned_data["offering"]))
@@ -198,13 +202,14 @@ class ShortlistAddForm(forms.Form):
 
     def __init__(self, *args, shortlists=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shortlist"].choices = [
+        cast(forms.ChoiceField, self.fields["shortlist"]).choices = [
             ("", "- Choose a shortlist -"),
             *[(str(s.public_id), s.name) for s in shortlists],
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         new_name = " ".join((cleaned.get("new_name") or "").split())
         cleaned["new_name"] = new_name
         if not cleaned.get("shortlist") and not new_name:

@@ -15,7 +15,7 @@ from catalog.models import Offering, ReviewComment
 
 
 def absolute_url(path: str) -> str:
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
+    return f"{(settings.PORTAL_BASE_URL or '').rstrip('/')}{path}"
 
 
 def broker_recipients() -> list[str]:

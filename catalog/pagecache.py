@@ -1,31 +1,21 @@
 """What makes the catalog's cached visitor pages stale (``marketplace.pagecache``).
 
-Offerings and their claims announce every change with ``offerings_changed``; a new
-current standards release changes every offering page; provider and contract-vehicle
-records are shown on the pages and are edited in the admin. Each bumps the catalog's
-page version in the transaction that makes the change.
+Offerings and their claims change through the catalog's services, which call
+:func:`pages_stale` in the transaction that makes the change
+(:func:`catalog.services.search.announce`); the admin does the same when it saves or
+deletes a provider, a contract vehicle or an offering, which the pages show; a new
+current standards release changes every offering page (a receiver of the standards
+app's signal, connected in :meth:`catalog.apps.CatalogConfig.ready`).
 """
-
-from django.db.models.signals import post_delete, post_save
 
 from marketplace import pagecache
 
 SCOPE = "catalog"
 
 
-def _stale(sender=None, **kwargs) -> None:
+def pages_stale() -> None:
     pagecache.bump(SCOPE)
 
 
-def connect() -> None:
-    from catalog.models import ContractVehicle, Offering, Provider
-    from catalog.signals import offerings_changed
-    from standards.signals import release_made_current
-
-    offerings_changed.connect(_stale, dispatch_uid="catalog-pages-offerings")
-    release_made_current.connect(_stale, dispatch_uid="catalog-pages-release")
-    for model in (Offering, Provider, ContractVehicle):
-        post_save.connect(_stale, sender=model, dispatch_uid=f"catalog-pages-{model}")
-        post_delete.connect(
-            _stale, sender=model, dispatch_uid=f"catalog-pages-del-{model}"
-        )
+def on_release_made_current(sender=None, **kwargs) -> None:
+    pages_stale()

@@ -55,7 +55,7 @@ class OfferingSerializer(serializers.ModelSerializer):
 
     provider = ProviderRefSerializer(read_only=True)
     release = serializers.CharField(source="release.name", read_only=True)
-    contract_vehicles = serializers.SlugRelatedField(
+    contract_vehicles = serializers.SlugRelatedField(  # type: ignore[var-annotated]
         slug_field="slug", many=True, read_only=True
     )
 
@@ -151,7 +151,7 @@ class ClaimRowSerializer(serializers.Serializer):
 class ProviderOfferingSerializer(OfferingSerializer):
     """An offering as its provider sees it: any status, and where it stands."""
 
-    revision_of = serializers.SlugRelatedField(
+    revision_of = serializers.SlugRelatedField(  # type: ignore[var-annotated]
         slug_field="slug",
         read_only=True,
         allow_null=True,

@@ -77,7 +77,7 @@ def offering_list(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "catalog/offering_list.html", context, status=400)
     paginator = Paginator(search.queryset, PAGE_SIZE)
-    paginator.count = search.total  # counted with the facets: no second count
+    paginator.count = search.total or 0  # counted with the facets: no second count
     number = page_form.cleaned_data["page"] or 1
     if number > paginator.num_pages:
         context["missing_page"] = {
@@ -348,7 +348,7 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
             raise Http404("No published offering has this address.")
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("catalog:offering-detail", slug=offering.slug)
     offering = selectors.offering_get(form.cleaned_data["offering"])
     if offering is None:

@@ -4,31 +4,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.admin_access import OperatorOnly
 from marketplace.models import User, WorkerHeartbeat
-from marketplace.roles import Role, role_of
+from marketplace.roles import role_of
 
 admin.site.site_header = "FM Marketplace back office"
 admin.site.site_title = "FM Marketplace back office"
 admin.site.index_title = "Broker and operator tasks"
-
-
-class OperatorOnly:
-    """Users, roles and settings are the operators' (superusers') business."""
-
-    def has_module_permission(self, request):
-        return role_of(request.user) == Role.ADMIN
-
-    def has_view_permission(self, request, obj=None):
-        return role_of(request.user) == Role.ADMIN
-
-    def has_add_permission(self, request, obj=None):
-        return role_of(request.user) == Role.ADMIN
-
-    def has_change_permission(self, request, obj=None):
-        return role_of(request.user) == Role.ADMIN
-
-    def has_delete_permission(self, request, obj=None):
-        return role_of(request.user) == Role.ADMIN
 
 
 @admin.register(User)
@@ -48,7 +30,7 @@ class UserAdmin(OperatorOnly, DjangoUserAdmin):
     search_fields = ("username", "first_name", "last_name", "email")
     autocomplete_fields = ()
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (
             _("Organisation"),
             {

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import register_converter
 from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -22,6 +23,26 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from marketplace.roles import Role, role_of
+
+# --- paths --------------------------------------------------------------------------
+
+
+class StableIdConverter:
+    """A release name or an item code in a path: like ``str`` but without NUL, which
+    PostgreSQL cannot compare with (such a path is simply not found)."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+# ``<stable_id:...>`` in the apps' API paths (their api_urls modules import this one
+# through their api modules).
+register_converter(StableIdConverter, "stable_id")
 
 NON_FIELD = "non_field_errors"
 
@@ -199,6 +220,8 @@ class ApiPagination(PageNumberPagination):
 
 class _RatesFromSettings:
     """Read the rate when asked, so settings changes (and tests) take effect."""
+
+    scope: str
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -78,7 +78,7 @@ def applied_migrations() -> dict[str, list[str]]:
 
 def _open(path: Path, mode: str) -> IO[str]:
     if path.suffix == ".gz":
-        return gzip.open(path, mode + "t", encoding="utf-8")
+        return cast(IO[str], gzip.open(path, mode + "t", encoding="utf-8"))
     return open(path, mode, encoding="utf-8")  # noqa: SIM115 - returned to a with
 
 
@@ -297,7 +297,7 @@ def _save(model: type[models.Model] | None, batch: list[models.Model]) -> None:
     fields = columns(model)
     size = max(connection.ops.bulk_batch_size(fields, batch), 1)
     for start in range(0, len(batch), size):
-        model._base_manager._insert(
+        model._base_manager._insert(  # type: ignore[attr-defined]
             batch[start : start + size], fields=fields, using=connection.alias, raw=True
         )
 

@@ -78,6 +78,7 @@ class DatabaseUnavailableMiddleware:
             "The portal cannot reach its database just now. Nothing from this request "
             "was saved. Please try again in a minute."
         )
+        response: HttpResponse
         if request.path.startswith("/api/"):
             response = JsonResponse(
                 {
@@ -92,7 +93,7 @@ class DatabaseUnavailableMiddleware:
             )
         else:
             try:
-                body = render_to_string("503.html", {"message": message}, request)
+                body: str = render_to_string("503.html", {"message": message}, request)
             except Exception:  # the page itself may need the database: plain text
                 body = message
             response = HttpResponse(body, status=503)

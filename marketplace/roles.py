@@ -94,7 +94,7 @@ def role_required(*roles: Role) -> Callable[[Callable], Callable]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.allowed_roles = allowed
+        wrapper.allowed_roles = allowed  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

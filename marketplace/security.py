@@ -105,7 +105,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
 def rate_limit_hit(*, scope: str, key: str) -> int | None:
     """Count one request for ``key`` in ``scope``; the seconds to wait when it is one
     too many, else ``None``. Fixed windows: a counter per window, expiring with it."""
-    count, seconds = parse_rate(settings.RATE_LIMITS[scope])
+    count, seconds = parse_rate(settings.RATE_LIMITS[scope] or "")
     window = int(time.time()) // seconds
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     cache.add(cache_key, 0, timeout=seconds + 1)

@@ -5,6 +5,8 @@ replaces the old one, so a leaked key is revoked by creating a new one. The key 
 shown once, on the page answering the creation; later visits show only its start.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from marketplace.models import User
 from marketplace.roles import Role, role_required
 
 KEY_PREFIX_SHOWN = 6
@@ -48,7 +51,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, "Choose to create or to revoke a token.")
             return redirect("api:tokens")
-    token = Token.objects.filter(user=request.user).first()
+    token = Token.objects.filter(user=cast(User, request.user)).first()
     return render(
         request,
         "marketplace/tokens.html",

@@ -18,9 +18,9 @@ them) and return plain results; no queries, no callbacks. :mod:`brokering.servic
 writes the results.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from brokering.scoring.encodings import (
     ROADMAP_CREDIT,
     NeedCode,
     NeedInputs,
+    Row,
     Shelf,
     constraints,
     fingerprint,
@@ -155,7 +156,7 @@ class NeedScores(Sequence[Scored]):
     def __getitem__(self, index: int) -> Scored: ...
     @overload
     def __getitem__(self, index: slice) -> list[Scored]: ...
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> Scored | list[Scored]:
         if isinstance(index, slice):
             return self.results(self.order[index])
         return self.results(self.order[[index]])[0]
@@ -206,7 +207,7 @@ class NeedScores(Sequence[Scored]):
         )
         gap_rows, gap_columns = np.nonzero(gap_matrix)
         gap_bounds = np.searchsorted(gap_rows, np.arange(len(rows) + 1)).tolist()
-        gap_columns = gap_columns.tolist()
+        gap_column_list = gap_columns.tolist()
         codes = self._codes
         total = self.total
         earned = self.earned[rows].tolist()
@@ -223,7 +224,7 @@ class NeedScores(Sequence[Scored]):
                 eligible=not reasons,
                 ineligible_reasons=reasons,
                 gaps=tuple(
-                    codes[j] for j in gap_columns[gap_bounds[n] : gap_bounds[n + 1]]
+                    codes[j] for j in gap_column_list[gap_bounds[n] : gap_bounds[n + 1]]
                 ),
                 breakdown=tuple(
                     FunctionScore(
@@ -244,7 +245,9 @@ class NeedScores(Sequence[Scored]):
         return fingerprint(self.need.digest, self.shelf.digest(row))
 
 
-def score_need(need: NeedInputs, shelf: Shelf, item_order: Sequence):
+def score_need(
+    need: NeedInputs, shelf: Shelf, item_order: Sequence[object]
+) -> NeedScores:
     """One loaded need against a loaded shelf (no queries)."""
     return NeedScores(need.encode(item_order), shelf)
 
@@ -264,10 +267,10 @@ class OfferingScores(Sequence[Scored]):
         offering_id: int,
         release_id: int | None,
         published: bool,
-        needs: list[dict],
+        needs: list[Row],
         codes: Sequence[str],
         width: int,
-        row: tuple | None,
+        row: tuple[Any, ...] | None,
         rebuilt: dict[int, NeedCode],
     ):
         self.offering_id = offering_id
@@ -355,7 +358,7 @@ class OfferingScores(Sequence[Scored]):
             deployment_model=row[3] if row else "",
             fedramp_impact=(row[4] if row else "") or "",
         )
-        by_constraints: dict[tuple, tuple[str, ...]] = {}
+        by_constraints: dict[tuple[object, ...], tuple[str, ...]] = {}
         self.reasons = []
         for need in needs:
             key = (
@@ -380,7 +383,11 @@ class OfferingScores(Sequence[Scored]):
     def __len__(self) -> int:
         return len(self.needs)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Scored: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Scored]: ...
+    def __getitem__(self, index: int | slice) -> Scored | list[Scored]:
         if isinstance(index, slice):
             return self.results(range(len(self.needs))[index])
         return self.results([range(len(self.needs))[index]])[0]
@@ -390,12 +397,12 @@ class OfferingScores(Sequence[Scored]):
 
     def _codes_of(self, n: int) -> Sequence[str]:
         code = self.rebuilt.get(self.needs[n]["id"])
-        if code is not None:
+        if code is not None and code.codes is not None:
             return code.codes
         start, end = self.bounds[n], self.bounds[n + 1]
         return [self._codes[p] for p in self.positions[start:end].tolist()]
 
-    def results(self, need_indices) -> list[Scored]:
+    def results(self, need_indices: Iterable[int]) -> list[Scored]:
         """Result objects and fingerprints for the needs at the given indices."""
         scored = []
         for n in need_indices:

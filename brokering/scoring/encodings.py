@@ -13,10 +13,12 @@ Pure: plain values in, values out, no queries.
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from brokering.scoring.formula import (
     CREDITS,
@@ -28,6 +30,9 @@ from brokering.scoring.formula import (
     NeedSpec,
 )
 from catalog.vectors import LEVEL_CODES, decode_roadmap
+
+# A row of ``values()``: field name to value.
+Row = dict[str, Any]
 
 # Credit (hundredths) by vector level code. Roadmap is 0 here and credited only
 # where its date is on or before the need's go-live date.
@@ -45,7 +50,13 @@ def fingerprint(need_part: bytes, offering_part: bytes) -> str:
     return hashlib.sha256(need_part + offering_part).hexdigest()
 
 
-def need_digest(go_live, provider_kinds, minimum_impact, deployment_models, items):
+def need_digest(
+    go_live: datetime.date,
+    provider_kinds: Iterable[str],
+    minimum_impact: str,
+    deployment_models: Iterable[str],
+    items: Sequence[tuple[object, ...]],
+) -> bytes:
     """What a need's matches depend on; ``items`` are ``(kind, item ID, function
     code, priority)`` in spec order."""
     text = repr(
@@ -61,7 +72,13 @@ def need_digest(go_live, provider_kinds, minimum_impact, deployment_models, item
     return hashlib.sha256(text.encode()).digest()
 
 
-def offering_digest(kind, deployment, impact, levels, roadmap) -> bytes:
+def offering_digest(
+    kind: str,
+    deployment: str,
+    impact: str | None,
+    levels: bytes | memoryview | None,
+    roadmap: bytes | memoryview | None,
+) -> bytes:
     digest = hashlib.sha256(f"{kind}|{deployment}|{impact}|".encode())
     digest.update(bytes(levels or b""))
     digest.update(b"|")
@@ -102,7 +119,7 @@ class NeedInputs:
             function_index=np.array(
                 [function_rank[item.function] for item in items], dtype=np.int64
             ),
-            codes=tuple(item.capability for item in items),
+            codes=tuple(str(item.capability) for item in items),
             digest=spec_digest(self.spec),
             updated_at=self.updated_at,
         )
@@ -127,13 +144,14 @@ class NeedCode:
 
     @property
     def must(self) -> np.ndarray:
-        return self.weights == MUST_WEIGHT
+        must: npt.NDArray[np.bool_] = self.weights == MUST_WEIGHT
+        return must
 
     @property
     def total_weight(self) -> int:
         return int(self.weights.sum())
 
-    def packed(self) -> dict:
+    def packed(self) -> Row:
         """The fields of its :class:`NeedVector`."""
         return {
             "positions": self.positions.astype("<i4").tobytes(),
@@ -144,7 +162,9 @@ class NeedCode:
         }
 
 
-def need_spec(row: dict, items: Sequence[tuple]) -> tuple[NeedSpec, tuple]:
+def need_spec(
+    row: Row, items: Sequence[tuple[Any, ...]]
+) -> tuple[NeedSpec, tuple[Any, ...]]:
     """A :class:`NeedSpec` from a need's fields and its ``(key, code, function
     code, priority, awaiting, kind)`` items; items are put in (function, code) order.
     Items awaiting a provider's answer go to ``awaiting``, out of the sums."""
@@ -178,7 +198,7 @@ def spec_digest(spec: NeedSpec) -> bytes:
     )
 
 
-def constraints(row: dict) -> NeedSpec:
+def constraints(row: Row) -> NeedSpec:
     return NeedSpec(
         go_live=row["go_live_date"],
         items=(),
@@ -199,14 +219,16 @@ class Shelf:
     roadmap_dates: np.ndarray  # int64: date ordinal of each pair
     profiles: list[tuple[str, str, str]]  # distinct (kind, deployment, impact)
     profile_of: np.ndarray  # int64 per offering, into ``profiles``
-    _raw: tuple  # (kinds, deployments, impacts, levels, roadmaps) for digests
-    _digests: dict = field(default_factory=dict)
+    _raw: tuple[
+        Sequence[Any], ...
+    ]  # (kinds, deployments, impacts, levels, roadmaps) for digests
+    _digests: dict[int, bytes] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.offering_ids)
 
     @classmethod
-    def from_rows(cls, rows: Sequence[tuple], width: int) -> "Shelf":
+    def from_rows(cls, rows: Sequence[tuple[Any, ...]], width: int) -> "Shelf":
         """From ``_OFFERING_FIELDS`` rows ordered by id; ``width`` is the number of
         items of the release. A missing or short vector reads as unknown
         where it has no byte."""
@@ -250,7 +272,7 @@ class Shelf:
         else:
             empty = np.zeros(0, dtype=np.int64)
             roadmap = (empty, empty, empty)
-        index: dict[tuple, int] = {}
+        index: dict[tuple[str, str, str], int] = {}
         profile_of = np.fromiter(
             (
                 index.setdefault(profile, len(index))
@@ -279,7 +301,7 @@ class Shelf:
         return found
 
 
-def code_from_vector(row: dict) -> NeedCode:
+def code_from_vector(row: Row) -> NeedCode:
     """A need's code from its item vector (``_NEED_FIELDS`` + ``_VECTOR_FIELDS``)."""
     return NeedCode(
         need_id=row["id"],
@@ -301,7 +323,7 @@ def code_from_vector(row: dict) -> NeedCode:
     )
 
 
-def vector_is_current(row: dict) -> bool:
+def vector_is_current(row: Row) -> bool:
     """A vector as new as its need, every item in the release (a vector cannot name
     the code of an item outside it, so such a need is read from its items)."""
     if row["vector__positions"] is None:

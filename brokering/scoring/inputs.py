@@ -10,13 +10,16 @@ offerings or needs, and handing them to the pure computation
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from brokering.models import Need, NeedItem, NeedStatus
 from brokering.scoring.compute import NeedScores, OfferingScores
 from brokering.scoring.encodings import (
     NeedInputs,
+    Row,
     Shelf,
     code_from_vector,
     need_spec,
@@ -68,7 +71,9 @@ _VECTOR_FIELDS = (
 )
 
 
-def load_needs(needs_query, spaces=None) -> list[NeedInputs]:
+def load_needs(
+    needs_query: QuerySet[Need], spaces: dict[int, list[ItemRef]] | None = None
+) -> list[NeedInputs]:
     """Two queries, plus one per release not in ``spaces`` (release id -> its
     :func:`~standards.items.release_items`): the needs, then all their items."""
     return _with_items(list(needs_query.values(*_NEED_FIELDS)), spaces)
@@ -87,7 +92,7 @@ def awaits_answer(kind: str, target: str, ref: ItemRef | None) -> bool:
     return ref.target_is_customers or (bool(asked) and asked != ref.target.strip())
 
 
-def _item_tuple(row: tuple, space: dict) -> tuple:
+def _item_tuple(row: tuple[Any, ...], space: dict[Any, ItemRef]) -> tuple[Any, ...]:
     """``(key, code, function, priority, awaiting, kind)`` of an item row."""
     (
         _need_id,
@@ -115,7 +120,9 @@ def _item_tuple(row: tuple, space: dict) -> tuple:
     return (key, code, function, priority, awaits_answer(kind, target, ref), kind)
 
 
-def _with_items(rows: list[dict], spaces=None) -> list[NeedInputs]:
+def _with_items(
+    rows: list[Row], spaces: dict[int, list[ItemRef]] | None = None
+) -> list[NeedInputs]:
     """One query: the items of the needs (``_NEED_FIELDS`` rows) with their codes,
     plus one per release whose item space is not in ``spaces``."""
     spaces = dict(spaces or {})
@@ -126,7 +133,7 @@ def _with_items(rows: list[dict], spaces=None) -> list[NeedInputs]:
         for release_id, refs in spaces.items()
     }
     release_of = {row["id"]: row["release_id"] for row in rows}
-    items: dict[int, list] = {row["id"]: [] for row in rows}
+    items: dict[int, list[tuple[Any, ...]]] = {row["id"]: [] for row in rows}
     for item in NeedItem.objects.filter(need_id__in=list(items)).values_list(
         *_ITEM_FIELDS
     ):
@@ -141,12 +148,12 @@ def _with_items(rows: list[dict], spaces=None) -> list[NeedInputs]:
     return loaded
 
 
-def shelf_rows(release_id: int) -> list[tuple]:
+def shelf_rows(release_id: int) -> list[tuple[Any, ...]]:
     """Every published offering of the release with its claim vector, by id."""
     return list(_published(release_id).values_list(*_OFFERING_FIELDS))
 
 
-def _published(release_id: int):
+def _published(release_id: int) -> QuerySet[Offering]:
     return Offering.objects.filter(
         status=OfferingStatus.PUBLISHED, release_id=release_id
     ).order_by("id")
@@ -167,8 +174,8 @@ _SHELVES_KEPT = 2
 @dataclass
 class _CachedShelf:
     width: int
-    keys: list[tuple]
-    rows: list[tuple]
+    keys: list[tuple[Any, ...]]
+    rows: list[tuple[Any, ...]]
     shelf: Shelf
 
 

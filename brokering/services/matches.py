@@ -4,6 +4,7 @@ broker's or agency's decisions."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from django.conf import settings
@@ -58,7 +59,7 @@ def _match_row(scored: Scored, top: bool, now) -> Match:
     result = scored.result
     return Match(
         need_id=scored.need_id,
-        offering_id=result.offering,
+        offering_id=cast(int, result.offering),
         score=result.score,
         eligible=result.eligible,
         ineligible_reasons=list(result.ineligible_reasons),
@@ -290,7 +291,10 @@ def matches_refresh_for_offering(*, offering_id: int) -> int:
         return 0
     in_best = any(row[2] for row in own.values())
     cutoffs = _cutoffs(scores.release_id) if scores.published or in_best else {}
-    drop, untop, rescore, candidates = [], [], [], []
+    drop: list[int] = []
+    untop: list[int] = []
+    rescore: list[int] = []
+    candidates: list[tuple[int, bool]] = []
     if scores.published:
         score_of = scores.scores.tolist()
         eligible = scores.eligible.tolist()
@@ -384,8 +388,10 @@ def scoring_run_execute(*, run_id: int, take_over: bool = False) -> ScoringRun |
     try:
         if run.need_id:
             written = matches_refresh_for_need(need_id=run.need_id)
-        else:
+        elif run.offering_id is not None:
             written = matches_refresh_for_offering(offering_id=run.offering_id)
+        else:  # a run is for a need or an offering (a constraint says so)
+            written = 0
     except Exception as error:
         scoring_run_fail(run_id=run_id, error=repr(error))
         raise

@@ -8,6 +8,7 @@ does not import the tasks that call it."""
 import datetime
 import logging
 from collections.abc import Iterable
+from functools import partial
 
 from celery import current_app
 from django.db import transaction
@@ -58,7 +59,13 @@ def scoring_run_enqueue(
         raise ValueError("a scoring run is for a need or for an offering")
     waiting = (
         ScoringRun.objects.select_for_update()
-        .filter(need_id=need_id, offering_id=offering_id, status=RunStatus.QUEUED)
+        .filter(
+            Q(need_id=need_id) if need_id is not None else Q(need__isnull=True),
+            Q(offering_id=offering_id)
+            if offering_id is not None
+            else Q(offering__isnull=True),
+            status=RunStatus.QUEUED,
+        )
         .first()
     )
     if waiting is not None:
@@ -222,5 +229,5 @@ def scoring_runs_resend_stale(*, now: datetime.datetime | None = None) -> list[i
                 run.save(update_fields=["status"])
             resend.append(run.pk)
         for run_id in resend:
-            transaction.on_commit(lambda run_id=run_id: _send(run_id))
+            transaction.on_commit(partial(_send, run_id))
     return resend

@@ -15,7 +15,9 @@ _VECTOR_FIELDS = ["positions", "weights", "function_index", "functions", "digest
 def need_vectors_store(codes: Iterable[NeedCode]) -> int:
     vectors = [
         NeedVector(
-            need_id=code.need_id, need_updated_at=code.updated_at, **code.packed()
+            need_id=code.need_id,
+            need_updated_at=code.updated_at,  # type: ignore[misc]  # read with the need
+            **code.packed(),
         )
         for code in codes
     ]

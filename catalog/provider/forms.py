@@ -61,7 +61,8 @@ class OfferingDetailsForm(forms.ModelForm):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         status = cleaned.get("fedramp_status")
         if status and status != "not-applicable" and not cleaned.get("fedramp_impact"):
             self.add_error(
@@ -117,7 +118,8 @@ class ClaimsForm(forms.Form):
             )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for capability in self.capabilities:
             key = str(capability.pk)
             if (

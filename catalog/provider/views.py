@@ -5,11 +5,13 @@ Every offering is looked up within the signed-in user's provider, so another
 provider's offering, claim or document answers 404 whatever its ID.
 """
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +25,7 @@ from catalog.documents import document_add, document_remove
 from catalog.models import (
     Offering,
     OfferingStatus,
+    Provider,
 )
 from catalog.provider import selectors as provider_selectors
 from catalog.provider.forms import (
@@ -42,6 +45,7 @@ from catalog.workflow import (
     offering_update,
     offering_withdraw,
 )
+from marketplace.models import User
 from marketplace.roles import Role, public, role_required
 from standards.selectors import current_release
 
@@ -56,6 +60,13 @@ provider_only = role_required(Role.PROVIDER)
 
 
 # --- scoping --------------------------------------------------------------------
+
+
+def _own_provider(request: HttpRequest) -> Provider:
+    provider = cast(User, request.user).provider
+    if provider is None:  # provider_only lets in provider users only
+        raise PermissionDenied
+    return provider
 
 
 def own_offering(request: HttpRequest, pk: int) -> Offering:
@@ -151,7 +162,7 @@ def offering_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             offering = offering_create(
-                provider=request.user.provider,
+                provider=_own_provider(request),
                 by=request.user,
                 fields=form.service_fields(),
                 contract_vehicles=form.cleaned_data["contract_vehicles"],

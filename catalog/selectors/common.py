@@ -2,7 +2,8 @@
 annotation, the related rows a list shows, and the error a bad parameter raises."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -37,8 +38,11 @@ LEVEL_ORDER = [
 class SearchParamsError(ValueError):
     """Bad query parameters; ``errors`` maps each bad parameter to its messages."""
 
-    def __init__(self, errors: Mapping[str, list[str]]):
-        self.errors = {name: list(messages) for name, messages in errors.items()}
+    def __init__(self, errors: Mapping[str, Iterable[Any]]):
+        self.errors = {
+            name: [str(message) for message in messages]
+            for name, messages in errors.items()
+        }
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
 
 

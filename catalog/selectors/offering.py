@@ -3,6 +3,7 @@ claims table filtered and paged."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import (
     Count,
@@ -157,8 +158,8 @@ def offering_claims(
         f"level_{n}": Count("offering_claim", filter=Q(offering_claim__level=level))
         for n, level in enumerate(LEVEL_ORDER)
     }
-    totals = {
-        row["function_id"]: row
+    totals: dict[int, dict[str, int]] = {
+        row["function_id"]: cast(dict[str, int], row)
         for row in capabilities.order_by()
         .values("function_id")
         .annotate(capability_count=Count("pk"), **level_counts)
@@ -189,7 +190,10 @@ def offering_claims(
     else:
         count = sum(row.capability_count for row in shown)
     rows = ClaimRows(
-        capabilities.select_related("function", "offering_claim").order_by("code"),
+        capabilities.select_related(
+            "function",
+            "offering_claim",  # type: ignore[misc]  # a FilteredRelation
+        ).order_by("code"),
         count,
     )
     return OfferingClaims(

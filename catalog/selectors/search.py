@@ -159,7 +159,7 @@ def _text_filter(q: str) -> Q:
                 release_id=OuterRef(OuterRef("release_id")), name__icontains=word
             ).values("code"),
         )
-        condition &= (
+        condition &= (  # type: ignore[assignment]  # Q | Exists
             Q(name__icontains=word)
             | Q(summary__icontains=word)
             | Q(description__icontains=word)
@@ -313,8 +313,9 @@ def _static_facet_counts(
 
 def _vehicle_counts(base: QuerySet[Offering]) -> Counter:
     # A link is unique per offering and vehicle: counting links counts offerings.
+    # The stubs do not see the annotation ``n`` on the through model's rows.
     rows = (
-        Offering.contract_vehicles.through.objects.filter(
+        Offering.contract_vehicles.through.objects.filter(  # type: ignore[misc]
             offering__in=base.values("pk")
         )
         .order_by()
@@ -389,16 +390,19 @@ def search_offerings(
             _all_of(c for name, c in filters.items() if name not in without)
         )
 
-    facets, total = [], None
+    facets: list[Facet] = []
+    total: int | None = None
     if with_facets:
         facets, total = _facets(filtered, cleaned, functions, vehicles)
     elif sort == "relevance":
         total = filtered().count()
     results = with_coverage(offering_list_related(filtered()))
     if sort == "relevance":
-        results = _by_relevance(results, q, match_count=total, rank_limit=rank_limit)
+        results = _by_relevance(
+            results, q, match_count=total or 0, rank_limit=rank_limit
+        )
     elif sort == "coverage":
-        results = results.order_by("-coverage", "name", "pk")
+        results = results.order_by("-coverage", "name", "pk")  # type: ignore[misc]  # annotated by with_coverage
     elif sort == "updated":
         results = results.order_by("-updated_at", "name", "pk")
     else:

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from catalog.models import Claim, Offering, OfferingFunction, Provider
 from catalog.models.search import COVERED_LEVELS, SEARCH_CONFIG
+from catalog.pagecache import pages_stale
 from catalog.signals import offerings_changed
 from catalog.vectors import refresh_claim_vectors
 from standards.models import Capability
@@ -18,8 +19,13 @@ REFRESH_BATCH = 2000
 
 
 def announce(*, offering_ids: Iterable[int], reason: str) -> None:
-    """Tell the other apps (and search) that offerings changed."""
+    """What follows every change of offerings, in the transaction that makes it:
+    their search data is rebuilt and the catalog's cached pages go stale (called
+    here, within the app), then the other apps are told (``offerings_changed``,
+    whose receivers live in those apps)."""
     offering_ids = sorted(set(offering_ids))
+    offering_search_refresh(offering_ids=offering_ids)
+    pages_stale()
     offerings_changed.send(sender=Offering, offering_ids=offering_ids, reason=reason)
 
 
@@ -190,15 +196,6 @@ def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:
         queryset.order_by().values(outer_field).annotate(n=Count("pk")).values("n")[:1]
     )
     return Coalesce(Subquery(subquery, output_field=IntegerField()), 0)
-
-
-def _refresh_search_on_change(sender, *, offering_ids, **kwargs) -> None:
-    offering_search_refresh(offering_ids=offering_ids)
-
-
-offerings_changed.connect(
-    _refresh_search_on_change, dispatch_uid="catalog.search_document"
-)
 
 
 @transaction.atomic

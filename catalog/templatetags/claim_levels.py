@@ -8,7 +8,7 @@ from catalog.selectors.common import LEVEL_ORDER
 register = template.Library()
 
 # Bar colours per level, best first; "no claim" is the grey track.
-LEVEL_COLOURS = {
+LEVEL_COLOURS: dict[str, str] = {
     ClaimLevel.MEETS: "#00a91c",
     ClaimLevel.CONFIGURABLE: "#005ea2",
     ClaimLevel.EXTENSION: "#e5a000",

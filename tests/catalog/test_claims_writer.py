@@ -177,3 +177,56 @@ def test_the_api_refuses_a_capability_of_another_release(provider, provider_user
         claims=[services.ClaimInput(capability_id=other.pk, level="meets")],
     )
     assert errors and "another standards release" in errors[0]
+
+
+def test_the_claim_admin_writes_a_drafts_claims_through_the_writer(
+    client_for, admin_user, provider
+):
+    release, capabilities = standards_tree()
+    offering = draft(provider, release)
+    client = client_for(admin_user)
+    added = client.post(
+        reverse("admin:catalog_claim_add"),
+        {
+            "offering": offering.pk,
+            "capability": capabilities[0].pk,
+            "level": ClaimLevel.MEETS,
+        },
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    claim = Claim.objects.get(offering=offering)
+    assert ClaimVector.objects.get(offering=offering).claims_count == 1
+    moved = client.post(
+        reverse("admin:catalog_claim_change", args=[claim.pk]),
+        {
+            "offering": offering.pk,
+            "capability": capabilities[1].pk,
+            "level": ClaimLevel.CONFIGURABLE,
+        },
+    )
+    assert moved.status_code == 302, moved.content.decode()[:2000]
+    assert list(offering.claims.values_list("capability_id", "level")) == [
+        (capabilities[1].pk, ClaimLevel.CONFIGURABLE)
+    ]
+    claim = offering.claims.get()
+    deleted = client.post(
+        reverse("admin:catalog_claim_delete", args=[claim.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 302
+    assert not offering.claims.exists()
+    assert ClaimVector.objects.get(offering=offering).claims_count == 0
+
+
+def test_a_published_offerings_claim_cannot_be_deleted_in_the_admin(
+    client_for, admin_user, provider
+):
+    release, capabilities = standards_tree()
+    published = offering_in(
+        OfferingStatus.PUBLISHED, provider, release, capabilities[:1]
+    )
+    claim = published.claims.get()
+    response = client_for(admin_user).post(
+        reverse("admin:catalog_claim_delete", args=[claim.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert published.claims.exists()

@@ -54,11 +54,23 @@ def test_a_change_through_the_workflow_drops_the_cached_pages(
     assert client.get(detail).status_code == 404
 
 
-def test_a_provider_renamed_in_the_admin_shows_at_once(client, page_cache, shelf):
+def test_a_provider_renamed_in_the_admin_shows_at_once(
+    client, client_for, broker, page_cache, shelf
+):
     offering, _ = shelf
-    assert offering.provider.name in client.get("/catalog/").text
-    offering.provider.name = "Renamed Provider Inc."
-    offering.provider.save()
+    provider = offering.provider
+    assert provider.name in client.get("/catalog/").text
+    response = client_for(broker).post(
+        reverse("admin:catalog_provider_change", args=[provider.pk]),
+        {
+            "name": "Renamed Provider Inc.",
+            "slug": provider.slug,
+            "kind": provider.kind,
+            "website": provider.website,
+            "uei": provider.uei,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
     assert "Renamed Provider Inc." in client.get("/catalog/").text
 
 

@@ -1,0 +1,43 @@
+"""Version 1 of the API: the standards releases and their contents.
+
+Mounted under ``/api/v1/`` by :mod:`marketplace.api_urls`, in the ``api`` namespace."""
+
+from django.urls import path
+
+from standards import api
+
+RELEASE = "standards/releases/<stable_id:release>"
+
+urlpatterns = [
+    path(
+        "standards/releases/",
+        api.ReleaseList.as_view(),
+        name="release-list",
+    ),
+    path(f"{RELEASE}/", api.ReleaseDetail.as_view(), name="release-detail"),
+    path(
+        f"{RELEASE}/functions/",
+        api.FunctionList.as_view(),
+        name="function-list",
+    ),
+    path(
+        f"{RELEASE}/activities/",
+        api.ActivityList.as_view(),
+        name="activity-list",
+    ),
+    path(
+        f"{RELEASE}/capabilities/",
+        api.CapabilityList.as_view(),
+        name="capability-list",
+    ),
+    path(
+        f"{RELEASE}/capabilities/<stable_id:code>/",
+        api.CapabilityDetail.as_view(),
+        name="capability-detail",
+    ),
+    path(
+        f"{RELEASE}/service-measures/",
+        api.ServiceMeasureList.as_view(),
+        name="service-measure-list",
+    ),
+]
