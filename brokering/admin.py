@@ -33,7 +33,7 @@ class AgencyAdmin(OperatorOnly, admin.ModelAdmin):
 
 class NeedItemInline(BrokerReadOnly, admin.TabularInline):
     model = NeedItem
-    fields = ["kind", "item", "priority", "target", "rationale", "authority"]
+    fields = ("kind", "item", "priority", "target", "rationale", "authority")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -123,7 +123,7 @@ class ItemKind(models.TextChoices):
     AGENCY = "agency", "Agency-specific requirement"
 
 
-ITEM_FIELDS = {
+ITEM_FIELDS: dict[str, str] = {
     ItemKind.CAPABILITY: "capability",
     ItemKind.MEASURE: "service_measure",
     ItemKind.EXCHANGE: "exchange",

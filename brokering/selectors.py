@@ -4,6 +4,8 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
+from typing import Any
+
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
@@ -140,7 +142,7 @@ def offering_claims(*, offering_ids, capability_ids=None) -> list:
     )
     if capability_ids is not None:
         claims = claims.filter(capability_id__in=capability_ids)
-    found = list(claims)
+    found: list[Any] = list(claims)
     for claim in found:
         claim.item_code = claim.capability.code
     item_claims = list(
@@ -153,8 +155,10 @@ def offering_claims(*, offering_ids, capability_ids=None) -> list:
         codes.update(
             {ref.key: ref.code for ref in release_items(release_id, labels=False)}
         )
-    for claim in item_claims:
-        claim.item_code = codes.get((claim.kind, claim.item_id), "")
+    for item_claim in item_claims:
+        item_claim.item_code = codes.get(  # type: ignore[attr-defined]
+            (item_claim.kind, item_claim.item_id or 0), ""
+        )
     return found + item_claims
 
 
@@ -210,21 +214,25 @@ def awaiting_items(*, need: Need) -> list[dict]:
     refs = {ref.key: ref for ref in release_items(need.release_id)}
     rows = []
     for item in need.items.select_related("function").order_by("kind", "code", "id"):
-        ref = refs.get((item.kind, item.item_id))
+        ref = refs.get((item.kind, item.item_id or 0))
         if not awaits_answer(item.kind, item.target, ref):
             continue
-        own = item.kind == "agency"
+        if ref is None:  # the agency's own requirement
+            code = item.code
+            function = item.function.code if item.function else ""
+            statement, standard_target = item.statement, ""
+        else:
+            code, function = ref.code, ref.function
+            statement, standard_target = ref.label, ref.target
         rows.append(
             {
                 "kind": item.kind,
                 "kind_label": item.get_kind_display(),
-                "code": item.code if own else ref.code,
-                "function": (item.function.code if item.function else "")
-                if own
-                else ref.function,
+                "code": code,
+                "function": function,
                 "priority": item.priority,
-                "statement": item.statement if own else ref.label,
-                "target": item.target or (ref.target if ref else ""),
+                "statement": statement,
+                "target": item.target or standard_target,
                 "authority": item.authority,
             }
         )

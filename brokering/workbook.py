@@ -111,7 +111,7 @@ def unescape(value: str) -> str:
 def _columns(kind: str) -> list[str]:
     if kind == ItemKind.MEASURE:
         return MEASURE_COLUMNS
-    return ["ID", "Function", LABELS[kind], "Priority", "Rationale"]
+    return ["ID", "Function", LABELS[ItemKind(kind)], "Priority", "Rationale"]
 
 
 # --- writing -----------------------------------------------------------------------
@@ -157,7 +157,7 @@ def need_metadata(need: Need) -> dict[str, str]:
 
 def workbook_bytes(need: Need) -> bytes:
     """The need as a business needs workbook."""
-    items = {}
+    items: dict[tuple[str, int | None], NeedItem] = {}
     agency_rows = []
     for item in NeedItem.objects.filter(need=need).select_related("function"):
         if item.kind == ItemKind.AGENCY:
@@ -192,10 +192,10 @@ def workbook_bytes(need: Need) -> bytes:
         for ref in space:
             if ref.kind != kind:
                 continue
-            item = items.get(ref.key)
-            stated = [item.priority, item.rationale] if item else ["", ""]
+            found = items.get(ref.key)
+            stated = [found.priority, found.rationale] if found else ["", ""]
             if kind == ItemKind.MEASURE:
-                target = item.target if item else ""
+                target = found.target if found else ""
                 rows.append([ref.code, ref.function, ref.label, ref.target, target])
             else:
                 rows.append([ref.code, ref.function, ref.label])
@@ -407,9 +407,10 @@ def _priority(title: str, number: int, row: dict, problems) -> str:
 
 
 def _read_kind(workbook, kind: str, refs: list[ItemRef], problems) -> list:
-    title = SHEETS[kind]
+    title = SHEETS[ItemKind(kind)]
     by_code = {ref.code: ref for ref in refs}
-    items, seen = [], {}
+    items: list[NeedItemInput] = []
+    seen: dict[str, int] = {}
     for number, row in _rows(
         workbook, title, _columns(kind), len(refs) + MAX_EXTRA_ROWS, problems
     ):
@@ -453,7 +454,8 @@ def _read_kind(workbook, kind: str, refs: list[ItemRef], problems) -> list:
 
 def _read_agency(workbook, release, taken: set[str], problems) -> list:
     functions = dict(Function.objects.filter(release=release).values_list("code", "id"))
-    items, seen = [], {}
+    items: list[NeedItemInput] = []
+    seen: dict[str, int] = {}
     for number, row in _rows(
         workbook, AGENCY_SHEET, AGENCY_COLUMNS, MAX_EXTRA_ROWS, problems
     ):
@@ -551,20 +553,27 @@ def workbook_apply(*, content: bytes, agency, by, need_id: int | None = None) ->
             )
     if problems:
         raise WorkbookError(problems)
-    fields = {
-        "title": data.title,
-        "go_live_date": data.go_live_date,
-        "accepted_provider_kinds": data.accepted_provider_kinds,
-        "minimum_impact_level": data.minimum_impact_level,
-        "accepted_deployment_models": data.accepted_deployment_models,
-    }
     with transaction.atomic():
         if need is None:
             need = need_create(
-                agency=agency, created_by=by, release_id=data.release.pk, **fields
+                agency=agency,
+                created_by=by,
+                release_id=data.release.pk,
+                title=data.title,
+                go_live_date=data.go_live_date,
+                accepted_provider_kinds=data.accepted_provider_kinds,
+                minimum_impact_level=data.minimum_impact_level,
+                accepted_deployment_models=data.accepted_deployment_models,
             )
         else:
-            need = need_update(need_id=need.pk, **fields)
+            need = need_update(
+                need_id=need.pk,
+                title=data.title,
+                go_live_date=data.go_live_date,
+                accepted_provider_kinds=data.accepted_provider_kinds,
+                minimum_impact_level=data.minimum_impact_level,
+                accepted_deployment_models=data.accepted_deployment_models,
+            )
         need_items_replace(need_id=need.pk, items=data.items)
     need.refresh_from_db()
     return need

@@ -26,7 +26,7 @@ def _upload(request: HttpRequest, need=None) -> HttpResponse:
         try:
             saved = workbook.workbook_apply(
                 content=form.cleaned_data["file"].read(),
-                agency=request.user.agency,
+                agency=request.user.agency,  # type: ignore[union-attr]
                 by=request.user,
                 need_id=need.pk if need else None,
             )

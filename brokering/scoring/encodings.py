@@ -94,10 +94,10 @@ class NeedInputs:
     need_id: int
     release_id: int
     spec: NeedSpec
-    item_keys: tuple  # per item, in spec order: ``(kind, primary key)``
+    item_keys: tuple[Any, ...]  # per item, in spec order: ``(kind, primary key)``
     updated_at: datetime.datetime | None = None  # the need's, when it was read
 
-    def encode(self, item_order: Sequence) -> "NeedCode":
+    def encode(self, item_order: Sequence[Any]) -> "NeedCode":
         """The items against the release's item space (``item_order``: item keys
         in vector order, as :func:`standards.items.item_keys_in_order` gives them)."""
         position_of = {key: position for position, key in enumerate(item_order)}

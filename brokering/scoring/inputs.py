@@ -258,7 +258,9 @@ def score_need_against_published(need_id: int) -> NeedScores:
 # --- one offering against the active needs -----------------------------------------
 
 
-def release_item_order(release_id: int) -> tuple[list, list[str], list[ItemRef]]:
+def release_item_order(
+    release_id: int,
+) -> tuple[list[tuple[str, int]], list[str], list[ItemRef]]:
     """One query: the release's item keys and IDs in vector order, and the items."""
     space = release_items(release_id, labels=False)
     return [ref.key for ref in space], [ref.code for ref in space], space

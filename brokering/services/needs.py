@@ -125,7 +125,7 @@ def need_set_priorities(*, need_id: int, priorities: Mapping[int, str]) -> int:
     _refuse_archived(need)
     changed = 0
     for item in NeedItem.objects.filter(need=need, capability_id__in=list(priorities)):
-        new = priorities[item.capability_id]
+        new = priorities[item.capability_id or 0]
         if new not in Priority.values:
             raise ValueError(f"unknown priority {new!r}")
         if item.priority != new:

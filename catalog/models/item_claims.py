@@ -102,7 +102,7 @@ class ItemClaim(ClaimFields):
         return f"{self.offering} / {self.kind} {self.item_id}: {self.level}"
 
     @property
-    def item_id(self) -> int:
+    def item_id(self) -> int | None:
         return self.service_measure_id or self.exchange_id or self.report_id
 
     @property
@@ -110,7 +110,7 @@ class ItemClaim(ClaimFields):
         return self.service_measure or self.exchange or self.report
 
 
-ITEM_FIELD = {
+ITEM_FIELD: dict[str, str] = {
     ItemClaimKind.MEASURE: "service_measure",
     ItemClaimKind.EXCHANGE: "exchange",
     ItemClaimKind.REPORT: "report",

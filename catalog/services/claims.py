@@ -24,7 +24,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from catalog.models import ITEM_FIELD, Claim, ClaimLevel, ItemClaim, Offering
@@ -72,7 +72,11 @@ class ItemClaimInput:
 
 
 AnyClaimInput = ClaimInput | ItemClaimInput
-ITEM_MODELS = {"measure": ServiceMeasure, "exchange": Exchange, "report": Report}
+ITEM_MODELS: dict[str, type[models.Model]] = {
+    "measure": ServiceMeasure,
+    "exchange": Exchange,
+    "report": Report,
+}
 ITEM_NAMES = {"measure": "service measure", "exchange": "exchange", "report": "report"}
 
 
@@ -94,7 +98,9 @@ def _releases(claims: Sequence[AnyClaimInput]) -> dict[tuple[str, int], int]:
         if model is None:
             continue
         for pk, release_id in (
-            model.objects.filter(pk__in=pks).order_by().values_list("pk", "release_id")
+            model._default_manager.filter(pk__in=pks)
+            .order_by()
+            .values_list("pk", "release_id")
         ):
             found[(kind, pk)] = release_id
     return found
@@ -162,9 +168,8 @@ def _write(
         fields = (*CLAIM_FIELDS, *VERIFICATION_FIELDS) if copied else CLAIM_FIELDS
         values = {name: getattr(source, name) for name in fields}
         if claim is None:
-            claim = model(offering=offering, **{field: item_id})
-            if kind != "capability":
-                claim.kind = kind
+            extra = {} if kind == "capability" else {"kind": kind}
+            claim = model(offering=offering, **{field: item_id}, **extra)
         elif all(getattr(claim, name) == values[name] for name in fields):
             continue
         for name, value in values.items():
@@ -246,7 +251,7 @@ def claims_verify(
     item_ids = [claim.pk for claim in claims if isinstance(claim, ItemClaim)]
     changed = 0
     offering_ids: set[int] = set()
-    rows = [
+    rows: list[Claim | ItemClaim] = [
         *Claim.objects.select_for_update().filter(pk__in=ids).order_by("pk"),
         *ItemClaim.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"),
     ]
