@@ -1,6 +1,11 @@
 """Claims as a spreadsheet: the template, export and import (CSV or XLSX).
 
-One row per capability of the release, in code order. A provider fills ``level``
+One row per item of the release, in vector order (:mod:`standards.items`):
+capabilities by code, then service measures, information exchanges (``EX-<n>``) and
+pre-built reports (``RPT-<n>``); the ``capability_id`` column holds the item's ID.
+For a measure "meets" commits to Treasury's target; for an exchange, that the
+offering exchanges that data with that system today; for a report, that it produces
+it. A provider fills ``level``
 (``meets``, ``configurable``, ``extension``, ``roadmap``, ``does-not-meet``, or blank
 for no claim), ``roadmap_date`` (YYYY-MM-DD, required for roadmap), ``evidence`` and
 ``evidence_url``; the other columns are there to read. Export writes the same template
@@ -23,8 +28,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from openpyxl.styles import Font
 
-from catalog.models import ClaimLevel, Offering
-from catalog.services.claims import ClaimInput, claims_save
+from catalog.models import ITEM_FIELD, ClaimLevel, Offering
+from catalog.services.claims import (
+    AnyClaimInput,
+    ClaimInput,
+    ItemClaimInput,
+    claims_save,
+)
+from standards.items import ItemKind, release_items
 from standards.models import Capability, StandardsRelease
 
 COLUMNS = [
@@ -68,24 +79,35 @@ class ClaimsImportError(Exception):
 def template_rows(
     release: StandardsRelease, offering: Offering | None = None
 ) -> list[list]:
-    claims = (
-        {claim.capability_id: claim for claim in offering.claims.all()}
-        if offering
-        else {}
-    )
+    claims: dict = {}
+    if offering:
+        claims = {("capability", c.capability_id): c for c in offering.claims.all()}
+        for claim in offering.item_claims.all():
+            claims[(claim.kind, getattr(claim, f"{ITEM_FIELD[claim.kind]}_id"))] = claim
+    capabilities = {
+        capability.pk: capability
+        for capability in Capability.objects.filter(release=release).select_related(
+            "function", "activity"
+        )
+    }
     rows = []
-    for capability in (
-        Capability.objects.filter(release=release)
-        .select_related("function", "activity")
-        .order_by("code")
-    ):
-        claim = claims.get(capability.pk)
+    for ref in release_items(release.pk):
+        claim = claims.get(ref.key)
+        if ref.kind == ItemKind.CAPABILITY:
+            capability = capabilities[ref.pk]
+            function = f"{capability.function.code} {capability.function.name}"
+            activity = f"{capability.activity.code} {capability.activity.name}"
+        else:
+            function, activity = ref.function, ItemKind(ref.kind).label
+        statement = ref.label
+        if ref.kind == ItemKind.MEASURE and ref.target:
+            statement = f"{ref.label} (Treasury's target: {ref.target})"
         rows.append(
             [
-                capability.code,
-                f"{capability.function.code} {capability.function.name}",
-                f"{capability.activity.code} {capability.activity.name}",
-                capability.statement,
+                ref.code,
+                function,
+                activity,
+                statement,
                 claim.level if claim else "",
                 claim.roadmap_date if claim and claim.roadmap_date else None,
                 claim.evidence if claim else "",
@@ -134,7 +156,11 @@ def write_xlsx(rows: list[list], title: str) -> bytes:
     )
     notes.append(["roadmap_date: YYYY-MM-DD, required when level is roadmap"])
     notes.append(
-        ["Do not change capability_id; other columns left of level are for reading."]
+        [
+            "Do not change capability_id (the item's ID: capabilities, then service "
+            "measures, information exchanges EX-n and pre-built reports RPT-n); other "
+            "columns left of level are for reading."
+        ]
     )
     out = io.BytesIO()
     workbook.save(out)
@@ -236,23 +262,23 @@ def _date(value) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value).strip())
 
 
-def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimInput]:
+def parse_claims(
+    upload: UploadedFile, release: StandardsRelease
+) -> list[AnyClaimInput]:
     """Every row of the file as a claim, or ClaimsImportError listing each bad row."""
     rows = _read_rows(upload)
-    capability_ids = dict(
-        Capability.objects.filter(release=release).values_list("code", "id")
-    )
+    keys = {ref.code: ref.key for ref in release_items(release.pk, labels=False)}
     url_ok = URLValidator()
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    claims: list[ClaimInput] = []
+    claims: list[AnyClaimInput] = []
     for row in rows:
         number = row["row"]
         code = _text(row.get("capability_id"))
         row_errors = []
         if not code:
             row_errors.append("capability_id is empty.")
-        elif code not in capability_ids:
+        elif code not in keys:
             row_errors.append(f"unknown capability ID “{code}” in {release}.")
         elif code in seen:
             row_errors.append(
@@ -291,14 +317,17 @@ def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimI
             row_errors.append("evidence_url is longer than 200 characters.")
         errors.extend(RowError(number, message) for message in row_errors)
         if not row_errors:
+            kind, pk = keys[code]
+            stated = {
+                "level": level,
+                "roadmap_date": roadmap_date if level == ClaimLevel.ROADMAP else None,
+                "evidence": _text(row.get("evidence")),
+                "evidence_url": evidence_url,
+            }
             claims.append(
-                ClaimInput(
-                    capability_id=capability_ids[code],
-                    level=level,
-                    roadmap_date=roadmap_date if level == ClaimLevel.ROADMAP else None,
-                    evidence=_text(row.get("evidence")),
-                    evidence_url=evidence_url,
-                )
+                ClaimInput(capability_id=pk, **stated)
+                if kind == ItemKind.CAPABILITY
+                else ItemClaimInput(kind, pk, **stated)
             )
     if errors:
         raise ClaimsImportError(errors)

@@ -390,3 +390,49 @@ def test_the_wizard_steps_of_each_kind_set_items_one_by_one_or_all_at_once(
     # Other kinds were left alone; an unknown kind is not found.
     assert need.items.filter(kind="agency").count() == 1
     assert client.get(f"/needs/{need.pk}/items/widgets/").status_code == 404
+
+
+def test_the_claims_template_covers_every_kind_and_imports_them(data):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog.claims_io import claims_import, template_rows, write_csv
+
+    offering = OfferingFactory(release=data["release"], status=OfferingStatus.DRAFT)
+    rows = template_rows(data["release"], offering)
+    assert [row[0] for row in rows][-7:] == [
+        "FFM.010.010.0011",
+        "FFM.010.010.0012",
+        "FFM.020.010.0011",
+        "EX-1",
+        "EX-2",
+        "RPT-1",
+        "RPT-2",
+    ]
+    assert rows[-4][2:4] == [
+        "Information exchange",
+        "Treasury Offset Program: Outgoing: debts 1",
+    ]
+    for row in rows:
+        if row[0] in ("EX-1", "FFM.020.010.0011"):
+            row[4] = "meets"
+        if row[0] == "RPT-2":
+            row[4], row[5] = "roadmap", datetime.date(2027, 3, 1)
+    upload = SimpleUploadedFile("claims.csv", write_csv(rows))
+    assert claims_import(offering=offering, by=None, upload=upload) == 3
+    assert set(offering.item_claims.values_list("kind", "level", "roadmap_date")) == {
+        ("exchange", "meets", None),
+        ("measure", "meets", None),
+        ("report", "roadmap", datetime.date(2027, 3, 1)),
+    }
+    # Exported again, the template reads the claims back.
+    again = list(
+        csv.reader(
+            io.StringIO(
+                write_csv(template_rows(data["release"], offering)).decode("utf-8-sig")
+            )
+        )
+    )
+    assert [r[4] for r in again if r[0] in ("EX-1", "RPT-2")] == ["meets", "roadmap"]
