@@ -436,3 +436,18 @@ def test_the_claims_template_covers_every_kind_and_imports_them(data):
         )
     )
     assert [r[4] for r in again if r[0] in ("EX-1", "RPT-2")] == ["meets", "roadmap"]
+
+
+def test_the_catalog_offering_page_has_a_section_per_kind(data, client):
+    offering = OfferingFactory(release=data["release"], slug="every-kind")
+    save_claims(
+        [
+            claim(offering, data["exchanges"][1], "meets"),
+            claim(offering, data["measures"][0], "roadmap", datetime.date(2027, 1, 1)),
+        ]
+    )
+    page = client.get("/catalog/offerings/every-kind/").content.decode()
+    for heading in ("Service measures", "Information exchanges", "Pre-built reports"):
+        assert f">{heading}</h2>" in page
+    assert "1 of 2 claimed." in page  # exchanges
+    assert "On the roadmap (2027-01-01)" in page
