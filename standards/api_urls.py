@@ -40,4 +40,49 @@ urlpatterns = [
         api.ServiceMeasureList.as_view(),
         name="service-measure-list",
     ),
+    path(
+        f"{RELEASE}/data-elements/",
+        api.DataElementList.as_view(),
+        name="data-element-list",
+    ),
+    path(
+        f"{RELEASE}/data-elements/<stable_id:label>/",
+        api.DataElementDetail.as_view(),
+        name="data-element-detail",
+    ),
+    path(
+        f"{RELEASE}/references/",
+        api.ReferenceList.as_view(),
+        name="reference-list",
+    ),
+    path(
+        f"{RELEASE}/references/<int:number>/",
+        api.ReferenceDetail.as_view(),
+        name="reference-detail",
+    ),
+    path(
+        f"{RELEASE}/exchanges/",
+        api.ExchangeList.as_view(),
+        name="exchange-list",
+    ),
+    path(
+        f"{RELEASE}/exchanges/<int:position>/",
+        api.ExchangeDetail.as_view(),
+        name="exchange-detail",
+    ),
+    path(
+        f"{RELEASE}/specifications/<int:position>/",
+        api.SpecificationDetail.as_view(),
+        name="specification-detail",
+    ),
+    path(
+        f"{RELEASE}/reports/",
+        api.ReportList.as_view(),
+        name="report-list",
+    ),
+    path(
+        f"{RELEASE}/reports/<int:position>/",
+        api.ReportDetail.as_view(),
+        name="report-detail",
+    ),
 ]

@@ -32,7 +32,7 @@ def offering_item_claims(offering: Offering) -> list[ItemClaimSection]:
         (claim.kind, getattr(claim, f"{ITEM_FIELD[claim.kind]}_id")): claim
         for claim in ItemClaim.objects.filter(offering=offering)
     }
-    sections = {
+    sections: dict[str, ItemClaimSection] = {
         kind: ItemClaimSection(kind, str(ItemKind(kind).label))
         for kind in (ItemKind.MEASURE, ItemKind.EXCHANGE, ItemKind.REPORT)
     }
