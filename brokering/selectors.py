@@ -256,15 +256,20 @@ def current_release_id() -> int | None:
 
 
 def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
-    """The top matches of a need against its items: one row per capability, one column
-    per offering, each cell a line of the explanation."""
+    """The top matches of a need against its items: one row per item (grouped by
+    kind, then function and ID), one column per offering, each cell a line of the
+    explanation; ``awaiting``: the items awaiting the provider's answer."""
     matches = list(matches_for_need(need=need)[:top])
     spec = need_spec(need=need)
-    items = [
-        item
-        for item in spec.items
-        if not function_code or item.function == function_code
-    ]
+    kinds = ["capability", "measure", "exchange", "report"]
+    items = sorted(
+        (
+            item
+            for item in spec.items
+            if not function_code or item.function == function_code
+        ),
+        key=lambda item: (kinds.index(item.kind), item.function, item.capability),
+    )
     claims = list(
         offering_claims(
             offering_ids=[m.offering_id for m in matches],
@@ -293,7 +298,12 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
         (item, [lines[index] for _, lines in columns])
         for index, item in enumerate(items)
     ]
-    return {"matches": matches, "rows": rows}
+    awaiting = [
+        row
+        for row in awaiting_items(need=need)
+        if not function_code or row["function"] == function_code
+    ]
+    return {"matches": matches, "rows": rows, "awaiting": awaiting}
 
 
 def need_runs(*, need: Need) -> QuerySet[ScoringRun]:

@@ -451,3 +451,18 @@ def test_the_catalog_offering_page_has_a_section_per_kind(data, client):
         assert f">{heading}</h2>" in page
     assert "1 of 2 claimed." in page  # exchanges
     assert "On the roadmap (2027-01-01)" in page
+
+
+def test_the_matrix_groups_kinds_and_marks_items_awaiting(data, client, agency_user):
+    from brokering.services import matches_refresh_for_need
+
+    need = mixed_need(data, agency=agency_user.agency)
+    offering = OfferingFactory(release=data["release"])
+    save_claims([claim(offering, data["reports"][0], "meets")])
+    matches_refresh_for_need(need_id=need.pk)
+    client.force_login(agency_user)
+    page = client.get(f"/needs/{need.pk}/matrix/").content.decode()
+    order = [page.index(code) for code in ("FFM.020.010.011", "FFM.010.010.0011")]
+    assert order == sorted(order)  # capabilities before measures
+    assert page.index("EX-1") < page.index("RPT-1")
+    assert "Needs the provider’s answer" in page and "AGY-001" in page
