@@ -106,9 +106,17 @@ def test_the_notice_is_on_every_page_type_exactly_when_demo_data_is_loaded(
     assert kept.count() == 3
     assert all(match.offering.name in report for match in kept)
 
+    # The standards page's general words about Treasury's releases say the demo
+    # release is not one of them.
+    releases = with_demo[reverse("standards:release-list")]
+    assert (
+        "illustrations made up for this demonstration, not Treasury's text" in releases
+    )
+
     notice.forget()
     cache.clear()
     without = _read_all(client, pages)
+    assert "illustrations made up" not in without[reverse("standards:release-list")]
     shown = [url for url, body in without.items() if NOTICE in body]
     assert shown == []
     assert QSMO_ADDRESS in without[reverse("marketplace:home")]
