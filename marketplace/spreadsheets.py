@@ -150,6 +150,7 @@ class Limits:
 
     rows: int  # data rows after the header, blank ones included
     cells: int = 64  # cells in any one row, empty styled ones included
+    cell_chars: int = 131_072  # characters in any one CSV cell
     upload_bytes: int = 5 * MIB
     members: int = 200  # files inside an XLSX
     member_bytes: int = 16 * MIB  # each member, uncompressed
@@ -245,6 +246,13 @@ def _csv_rows(name: str, data: bytes, limits: Limits) -> Iterator[list]:
             raise SpreadsheetError(
                 f"The CSV file could not be read: {error}."
             ) from error
+        # Checked here, not left to csv.field_size_limit: that limit is global to the
+        # process, and another reader (the standards import) may raise it.
+        if any(len(cell) > limits.cell_chars for cell in row):
+            raise SpreadsheetError(
+                "The CSV file could not be read: a cell is longer than "
+                f"{limits.cell_chars:,} characters."
+            )
         yield row
 
 

@@ -307,12 +307,15 @@ def read_zip(source, file_name: str) -> ReleaseData:
 def read_member(archive, member: str, kind: str | None, file_name: str) -> list[dict]:
     where = f"{file_name}/{member}"
     # A specification's table is one JSON cell of a few hundred kilobytes.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_ZIP_MEMBER_BYTES))
+    # The limit is global to the process: raised for this read only.
+    previous = csv.field_size_limit(max(csv.field_size_limit(), MAX_ZIP_MEMBER_BYTES))
     try:
         content = archive.read(member).decode("utf-8-sig")
         rows = list(csv.DictReader(io.StringIO(content, newline="")))
     except (UnicodeDecodeError, csv.Error) as exc:
         raise StandardsFileError(f"not UTF-8 CSV ({exc})", file=where) from exc
+    finally:
+        csv.field_size_limit(previous)
     items = []
     for number, raw in enumerate(rows, start=2):
         item: dict = {}

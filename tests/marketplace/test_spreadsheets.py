@@ -194,3 +194,17 @@ def test_problems_keep_the_first_fifty_and_count_the_rest():
     assert len(problems) == 120 and len(list(problems)) == 50 and problems.more == 70
     assert [p.row for p in problems][:2] == [2, 3]
     assert problems.summary().endswith("and 70 more problem(s) not listed")
+
+
+def test_a_long_csv_cell_is_refused_whatever_the_process_wide_csv_limit():
+    """``csv.field_size_limit`` is global: another reader raising it (the standards
+    import reads specification tables of several hundred kilobytes) must not let a
+    user's upload through with a huge cell."""
+    import csv
+
+    previous = csv.field_size_limit(10 * 1024 * 1024)
+    try:
+        with pytest.raises(SpreadsheetError, match="a cell is longer than"):
+            read_table("t.csv", b"a\n" + b"x" * 200_000 + b"\n", LIMITS)
+    finally:
+        csv.field_size_limit(previous)
