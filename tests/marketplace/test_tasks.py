@@ -13,7 +13,7 @@ def test_heartbeat_records_the_worker():
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_celery_worker_runs_the_heartbeat_task(client):
+def test_a_real_celery_worker_runs_the_heartbeat_task(client, client_for, broker):
     if not uses_services():
         pytest.skip("needs CELERY_BROKER_URL and PostgreSQL (CI's services pass)")
     from tests.celery_worker import celery_worker, wait_for
@@ -24,4 +24,8 @@ def test_a_real_celery_worker_runs_the_heartbeat_task(client):
     assert "@" in beat.hostname
     health = client.get("/healthz").json()
     assert health["broker"] == {"ok": True, "mode": "broker"}
-    assert health["workers"]["workers"][0]["hostname"] == beat.hostname
+    # Anyone sees when the worker last ran; only staff see its host name.
+    assert health["workers"]["workers"][0]["seen_at"]
+    assert "hostname" not in health["workers"]["workers"][0]
+    staff = client_for(broker).get("/healthz").json()
+    assert staff["workers"]["workers"][0]["hostname"] == beat.hostname
