@@ -15,28 +15,23 @@ text; reading removes that one apostrophe, so a round trip is exact.
 """
 
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from brokering.models import ItemKind, Need, NeedItem, Priority
 from brokering.services.items import NeedItemInput
 from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
+from marketplace import spreadsheets
 from standards.items import ItemRef, release_items
 from standards.models import Function, StandardsRelease
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 60 * 1024 * 1024
+CONTENT_TYPE = spreadsheets.XLSX_CONTENT_TYPE
+MAX_UPLOAD_BYTES = 5 * spreadsheets.MIB
 MAX_EXTRA_ROWS = 2000  # rows beyond the release's items a sheet may hold
-MAX_COLUMNS = 30
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
+# How much of an upload is read, whatever the release (each sheet on its own); a
+# sheet's own bound (its release's items + MAX_EXTRA_ROWS) is checked afterwards.
+LIMITS = spreadsheets.Limits(rows=20_000, cells=30, upload_bytes=MAX_UPLOAD_BYTES)
 
 NEED_SHEET = "Need"
 AGENCY_SHEET = "Agency requirements"
@@ -97,17 +92,6 @@ INSTRUCTIONS = [
 ]
 
 
-def escape(value):
-    """Text a spreadsheet would run as a formula, marked as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") else value
-
-
 def _columns(kind: str) -> list[str]:
     if kind == ItemKind.MEASURE:
         return MEASURE_COLUMNS
@@ -117,28 +101,9 @@ def _columns(kind: str) -> list[str]:
 # --- writing -----------------------------------------------------------------------
 
 
-def _sheet(workbook, title: str, columns: list[str], rows: list[list]) -> None:
-    sheet = workbook.create_sheet(title)
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([escape("" if value is None else value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    if "Priority" in columns:
-        letter = chr(ord("A") + columns.index("Priority"))
-        validation = DataValidation(
-            type="list",
-            formula1='"must,should,could"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Priority",
-            error="Choose must, should or could, or leave it blank.",
-        )
-        sheet.add_data_validation(validation)
-        validation.add(f"{letter}2:{letter}{max(sheet.max_row, 2) + 500}")
+def _sheet(title: str, columns: list[str], rows: list[list]) -> spreadsheets.Sheet:
+    choices = {"Priority": Priority.values} if "Priority" in columns else {}
+    return spreadsheets.Sheet(title, [columns, *rows], choices=choices)
 
 
 def need_metadata(need: Need) -> dict[str, str]:
@@ -173,19 +138,17 @@ def workbook_bytes(need: Need) -> bytes:
             )
         else:
             items[(item.kind, item.item_id)] = item
-    workbook = Workbook()
-    instructions = workbook.active
-    instructions.title = "Instructions"
-    for line in INSTRUCTIONS:
-        instructions.append([escape(line)])
-    instructions.column_dimensions["A"].width = 120
     metadata = need_metadata(need)
-    _sheet(
-        workbook,
-        NEED_SHEET,
-        ["Field", "Value", "Description"],
-        [[name, metadata[name], label] for name, label in NEED_FIELDS],
-    )
+    sheets = [
+        spreadsheets.Sheet(
+            "Instructions", [[line] for line in INSTRUCTIONS], widths=[120], freeze=None
+        ),
+        _sheet(
+            NEED_SHEET,
+            ["Field", "Value", "Description"],
+            [[name, metadata[name], label] for name, label in NEED_FIELDS],
+        ),
+    ]
     space = release_items(need.release_id)
     for kind, title in SHEETS.items():
         rows = []
@@ -200,13 +163,11 @@ def workbook_bytes(need: Need) -> bytes:
             else:
                 rows.append([ref.code, ref.function, ref.label])
             rows[-1] += stated
-        _sheet(workbook, title, _columns(kind), rows)
-    _sheet(
-        workbook, AGENCY_SHEET, AGENCY_COLUMNS, sorted(agency_rows, key=lambda r: r[0])
+        sheets.append(_sheet(title, _columns(kind), rows))
+    sheets.append(
+        _sheet(AGENCY_SHEET, AGENCY_COLUMNS, sorted(agency_rows, key=lambda r: r[0]))
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(sheets)
 
 
 # --- reading -----------------------------------------------------------------------
@@ -220,6 +181,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:  # the file as a whole
+            return self.message
         where = f"{self.sheet}, row {self.row}"
         if self.column:
             where += f", column {self.column}"
@@ -250,6 +213,7 @@ class WorkbookData:
 
 
 def _text(value) -> str:
+    """A cell as text (the reader already stripped it and removed the text mark)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -258,60 +222,41 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unescape(str(value).strip())
+    return str(value).strip()
 
 
-def _open(content: bytes):
-    """The workbook, read-only, after the file's size and its zip's declared sizes
-    are checked (a zip bomb is refused before anything is inflated)."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise WorkbookError([Problem("(file)", 0, "", "the file is larger than 5 MB.")])
+def _read(content: bytes) -> dict[str, spreadsheets.Table]:
+    """Every sheet of the workbook the reader knows, read by the one bounded reader
+    (size, zip members, rows, cells, no DTD); a file it refuses is one problem."""
+    titles = [NEED_SHEET, *SHEETS.values(), AGENCY_SHEET]
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-            if len(members) > 200 or (
-                sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES
-            ):
-                raise WorkbookError(
-                    [Problem("(file)", 0, "", "the workbook is too large to read.")]
-                )
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except WorkbookError:
-        raise
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError):
-        raise WorkbookError(
-            [Problem("(file)", 0, "", "the file is not a readable .xlsx workbook.")]
-        ) from None
+        return spreadsheets.read_sheets("workbook.xlsx", content, LIMITS, titles)
+    except spreadsheets.SpreadsheetError as error:
+        raise WorkbookError([Problem("", 0, "", str(error))]) from None
 
 
-def _rows(workbook, title: str, columns: list[str], limit: int, problems) -> list:
+def _rows(tables, title: str, columns: list[str], limit: int, problems) -> list:
     """``(row number, {column: text})`` of a sheet's non-blank data rows; the
-    header must name ``columns``. At most ``limit`` rows are read."""
-    if title not in workbook.sheetnames:
+    header must name ``columns``; a sheet of more than ``limit`` rows is refused."""
+    table = tables.get(title)
+    if table is None:
         problems.append(Problem(title, 0, "", "the sheet is missing."))
         return []
+    header = [_text(value).casefold() for value in table.header]
+    missing = [c for c in columns if c.casefold() not in header]
+    if missing:
+        problems.append(
+            Problem(title, 1, "", f"missing column(s): {', '.join(missing)}.")
+        )
+        return []
+    if table.rows and table.rows[-1][0] > limit:
+        problems.append(
+            Problem(title, limit + 1, "", f"the sheet has more than {limit} rows.")
+        )
+        return []
     found = []
-    header: list[str] = []
-    for number, row in enumerate(
-        workbook[title].iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
-    ):
-        if number > limit:
-            problems.append(
-                Problem(title, number, "", f"the sheet has more than {limit} rows.")
-            )
-            break
+    for number, row in table.rows:
         values = [_text(value) for value in row]
-        if number == 1:
-            header = [value.casefold() for value in values]
-            missing = [c for c in columns if c.casefold() not in header]
-            if missing:
-                problems.append(
-                    Problem(title, 1, "", f"missing column(s): {', '.join(missing)}.")
-                )
-                return []
-            continue
-        if not any(values):
-            continue
         by_name = {}
         for column in columns:
             index = header.index(column.casefold())
@@ -320,10 +265,10 @@ def _rows(workbook, title: str, columns: list[str], limit: int, problems) -> lis
     return found
 
 
-def _metadata(workbook, problems: list[Problem]) -> dict[str, tuple[int, str]]:
+def _metadata(tables, problems: list[Problem]) -> dict[str, tuple[int, str]]:
     fields = {}
     for number, row in _rows(
-        workbook, NEED_SHEET, ["Field", "Value"], len(NEED_FIELDS) + 50, problems
+        tables, NEED_SHEET, ["Field", "Value"], len(NEED_FIELDS) + 50, problems
     ):
         fields[row["Field"]] = (number, row["Value"])
     return fields
@@ -341,8 +286,8 @@ def _choices(
     return sorted(set(values))
 
 
-def _read_need(workbook, problems: list[Problem]) -> dict:
-    fields = _metadata(workbook, problems)
+def _read_need(tables, problems: list[Problem]) -> dict:
+    fields = _metadata(tables, problems)
 
     def value(name: str) -> tuple[tuple[str, int, str], str]:
         number, text = fields.get(name, (0, ""))
@@ -406,13 +351,13 @@ def _priority(title: str, number: int, row: dict, problems) -> str:
     return priority
 
 
-def _read_kind(workbook, kind: str, refs: list[ItemRef], problems) -> list:
+def _read_kind(tables, kind: str, refs: list[ItemRef], problems) -> list:
     title = SHEETS[ItemKind(kind)]
     by_code = {ref.code: ref for ref in refs}
     items: list[NeedItemInput] = []
     seen: dict[str, int] = {}
     for number, row in _rows(
-        workbook, title, _columns(kind), len(refs) + MAX_EXTRA_ROWS, problems
+        tables, title, _columns(kind), len(refs) + MAX_EXTRA_ROWS, problems
     ):
         code = row["ID"]
         ref = by_code.get(code)
@@ -452,12 +397,12 @@ def _read_kind(workbook, kind: str, refs: list[ItemRef], problems) -> list:
     return items
 
 
-def _read_agency(workbook, release, taken: set[str], problems) -> list:
+def _read_agency(tables, release, taken: set[str], problems) -> list:
     functions = dict(Function.objects.filter(release=release).values_list("code", "id"))
     items: list[NeedItemInput] = []
     seen: dict[str, int] = {}
     for number, row in _rows(
-        workbook, AGENCY_SHEET, AGENCY_COLUMNS, MAX_EXTRA_ROWS, problems
+        tables, AGENCY_SHEET, AGENCY_COLUMNS, MAX_EXTRA_ROWS, problems
     ):
         code = row["ID"]
 
@@ -497,29 +442,24 @@ def read_workbook(content: bytes) -> WorkbookData:
     """Read and check a business needs workbook; raises :class:`WorkbookError`
     listing every problem. Nothing is written here."""
     problems: list[Problem] = []
-    workbook = _open(content)
-    try:
-        data = _read_need(workbook, problems)
-        release = data["release"]
-        items: list[NeedItemInput] = []
-        if release is not None:
-            refs = release_items(release.pk, labels=False)
-            for kind in SHEETS:
-                items += _read_kind(
-                    workbook, kind, [r for r in refs if r.kind == kind], problems
-                )
-            items += _read_agency(
-                workbook, release, {ref.code for ref in refs}, problems
+    tables = _read(content)
+    data = _read_need(tables, problems)
+    release = data["release"]
+    items: list[NeedItemInput] = []
+    if release is not None:
+        refs = release_items(release.pk, labels=False)
+        for kind in SHEETS:
+            items += _read_kind(
+                tables, kind, [r for r in refs if r.kind == kind], problems
             )
-    finally:
-        workbook.close()
+        items += _read_agency(tables, release, {ref.code for ref in refs}, problems)
     if problems:
         raise WorkbookError(problems)
     return WorkbookData(**data, items=items)
 
 
 def workbook_apply(*, content: bytes, agency, by, need_id: int | None = None) -> Need:
-    """Create or update a need from a business needs workbook, for ``agency``.
+    """Create or update a need from a business needs tables, for ``agency``.
 
     ``need_id`` (the page's or the API's need) is the need to update; without it
     the workbook's own need ID names it, and a blank one creates a new need. Raises

@@ -46,6 +46,7 @@ def _upload(request: HttpRequest, need=None) -> HttpResponse:
         request,
         "brokering/need_workbook_upload.html",
         {"need": need, "form": form, "problems": problems[:200]},
+        status=400 if form.errors else 200,
     )
 
 

@@ -2,7 +2,7 @@
 
 Every import and export of the portal goes through this module (it imports no app).
 
-Reading — ``read_table(name, data, limits)``
+Reading — ``read_table(name, data, limits)`` and ``read_sheets(…, titles)``
     Returns a ``Table``: the header row (stripped, lower-cased) and the non-blank data
     rows with their spreadsheet row numbers (the header is row 1). Whatever the file,
     reading stops early and raises ``SpreadsheetError`` (its text is the message for the
@@ -23,9 +23,11 @@ Reading — ``read_table(name, data, limits)``
     size), which refuses any DTD (entity expansion, external entities) and stops at
     the first row, cell or element past the limits. Only then does openpyxl read the
     sheet, in read-only streaming mode, with defusedxml underneath. The work done is
-    bounded by the limits, not by the file.
+    bounded by the limits, not by the file. ``read_sheets`` reads several named sheets
+    of one workbook (each sheet within the same limits) after the same checks.
 
-Writing — ``csv_bytes(rows)`` and ``xlsx_bytes(sheets)``
+Writing — ``csv_bytes(rows)`` and ``xlsx_bytes(sheets)`` (a ``Sheet`` may offer a
+    drop-down list of allowed values for some of its columns: ``choices``)
     One formula-escaping policy (``escape``): a text cell that starts with ``=``,
     ``+``, ``-``, ``@``, a tab, a carriage return, a line feed or an apostrophe gets a
     leading apostrophe, so Excel and LibreOffice show it as text instead of running it
@@ -43,7 +45,8 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from xml.parsers import expat
@@ -52,6 +55,7 @@ import filetype
 import openpyxl
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 MIB = 1024 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -114,6 +118,29 @@ class Sheet:
     widths: Sequence[int] = ()
     freeze: str | None = "A2"
     bold_header: bool = True
+    # column heading -> the values its drop-down list offers (blank allowed), on
+    # every data row and ``CHOICE_SPARE_ROWS`` more for rows a user adds
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+CHOICE_SPARE_ROWS = 500
+
+
+def _add_choices(sheet, header: Sequence, choices: Mapping[str, Sequence[str]]) -> None:
+    for heading, allowed in choices.items():
+        letter = get_column_letter(list(header).index(heading) + 1)
+        values = ", ".join(allowed)
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(allowed) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=heading,
+            error=f"Choose one of {values}, or leave it blank.",
+        )
+        sheet.add_data_validation(validation)
+        last = max(sheet.max_row, 2) + CHOICE_SPARE_ROWS
+        validation.add(f"{letter}2:{letter}{last}")
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
@@ -123,7 +150,10 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     workbook.remove(workbook.active)
     for spec in sheets:
         sheet = workbook.create_sheet(spec.title[:31])
+        header: Sequence = ()
         for number, row in enumerate(spec.rows, start=1):
+            if number == 1:
+                header = row
             sheet.append([None if value == "" else escape(value) for value in row])
             for cell in sheet[number]:
                 if isinstance(cell.value, str):
@@ -136,6 +166,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             sheet.freeze_panes = spec.freeze
         for index, width in enumerate(spec.widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+        _add_choices(sheet, header, spec.choices)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -188,23 +219,46 @@ def read_table(
     return _table(rows, limits)
 
 
+def read_sheets(
+    name: str, data: bytes, limits: Limits, titles: Sequence[str]
+) -> dict[str, Table]:
+    """The sheets named ``titles`` of an uploaded ``.xlsx``, each a ``Table`` read
+    within ``limits`` (an empty sheet gives a table without header or rows; a sheet
+    the workbook lacks is left out); raises ``SpreadsheetError``."""
+    if len(data) > limits.upload_bytes:
+        raise SpreadsheetError(f"“{name}” is larger than {_size(limits.upload_bytes)}.")
+    if PurePath(name).suffix.lower() != ".xlsx":
+        raise SpreadsheetError("Upload it as an .xlsx workbook.")
+    tables = {}
+    with _opened(name, data, limits) as workbook:
+        for title in titles:
+            if title in workbook.sheetnames:
+                rows = _rows_of(name, workbook[title], limits)
+                tables[title] = _table(rows, limits, sheet=title, empty_ok=True)
+    return tables
+
+
 def _size(count: int) -> str:
     return f"{count // MIB} MB" if count >= MIB else f"{count // 1024} KB"
 
 
-def _table(rows: Iterator[list], limits: Limits) -> Table:
+def _table(
+    rows: Iterator[list], limits: Limits, *, sheet: str = "", empty_ok: bool = False
+) -> Table:
+    where = f"The sheet “{sheet}”" if sheet else "The file"
     table = None
     for number, values in enumerate(rows, start=1):
         if number > limits.rows + 1:
             raise SpreadsheetError(
-                f"The file has more than {limits.rows} rows after the header; "
+                f"{where} has more than {limits.rows} rows after the header; "
                 "nothing was read."
             )
         if len(values) > limits.cells and any(
             value not in (None, "") for value in values[limits.cells :]
         ):
             raise SpreadsheetError(
-                f"Row {number} has more than {limits.cells} cells; nothing was read."
+                f"{where + ': r' if sheet else 'R'}ow {number} has more than "
+                f"{limits.cells} cells; nothing was read."
             )
         values = [_value(value) for value in values[: limits.cells]]
         while values and values[-1] in (None, ""):
@@ -214,6 +268,8 @@ def _table(rows: Iterator[list], limits: Limits) -> Table:
         elif any(value not in (None, "") for value in values):
             table.rows.append((number, values))
     if table is None:
+        if empty_ok:
+            return Table([])
         raise SpreadsheetError("The file is empty.")
     return table
 
@@ -273,10 +329,7 @@ def check_xlsx(name: str, data: bytes, limits: Limits) -> None:
     sizes), then one streaming pass over every part openpyxl parses, by ``limits``.
     Raises ``SpreadsheetError``. (Also used by the standards importer, which then
     reads several sheets of the workbook itself.)"""
-    damaged = (
-        f"“{name}” is not a readable .xlsx file: it is not an Excel workbook "
-        "or it is damaged."
-    )
+    damaged = _damaged(name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -305,28 +358,31 @@ def check_xlsx(name: str, data: bytes, limits: Limits) -> None:
         raise SpreadsheetError(damaged) from error
 
 
-def _xlsx_rows(
-    name: str, data: bytes, limits: Limits, sheet: str | None
-) -> Iterator[list]:
-    damaged = (
+def _damaged(name: str) -> str:
+    return (
         f"“{name}” is not a readable .xlsx file: it is not an Excel workbook "
         "or it is damaged."
     )
+
+
+@contextmanager
+def _opened(name: str, data: bytes, limits: Limits) -> Iterator:
+    """The workbook, read-only, once ``check_xlsx`` passed; closed afterwards."""
     check_xlsx(name, data, limits)
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
         )
-    except SpreadsheetError:
-        raise
     except Exception as error:  # openpyxl and zipfile raise many kinds
-        raise SpreadsheetError(damaged) from error
+        raise SpreadsheetError(_damaged(name)) from error
     try:
-        worksheet = (
-            workbook[sheet]
-            if sheet and sheet in workbook.sheetnames
-            else workbook.worksheets[0]
-        )
+        yield workbook
+    finally:
+        workbook.close()
+
+
+def _rows_of(name: str, worksheet, limits: Limits) -> Iterator[list]:
+    try:
         rows = worksheet.iter_rows(
             max_row=limits.rows + 2, max_col=limits.cells + 1, values_only=True
         )
@@ -334,9 +390,19 @@ def _xlsx_rows(
     except SpreadsheetError:
         raise
     except Exception as error:
-        raise SpreadsheetError(damaged) from error
-    finally:
-        workbook.close()
+        raise SpreadsheetError(_damaged(name)) from error
+
+
+def _xlsx_rows(
+    name: str, data: bytes, limits: Limits, sheet: str | None
+) -> Iterator[list]:
+    with _opened(name, data, limits) as workbook:
+        worksheet = (
+            workbook[sheet]
+            if sheet and sheet in workbook.sheetnames
+            else workbook.worksheets[0]
+        )
+        yield from _rows_of(name, worksheet, limits)
 
 
 def _element_budget(name: str, limits: Limits) -> Callable[[str], None]:

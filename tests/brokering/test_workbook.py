@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from brokering import workbook
 from brokering.models import Need, NeedItem, NeedStatus
 from tests.brokering.kinds import mixed_need, mixed_release
+from tests.spreadsheet_bombs import workbook_with_sheet
 
 pytestmark = pytest.mark.django_db
 XLSX = workbook.CONTENT_TYPE
@@ -209,8 +210,53 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(need, agency):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (70 * 1024 * 1024))
-    with pytest.raises(workbook.WorkbookError, match="too large"):
+    with pytest.raises(workbook.WorkbookError, match="unpacks to more than"):
         workbook.workbook_apply(content=buffer.getvalue(), agency=agency, by=None)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<worksheet><sheetData><row><c><v>1</v>", "damaged"),
+        (
+            b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]><worksheet><sheetData><row>'
+            b"<c t='inlineStr'><is><t>&a;</t></is></c></row></sheetData></worksheet>",
+            "declares a DTD",
+        ),
+        (b"<row><c><v>1</v></c></row>" * 20_002, "more than 20000 rows"),
+    ],
+)
+def test_damaged_hostile_or_overlong_sheets_are_refused_whole(
+    need, agency, body, message
+):
+    before = items_of(need)
+    content = workbook_with_sheet(body, head=b"", tail=b"")
+    if message.startswith("more"):
+        content = workbook_with_sheet(body)
+    with pytest.raises(workbook.WorkbookError, match=message) as raised:
+        workbook.workbook_apply(
+            content=content, agency=agency, by=None, need_id=need.pk
+        )
+    assert "nothing was read" in str(raised.value) or "damaged" in str(raised.value)
+    assert items_of(need) == before
+
+
+def test_a_workbook_without_the_sheets_names_each_missing_one(need, agency):
+    book = load_workbook(io.BytesIO(workbook.workbook_bytes(need)))
+    del book["Service measures"]
+    book["Pre-built reports"].title = "Reports"
+    book["Capabilities"]["D1"] = "Importance"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(workbook.WorkbookError) as raised:
+        workbook.workbook_apply(
+            content=buffer.getvalue(), agency=agency, by=None, need_id=need.pk
+        )
+    assert [str(problem) for problem in raised.value.problems] == [
+        "Capabilities, row 1: missing column(s): Priority.",
+        "Service measures, row 0: the sheet is missing.",
+        "Pre-built reports, row 0: the sheet is missing.",
+    ]
 
 
 def test_a_workbook_of_another_agency_or_release_is_refused(need, agency, other_agency):
@@ -291,7 +337,7 @@ def test_the_pages_download_and_upload_the_workbook(
     upload = f"/needs/{need.pk}/workbook/"
     bad = edited(content, {"Pre-built reports": {"D2": "maybe"}})
     page = client.post(upload, {"file": SimpleUploadedFile("need.xlsx", bad)})
-    assert page.status_code == 200
+    assert page.status_code == 400
     assert "Pre-built reports, row 2, column Priority" in page.content.decode()
     good = edited(content, {"Need": {"B5": "From the page"}})
     page = client.post(upload, {"file": SimpleUploadedFile("need.xlsx", good)})

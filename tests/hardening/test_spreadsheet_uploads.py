@@ -47,10 +47,15 @@ def endpoints(agency_user, make_need, provider, provider_user):
             reverse("provider:claims-import", args=[offering.pk]),
             lambda: sorted(offering.claims.values_list("capability_id", "level")),
         ),
+        "workbook": (
+            agency,
+            reverse("brokering:need-workbook-upload", args=[need.pk]),
+            lambda: sorted(need.items.values_list("capability_id", "priority")),
+        ),
     }
 
 
-@pytest.mark.parametrize("kind", ["priorities", "claims"])
+@pytest.mark.parametrize("kind", ["priorities", "claims", "workbook"])
 @pytest.mark.parametrize("bomb", ["540MB", "200k-rows"])
 def test_a_bomb_workbook_is_refused_with_400_within_two_seconds(
     endpoints, bombs, kind, bomb
@@ -79,7 +84,7 @@ DAMAGED = {
 }
 
 
-@pytest.mark.parametrize("kind", ["priorities", "claims"])
+@pytest.mark.parametrize("kind", ["priorities", "claims", "workbook"])
 @pytest.mark.parametrize("damage", sorted(DAMAGED))
 def test_a_damaged_workbook_answers_400_with_a_message(endpoints, kind, damage):
     client, url, snapshot = endpoints[kind]
