@@ -7,8 +7,6 @@ the same services as the rest of the portal (:mod:`catalog.workflow`,
 :mod:`catalog.accounts`).
 """
 
-from typing import cast
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -25,8 +23,10 @@ from catalog.accounts import (
     provider_user_invite,
 )
 from catalog.models import (
+    ITEM_FIELD,
     AccountRequestStatus,
     Claim,
+    ItemClaim,
     Offering,
     OfferingDocument,
     OfferingStatus,
@@ -36,7 +36,7 @@ from catalog.models import (
     ReviewComment,
     Submission,
 )
-from catalog.services.claims import claims_verify
+from catalog.services.claims import CLAIM_FIELDS, claims_verify
 from catalog.workflow import (
     CONTENT_FIELDS,
     WorkflowError,
@@ -45,6 +45,7 @@ from catalog.workflow import (
 )
 from marketplace.admin import HistoryAdmin, pk_or_404
 from marketplace.admin_access import BrokerEditor
+from standards.items import ItemKind, release_items
 
 # --- what changed ---------------------------------------------------------------
 
@@ -90,8 +91,38 @@ def field_changes(submitted: Offering, published: Offering | None) -> list[dict]
     return rows
 
 
+def _change_rows(after: dict, before: dict, describe) -> list[dict]:
+    """Rows of what changed between two versions' claims (``{key: claim}``);
+    ``describe(key)`` gives the item's ``(kind label, code, statement)``."""
+    rows = []
+    for key in after.keys() | before.keys():
+        new, old = after.get(key), before.get(key)
+        if new is None:
+            state = "removed"
+        elif old is None:
+            state = "added"
+        elif any(getattr(new, f) != getattr(old, f) for f in CLAIM_FIELDS):
+            state = "changed"
+        else:
+            state = "same"
+        kind, code, statement = describe(key)
+        rows.append(
+            {
+                "kind": kind,
+                "code": code,
+                "statement": statement,
+                "before": old,
+                "after": new,
+                "state": state,
+            }
+        )
+    return rows
+
+
 def claim_changes(submitted: Offering, published: Offering | None) -> list[dict]:
-    """One row per capability claimed in either version, in code order."""
+    """One row per item claimed in either version: capabilities in code order,
+    then service measures, information exchanges and pre-built reports in the
+    release's order. Each row: kind, code, statement, before, after, state."""
     after = {
         c.capability_id: c
         for c in submitted.claims.select_related("capability", "verified_by")
@@ -101,32 +132,54 @@ def claim_changes(submitted: Offering, published: Offering | None) -> list[dict]
         if published
         else {}
     )
-    rows = []
-    for capability_id in after.keys() | before.keys():
-        new, old = after.get(capability_id), before.get(capability_id)
-        if new is None:
-            state = "removed"
-        elif old is None:
-            state = "added"
-        elif any(
-            getattr(new, f) != getattr(old, f)
-            for f in ("level", "roadmap_date", "evidence", "evidence_url")
-        ):
-            state = "changed"
-        else:
-            state = "same"
-        rows.append(
-            {
-                "capability": cast(Claim, new or old).capability,
-                "before": old,
-                "after": new,
-                "state": state,
-            }
-        )
-    rows.sort(
-        key=lambda row: cast(Claim, row["after"] or row["before"]).capability.code
-    )
-    return rows
+    capabilities = {
+        claim.capability_id: claim.capability
+        for claim in [*after.values(), *before.values()]
+    }
+
+    def capability(key):
+        found = capabilities[key]
+        return ("Capability", found.code, found.statement)
+
+    rows = sorted(_change_rows(after, before, capability), key=lambda r: r["code"])
+    return rows + item_claim_changes(submitted, published)
+
+
+def _item_claims(offering: Offering) -> dict:
+    return {
+        (claim.kind, getattr(claim, f"{ITEM_FIELD[claim.kind]}_id")): claim
+        for claim in offering.item_claims.select_related("verified_by")
+    }
+
+
+def item_claim_changes(submitted: Offering, published: Offering | None) -> list:
+    """The rows of :func:`claim_changes` for measures, exchanges and reports."""
+    after = _item_claims(submitted)
+    before = _item_claims(published) if published else {}
+    if not after and not before:
+        return []
+    order = {}
+    refs = {}
+    for position, ref in enumerate(release_items(submitted.release_id)):
+        if ref.kind != ItemKind.CAPABILITY:
+            order[ref.key], refs[ref.key] = position, ref
+
+    def item(key):
+        ref = refs[key]
+        return (str(ItemKind(ref.kind).label), ref.code, ref.label)
+
+    rows = _change_rows(after, before, item)
+    return sorted(rows, key=lambda row: order[_key(row)])
+
+
+def _key(row: dict) -> tuple[str, int]:
+    claim = row["after"] or row["before"]
+    return (claim.kind, getattr(claim, f"{ITEM_FIELD[claim.kind]}_id"))
+
+
+def _tick(claim) -> str:
+    """The value of a claim's "verified" box on the review page."""
+    return f"{claim.kind}-{claim.pk}" if isinstance(claim, ItemClaim) else str(claim.pk)
 
 
 # --- the queue ------------------------------------------------------------------
@@ -244,12 +297,14 @@ class SubmissionAdmin(BrokerEditor, admin.ModelAdmin):
                     reverse("admin:catalog_submission_changelist")
                 )
             if action == "verify":
-                ids = [int(v) for v in request.POST.getlist("verified") if v.isdigit()]
-                claims = list(offering.claims.all())
-                changed = claims_verify(
-                    claims=[c for c in claims if c.pk in ids], by=request.user
-                ) + claims_verify(
-                    claims=[c for c in claims if c.pk not in ids],
+                ticked = set(request.POST.getlist("verified"))
+                claims: list[Claim | ItemClaim] = [
+                    *offering.claims.all(),
+                    *offering.item_claims.all(),
+                ]
+                ids = [c for c in claims if _tick(c) in ticked]
+                changed = claims_verify(claims=ids, by=request.user) + claims_verify(
+                    claims=[c for c in claims if c not in ids],
                     by=request.user,
                     verified=False,
                 )

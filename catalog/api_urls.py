@@ -5,7 +5,7 @@ Mounted under ``/api/v1/`` by :mod:`marketplace.api_urls`, in the ``api`` namesp
 
 from django.urls import path
 
-from catalog import api
+from catalog import api, api_item_claims
 
 urlpatterns = [
     path("providers/", api.ProviderList.as_view(), name="provider-list"),
@@ -24,6 +24,11 @@ urlpatterns = [
         "offerings/<slug:slug>/claims/",
         api.OfferingClaimList.as_view(),
         name="offering-claim-list",
+    ),
+    path(
+        "offerings/<slug:slug>/item-claims/",
+        api_item_claims.OfferingItemClaimList.as_view(),
+        name="offering-item-claim-list",
     ),
     path(
         "documents/<int:pk>/",
@@ -54,6 +59,11 @@ urlpatterns = [
         "provider/offerings/<slug:slug>/claims/",
         api.ProviderClaimList.as_view(),
         name="own-claim-list",
+    ),
+    path(
+        "provider/offerings/<slug:slug>/item-claims/",
+        api_item_claims.ProviderItemClaimList.as_view(),
+        name="own-item-claim-list",
     ),
     path(
         "provider/offerings/<slug:slug>/claims/<stable_id:code>/",

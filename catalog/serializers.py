@@ -21,6 +21,7 @@ from catalog.models import (
     DeploymentModel,
     FedrampStatus,
     ImpactLevel,
+    ItemClaimKind,
     MarketplaceCategory,
     Offering,
     OfferingDocument,
@@ -155,12 +156,9 @@ class ClaimSerializer(serializers.ModelSerializer):
         ]
 
 
-class ClaimRowSerializer(serializers.Serializer):
-    """One capability of the offering's release and the offering's claim on it."""
+class ClaimColumns(serializers.Serializer):
+    """The claim's columns of a row of an offering's claims (null: no claim)."""
 
-    capability = serializers.CharField(source="capability.code")
-    function = serializers.CharField(source="capability.function.code")
-    statement = serializers.CharField(source="capability.statement")
     level = serializers.ChoiceField(
         choices=ClaimLevel.choices,
         source="claim.level",
@@ -172,9 +170,38 @@ class ClaimRowSerializer(serializers.Serializer):
     evidence_url = serializers.CharField(source="claim.evidence_url", allow_null=True)
     verified = serializers.BooleanField(source="claim.verified", allow_null=True)
 
+
+class ClaimRowSerializer(ClaimColumns):
+    """One capability of the offering's release and the offering's claim on it."""
+
+    capability = serializers.CharField(source="capability.code")
+    function = serializers.CharField(source="capability.function.code")
+    statement = serializers.CharField(source="capability.statement")
+
     def to_representation(self, instance):
         capability, claim = instance
         return super().to_representation({"capability": capability, "claim": claim})
+
+
+class ItemClaimRowSerializer(ClaimColumns):
+    """One service measure, information exchange or pre-built report of the
+    offering's release and the offering's claim on it."""
+
+    kind = serializers.ChoiceField(choices=ItemClaimKind.choices, source="ref.kind")
+    item = serializers.CharField(
+        source="ref.code",
+        help_text="The item's ID: a measure's code, EX-<n> for an exchange, "
+        "RPT-<n> for a report.",
+    )
+    function = serializers.CharField(source="ref.function")
+    statement = serializers.CharField(
+        source="ref.label",
+        help_text="What the item is: the measure, the system and information "
+        "exchanged, the report.",
+    )
+    target = serializers.CharField(
+        source="ref.target", help_text="A measure's target as Treasury states it."
+    )
 
 
 # --- provider writes --------------------------------------------------------------
@@ -247,6 +274,17 @@ class ClaimWriteSerializer(serializers.Serializer):
 class ClaimCreateSerializer(ClaimWriteSerializer):
     capability = serializers.CharField(
         max_length=24, help_text="Capability code in the offering's release."
+    )
+
+
+class ItemClaimWriteSerializer(ClaimWriteSerializer):
+    """One claim on a measure, exchange or report; level "" removes the claim."""
+
+    item = serializers.CharField(
+        max_length=40, help_text="The item's ID (see the claims list)."
+    )
+    level = serializers.ChoiceField(
+        choices=[("", "No claim"), *ClaimLevel.choices], allow_blank=True
     )
 
 

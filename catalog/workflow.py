@@ -186,7 +186,7 @@ def offering_submit(*, offering: Offering, by, comment: str = "") -> Offering:
 
     offering = locked(offering)
     refuse_unless(offering, EDITABLE_STATUSES, "submit")
-    if not offering.claims.exists():
+    if not offering.claims.exists() and not offering.item_claims.exists():
         raise WorkflowError(
             f"Cannot submit “{offering.name}”: state at least one claim first."
         )

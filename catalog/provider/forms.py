@@ -14,7 +14,7 @@ from catalog.models import (
     ProviderKind,
     uei_validator,
 )
-from catalog.services.claims import ClaimInput
+from catalog.services.claims import ClaimInput, ItemClaimInput
 from catalog.workflow import CONTENT_FIELDS
 from marketplace.forms import DateInputField
 from marketplace.validators import SingleLineFields, plausible_date
@@ -169,6 +169,29 @@ class ClaimsForm(forms.Form):
                 evidence_url=self.cleaned_data[f"{capability.pk}-evidence_url"],
             )
             for capability in self.capabilities
+        ]
+
+
+class ItemClaimsForm(ClaimsForm):
+    """The claims of one kind's items (service measures, information exchanges or
+    pre-built reports: ``standards.items.ItemRef``), fields named as in
+    :class:`ClaimsForm` by the item's primary key."""
+
+    def __init__(self, *args, kind: str, refs, claims: dict, **kwargs):
+        self.kind = kind
+        super().__init__(*args, capabilities=refs, claims=claims, **kwargs)
+
+    def claim_inputs(self) -> list[ItemClaimInput]:  # type: ignore[override]
+        return [
+            ItemClaimInput(
+                kind=self.kind,
+                item_id=ref.pk,
+                level=self.cleaned_data[f"{ref.pk}-level"],
+                roadmap_date=self.cleaned_data[f"{ref.pk}-roadmap_date"],
+                evidence=self.cleaned_data[f"{ref.pk}-evidence"].strip(),
+                evidence_url=self.cleaned_data[f"{ref.pk}-evidence_url"],
+            )
+            for ref in self.capabilities
         ]
 
 

@@ -29,6 +29,11 @@ urlpatterns = [
         claim_views.offering_claims_export,
         name="claims-export",
     ),
+    path(
+        "offerings/<int:pk>/claims/<slug:kind>/",
+        claim_views.offering_kind_claims,
+        name="offering-kind-claims",
+    ),
     path("claims-template/", claim_views.claims_template_view, name="claims-template"),
     path(
         "offerings/<int:pk>/documents/",

@@ -149,6 +149,7 @@ ROUTES = [
     Route("api:offering-list", everyone(OK)),
     Route("api:offering-detail", everyone(OK), kwargs=_offering),
     Route("api:offering-claim-list", everyone(OK), kwargs=_offering),
+    Route("api:offering-item-claim-list", everyone(OK), kwargs=_offering),
     # A published offering's evidence (tests/catalog/routes_provider.py builds it).
     Route(
         "api:document-download",
@@ -168,6 +169,7 @@ ROUTES = [
         kwargs=_draft,
     ),
     Route("api:own-claim-list", providers_only, kwargs=_offering),
+    Route("api:own-item-claim-list", providers_only, kwargs=_offering),
     Route("api:own-claim-detail", providers_only, kwargs=_claim),
     Route("api:change-list", everyone(OK)),
     Route("api:need-list", need_readers),

@@ -55,6 +55,13 @@ ROUTES = [
     Route("provider:offering-details", PROVIDER_PAGE, _draft),
     Route("provider:offering-claims", PROVIDER_PAGE, _draft),
     Route("provider:claims-import", PROVIDER_PAGE, _draft),
+    # The world's release has no service measures: the page sends the provider
+    # back to the capabilities (its pages are tested in test_provider_kind_claims).
+    Route(
+        "provider:offering-kind-claims",
+        PROVIDER_POST,
+        lambda world: {"pk": world.provider_draft.pk, "kind": "measures"},
+    ),
     Route("provider:claims-export", PROVIDER_PAGE, _draft, query="format=xlsx"),
     Route("provider:claims-template", PROVIDER_PAGE, query="format=csv"),
     Route("provider:offering-documents", PROVIDER_PAGE, _draft),

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import ClaimLevel, Offering, OfferingStatus, ReviewAction
-from catalog.services.claims import ClaimInput, claims_save
+from catalog.services.claims import ClaimInput, ItemClaimInput, claims_save
 from catalog.workflow import (
     offering_revision_start,
     offering_submit,
     offering_update,
 )
+from tests.brokering.kinds import claim, mixed_release, save_claims
 from tests.catalog.workflow_helpers import offering_in, standards_tree
 
 pytestmark = pytest.mark.django_db
@@ -112,9 +113,7 @@ def test_review_page_shows_changes_field_by_field_and_claim_by_claim(
     assert fields["summary"]["after"] == "New summary text"
     assert fields["summary"]["changed"]
     assert not fields["name"]["changed"]
-    states = {
-        row["capability"].code: row["state"] for row in response.context["claims"]
-    }
+    states = {row["code"]: row["state"] for row in response.context["claims"]}
     assert states == {
         capabilities[0].code: "changed",
         capabilities[1].code: "removed",
@@ -215,3 +214,54 @@ def test_admin_history_shows_who_changed_what(
         reverse("admin:catalog_claim_history", args=[claim.pk])
     )
     assert claim_page.status_code == 200
+
+
+def test_review_shows_and_verifies_claims_on_measures_exchanges_and_reports(
+    admin_client_, provider, provider_user, django_assert_num_queries
+):
+    data = mixed_release()
+    published = offering_in(OfferingStatus.PUBLISHED, provider, data["release"])
+    exchange, report = data["exchanges"][0], data["reports"][0]
+    save_claims(
+        [
+            claim(published, exchange, ClaimLevel.ROADMAP, datetime.date(2027, 1, 1)),
+            claim(published, report, ClaimLevel.MEETS),
+            claim(published, data["reports"][1], ClaimLevel.MEETS),
+        ]
+    )
+    revision = offering_revision_start(offering=published, by=provider_user)
+    claims_save(
+        offering=revision,
+        by=provider_user,
+        claims=[
+            ItemClaimInput("exchange", exchange.pk, ClaimLevel.MEETS),
+            ItemClaimInput("report", report.pk, ""),
+            ItemClaimInput("measure", data["measures"][0].pk, ClaimLevel.CONFIGURABLE),
+        ],
+    )
+    offering_submit(offering=revision, by=provider_user)
+    admin_client_.get(review_url(revision))
+    # The same number of queries whatever the number of claims of each kind: the
+    # claims of each version and kind in one query each, the release's items in one.
+    with django_assert_num_queries(14):
+        response = admin_client_.get(review_url(revision))
+    rows = [
+        (row["kind"], row["code"], row["state"]) for row in response.context["claims"]
+    ]
+    assert rows == [
+        ("Service measure", "FFM.010.010.0011", "added"),
+        ("Information exchange", "EX-1", "changed"),
+        ("Pre-built report", "RPT-1", "removed"),
+        ("Pre-built report", "RPT-2", "same"),
+    ]
+    page = response.content.decode()
+    assert 'href="#claim-EX-1">EX-1</a>: changed (' in page
+    assert "Information exchange: Treasury Offset Program: Outgoing: debts 1" in page
+    ticked = revision.item_claims.get(kind="exchange")
+    admin_client_.post(
+        review_url(revision),
+        {"action": "verify", "verified": [f"exchange-{ticked.pk}"]},
+    )
+    ticked.refresh_from_db()
+    assert ticked.verified
+    assert not revision.item_claims.get(kind="measure").verified

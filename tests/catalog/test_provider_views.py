@@ -88,7 +88,11 @@ OFFERING_VIEWS = [
     ("post", "provider:offering-retire"),
     ("post", "provider:offering-discard"),
     ("get", "provider:offering-history"),
+    ("get", "provider:offering-kind-claims"),
+    ("post", "provider:offering-kind-claims"),
 ]
+# The URL arguments after the offering's ID.
+MORE_ARGS = {"provider:offering-kind-claims": ["exchanges"]}
 
 
 DOCUMENT_VIEWS = {"provider:document-download", "provider:document-delete"}
@@ -122,7 +126,7 @@ def test_another_providers_offering_answers_404_everywhere(
     theirs = offering_in(status, other_provider, release, capabilities)
     before = (theirs.status, theirs.name, theirs.claims.count())
     for method, name in OFFERING_VIEWS:
-        url = reverse(name, args=[theirs.pk])
+        url = reverse(name, args=[theirs.pk, *MORE_ARGS.get(name, [])])
         response = getattr(signed_in, method)(url, {**DETAILS, "function": "FFM.010"})
         assert response.status_code == 404, f"{method.upper()} {name}"
     theirs.refresh_from_db()
@@ -148,7 +152,9 @@ def test_another_providers_documents_answer_404(
 
 def test_an_unknown_id_answers_404(signed_in):
     for method, name in OFFERING_VIEWS:
-        response = getattr(signed_in, method)(reverse(name, args=[999999]))
+        response = getattr(signed_in, method)(
+            reverse(name, args=[999999, *MORE_ARGS.get(name, [])])
+        )
         assert response.status_code == 404, name
 
 
