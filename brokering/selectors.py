@@ -19,7 +19,7 @@ from brokering.scoring.inputs import awaits_answer, load_needs
 from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, ItemClaim, OfferingStatus
 from catalog.models.search import COVERED_LEVELS
 from marketplace.roles import is_agency_user, is_broker
-from standards.items import kind_rank, release_items
+from standards.items import ItemRef, kind_rank, release_items
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
 
@@ -338,11 +338,21 @@ def match_explanation(*, match: Match) -> dict:
     }
 
 
+def need_release_items(need: Need) -> list[ItemRef]:
+    """The need's release's items, read once per need object: a page that shows
+    both the items' statements and the items awaiting an answer reads them once."""
+    cached = getattr(need, "_release_items", None)
+    if cached is None:
+        cached = release_items(need.release_id)
+        need._release_items = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def awaiting_items(*, need: Need) -> list[dict]:
     """The need's items that await the provider's answer (agency-specific
     requirements, measures at the agency's target), as pages and exports show
     them: kind, ID, function, priority, statement, target, authority."""
-    refs = {ref.key: ref for ref in release_items(need.release_id)}
+    refs = {ref.key: ref for ref in need_release_items(need)}
     rows = []
     for item in need.items.select_related("function").order_by("kind", "code", "id"):
         ref = refs.get((item.kind, item.item_id or 0))
@@ -373,7 +383,7 @@ def awaiting_items(*, need: Need) -> list[dict]:
 def item_statements(*, need: Need) -> dict[str, str]:
     """Item ID -> what the item says, for every item of the need (the standards'
     items from the release, the agency's own from the need)."""
-    statements = {ref.code: ref.label for ref in release_items(need.release_id)}
+    statements = {ref.code: ref.label for ref in need_release_items(need)}
     statements.update(need.items.filter(kind="agency").values_list("code", "statement"))
     return statements
 
