@@ -16,8 +16,9 @@ from catalog.models import (
     OfferingStatus,
     Provider,
 )
-from catalog.services.claims import ClaimInput, claims_save
+from catalog.services.claims import ClaimInput, ItemClaimInput, claims_save
 from seeding.loader import function_number, load
+from standards.items import release_items
 from standards.models import Capability
 from standards.selectors import current_release
 
@@ -32,6 +33,23 @@ LEVEL_BANDS = [
 
 def data() -> dict:
     return load("catalog.json")
+
+
+def item_claims_for(item: dict, refs: dict) -> list[ItemClaimInput]:
+    """The offering's claims on service measures, exchanges and reports, as
+    ``catalog.json`` states them by item ID (``refs``: the release's items by ID)."""
+    return [
+        ItemClaimInput(
+            kind=refs[code].kind,
+            item_id=refs[code].pk,
+            level=level,
+            roadmap_date=(
+                datetime.date(2027, 6, 1) if level == ClaimLevel.ROADMAP else None
+            ),
+        )
+        for code, level in item.get("item_claims", {}).items()
+        if code in refs
+    ]
 
 
 def claims_for(item: dict, capabilities: list[Capability]) -> list:
@@ -106,6 +124,7 @@ def seed() -> list[Offering]:
         .select_related("function")
         .order_by("code")
     )
+    refs = {ref.code: ref for ref in release_items(release.pk, labels=False)}
     created = []
     now = timezone.now()
     for item in data()["offerings"]:
@@ -135,7 +154,11 @@ def seed() -> list[Offering]:
         offering.contract_vehicles.set([vehicles[v] for v in item["vehicles"]])
         # Claims go through the one claims writer while the offering is a draft;
         # then the demo publishes it (a broker's approval, without the e-mails).
-        claims_save(offering=offering, by=None, claims=claims_for(item, capabilities))
+        claims_save(
+            offering=offering,
+            by=None,
+            claims=[*claims_for(item, capabilities), *item_claims_for(item, refs)],
+        )
         offering.status = OfferingStatus.PUBLISHED
         offering.published_at = now
         offering.save(update_fields=["status", "published_at", "updated_at"])

@@ -1,7 +1,10 @@
 """Demo needs (``seeding/data/needs.json``) of the fictional demo agencies: each is
 activated and scored against the demo catalog, then the broker shortlists and
 recommends its best matches (so that the fit-gap report has rows) and the agency keeps
-a shortlist of offerings. Runs after the catalog, users and workflow steps."""
+a shortlist of offerings. The first need asks for every kind of item: capabilities,
+service measures (some at the agency's own target), information exchanges, pre-built
+reports and a requirement of the agency's own. Runs after the catalog, users and
+workflow steps."""
 
 import datetime
 
@@ -10,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from brokering import services
-from brokering.models import Match, MatchStatus, Need, Priority
+from brokering.models import ItemKind, Match, MatchStatus, Need, Priority
+from brokering.services.items import NeedItemInput, need_items_replace
 from catalog import services as catalog_services
 from catalog.models import Shortlist
 from seeding.loader import function_number, load
+from standards.items import release_items
 from standards.models import Function
 from standards.selectors import current_release
 
@@ -76,10 +81,44 @@ def _build_need(user, release, spec: dict) -> Need:
             elif index % spec["could_every"] == spec["could_every"] - 1:
                 priorities[capability_id] = Priority.COULD
     services.need_set_priorities(need_id=need.pk, priorities=priorities)
+    _other_kinds(need, release, spec)
     if need.items.exists():
         services.need_activate(need_id=need.pk)
     need.refresh_from_db()
     return need
+
+
+def _other_kinds(need: Need, release, spec: dict) -> None:
+    """The need's service measures (some at the agency's own target), information
+    exchanges, pre-built reports (``items``: ID -> [priority, target]) and the
+    agency's own requirements, added to its capabilities."""
+    wanted, agency = spec.get("items", {}), spec.get("agency_requirements", [])
+    if not wanted and not agency:
+        return
+    refs = {ref.code: ref for ref in release_items(release.pk, labels=False)}
+    functions = dict(Function.objects.filter(release=release).values_list("code", "id"))
+    items = [
+        NeedItemInput(item.kind, item.item_id, item.priority, item.rationale)
+        for item in need.items.all()
+    ]
+    items += [
+        NeedItemInput(refs[code].kind, refs[code].pk, priority, target=target)
+        for code, (priority, target) in wanted.items()
+        if code in refs
+    ]
+    items += [
+        NeedItemInput(
+            ItemKind.AGENCY,
+            None,
+            row["priority"],
+            code=row["code"],
+            statement=row["statement"],
+            authority=row["authority"],
+            function_id=functions.get(row["function"]),
+        )
+        for row in agency
+    ]
+    need_items_replace(need_id=need.pk, items=items)
 
 
 def _best(need: Need, count: int) -> list[Match]:

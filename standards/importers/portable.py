@@ -148,6 +148,9 @@ def flatten_v1(document: dict, file_name: str) -> dict:
                 )
     for kind in ("service_measures", "data_elements"):
         flat[kind] = document.get(kind, [])
+    for kind in PLAIN:  # systems, exchanges, reports …: flat in both formats
+        if kind in document:
+            flat[kind] = document[kind]
     return flat
 
 

@@ -109,3 +109,26 @@ def test_account_pages_are_accessible(page, assert_accessible, provider, broker)
     page.goto(set_password_path(invitation.user))
     expect(page.get_by_role("heading", name="Set your password")).to_be_visible()
     assert_accessible(page)
+
+
+def test_claims_on_exchanges_show_errors_and_pass_axe(
+    page, assert_accessible, sign_in, provider, provider_user
+):
+    from tests.brokering.kinds import mixed_release
+    from tests.catalog.workflow_helpers import draft
+
+    data = mixed_release()
+    offering = draft(provider, data["release"])
+    sign_in(provider_user)
+    page.goto(f"/provider/offerings/{offering.pk}/claims/exchanges/")
+    expect(page.get_by_role("heading", name="Information exchange")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Level, EX-1").select_option("roadmap")
+    page.get_by_role("button", name="Save draft").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("EX-1, roadmap target date")
+    assert_accessible(page)
+    page.get_by_label("Roadmap target date, EX-1").fill("2027-06-30")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Pre-built report")).to_be_visible()
+    assert offering.item_claims.get().level == "roadmap"

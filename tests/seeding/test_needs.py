@@ -52,3 +52,22 @@ def test_seed_needs_gives_two_agencies_scored_needs_with_decisions():
 def test_seed_needs_without_standards_does_nothing():
     users.seed_users()
     assert needs.seed_needs() == []
+
+
+def test_the_first_demo_need_asks_for_every_kind_and_offerings_claim_them():
+    from brokering.selectors import awaiting_items
+    from catalog.models import ItemClaim
+
+    standards.seed()
+    catalog.seed()
+    users.seed_users()
+    need = needs.seed_needs()[0]
+    kinds = set(need.items.values_list("kind", flat=True))
+    assert kinds == {"capability", "measure", "exchange", "report", "agency"}
+    agency = need.items.get(kind="agency")
+    assert agency.authority and agency.function is not None
+    awaiting = {row["code"] for row in awaiting_items(need=need)}
+    # the agency's own target (Treasury's was TBD or another), and its own rule
+    assert awaiting == {"DEMO.000.000.0011", "DEMO.030.070.0013", "AHI-001"}
+    claimed = set(ItemClaim.objects.values_list("kind", flat=True))
+    assert claimed == {"measure", "exchange", "report"}

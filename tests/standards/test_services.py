@@ -94,7 +94,9 @@ def test_the_demo_seed_is_idempotent_and_makes_the_demo_current():
     assert release.activities.count() == 51
     counts = [a.capabilities.count() for a in release.activities.all()]
     assert min(counts) >= 2
-    assert release.service_measures.count() == 8
+    assert release.service_measures.count() == 9
+    assert (release.systems.count(), release.exchanges.count()) == (3, 4)
+    assert release.reports.count() == 3
 
     again = demo.seed()
     assert again.pk == release.pk
