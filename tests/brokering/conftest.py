@@ -3,10 +3,10 @@ import datetime
 import pytest
 
 from brokering.models import NeedStatus
-from catalog.models import Claim, ClaimLevel
-from catalog.vectors import refresh_claim_vectors
+from catalog.models import ClaimLevel
+from catalog.services.claims import ClaimInput
 from tests.brokering.factories import NeedFactory, NeedItemFactory
-from tests.catalog.factories import OfferingFactory
+from tests.catalog.factories import OfferingFactory, write_claims
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -40,21 +40,23 @@ def capabilities(release):
 def make_offering(release):
     def make(levels: list, **attributes):
         """An offering with one claim per capability given as ``(capability,
-        level)``, its claim vector refreshed."""
+        level)``, written through the one claims writer (which refreshes its claim
+        vector and queues its rescoring)."""
         offering = OfferingFactory(release=release, **attributes)
-        Claim.objects.bulk_create(
-            Claim(
-                offering=offering,
-                capability=capability,
-                level=level,
-                evidence=f"Evidence for {capability.code}",
-                roadmap_date=datetime.date(2027, 1, 1)
-                if level == ClaimLevel.ROADMAP
-                else None,
-            )
-            for capability, level in levels
+        write_claims(
+            offering,
+            [
+                ClaimInput(
+                    capability_id=capability.pk,
+                    level=level,
+                    evidence=f"Evidence for {capability.code}",
+                    roadmap_date=datetime.date(2027, 1, 1)
+                    if level == ClaimLevel.ROADMAP
+                    else None,
+                )
+                for capability, level in levels
+            ],
         )
-        refresh_claim_vectors(offering_ids=[offering.pk])
         return offering
 
     return make
