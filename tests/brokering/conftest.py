@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 
-from brokering.models import NeedStatus
+from brokering import services
+from brokering.models import NeedStatus, RunStatus, ScoringRun
 from catalog.models import ClaimLevel
 from catalog.services.claims import ClaimInput
 from tests.brokering.factories import NeedFactory, NeedItemFactory
@@ -41,7 +42,8 @@ def make_offering(release):
     def make(levels: list, **attributes):
         """An offering with one claim per capability given as ``(capability,
         level)``, written through the one claims writer (which refreshes its claim
-        vector and queues its rescoring)."""
+        vector and queues its rescoring); the queued run is then done through the
+        real service, as the worker would, so the builder leaves nothing pending."""
         offering = OfferingFactory(release=release, **attributes)
         write_claims(
             offering,
@@ -57,6 +59,10 @@ def make_offering(release):
                 for capability, level in levels
             ],
         )
+        for run_id in ScoringRun.objects.filter(
+            offering=offering, status=RunStatus.QUEUED
+        ).values_list("pk", flat=True):
+            services.scoring_run_execute(run_id=run_id)
         return offering
 
     return make
