@@ -86,10 +86,7 @@ def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:
         Offering.objects.filter(id__in=offering_ids).values_list("id", "release_id")
     )
     indexes = {
-        release_id: {
-            key: position for position, key in enumerate(item_keys_in_order(release_id))
-        }
-        for release_id in set(releases.values())
+        release_id: release_index(release_id) for release_id in set(releases.values())
     }
     claims_by_offering: dict[int, list] = defaultdict(list)
     for offering_id, capability_id, level, roadmap_date in Claim.objects.filter(
@@ -109,20 +106,48 @@ def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:
     ):
         item_id = next(pk for pk in item_ids if pk is not None)
         claims_by_offering[offering_id].append(((kind, item_id), level, roadmap_date))
-    vectors = []
-    for offering_id, release_id in releases.items():
-        index = indexes[release_id]
-        levels, roadmap, count = encode(index, claims_by_offering[offering_id])
-        vectors.append(
-            ClaimVector(
+    claim_vectors_save(
+        [
+            claim_vector(
                 offering_id=offering_id,
                 release_id=release_id,
-                levels=levels,
-                roadmap=roadmap,
-                capability_count=len(index),
-                claims_count=count,
+                item_index=indexes[release_id],
+                claims=claims_by_offering[offering_id],
             )
-        )
+            for offering_id, release_id in releases.items()
+        ]
+    )
+    return len(releases)
+
+
+def release_index(release_id: int) -> dict[ItemKey, int]:
+    """Each item of the release's item space by its position in the vectors."""
+    return {
+        key: position for position, key in enumerate(item_keys_in_order(release_id))
+    }
+
+
+def claim_vector(
+    *,
+    offering_id: int,
+    release_id: int,
+    item_index: dict[ItemKey, int],
+    claims: Iterable[tuple[ItemKey, str, datetime.date | None]],
+) -> ClaimVector:
+    """An offering's vector (unsaved) from its claims, by :func:`encode`."""
+    levels, roadmap, count = encode(item_index, claims)
+    return ClaimVector(
+        offering_id=offering_id,
+        release_id=release_id,
+        levels=levels,
+        roadmap=roadmap,
+        capability_count=len(item_index),
+        claims_count=count,
+    )
+
+
+def claim_vectors_save(vectors: list[ClaimVector]) -> None:
+    """Insert or replace the given vectors in one statement."""
     ClaimVector.objects.bulk_create(
         vectors,
         update_conflicts=True,
@@ -136,4 +161,3 @@ def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:
             "updated_at",
         ],
     )
-    return len(vectors)

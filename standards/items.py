@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Value
 from django.db.models.functions import Cast, Concat
 
+from standards.identifiers import FUNCTION_IN_TEXT, exchange_id, report_id
 from standards.models import Capability, Exchange, Report, ServiceMeasure
 
 
@@ -40,9 +41,6 @@ def kind_rank(kind: str) -> int:
     return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
 
 
-EXCHANGE_PREFIX = "EX-"
-REPORT_PREFIX = "RPT-"
-_FUNCTION = re.compile(r"FFM\.\d{3}")
 # Treasury leaves these targets to the customer ("TBD by service customer").
 _CUSTOMER_TARGET = re.compile(r"\bTBD\b", re.IGNORECASE)
 
@@ -77,8 +75,8 @@ def measure_target_is_customers(target: str) -> bool:
 
 
 def function_of(text: str) -> str:
-    """The first FFM function code a text names ("" when none)."""
-    found = _FUNCTION.search(text or "")
+    """The first function code a text names ("" when none)."""
+    found = FUNCTION_IN_TEXT.search(text or "")
     return found.group(0) if found else ""
 
 
@@ -169,9 +167,9 @@ def release_items(release_id: int, *, labels: bool = True) -> list[ItemRef]:
             if seen[code] > 1:
                 code = f"{code}/{seen[code]}"
         elif kind == ItemKind.EXCHANGE:
-            code, function = f"{EXCHANGE_PREFIX}{position}", function_of(function)
+            code, function = exchange_id(position), function_of(function)
         elif kind == ItemKind.REPORT:
-            code, function = f"{REPORT_PREFIX}{position}", function_of(function)
+            code, function = report_id(position), function_of(function)
         items.append(ItemRef(kind, pk, code, function or "", label or "", target or ""))
     return items
 

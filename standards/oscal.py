@@ -19,6 +19,7 @@ import uuid
 
 from django.db.models import Prefetch
 
+from standards.identifiers import ALL_ACTIVITIES
 from standards.models import (
     Activity,
     Capability,
@@ -32,7 +33,6 @@ OSCAL_VERSION = "1.1.2"
 NAMESPACE = "urn:fm-marketplace:oscal:standards"
 # A fixed namespace keeps OSCAL UUIDs stable for the same release and item.
 UUID_NAMESPACE = uuid.UUID("0f4b7a52-5a57-4c0e-9a43-2f1d4c9c1b71")
-ALL_ACTIVITIES = ("FFM.000.000", "DEMO.000.000")
 MEASURE_PROPS = (
     ("target", "target"),
     ("category", "category"),

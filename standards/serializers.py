@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from standards.identifiers import ACTIVITY_CODE, FUNCTION_CODE
 from standards.models import (
     Activity,
     Capability,
@@ -283,7 +284,7 @@ class ReportDetailSerializer(ReportSerializer):
 
 class ActivityQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^(?:FFM|DEMO)\.\d{3}$",
+        FUNCTION_CODE,
         required=False,
         allow_blank=True,
         help_text="Only activities of this function (for example FFM.010).",
@@ -292,13 +293,13 @@ class ActivityQuerySerializer(serializers.Serializer):
 
 class CapabilityQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^(?:FFM|DEMO)\.\d{3}$",
+        FUNCTION_CODE,
         required=False,
         allow_blank=True,
         help_text="Only capabilities of this function (for example FFM.010).",
     )
     activity = serializers.RegexField(
-        r"^(?:FFM|DEMO)\.\d{3}\.\d{3}$",
+        ACTIVITY_CODE,
         required=False,
         allow_blank=True,
         help_text="Only capabilities of this activity (for example FFM.010.010).",
@@ -319,7 +320,7 @@ class CapabilityQuerySerializer(serializers.Serializer):
 
 class ServiceMeasureQuerySerializer(serializers.Serializer):
     function = serializers.RegexField(
-        r"^(?:FFM|DEMO)\.\d{3}$",
+        FUNCTION_CODE,
         required=False,
         allow_blank=True,
         help_text="Only measures of this function (FFM.000 for those of all).",

@@ -1,6 +1,7 @@
 """Writes to the catalog, by subdomain:
 
-* :mod:`~catalog.services.claims`: the one writer of claims (and their verification);
+* :mod:`~catalog.services.claims`: the one writer of claims (and their verification,
+  and its bulk path for loading many new offerings);
 * :mod:`~catalog.services.search`: the search data rebuilt from claims, and the
   announcement of changed offerings;
 * :mod:`~catalog.services.shortlists`;
@@ -13,6 +14,7 @@ function is keyword-only and atomic.
 from catalog.services.claims import (
     ClaimInput,
     ClaimRefused,
+    claims_bulk_load,
     claims_changed,
     claims_check,
     claims_copy,
@@ -41,6 +43,7 @@ __all__ = [
     "ClaimRefused",
     "WorkflowError",
     "announce",
+    "claims_bulk_load",
     "claims_changed",
     "claims_check",
     "claims_copy",

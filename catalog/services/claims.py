@@ -17,17 +17,20 @@ builders. Whatever the path, a write
   "last updated", refreshes its claim vector (what scoring reads) and announces
   the change, which rebuilds its search data and queues its rescoring.
 
-Verifying (:func:`claims_verify`) goes through the same refresh.
+Verifying (:func:`claims_verify`) goes through the same refresh. Many new
+offerings' first claims load in bulk through :func:`claims_bulk_load`, under the same
+rules.
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from catalog.models import ITEM_FIELD, Claim, ClaimLevel, ItemClaim, Offering
+from catalog.pagecache import pages_stale
 from catalog.services.guards import (
     EDITABLE_STATUSES,
     WorkflowError,
@@ -35,8 +38,15 @@ from catalog.services.guards import (
     refuse_unless,
     set_history_user,
 )
-from catalog.services.search import announce
-from catalog.vectors import refresh_claim_vectors
+from catalog.services.search import announce, offering_search_refresh
+from catalog.vectors import (
+    LEVEL_CODES,
+    claim_vector,
+    claim_vectors_save,
+    refresh_claim_vectors,
+    release_index,
+)
+from marketplace.copying import NULL, copy_escape, copy_rows
 from standards.models import Capability, Exchange, Report, ServiceMeasure
 
 CLAIM_FIELDS = ("level", "roadmap_date", "evidence", "evidence_url")
@@ -279,3 +289,136 @@ def claims_changed(*, offering_ids: Iterable[int], reason: str = "claims") -> No
     Offering.objects.filter(pk__in=offering_ids).update(updated_at=timezone.now())
     refresh_claim_vectors(offering_ids=offering_ids)
     announce(offering_ids=offering_ids, reason=reason)
+
+
+# A loaded claim: (capability id, level, roadmap date, evidence).
+LoadedClaim = tuple[int, str, datetime.date | None, str]
+LOAD_BATCH = 2000  # offerings per statement of vectors (and rows per bulk insert)
+
+
+@transaction.atomic
+def claims_bulk_load(
+    *, offering_ids: Sequence[int], claims: Iterable[Iterable[LoadedClaim]]
+) -> int:
+    """The bulk path of this writer, for many new offerings at once (the scale
+    generator's 20,000): ``claims`` holds, for each of ``offering_ids`` in turn, its
+    capability claims. Returns how many claims were written.
+
+    The writer's rules govern it: the offerings must be drafts or returned, with no
+    claim yet (a load states first claims; changes go through :func:`claims_save`);
+    every claim must be on a capability of the offering's release, with a known level
+    and a date when on the roadmap (roadmap dates of other levels are dropped);
+    claims are written unverified. The claim vectors are packed by the one encoding
+    (:func:`catalog.vectors.claim_vector`) from the same rows, without reading them
+    back; the offerings' "last updated" moves and their search data is rebuilt, as
+    :func:`claims_changed` does. Refused (``ClaimRefused``) means nothing written.
+
+    One difference, on purpose: the change is not announced to the other apps, which
+    would queue a scoring run per offering. Whoever loads a catalog scores the needs
+    against it afterwards in bulk (``seed_scale`` does, need by need).
+
+    On PostgreSQL the rows go in through ``COPY`` (the caller may drop the table's
+    indexes around it, :func:`marketplace.copying.indexes_built_after`); elsewhere
+    through batched inserts. ``tests/catalog/test_claims_bulk_load.py`` shows the
+    result equals :func:`claims_save`'s for the same claims."""
+    offering_ids = list(offering_ids)
+    offerings, releases = {}, {}
+    for pk, status, release_id in (
+        Offering.objects.select_for_update()
+        .filter(pk__in=offering_ids)
+        .values_list("pk", "status", "release_id")
+    ):
+        offerings[pk], releases[pk] = status, release_id
+    missing = [pk for pk in offering_ids if pk not in offerings]
+    if missing or len(set(offering_ids)) != len(offering_ids):
+        raise ClaimRefused(f"No offering, or named twice: {missing or offering_ids}.")
+    if any(status not in EDITABLE_STATUSES for status in offerings.values()):
+        raise ClaimRefused(
+            "Claims are loaded onto draft or returned offerings only; a published "
+            "offering's claims change through a revision."
+        )
+    if Claim.objects.filter(offering_id__in=offering_ids).exists():
+        raise ClaimRefused("A load states first claims: an offering has claims.")
+    indexes = {pk: release_index(pk) for pk in set(releases.values())}
+    vectors = []
+    total = 0
+    refused: list[ClaimRefused] = []
+
+    def refuse(message: str) -> ClaimRefused:
+        # Kept: COPY reports an error of the rows' reader as its own.
+        refused.append(ClaimRefused(message))
+        return refused[-1]
+
+    def rows() -> Iterator[tuple[int, int, str, datetime.date | None, str]]:
+        nonlocal total, vectors
+        for offering_id, its_claims in zip(offering_ids, claims, strict=True):
+            release_id = releases[offering_id]
+            stated = []
+            for capability_id, level, roadmap_date, evidence in its_claims:
+                if level not in LEVEL_CODES:
+                    raise refuse(f"Unknown claim level “{level}”.")
+                if level != ClaimLevel.ROADMAP:
+                    roadmap_date = None
+                elif roadmap_date is None:
+                    raise refuse("A roadmap claim needs a target date.")
+                if ("capability", capability_id) not in indexes[release_id]:
+                    raise refuse(
+                        "A claim can only be made on a capability of the offering's "
+                        f"standards release; capability {capability_id} is not."
+                    )
+                stated.append((("capability", capability_id), level, roadmap_date))
+                yield offering_id, capability_id, level, roadmap_date, evidence
+            total += len(stated)
+            vectors.append(
+                claim_vector(
+                    offering_id=offering_id,
+                    release_id=release_id,
+                    item_index=indexes[release_id],
+                    claims=stated,
+                )
+            )
+            if len(vectors) == LOAD_BATCH:
+                claim_vectors_save(vectors)
+                vectors = []
+
+    if connection.vendor == "postgresql":
+        try:
+            copy_rows(
+                Claim,
+                ["offering_id", "capability_id", "level", "roadmap_date", "evidence"],
+                (
+                    f"{offering_id}\t{capability_id}\t{level}\t"
+                    f"{roadmap_date.isoformat() if roadmap_date else NULL}\t"
+                    f"{copy_escape(evidence)}\n"
+                    for offering_id, capability_id, level, roadmap_date, evidence in (
+                        rows()
+                    )
+                ),
+            )
+        except Exception:
+            # COPY runs on the driver's cursor and reports the rows' reader's error
+            # as the driver's own: the refusal is ours.
+            if refused:
+                raise refused[0] from None
+            raise
+    else:
+        batch: list[Claim] = []
+        for offering_id, capability_id, level, roadmap_date, evidence in rows():
+            batch.append(
+                Claim(
+                    offering_id=offering_id,
+                    capability_id=capability_id,
+                    level=level,
+                    roadmap_date=roadmap_date,
+                    evidence=evidence,
+                )
+            )
+            if len(batch) == LOAD_BATCH:
+                Claim.objects.bulk_create(batch)
+                batch = []
+        Claim.objects.bulk_create(batch)
+    claim_vectors_save(vectors)
+    Offering.objects.filter(pk__in=offering_ids).update(updated_at=timezone.now())
+    offering_search_refresh(offering_ids=offering_ids)
+    pages_stale()
+    return total

@@ -173,7 +173,7 @@ def _refresh_portable(offering_ids: list[int]) -> None:
     with connection.cursor() as cursor:
         # The table name comes from the model, values are the SELECT's parameters.
         cursor.execute(
-            f"INSERT INTO {table} (offering_id, function_code, covered_count) "  # noqa: S608  # nosec B608
+            f"INSERT INTO {table} (offering_id, function_code, covered_count) "  # noqa: S608
             f"{select_sql} {_UPSERT_FUNCTIONS}",
             params,
         )

@@ -1,17 +1,19 @@
 """Synthetic data at scale for benchmarks: a standards release, a catalog and needs.
 
 ``python manage.py seed_scale`` calls :func:`seed_scale`. Everything is generated with
-numpy from one seed, so two runs with the same arguments give the same data. Rows go in
-through PostgreSQL ``COPY`` (claims, need items) or ``bulk_create`` in large batches
-(everything else); nothing is saved one row at a time. The compact claim vectors are
-packed from the same generated arrays by :func:`catalog.vectors.encode`; what
-catalog search derives from the claims (covered functions, coverage counts, search
-documents) by the catalog's own set-based refresh.
+numpy from one seed, so two runs with the same arguments give the same data. Claims go
+in through the claims writer's bulk path
+(:func:`catalog.services.claims.claims_bulk_load`: PostgreSQL ``COPY``, the claim
+vectors packed by the one encoding, the catalog's own set-based search data refresh);
+need items through ``COPY``, everything else through ``bulk_create`` in large
+batches; nothing is saved one row at a time.
 
 The shape follows the real marketplace, a hundred times over: the ten FY2025 FFM
-functions with their real IDs and activities, capabilities spread across them in the
+functions with their names and activities, capabilities spread across them in the
 FY2025 proportions, offerings whose category decides how much of the standards they
-cover, and claim levels mostly *meets* or *configurable*.
+cover, and claim levels mostly *meets* or *configurable*. The IDs are synthetic
+(``SCALE.010``, ``SCALE.010.010.001``: :mod:`standards.identifiers`), so that no
+generated item can be mistaken for one of Treasury's.
 """
 
 import datetime
@@ -30,8 +32,8 @@ from catalog.models import (
     Offering,
     ProviderKind,
 )
+from marketplace.copying import BATCH, copy_rows, indexes_built_after
 from seeding.scale.catalog import seed_catalog
-from seeding.scale.copying import BATCH, copy_rows, indexes_built_after
 from seeding.scale.vocabulary import (
     AGENCIES,
     CONDITIONS,
@@ -187,7 +189,7 @@ def _seed_standards(*, release_name: str, items: int, rng, log):
                         else CapabilityKind.OUTPUT,
                         statement=f"The system must {verb} {thing} {condition} "
                         f"({activity.name.lower()}).",
-                        goal_group_id=f"FFMSR.{function.code[4:]}.{n % 4 + 1}",
+                        goal_group_id=f"{function.code}.G{n % 4 + 1}",
                         goal_group_name=f"{function.name} goal {n % 4 + 1}",
                     )
                 )

@@ -1,5 +1,7 @@
-"""The scale generator's catalog: providers, offerings, their claims (through ``COPY``)
-and claim vectors, from one random generator."""
+"""The scale generator's catalog: providers, offerings and their claims, from one
+random generator. The claims go in through the claims writer's bulk path
+(:func:`catalog.services.claims.claims_bulk_load`: ``COPY``, the one claim-vector
+encoding, the catalog's search data refresh)."""
 
 import datetime
 from collections.abc import Iterable, Iterator
@@ -11,7 +13,6 @@ from django.utils.text import slugify
 from catalog.models import (
     Claim,
     ClaimLevel,
-    ClaimVector,
     ContractVehicle,
     DeploymentModel,
     FedrampStatus,
@@ -23,9 +24,9 @@ from catalog.models import (
     Provider,
     ProviderKind,
 )
-from catalog.services import offering_search_refresh
-from catalog.vectors import LEVEL_CODES, encode
-from seeding.scale.copying import BATCH, copy_rows, indexes_built_after
+from catalog.services.claims import claims_bulk_load
+from catalog.vectors import LEVEL_CODES
+from marketplace.copying import BATCH, indexes_built_after
 from seeding.scale.vocabulary import (
     AGENCIES,
     BRAND_HEADS,
@@ -68,6 +69,8 @@ def seed_catalog(
     word_weights /= word_weights.sum()
     function_count = len(FUNCTIONS)
     offerings: list[Offering] = []
+    final_statuses: list[str] = []
+    published_ats: list[str | None] = []
     for n in range(count):
         category, _share, (low, high) = CATEGORY_MIX[categories[n]]
         is_federal = bool(federal[provider_of[n]])
@@ -126,26 +129,17 @@ def seed_catalog(
                         PricingModel.TIME_AND_MATERIALS,
                     )[int(rng.integers(4))]
                 ),
-                status=status,
-                published_at=created + datetime.timedelta(days=7)
-                if published
-                else None,
+                # Drafts while their claims are loaded (the claims writer's rule),
+                # then given their status below.
+                status=OfferingStatus.DRAFT,
             )
+        )
+        final_statuses.append(status)
+        published_ats.append(
+            (created + datetime.timedelta(days=7)).isoformat() if published else None
         )
     created_offerings = Offering.objects.bulk_create(offerings, batch_size=BATCH)
     offering_ids = [offering.id for offering in created_offerings]
-    # auto_now_add/auto_now stamped every row with the same instant; spread them out
-    # so that "last updated" sorts mean something.
-    ages = rng.integers(0, 900 * 24 * 3600, size=count)
-    with connection.cursor() as cursor:
-        # The table name comes from the model, every value is a bound parameter.
-        cursor.execute(
-            f'UPDATE "{Offering._meta.db_table}" AS o SET updated_at = o.updated_at '  # noqa: S608  # nosec B608
-            "- make_interval(secs => a.age), created_at = o.created_at "
-            "- make_interval(secs => a.age + 86400 * 30) "
-            "FROM unnest(%s::bigint[], %s::bigint[]) AS a(id, age) WHERE o.id = a.id",
-            [offering_ids, ages.tolist()],
-        )
     through = Offering.contract_vehicles.through
 
     def chosen(n: int) -> Iterable[int]:
@@ -170,28 +164,34 @@ def seed_catalog(
         rng=rng,
     )
     roadmap_days = rng.integers(FIRST_DAY, LAST_DAY, size=levels.shape, dtype=np.int32)
-    claims = _copy_claims(
-        offering_ids=offering_ids,
-        capability_ids=capability_ids,
-        levels=levels,
-        roadmap_days=roadmap_days,
-        verified=np.isin(statuses, [0, 4]),
-        rng=rng,
-        now=now,
-    )
-    _create_vectors(
-        offering_ids=offering_ids,
-        release=release,
-        capability_ids=capability_ids,
-        levels=levels,
-        roadmap_days=roadmap_days,
-    )
-    log(f"catalog: {claims} claims and {count} claim vectors")
-    # What search reads (covered functions, coverage counts, the search document) is
-    # the catalog's own: its service builds it set-based, a few statements a batch.
-    offering_search_refresh(offering_ids=offering_ids)
+    # Through the claims writer's bulk path: the same rules, the one vector encoding,
+    # the catalog's own search data refresh.
+    with indexes_built_after(Claim):
+        claims = claims_bulk_load(
+            offering_ids=offering_ids,
+            claims=_claims(
+                capability_ids=capability_ids,
+                levels=levels,
+                roadmap_days=roadmap_days,
+                rng=rng,
+            ),
+        )
+    log(f"catalog: {claims} claims, {count} claim vectors and search data")
+    # Each offering gets its status; auto_now_add/auto_now stamped every row with the
+    # same instant: spread them out so that "last updated" sorts mean something.
+    ages = rng.integers(0, 900 * 24 * 3600, size=count)
+    with connection.cursor() as cursor:
+        # Every value is a bound parameter (the offerings' table is catalog_offering).
+        cursor.execute(
+            'UPDATE "catalog_offering" AS o SET status = a.status, '
+            "published_at = a.published_at, updated_at = o.updated_at "
+            "- make_interval(secs => a.age), created_at = o.created_at "
+            "- make_interval(secs => a.age + 86400 * 30) "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::timestamptz[]) "
+            "AS a(id, age, status, published_at) WHERE o.id = a.id",
+            [offering_ids, ages.tolist(), final_statuses, published_ats],
+        )
     published_count = int((statuses == 0).sum())
-    log(f"catalog: search data (functions, coverage, documents) of {count} offerings")
     return offering_ids, published_count, claims
 
 
@@ -305,95 +305,32 @@ def _claim_levels(*, categories, function_of, function_count: int, rng) -> np.nd
     return np.where(claimed, codes, 0).astype(np.uint8)
 
 
-def _copy_claims(
-    *, offering_ids, capability_ids, levels, roadmap_days, verified, rng, now
-) -> int:
+EVIDENCE_TEXTS = [
+    "",
+    "",
+    "Described in the product's federal configuration guide.",
+    "Shown in a system demonstration to the agency.",
+    "Customer agencies use this in production today.",
+]
+
+
+def _claims(*, capability_ids, levels, roadmap_days, rng) -> Iterator[list]:
+    """Each offering's claims as the claims writer's bulk path reads them."""
     level_names = {code: level for level, code in LEVEL_CODES.items()}
     roadmap_code = LEVEL_CODES[ClaimLevel.ROADMAP]
-    stamp = now.isoformat()
-    evidence_texts = [
-        "",
-        "",
-        "Described in the product's federal configuration guide.",
-        "Shown in a system demonstration to the agency.",
-        "Customer agencies use this in production today.",
-    ]
-    total = 0
-
-    def chunks() -> Iterator[str]:
-        nonlocal total
-        for row, offering_id in enumerate(offering_ids):
-            indexes = np.flatnonzero(levels[row])
-            evidence_pick = rng.integers(len(evidence_texts), size=len(indexes))
-            is_verified = "t" if verified[row] else "f"
-            lines = []
+    for row in range(levels.shape[0]):
+        indexes = np.flatnonzero(levels[row])
+        evidence_pick = rng.integers(len(EVIDENCE_TEXTS), size=len(indexes))
+        yield [
+            (
+                int(capability_ids[index]),
+                level_names[int(levels[row, index])],
+                datetime.date.fromordinal(int(roadmap_days[row, index]))
+                if levels[row, index] == roadmap_code
+                else None,
+                EVIDENCE_TEXTS[evidence],
+            )
             for index, evidence in zip(
                 indexes.tolist(), evidence_pick.tolist(), strict=True
-            ):
-                code = int(levels[row, index])
-                roadmap_date = (
-                    datetime.date.fromordinal(int(roadmap_days[row, index])).isoformat()
-                    if code == roadmap_code
-                    else r"\N"
-                )
-                lines.append(
-                    f"{offering_id}\t{capability_ids[index]}\t{level_names[code]}\t"
-                    f"{roadmap_date}\t{evidence_texts[evidence]}\t"
-                    f"{is_verified if evidence else 'f'}\t{stamp}\n"
-                )
-            total += len(lines)
-            yield "".join(lines)
-
-    with indexes_built_after(Claim):
-        copy_rows(
-            Claim,
-            [
-                "offering_id",
-                "capability_id",
-                "level",
-                "roadmap_date",
-                "evidence",
-                "verified",
-                "updated_at",
-            ],
-            chunks(),
-        )
-    return total
-
-
-def _create_vectors(
-    *, offering_ids, release, capability_ids, levels, roadmap_days
-) -> None:
-    """The claim vectors, packed by :func:`catalog.vectors.encode` (the one home of
-    the encoding) from the generated arrays, without reading the claims back."""
-    index = {capability_id: n for n, capability_id in enumerate(capability_ids)}
-    level_names = {code: level for level, code in LEVEL_CODES.items()}
-    roadmap_code = LEVEL_CODES[ClaimLevel.ROADMAP]
-    vectors = []
-    for row, offering_id in enumerate(offering_ids):
-        codes = levels[row]
-        claims = (
-            (
-                capability_ids[n],
-                level_names[int(codes[n])],
-                datetime.date.fromordinal(int(roadmap_days[row, n]))
-                if codes[n] == roadmap_code
-                else None,
             )
-            for n in np.flatnonzero(codes).tolist()
-        )
-        packed, roadmap, count = encode(index, claims)
-        vectors.append(
-            ClaimVector(
-                offering_id=offering_id,
-                release=release,
-                levels=packed,
-                roadmap=roadmap,
-                capability_count=len(index),
-                claims_count=count,
-            )
-        )
-        if len(vectors) == BATCH:
-            ClaimVector.objects.bulk_create(vectors)
-            vectors = []
-    ClaimVector.objects.bulk_create(vectors)
+        ]

@@ -10,17 +10,19 @@ from catalog.models import (
     MarketplaceCategory,
     OfferingStatus,
 )
+from standards.identifiers import SCALE_PREFIX, function_code
 
 
 def _words(text: str, sep: str | None = None) -> list[str]:
     return text.split(sep)
 
 
-# The FY2025 FFM functions and activities (IDs and names as Treasury publishes them) and
-# how many FY2025 capabilities each function holds, which sets the spread of K items.
+# The FY2025 FFM functions and activities (names as Treasury publishes them, numbers
+# under the synthetic SCALE prefix: SCALE.010 stands for FFM.010) and how many FY2025
+# capabilities each function holds, which sets the spread of K items.
 FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
     (
-        "FFM.010",
+        function_code(SCALE_PREFIX, 10),
         "Budget Execution",
         8,
         [
@@ -30,7 +32,7 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
         ],
     ),
     (
-        "FFM.020",
+        function_code(SCALE_PREFIX, 20),
         "Financial Asset Information Management",
         16,
         [
@@ -44,7 +46,7 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
         ],
     ),
     (
-        "FFM.030",
+        function_code(SCALE_PREFIX, 30),
         "Payable Management",
         28,
         [
@@ -63,9 +65,14 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
             "Payment Reporting",
         ],
     ),
-    ("FFM.040", "Revenue Management", 4, ["Revenue Processing", "Revenue Reporting"]),
     (
-        "FFM.060",
+        function_code(SCALE_PREFIX, 40),
+        "Revenue Management",
+        4,
+        ["Revenue Processing", "Revenue Reporting"],
+    ),
+    (
+        function_code(SCALE_PREFIX, 60),
         "Receivable and Collection Management",
         7,
         [
@@ -81,7 +88,7 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
         ],
     ),
     (
-        "FFM.070",
+        function_code(SCALE_PREFIX, 70),
         "Delinquent Debt Management",
         4,
         [
@@ -91,7 +98,7 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
         ],
     ),
     (
-        "FFM.080",
+        function_code(SCALE_PREFIX, 80),
         "Cost Management",
         3,
         [
@@ -101,7 +108,7 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
         ],
     ),
     (
-        "FFM.090",
+        function_code(SCALE_PREFIX, 90),
         "General Ledger Management",
         11,
         [
@@ -112,7 +119,7 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
         ],
     ),
     (
-        "FFM.100",
+        function_code(SCALE_PREFIX, 100),
         "Financial Reconciliation",
         6,
         [
@@ -122,7 +129,7 @@ FUNCTIONS: list[tuple[str, str, int, list[str]]] = [
         ],
     ),
     (
-        "FFM.110",
+        function_code(SCALE_PREFIX, 110),
         "Financial / Performance Reporting",
         2,
         [

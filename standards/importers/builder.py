@@ -4,6 +4,13 @@ import re
 
 from django.core.exceptions import FieldDoesNotExist
 
+from standards.identifiers import (
+    ACTIVITY_CODE,
+    ALL_ACTIVITIES,
+    CAPABILITY_CODE,
+    FUNCTION_CODE,
+    MEASURE_CODE,
+)
 from standards.importers.base import (
     FIELDS,
     KEYS,
@@ -24,16 +31,8 @@ from standards.models import (
     ServiceMeasure,
 )
 
-# Treasury's IDs start with FFM; the bundled demonstration release (seeding/data) uses
-# DEMO, so that none of its invented items can be mistaken for one of Treasury's.
-ID_PREFIX = r"(?:FFM|DEMO)"
-FUNCTION_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}$")
-ACTIVITY_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}\.\d{{3}}$")
-CAPABILITY_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}\.\d{{3}}\.\d{{3}}$")
-MEASURE_CODE = re.compile(rf"^{ID_PREFIX}\.\d{{3}}\.\d{{3}}\.\d{{4}}$")
 REFERENCE_CODE = re.compile(r"^\((\d{1,4})\)$")
 KINDS = {"I", "P", "O"}
-ALL_ACTIVITIES = ("FFM.000.000", "DEMO.000.000")
 RETIRED = "[Retired]"
 
 

@@ -2,11 +2,12 @@ import datetime
 
 import pytest
 
-from brokering.models import NeedStatus
-from catalog.models import Claim, ClaimLevel
-from catalog.vectors import refresh_claim_vectors
+from brokering import services
+from brokering.models import NeedStatus, RunStatus, ScoringRun
+from catalog.models import ClaimLevel
+from catalog.services.claims import ClaimInput
 from tests.brokering.factories import NeedFactory, NeedItemFactory
-from tests.catalog.factories import OfferingFactory
+from tests.catalog.factories import OfferingFactory, write_claims
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -40,21 +41,28 @@ def capabilities(release):
 def make_offering(release):
     def make(levels: list, **attributes):
         """An offering with one claim per capability given as ``(capability,
-        level)``, its claim vector refreshed."""
+        level)``, written through the one claims writer (which refreshes its claim
+        vector and queues its rescoring); the queued run is then done through the
+        real service, as the worker would, so the builder leaves nothing pending."""
         offering = OfferingFactory(release=release, **attributes)
-        Claim.objects.bulk_create(
-            Claim(
-                offering=offering,
-                capability=capability,
-                level=level,
-                evidence=f"Evidence for {capability.code}",
-                roadmap_date=datetime.date(2027, 1, 1)
-                if level == ClaimLevel.ROADMAP
-                else None,
-            )
-            for capability, level in levels
+        write_claims(
+            offering,
+            [
+                ClaimInput(
+                    capability_id=capability.pk,
+                    level=level,
+                    evidence=f"Evidence for {capability.code}",
+                    roadmap_date=datetime.date(2027, 1, 1)
+                    if level == ClaimLevel.ROADMAP
+                    else None,
+                )
+                for capability, level in levels
+            ],
         )
-        refresh_claim_vectors(offering_ids=[offering.pk])
+        for run_id in ScoringRun.objects.filter(
+            offering=offering, status=RunStatus.QUEUED
+        ).values_list("pk", flat=True):
+            services.scoring_run_execute(run_id=run_id)
         return offering
 
     return make

@@ -4,10 +4,10 @@ what the tests of need items, mixed-kind scoring and the workbook share."""
 import datetime
 
 from brokering.models import ItemKind, NeedItem, NeedStatus
-from catalog.models import Claim, ItemClaim
-from catalog.vectors import refresh_claim_vectors
+from catalog.services.claims import ClaimInput, ItemClaimInput
 from standards.models import Exchange, ExchangeSystem, Report
 from tests.brokering.factories import NeedFactory
+from tests.catalog.factories import write_claims
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -131,28 +131,28 @@ def mixed_need(data: dict, **fields):
 
 
 def claim(offering, item, level: str, roadmap_date=None):
-    """A claim row on an item of any kind (built directly, as test builders do
-    for bulk rows); call :func:`refresh_claim_vectors` after."""
+    """A claim on an item of any kind, as ``(offering, input of the claims
+    writer)``; :func:`save_claims` writes them."""
     kind = type(item).__name__
     if kind == "Capability":
-        return Claim(
-            offering=offering, capability=item, level=level, roadmap_date=roadmap_date
+        return offering, ClaimInput(
+            capability_id=item.pk, level=level, roadmap_date=roadmap_date
         )
-    field, item_kind = {
-        "ServiceMeasure": ("service_measure", "measure"),
-        "Exchange": ("exchange", "exchange"),
-        "Report": ("report", "report"),
+    item_kind = {
+        "ServiceMeasure": "measure",
+        "Exchange": "exchange",
+        "Report": "report",
     }[kind]
-    return ItemClaim(
-        offering=offering,
-        kind=item_kind,
-        level=level,
-        roadmap_date=roadmap_date,
-        **{field: item},
+    return offering, ItemClaimInput(
+        kind=item_kind, item_id=item.pk, level=level, roadmap_date=roadmap_date
     )
 
 
 def save_claims(claims) -> None:
-    Claim.objects.bulk_create([c for c in claims if isinstance(c, Claim)])
-    ItemClaim.objects.bulk_create([c for c in claims if isinstance(c, ItemClaim)])
-    refresh_claim_vectors(offering_ids={c.offering_id for c in claims})
+    """Write :func:`claim`'s claims through the one claims writer, an offering at a
+    time (it refreshes their vectors and queues their rescoring)."""
+    by_offering: dict = {}
+    for offering, data in claims:
+        by_offering.setdefault(offering.pk, (offering, []))[1].append(data)
+    for offering, inputs in by_offering.values():
+        write_claims(offering, inputs)

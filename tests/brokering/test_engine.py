@@ -19,9 +19,14 @@ from catalog.models import (
     OfferingStatus,
     ProviderKind,
 )
-from catalog.vectors import refresh_claim_vectors
+from catalog.services.claims import ClaimInput
 from tests.brokering.factories import NeedFactory, NeedItemFactory
-from tests.catalog.factories import OfferingFactory, ProviderFactory
+from tests.catalog.factories import (
+    OfferingFactory,
+    ProviderFactory,
+    rewrite_claims,
+    write_claims,
+)
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -54,27 +59,27 @@ def shelf(db):
 
 
 def add_offerings(shelf, levels_per_offering, **attributes) -> list:
+    """Offerings with the given levels (``None``: no claim) on the shelf's
+    capabilities, their claims written through the one claims writer."""
     offerings = []
-    claims = []
     for index, levels in enumerate(levels_per_offering):
         offering = OfferingFactory(release=shelf["release"], **attributes)
         offerings.append(offering)
-        for capability, level in zip(shelf["capabilities"], levels, strict=False):
-            if level is None:
-                continue
-            roadmap = None
-            if level == ClaimLevel.ROADMAP:
-                roadmap = GO_LIVE + datetime.timedelta(days=(index % 3) - 1)
-            claims.append(
-                Claim(
-                    offering=offering,
-                    capability=capability,
+        roadmap = GO_LIVE + datetime.timedelta(days=(index % 3) - 1)
+        write_claims(
+            offering,
+            [
+                ClaimInput(
+                    capability_id=capability.pk,
                     level=level,
-                    roadmap_date=roadmap,
+                    roadmap_date=roadmap if level == ClaimLevel.ROADMAP else None,
                 )
-            )
-    Claim.objects.bulk_create(claims)
-    refresh_claim_vectors(offering_ids=[o.pk for o in offerings])
+                for capability, level in zip(
+                    shelf["capabilities"], levels, strict=False
+                )
+                if level is not None
+            ],
+        )
     return offerings
 
 
@@ -201,8 +206,7 @@ def test_fingerprint_changes_with_the_inputs_only(shelf):
     (offering,) = add_offerings(shelf, [["meets"] * 6])
     first = engine.score_need_against_published(shelf["need"].pk)[0].fingerprint
     again = engine.score_need_against_published(shelf["need"].pk)[0].fingerprint
-    Claim.objects.filter(offering=offering).update(level=ClaimLevel.EXTENSION)
-    refresh_claim_vectors(offering_ids=[offering.pk])
+    rewrite_claims(offering, level=ClaimLevel.EXTENSION)
     changed = engine.score_need_against_published(shelf["need"].pk)[0].fingerprint
     assert first == again != changed
 
@@ -224,8 +228,7 @@ def test_a_shelf_read_before_is_reused_only_while_nothing_changed(
 
     same_as_reference(4)  # first read: every row with its vector
     same_as_reference(4)  # the keys only, nothing changed
-    Claim.objects.filter(offering=offerings[0]).update(level=ClaimLevel.EXTENSION)
-    refresh_claim_vectors(offering_ids=[offerings[0].pk])
+    rewrite_claims(offerings[0], level=ClaimLevel.EXTENSION)
     same_as_reference(5)  # the keys, then the changed row
     same_as_reference(4)
     offerings[1].status = OfferingStatus.RETIRED
@@ -305,8 +308,7 @@ def test_offering_scoring_runs_a_fixed_number_of_queries(
     for need_id in [s.need_id for s in scored]:
         services.matches_refresh_for_need(need_id=need_id)
     assert Match.objects.filter(offering=offering).count() == needs
-    Claim.objects.filter(offering=offering).update(level=ClaimLevel.CONFIGURABLE)
-    refresh_claim_vectors(offering_ids=[offering.pk])
+    rewrite_claims(offering, level=ClaimLevel.CONFIGURABLE)
     # savepoint + 3 engine queries (needs locked) + its matches + the cut-offs (one
     # query: no list is full here) + the upsert + the published count + the needs'
     # count + release savepoint.

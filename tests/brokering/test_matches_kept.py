@@ -20,12 +20,12 @@ from brokering.models import (
     ScoringRun,
 )
 from brokering.scoring import inputs as engine
-from catalog.models import Claim, ClaimLevel, OfferingStatus, ProviderKind
-from catalog.vectors import refresh_claim_vectors
+from catalog.models import ClaimLevel, OfferingStatus, ProviderKind
+from catalog.services.claims import ClaimInput
 from standards.items import item_keys_in_order
 from standards.models import ReleaseStatus
 from tests.brokering.factories import AgencyFactory, NeedFactory, NeedItemFactory
-from tests.catalog.factories import OfferingFactory, ProviderFactory
+from tests.catalog.factories import OfferingFactory, ProviderFactory, write_claims
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -46,21 +46,21 @@ def kept(settings):
 
 
 def set_claims(offering, capabilities, levels) -> None:
-    """Replace the offering's claims (``None``: no claim) and refresh its vector."""
-    Claim.objects.filter(offering=offering).delete()
-    Claim.objects.bulk_create(
-        Claim(
-            offering=offering,
-            capability=capability,
-            level=level,
-            roadmap_date=datetime.date(2027, 6, 1)
-            if level == ClaimLevel.ROADMAP
-            else None,
-        )
-        for capability, level in zip(capabilities, levels, strict=True)
-        if level is not None
+    """Set the offering's claims on the capabilities (``None``: no claim) through
+    the one claims writer, which refreshes its vector and queues its rescoring."""
+    write_claims(
+        offering,
+        [
+            ClaimInput(
+                capability_id=capability.pk,
+                level=level or "",
+                roadmap_date=datetime.date(2027, 6, 1)
+                if level == ClaimLevel.ROADMAP
+                else None,
+            )
+            for capability, level in zip(capabilities, levels, strict=True)
+        ],
     )
-    refresh_claim_vectors(offering_ids=[offering.pk])
 
 
 def reference(need) -> list[scoring.Result]:
@@ -99,6 +99,17 @@ def state(need) -> dict:
         )
         for m in Match.objects.filter(need=need)
     }
+
+
+def queued_runs() -> set[tuple[int | None, int | None]]:
+    """The queued runs as (need, offering). The claims writer queues each changed
+    offering's own run; tests of the reverse direction take this set after building
+    and look at what was queued since."""
+    return set(
+        ScoringRun.objects.filter(status=RunStatus.QUEUED).values_list(
+            "need_id", "offering_id"
+        )
+    )
 
 
 def run_queued_need_runs() -> int:
@@ -272,8 +283,10 @@ def test_a_better_offering_enters_and_the_cutoff_leaves(
         capabilities,
         [ClaimLevel.MEETS, ClaimLevel.MEETS, ClaimLevel.CONFIGURABLE, ClaimLevel.MEETS],
     )
+    built = queued_runs()
+    assert (None, newcomer.pk) in built  # the writer's run for the newcomer
     assert services.matches_refresh_for_offering(offering_id=newcomer.pk) == 2
-    assert not ScoringRun.objects.filter(status=RunStatus.QUEUED).exists()
+    assert queued_runs() == built  # no full scoring queued
     # First need: the recommended cut-off stays, not among the best; second: gone.
     first_rows = {m.offering_id: m.top for m in Match.objects.filter(need=first)}
     assert first_rows == {
@@ -295,14 +308,10 @@ def test_an_offering_leaving_a_full_list_queues_a_full_scoring(
     first, _second = scored_needs
     falling = six_offerings[0]
     set_claims(falling, capabilities, [None] * 4)
+    built = queued_runs()
     before = state(first)
     assert services.matches_refresh_for_offering(offering_id=falling.pk) == 0
-    queued = set(
-        ScoringRun.objects.filter(status=RunStatus.QUEUED).values_list(
-            "need_id", flat=True
-        )
-    )
-    assert queued == {n.pk for n in scored_needs}
+    assert queued_runs() - built == {(n.pk, None) for n in scored_needs}
     assert state(first) == before  # left for the full scoring
     assert run_queued_need_runs() == 2
     assert falling.pk not in state(first)
@@ -373,6 +382,7 @@ def test_reverse_direction_runs_a_fixed_number_of_queries(
     # falls out of every list: a full scoring is queued for each need.
     set_claims(six_offerings[4], capabilities, [ClaimLevel.MEETS] * 4)
     set_claims(six_offerings[0], capabilities, [None] * 4)
+    built = queued_runs()
     # savepoint, 3 engine queries, the offering's matches, the cut-offs (2), the
     # upsert, the cut-offs pushed out (1 update), the published count, the needs'
     # count, release savepoint.
@@ -387,7 +397,7 @@ def test_reverse_direction_runs_a_fixed_number_of_queries(
         assert (
             services.matches_refresh_for_offering(offering_id=six_offerings[0].pk) == 0
         )
-    assert ScoringRun.objects.filter(status=RunStatus.QUEUED).count() == needs
+    assert queued_runs() - built == {(need.pk, None) for need in made}
 
 
 def test_runs_for_many_needs_reuse_the_queued_ones(

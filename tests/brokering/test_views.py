@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from brokering import services
 from brokering.models import Match, MatchStatus, Need, NeedStatus, RunStatus, ScoringRun
-from catalog.models import Claim, ClaimLevel
+from catalog.models import ClaimLevel
+from tests.catalog.factories import rewrite_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -214,9 +215,7 @@ def test_match_page_explains_the_score_line_by_line(agency_client, scored_need):
 def test_agency_shortlists_and_downloads_the_fit_gap_report(
     agency_client, scored_need, capabilities
 ):
-    Claim.objects.filter(offering=scored_need.top.offering).update(
-        evidence='=HYPERLINK("http://evil")'
-    )
+    rewrite_claims(scored_need.top.offering, evidence='=HYPERLINK("http://evil")')
     response = agency_client.post(
         reverse("brokering:match-shortlist", args=[scored_need.pk, scored_need.top.pk]),
         {"status": MatchStatus.SHORTLISTED, "note": "Best fit"},

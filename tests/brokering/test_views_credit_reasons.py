@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from brokering import services
 from brokering.models import Match, MatchStatus, NeedStatus
-from catalog.models import Claim, ClaimLevel
-from catalog.vectors import refresh_claim_vectors
+from catalog.models import ClaimLevel
+from catalog.services.claims import ClaimInput
+from tests.catalog.factories import write_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,16 @@ def roadmap_need(agency, make_need, make_offering, capabilities):
         [(capabilities[0], ClaimLevel.ROADMAP), (capabilities[2], ClaimLevel.MEETS)],
         name="Roadmap Ledger",
     )
-    Claim.objects.create(
-        offering=offering,
-        capability=capabilities[1],
-        level=ClaimLevel.ROADMAP,
-        roadmap_date=datetime.date(2029, 6, 30),
+    write_claims(
+        offering,
+        [
+            ClaimInput(
+                capability_id=capabilities[1].pk,
+                level=ClaimLevel.ROADMAP,
+                roadmap_date=datetime.date(2029, 6, 30),
+            )
+        ],
     )
-    refresh_claim_vectors(offering_ids=[offering.pk])
     need = make_need(agency, status=NeedStatus.ACTIVE)
     services.matches_refresh_for_need(need_id=need.pk)
     match = Match.objects.get(need=need)

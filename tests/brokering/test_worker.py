@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from brokering import services, views
 from brokering.models import Match, NeedStatus, RunStatus, ScoringRun
-from catalog.models import Claim, ClaimLevel
-from catalog.signals import offerings_changed
-from catalog.vectors import refresh_claim_vectors
+from catalog.models import ClaimLevel
+from tests.catalog.factories import rewrite_claims
 from tests.conftest import uses_services
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -58,11 +57,8 @@ def test_changing_claims_rescores_the_affected_matches(
     assert Match.objects.get(offering=offering).score == 50.0
     with celery_worker():
         with transaction.atomic():
-            Claim.objects.filter(offering=offering).update(level=ClaimLevel.MEETS)
-            refresh_claim_vectors(offering_ids=[offering.pk])
-            offerings_changed.send(
-                sender=None, offering_ids=[offering.pk], reason="claims"
-            )
+            # Through the claims writer: vector, announcement, the run queued.
+            rewrite_claims(offering, level=ClaimLevel.MEETS)
         wait_for(lambda: Match.objects.get(offering=offering).score == 100.0)
     assert ScoringRun.objects.get(offering=offering).status == RunStatus.DONE
     assert Match.objects.get(offering=untouched).score == 90.0

@@ -60,22 +60,21 @@ class OfferingFactory(factory.django.DjangoModelFactory):
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):
-    """A claim written straight to the table. Like an offering row, it gets what
-    search derives from claims (coverage, covered functions, search document); the
-    claim vectors, which the services refresh too, are left to the tests."""
+    """A claim written through the one claims writer (:func:`write_claims`), which
+    also refreshes the offering's claim vector and search data and queues its
+    rescoring."""
 
     class Meta:
         model = Claim
-        skip_postgeneration_save = True
 
     offering = factory.SubFactory(OfferingFactory)
     capability = factory.SubFactory(CapabilityFactory)
     level = ClaimLevel.MEETS
 
-    @factory.post_generation
-    def search_document(self, create, extracted, **kwargs):
-        if create:
-            offering_search_refresh(offering_ids=[self.offering_id])
+    @classmethod
+    def _create(cls, model_class, *args, offering, capability, **fields):
+        write_claims(offering, [ClaimInput(capability_id=capability.pk, **fields)])
+        return model_class.objects.get(offering=offering, capability=capability)
 
 
 class ContractVehicleFactory(factory.django.DjangoModelFactory):
@@ -129,3 +128,24 @@ def write_claim(offering, capability, level, **fields) -> Claim | None:
         [ClaimInput(capability_id=capability.pk, level=level, **fields)],
     )
     return Claim.objects.filter(offering=offering, capability=capability).first()
+
+
+def rewrite_claims(offering, **changes) -> int:
+    """The offering's capability claims written again through :func:`write_claims`
+    with ``changes`` (``level=...``, ``evidence=...``) applied to each."""
+    return write_claims(
+        offering,
+        [
+            ClaimInput(
+                capability_id=claim.capability_id,
+                **{
+                    "level": claim.level,
+                    "roadmap_date": claim.roadmap_date,
+                    "evidence": claim.evidence,
+                    "evidence_url": claim.evidence_url,
+                    **changes,
+                },
+            )
+            for claim in offering.claims.all()
+        ],
+    )

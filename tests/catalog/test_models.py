@@ -33,6 +33,8 @@ def test_a_roadmap_claim_needs_a_target_date_and_a_capability_one_claim():
     release, caps = make_release()
     offering = make_offering(release, slug="constraints")
     capability = caps["FFM.010"][0]
+    # The database's own constraints, below the claims writer (which refuses these
+    # before writing): rows written straight to the table on purpose.
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.create(
             offering=offering, capability=capability, level=ClaimLevel.ROADMAP

@@ -16,6 +16,7 @@ from catalog.models import (
     ReviewAction,
     ReviewComment,
 )
+from tests.catalog.factories import rewrite_claims
 from tests.catalog.workflow_helpers import (
     draft,
     offering_in,
@@ -481,7 +482,7 @@ def test_history_lists_claim_and_status_changes_of_own_listing_only(
     theirs = offering_in(
         OfferingStatus.DRAFT, other_provider, release, capabilities[:1]
     )
-    Claim.objects.filter(offering=theirs).update(evidence="Their secret evidence")
+    rewrite_claims(theirs, evidence="Their secret evidence")
     theirs.summary = "Their secret summary"
     theirs.save()
     page = signed_in.get(

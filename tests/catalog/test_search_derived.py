@@ -113,6 +113,9 @@ def world():
         activity=activity,
         code="FFM.030.010.099",
     )
+    # A claim the claims writer refuses (another release's capability), as older
+    # data may hold: written straight to the table on purpose, to show search
+    # ignores it.
     Claim.objects.create(offering=offerings[0], capability=stray, level="meets")
     services.claims_changed(offering_ids=[offerings[0].id])
     return release, caps, offerings
@@ -264,6 +267,8 @@ def test_claim_verify_keeps_the_data_current(world, broker):
 def test_claims_changed_after_writes_made_elsewhere(world):
     _, caps, offerings = world
     offering = offerings[3]
+    # Rows changed outside the claims writer (a data migration, a repair by hand):
+    # written straight to the table on purpose; claims_changed makes all current.
     Claim.objects.filter(offering=offering).delete()
     Claim.objects.create(
         offering=offering, capability=caps["FFM.010"][1], level="meets"

@@ -62,6 +62,7 @@ def test_refresh_updates_in_place(three_capabilities):
     offering = OfferingFactory(release=three_capabilities[0].release)
     claim = ClaimFactory(offering=offering, capability=three_capabilities[1])
     refresh_claim_vectors(offering_ids=[offering.id])
+    # A row changed outside the writer on purpose: the refresh itself is under test.
     claim.level = ClaimLevel.EXTENSION
     claim.save()
     refresh_claim_vectors(offering_ids=[offering.id, offering.id])

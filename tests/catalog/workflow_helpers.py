@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from catalog.models import ClaimLevel, OfferingDocument, OfferingStatus
 from catalog.services.claims import ClaimInput, claims_save
 from catalog.workflow import offering_revision_start, offering_submit
-from tests.catalog.factories import ClaimFactory, OfferingFactory
+from tests.catalog.factories import OfferingFactory, write_claims
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -48,8 +48,13 @@ def offering_in(status: str, provider, release, capabilities=(), **fields):
     offering = OfferingFactory(
         provider=provider, release=release, status=status, **fields
     )
-    for capability in capabilities:
-        ClaimFactory(offering=offering, capability=capability, level=ClaimLevel.MEETS)
+    write_claims(
+        offering,
+        [
+            ClaimInput(capability_id=capability.pk, level=ClaimLevel.MEETS)
+            for capability in capabilities
+        ],
+    )
     return offering
 
 

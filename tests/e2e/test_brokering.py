@@ -9,10 +9,9 @@ import pytest
 
 from brokering import services
 from brokering.models import NeedStatus, ScoringRun
-from catalog.models import Claim
-from catalog.vectors import refresh_claim_vectors
+from catalog.services.claims import ClaimInput
 from tests.brokering.factories import NeedFactory, NeedItemFactory
-from tests.catalog.factories import OfferingFactory
+from tests.catalog.factories import OfferingFactory, write_claims
 from tests.conftest import uses_services
 from tests.marketplace.factories import DEMO_PASSWORD
 from tests.standards.factories import (
@@ -50,23 +49,22 @@ def shelf(db):
         )
         for n in (11, 12, 13)
     ]
-    offerings = []
     for slug, name, levels in [
         ("strong", "Strong Ledger", ["meets", "meets", "configurable"]),
         ("weak", "Weak Ledger", ["extension", "does-not-meet", "meets"]),
     ]:
         offering = OfferingFactory(release=release, slug=slug, name=name)
-        Claim.objects.bulk_create(
-            Claim(
-                offering=offering,
-                capability=capability,
-                level=level,
-                evidence=f"{name} handles {capability.code} as shipped.",
-            )
-            for capability, level in zip(capabilities, levels, strict=True)
+        write_claims(
+            offering,
+            [
+                ClaimInput(
+                    capability_id=capability.pk,
+                    level=level,
+                    evidence=f"{name} handles {capability.code} as shipped.",
+                )
+                for capability, level in zip(capabilities, levels, strict=True)
+            ],
         )
-        offerings.append(offering)
-    refresh_claim_vectors(offering_ids=[o.pk for o in offerings])
     return capabilities
 
 

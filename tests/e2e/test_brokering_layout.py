@@ -10,10 +10,10 @@ from django.conf import settings
 
 from brokering import services
 from brokering.models import Match, MatchStatus, NeedStatus
-from catalog.models import Claim, ClaimLevel
-from catalog.vectors import refresh_claim_vectors
+from catalog.models import ClaimLevel
+from catalog.services.claims import ClaimInput
 from tests.brokering.factories import NeedFactory, NeedItemFactory
-from tests.catalog.factories import OfferingFactory, ProviderFactory
+from tests.catalog.factories import OfferingFactory, ProviderFactory, write_claims
 from tests.standards.factories import (
     ActivityFactory,
     CapabilityFactory,
@@ -65,7 +65,6 @@ def crowded_need(agency_user):
             )
             for n in range(1, 13)
         ]
-    offerings = []
     for o in range(10):
         provider = ProviderFactory(
             name=f"Interagency Shared Service Provider Centre Number {o}"
@@ -82,9 +81,8 @@ def crowded_need(agency_user):
             if level is None:
                 continue
             claims.append(
-                Claim(
-                    offering=offering,
-                    capability=capability,
+                ClaimInput(
+                    capability_id=capability.pk,
                     level=level,
                     evidence=EVIDENCE,
                     evidence_url="https://example.gov/evidence/" + "x" * 60,
@@ -93,9 +91,7 @@ def crowded_need(agency_user):
                     else None,
                 )
             )
-        Claim.objects.bulk_create(claims)
-        offerings.append(offering)
-    refresh_claim_vectors(offering_ids=[o.pk for o in offerings])
+        write_claims(offering, claims)
     need = NeedFactory(
         agency=agency_user.agency,
         release=release,

@@ -14,6 +14,7 @@ from catalog.models import (
     OfferingStatus,
 )
 from catalog.vectors import refresh_claim_vectors
+from standards.identifiers import CAPABILITY_CODE
 from standards.models import Activity, Capability, Function, StandardsRelease
 from tests.catalog.search_reference import assert_search_data_current
 from tests.conftest import uses_services
@@ -29,19 +30,21 @@ def seeded():
     return StandardsRelease.objects.get(name="SCALE")
 
 
-def test_seeds_the_requested_counts_on_the_real_functions(seeded):
+def test_seeds_the_requested_counts_on_the_real_functions_with_synthetic_ids(seeded):
     assert Function.objects.filter(release=seeded).count() == 10
     assert Activity.objects.filter(release=seeded).count() == 51
     assert Capability.objects.filter(release=seeded).count() == 150
     assert Offering.objects.filter(release=seeded).count() == 60
     assert set(
         Function.objects.filter(release=seeded).values_list("code", flat=True)
-    ) == {f"FFM.{n:03d}" for n in (10, 20, 30, 40, 60, 70, 80, 90, 100, 110)}
-    # Every capability sits under its activity and function, as the real IDs do.
+    ) == {f"SCALE.{n:03d}" for n in (10, 20, 30, 40, 60, 70, 80, 90, 100, 110)}
+    # Every capability sits under its activity and function, as the real IDs do; the
+    # IDs are the one ID home's synthetic SCALE ones, never Treasury's FFM ones.
     for code, activity, function in Capability.objects.filter(
         release=seeded
     ).values_list("code", "activity__code", "function__code"):
         assert code.startswith(activity + ".") and activity.startswith(function + ".")
+        assert CAPABILITY_CODE.match(code) and code.startswith("SCALE.")
 
 
 def test_claims_mix_levels_and_most_offerings_are_published(seeded):

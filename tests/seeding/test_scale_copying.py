@@ -1,6 +1,6 @@
 """The text stream ``copy_rows`` hands to ``COPY FROM STDIN``."""
 
-from seeding.scale.copying import LineReader
+from marketplace.copying import LineReader
 
 
 def test_line_reader_reads_sized_and_whole():

@@ -1,4 +1,6 @@
-"""``COPY FROM STDIN`` for generated rows, robust to fields added later."""
+"""PostgreSQL ``COPY FROM STDIN`` for rows written in bulk (the claims load of
+:func:`catalog.services.claims.claims_bulk_load`, the scale generator's need items),
+robust to fields added later. Plumbing only: it imports no app."""
 
 import datetime
 import io
@@ -10,6 +12,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 BATCH = 2000  # rows per bulk_create
+NULL = r"\N"  # COPY's text for a missing value
 
 
 class LineReader(io.TextIOBase):
@@ -64,7 +67,7 @@ def copy_rows(
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value = timezone.now()
         elif value is None and not field.null:
-            raise ValueError(f"seed_scale does not know what to put in {field}.")
+            raise ValueError(f"copy_rows does not know what to put in {field}.")
         extra_columns.append(field.column)
         extra_values.append(copy_text(field, value))
     suffix = "".join("\t" + value for value in extra_values)
@@ -86,14 +89,23 @@ def copy_rows(
 
 def copy_text(field: models.Field, value) -> str:
     if value is None:
-        return r"\N"
+        return NULL
     if isinstance(field, models.JSONField):
         return json.dumps(value).replace("\\", "\\\\")
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, datetime.datetime):
         return value.isoformat()
-    return str(value)
+    return copy_escape(str(value))
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_escape(value: str) -> str:
+    """A text value as one field of a ``COPY`` text line (backslash, tab and line
+    breaks escaped)."""
+    return value.translate(_COPY_ESCAPES)
 
 
 @contextmanager

@@ -1,0 +1,157 @@
+"""The claims writer's bulk path (``claims_bulk_load``, the scale generator's COPY
+load) yields exactly what the writer (``claims_save``) yields for the same claims,
+and refuses what the writer refuses. On SQLite it inserts in batches; the services
+pass (PostgreSQL) runs the same tests through ``COPY``."""
+
+import datetime
+
+import pytest
+
+from catalog.models import Claim, ClaimLevel, ClaimVector, Offering, OfferingStatus
+from catalog.services.claims import ClaimInput, ClaimRefused, claims_bulk_load
+from standards.items import item_keys_in_order
+from standards.models import ReleaseStatus
+from tests.catalog import search_reference
+from tests.catalog.factories import OfferingFactory, write_claims
+from tests.catalog.workflow_helpers import standards_tree
+from tests.standards.factories import (
+    ActivityFactory,
+    CapabilityFactory,
+    FunctionFactory,
+    ReleaseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROADMAP = datetime.date(2028, 3, 31)
+# Per offering: (capability index, level, roadmap date, evidence). The writer drops a
+# roadmap date of another level; so must the load. Evidence with a tab, a line
+# break and a backslash goes through COPY's escaping.
+STATED = [
+    [
+        (0, ClaimLevel.MEETS, None, "In production\tat two agencies."),
+        (2, ClaimLevel.ROADMAP, ROADMAP, "Planned:\nsecond half of 2028 \\ v9."),
+        (3, ClaimLevel.CONFIGURABLE, ROADMAP, ""),
+    ],
+    [],
+    [(n, level, ROADMAP, "") for n, level in enumerate(ClaimLevel.values)],
+]
+
+
+@pytest.fixture
+def capabilities():
+    return standards_tree(functions=2, per_activity=3)[1]
+
+
+def _drafts(capabilities, prefix: str) -> list[Offering]:
+    return [
+        OfferingFactory(
+            release=capabilities[0].release,
+            status=OfferingStatus.DRAFT,
+            name=f"Offering {n}",
+            slug=f"{prefix}-{n}",
+        )
+        for n in range(len(STATED))
+    ]
+
+
+def _state(offering) -> tuple:
+    claims = sorted(
+        offering.claims.values_list(
+            "capability_id", "level", "roadmap_date", "evidence", "verified"
+        )
+    )
+    # The writer, given no claims, writes nothing (and so no vector); the load gives
+    # every offering its vector: all unknown, what refreshing would give.
+    vector = ClaimVector.objects.filter(offering=offering).first() or ClaimVector(
+        levels=bytes(len(item_keys_in_order(offering.release_id))),
+        roadmap=b"",
+        claims_count=0,
+        capability_count=len(item_keys_in_order(offering.release_id)),
+    )
+    return (
+        claims,
+        (bytes(vector.levels), bytes(vector.roadmap), vector.claims_count),
+        vector.capability_count,
+        offering.covered_count,
+        sorted(
+            offering.covered_functions.values_list("function_code", "covered_count")
+        ),
+    )
+
+
+def test_the_bulk_load_equals_the_writer(capabilities):
+    written = _drafts(capabilities, "written")
+    for offering, stated in zip(written, STATED, strict=True):
+        write_claims(
+            offering,
+            [
+                ClaimInput(
+                    capability_id=capabilities[n].pk,
+                    level=level,
+                    roadmap_date=roadmap,
+                    evidence=evidence,
+                )
+                for n, level, roadmap, evidence in stated
+            ],
+        )
+    loaded = _drafts(capabilities, "loaded")
+    count = claims_bulk_load(
+        offering_ids=[o.pk for o in loaded],
+        claims=(
+            [
+                (capabilities[n].pk, level, roadmap, evidence)
+                for n, level, roadmap, evidence in stated
+            ]
+            for stated in STATED
+        ),
+    )
+    assert count == sum(map(len, STATED))
+    for one, other in zip(written, loaded, strict=True):
+        one.refresh_from_db()
+        other.refresh_from_db()
+        assert _state(one) == _state(other)
+    search_reference.assert_search_data_current([o.pk for o in written + loaded])
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("published", "draft or returned offerings only"),
+        ("has claims", "an offering has claims"),
+        ("other release", "capability of the offering's standards release"),
+        ("unknown level", "Unknown claim level"),
+        ("roadmap without date", "needs a target date"),
+    ],
+)
+def test_the_bulk_load_refuses_what_the_writer_refuses(capabilities, case, message):
+    (offering,) = _drafts(capabilities, "refused")[:1]
+    capability, level, roadmap = capabilities[0], ClaimLevel.MEETS, None
+    if case == "published":
+        Offering.objects.filter(pk=offering.pk).update(status=OfferingStatus.PUBLISHED)
+    elif case == "has claims":
+        write_claims(offering, [ClaimInput(capability_id=capability.pk, level="meets")])
+    elif case == "other release":
+        capability = CapabilityFactory(
+            activity=ActivityFactory(
+                function=FunctionFactory(
+                    release=ReleaseFactory(name="FY2098", status=ReleaseStatus.DRAFT)
+                )
+            )
+        )
+    elif case == "unknown level":
+        level = "excellent"
+    else:
+        level = ClaimLevel.ROADMAP
+    before = Claim.objects.count()
+    with pytest.raises(ClaimRefused, match=message):
+        claims_bulk_load(
+            offering_ids=[offering.pk],
+            claims=[
+                [
+                    (capabilities[1].pk, "meets", None, ""),
+                    (capability.pk, level, roadmap, ""),
+                ]
+            ],
+        )
+    assert Claim.objects.count() == before
