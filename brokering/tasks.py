@@ -3,6 +3,13 @@
 from celery import shared_task
 
 from brokering.models import RunStatus, ScoringRun
+from brokering.rounds.services import (
+    SCORE_TASK,
+    response_score,
+    responses_score_pending,
+    rounds_close_due,
+    rounds_remind,
+)
 from brokering.services.matches import scoring_run_execute
 from brokering.services.runs import (
     BATCH_TASK,
@@ -74,3 +81,39 @@ def run_scoring_batch(self, run_ids: list[int]) -> None:
 def sweep_scoring_runs() -> int:
     """Re-send runs left queued or running too long (Celery beat, every minute)."""
     return len(scoring_runs_resend_stale())
+
+
+@shared_task(
+    bind=True,
+    name=SCORE_TASK,
+    ignore_result=True,
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def score_response(self, invitation_id: int) -> None:
+    """Score one submitted response from its answers. Safe to repeat; a response
+    left unscored is picked up by :func:`round_deadlines`."""
+    try:
+        response_score(invitation_id=invitation_id)
+    except Exception as error:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=error, countdown=5 * (self.request.retries + 1)) from error
+
+
+@shared_task(
+    name="brokering.round_deadlines",
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def round_deadlines() -> dict[str, int]:
+    """Celery beat, every minute: close the rounds past their due date, remind
+    the providers that have not submitted before it, and score responses left
+    unscored. Every step is idempotent (row locks, unique notice rows)."""
+    closed = rounds_close_due()
+    reminded = rounds_remind()
+    scored = responses_score_pending()
+    return {"closed": len(closed), "reminded": reminded, "scored": scored}

@@ -333,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "brokering.sweep_scoring_runs",
         "schedule": 60.0,
     },
+    "brokering-round-deadlines": {
+        "task": "brokering.round_deadlines",
+        "schedule": 60.0,
+    },
 }
 
 # API tokens stop working this many days after they are created (marketplace.tokens).
