@@ -3,7 +3,7 @@ and brokers read; brokers extend and cancel; the agency decides) and the
 provider's requests (provider users only, their own invitations)."""
 
 from marketplace.roles import Role
-from tests.access import NOT_ALLOWED, OK, Route, only
+from tests.access import NOT_ALLOWED, Route, only
 from tests.brokering.rounds import (
     active_need,
     offering_with_claims,
