@@ -387,6 +387,8 @@ SPECTACULAR_SETTINGS = {
         "MatchStatus": "brokering.models.MatchStatus",
         "ClaimLevel": "catalog.models.ClaimLevel",
         "Priority": "brokering.models.Priority",
+        "RoundStatus": "brokering.models.RoundStatus",
+        "ResponseStatus": "brokering.models.ResponseStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
