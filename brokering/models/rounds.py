@@ -211,22 +211,35 @@ class NoticeKind(models.TextChoices):
 
 
 class RoundNotice(models.Model):
-    """An e-mail sent about a round: one row per (round, kind, recipient), created
-    in the transaction that queues the e-mail, so a repeated run sends nothing
-    twice."""
+    """An e-mail about a round, recorded before it is sent (an outbox): one row per
+    (round, kind, recipient), created in the transaction that decides to send it,
+    and sent by a task that locks the row and marks it sent. A repeated run records
+    nothing twice; a notice left unsent (broker down, worker killed) is sent again
+    by the beat task, once."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=10, choices=NoticeKind.choices)
     recipient = models.CharField(
         max_length=40, help_text="'agency' or 'invitation:<id>'."
     )
-    sent_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(max_length=255, blank=True)
+    message = models.TextField(blank=True)
+    recipient_list = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["round", "sent_at", "id"]
+        ordering = ["round", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "kind", "recipient"], name="one_notice_per_recipient"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="round_notice_unsent",
             )
         ]
 

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from celery import current_app
 from django.db import IntegrityError, transaction
@@ -37,12 +38,13 @@ from brokering.rounds import package as pkg
 from brokering.rounds import selectors
 from catalog.models import ClaimLevel, Offering, OfferingDocument, OfferingStatus
 from marketplace.formats import display_datetime
-from marketplace.mail import queue_email
+from marketplace.mail import one_line, queue_email, send_now
 from marketplace.models import User
 
 logger = logging.getLogger(__name__)
 
 SCORE_TASK = "brokering.score_response"
+NOTICE_TASK = "brokering.send_round_notice"
 REMIND_BEFORE = datetime.timedelta(hours=48)
 AGENCY = "agency"
 
@@ -77,14 +79,65 @@ def _lock(round_id: int) -> Round:
         raise RoundError("No such round.") from None
 
 
-def _notice(round: Round, kind: str, recipient: str) -> bool:
-    """Record a notice; False when it was recorded before (send nothing)."""
+def _notice(
+    round: Round,
+    kind: str,
+    recipient: str,
+    *,
+    subject: str,
+    message: str,
+    recipient_list: list[str],
+) -> bool:
+    """Record a notice and send it after commit; False when it was recorded
+    before (nothing is sent again)."""
     try:
         with transaction.atomic():
-            RoundNotice.objects.create(round=round, kind=kind, recipient=recipient)
+            notice = RoundNotice.objects.create(
+                round=round,
+                kind=kind,
+                recipient=recipient,
+                subject=one_line(subject)[:255],
+                message=message,
+                recipient_list=recipient_list,
+            )
     except IntegrityError:
         return False
+    transaction.on_commit(partial(_send_notice, notice.pk))
     return True
+
+
+def _send_notice(notice_id: int) -> None:
+    try:
+        current_app.tasks[NOTICE_TASK].delay(notice_id)
+    except OperationalError:
+        logger.warning("broker unavailable; round notice %s sent later", notice_id)
+
+
+@transaction.atomic
+def notice_send(*, notice_id: int) -> bool:
+    """Send a recorded notice unless it was sent: the row is locked while it is
+    sent and marked, so two deliveries of the task send it once."""
+    notice = RoundNotice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None or notice.sent_at is not None:
+        return False
+    if notice.recipient_list:
+        send_now(
+            subject=notice.subject,
+            message=notice.message,
+            recipient_list=notice.recipient_list,
+        )
+    notice.sent_at = timezone.now()
+    notice.save(update_fields=["sent_at"])
+    return True
+
+
+def notices_send_unsent() -> int:
+    """Send every notice recorded but not sent (the beat task: a broker that was
+    down, a worker killed before sending)."""
+    unsent = RoundNotice.objects.filter(sent_at__isnull=True).order_by("id")
+    return sum(
+        notice_send(notice_id=pk) for pk in list(unsent.values_list("id", flat=True))
+    )
 
 
 def _provider_emails(offering: Offering) -> list[str]:
@@ -104,15 +157,25 @@ def _agency_emails(round: Round) -> list[str]:
 
 
 def _tell_provider(invitation: Invitation, kind: str, subject: str, body: str) -> None:
-    recipients = _provider_emails(invitation.offering)
-    if _notice(invitation.round, kind, f"invitation:{invitation.pk}") and recipients:
-        queue_email(subject=subject, message=body, recipient_list=recipients)
+    _notice(
+        invitation.round,
+        kind,
+        f"invitation:{invitation.pk}",
+        subject=subject,
+        message=body,
+        recipient_list=_provider_emails(invitation.offering),
+    )
 
 
 def _tell_agency(round: Round, kind: str, subject: str, body: str) -> None:
-    recipients = _agency_emails(round)
-    if _notice(round, kind, AGENCY) and recipients:
-        queue_email(subject=subject, message=body, recipient_list=recipients)
+    _notice(
+        round,
+        kind,
+        AGENCY,
+        subject=subject,
+        message=body,
+        recipient_list=_agency_emails(round),
+    )
 
 
 def _request_text(round: Round, invitation: Invitation, opening: str) -> str:

@@ -72,11 +72,12 @@ def test_a_worker_killed_while_closing_leaves_no_round_open_and_nothing_twice(du
             lambda: (
                 not Round.objects.filter(pk__in=ids, status=RoundStatus.OPEN).exists()
                 and RoundNotice.objects.filter(kind=NoticeKind.REMINDER).count() == 2
+                and not RoundNotice.objects.filter(sent_at__isnull=True).exists()
             )
         )
         round_deadlines.delay()
         round_deadlines.delay()
-    assert round_deadlines() == {"closed": 0, "reminded": 0, "scored": 0}
+    assert round_deadlines() == {"closed": 0, "reminded": 0, "scored": 0, "sent": 0}
     for round_id in ids:
         notices = RoundNotice.objects.filter(round_id=round_id, kind=NoticeKind.CLOSED)
         assert notices.count() == 1
@@ -106,3 +107,21 @@ def test_a_submitted_response_is_scored_by_a_real_worker(due, provider_user):
         )
     assert scored.response_score == 100.0
     assert scored.above_catalog == ["AGY-001", "FFM.010.010.012", "FFM.010.010.013"]
+
+
+def test_reminders_recorded_while_the_broker_is_down_go_once_when_it_is_back(due):
+    from tests.brokering.test_worker import broker_unreachable
+    from tests.celery_worker import celery_worker, wait_for
+
+    closing, soon = due
+    with broker_unreachable():
+        result = round_deadlines()  # the beat run, its messages undeliverable
+    assert result["reminded"] == 2
+    notices = RoundNotice.objects.filter(round=soon, kind=NoticeKind.REMINDER)
+    with celery_worker():
+        round_deadlines.delay()
+        round_deadlines.delay()
+        wait_for(lambda: not RoundNotice.objects.filter(sent_at__isnull=True).exists())
+    assert round_deadlines() == {"closed": 0, "reminded": 0, "scored": 0, "sent": 0}
+    assert notices.count() == 2
+    assert all(notice.sent_at for notice in notices)

@@ -440,3 +440,19 @@ def test_verify_package_command(call, world, agency_user, provider_user, tmp_pat
     alone.write_bytes(bytes(decision.package).replace(b"Best fit.", b"Best fix."))
     with pytest.raises(CommandError, match="digest does not match"):
         call_command("verify_package", str(alone), "--digest", decision.digest)
+
+
+def test_a_notice_that_failed_to_send_goes_once_with_the_next_beat_run(
+    call, world, agency_user, settings
+):
+    need, answering, silent = world
+    settings.EMAIL_BACKEND = "tests.brokering.rounds.RefusingBackend"
+    call(open_round, need, agency_user, [answering, silent])
+    unsent = RoundNotice.objects.filter(sent_at__isnull=True)
+    assert unsent.count() == 2  # recorded, not sent: the SMTP server refused
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert call(round_deadlines)["sent"] == 2
+    assert call(round_deadlines)["sent"] == 0
+    assert len(mail.outbox) == 2
+    assert not unsent.exists()
