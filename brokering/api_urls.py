@@ -51,9 +51,11 @@ urlpatterns = [
         rounds_api.RoundDetail.as_view(),
         name="round-detail",
     ),
-    path("requests/", rounds_api.RequestList.as_view(), name="request-list"),
     path(
-        "requests/<int:invitation_id>/",
+        "provider/requests/", rounds_api.RequestList.as_view(), name="request-list"
+    ),
+    path(
+        "provider/requests/<int:invitation_id>/",
         rounds_api.RequestDetail.as_view(),
         name="request-detail",
     ),

@@ -207,7 +207,11 @@ def round_open(
 ) -> Round:
     """Open a round on an active need, invite the offerings (published, of the
     need's release) and e-mail their providers."""
-    need = Need.objects.select_for_update().select_related("agency").get(pk=need_id)
+    need = (
+        Need.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=need_id)
+    )
     if need.status != NeedStatus.ACTIVE:
         raise RoundError("Only an active need can go out to providers.")
     if due_at <= timezone.now():
@@ -464,7 +468,7 @@ def response_score(*, invitation_id: int) -> bool:
     nothing in) with the one formula, and flag the items it claims more of than
     the catalog. Safe to repeat; False when there is nothing to score."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("round__need__agency", "offering__provider")
         .filter(pk=invitation_id)
         .first()
