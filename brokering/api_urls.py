@@ -51,9 +51,7 @@ urlpatterns = [
         rounds_api.RoundDetail.as_view(),
         name="round-detail",
     ),
-    path(
-        "provider/requests/", rounds_api.RequestList.as_view(), name="request-list"
-    ),
+    path("provider/requests/", rounds_api.RequestList.as_view(), name="request-list"),
     path(
         "provider/requests/<int:invitation_id>/",
         rounds_api.RequestDetail.as_view(),
