@@ -89,13 +89,3 @@ def pass_due_date(round):
     type(round).objects.filter(pk=round.pk).update(
         due_at=timezone.now() - datetime.timedelta(minutes=1)
     )
-
-
-class RefusingBackend:
-    """An e-mail backend whose server refuses every message (an SMTP outage)."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        pass
-
-    def send_messages(self, messages) -> int:
-        raise ConnectionRefusedError("SMTP server refused the connection")
