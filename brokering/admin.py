@@ -20,6 +20,7 @@ from brokering.models import (
     NeedStatus,
     ScoringRun,
 )
+from brokering.rounds import admin as rounds_admin  # noqa: F401 (registers rounds)
 from brokering.scoring.ranking import RANK_ORDER
 from marketplace.admin import HistoryAdmin
 from marketplace.admin_access import BrokerReadOnly, OperatorOnly

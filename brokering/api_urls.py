@@ -5,6 +5,7 @@ Mounted under ``/api/v1/`` by :mod:`marketplace.api_urls`, in the ``api`` namesp
 from django.urls import path
 
 from brokering import api
+from brokering.rounds import api as rounds_api
 
 urlpatterns = [
     path("needs/", api.NeedList.as_view(), name="need-list"),
@@ -43,5 +44,17 @@ urlpatterns = [
         "needs/<int:need_id>/matches/<int:match_id>/",
         api.MatchDetail.as_view(),
         name="match-detail",
+    ),
+    path("rounds/", rounds_api.RoundList.as_view(), name="round-list"),
+    path(
+        "rounds/<int:round_id>/",
+        rounds_api.RoundDetail.as_view(),
+        name="round-detail",
+    ),
+    path("provider/requests/", rounds_api.RequestList.as_view(), name="request-list"),
+    path(
+        "provider/requests/<int:invitation_id>/",
+        rounds_api.RequestDetail.as_view(),
+        name="request-detail",
     ),
 ]

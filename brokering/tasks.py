@@ -3,6 +3,16 @@
 from celery import shared_task
 
 from brokering.models import RunStatus, ScoringRun
+from brokering.rounds.services import (
+    NOTICE_TASK,
+    SCORE_TASK,
+    notice_send,
+    notices_send_unsent,
+    response_score,
+    responses_score_pending,
+    rounds_close_due,
+    rounds_remind,
+)
 from brokering.services.matches import scoring_run_execute
 from brokering.services.runs import (
     BATCH_TASK,
@@ -74,3 +84,63 @@ def run_scoring_batch(self, run_ids: list[int]) -> None:
 def sweep_scoring_runs() -> int:
     """Re-send runs left queued or running too long (Celery beat, every minute)."""
     return len(scoring_runs_resend_stale())
+
+
+@shared_task(
+    bind=True,
+    name=SCORE_TASK,
+    ignore_result=True,
+    acks_late=True,
+    max_retries=3,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def score_response(self, invitation_id: int) -> None:
+    """Score one submitted response from its answers. Safe to repeat; a response
+    left unscored is picked up by :func:`round_deadlines`."""
+    try:
+        response_score(invitation_id=invitation_id)
+    except Exception as error:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=error, countdown=5 * (self.request.retries + 1)) from error
+
+
+@shared_task(
+    name="brokering.round_deadlines",
+    ignore_result=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def round_deadlines() -> dict[str, int]:
+    """Celery beat, every minute: close the rounds past their due date, remind
+    the providers that have not submitted before it, and score responses left
+    unscored, and send notices left unsent. Every step is idempotent (row locks,
+    unique notice rows, each notice marked sent under its lock)."""
+    closed = rounds_close_due()
+    reminded = rounds_remind()
+    scored = responses_score_pending()
+    sent = notices_send_unsent()
+    return {"closed": len(closed), "reminded": reminded, "scored": scored, "sent": sent}
+
+
+@shared_task(
+    bind=True,
+    name=NOTICE_TASK,
+    ignore_result=True,
+    acks_late=True,
+    max_retries=5,
+    soft_time_limit=45,
+    time_limit=60,
+)
+def send_round_notice(self, notice_id: int) -> None:
+    """Send one recorded round notice, once; an SMTP failure is retried here and,
+    past the retries, by :func:`round_deadlines`."""
+    try:
+        notice_send(notice_id=notice_id)
+    except Exception as error:
+        if self.request.is_eager:
+            return  # left unsent: the beat task sends it again
+        raise self.retry(
+            exc=error, countdown=min(600, 30 * 2**self.request.retries)
+        ) from error

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from brokering import kind_views, views, workbook_views
+from brokering.rounds import urls as round_urls
 
 
 class SpreadsheetFormat:
@@ -78,3 +79,5 @@ urlpatterns = [
         name="need-report-download",
     ),
 ]
+
+urlpatterns += round_urls.urlpatterns

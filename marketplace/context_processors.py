@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
     ("Our needs", "brokering:need-list", frozenset({Role.AGENCY})),
     ("Needs", "brokering:need-list", frozenset({Role.BROKER, Role.ADMIN})),
     ("My listings", "provider:home", frozenset({Role.PROVIDER})),
+    ("Requests", "requests:request-list", frozenset({Role.PROVIDER})),
     ("Broker admin", "admin:index", frozenset({Role.BROKER, Role.ADMIN})),
     (
         "API tokens",

@@ -32,6 +32,17 @@ def queue_email(*, subject: str, message: str, recipient_list: list[str]) -> Non
     transaction.on_commit(lambda: _enqueue(payload))
 
 
+def send_now(*, subject: str, message: str, recipient_list: list[str]) -> int:
+    """Send at once, in this process: for work that records its own e-mails in the
+    database and sends each under a row lock (an outbox), so that it is sent once."""
+    return send_mail(
+        subject=one_line(subject),
+        message=message,
+        from_email=None,
+        recipient_list=recipient_list,
+    )
+
+
 def _enqueue(payload: dict) -> None:
     try:
         send_email.delay(**payload)
@@ -57,11 +68,8 @@ def send_email(self, *, subject: str, message: str, recipient_list: list[str]) -
     tries = MAX_RETRIES + 1 if self.request.is_eager else 1
     for attempt in range(tries):
         try:
-            return send_mail(
-                subject=one_line(subject),
-                message=message,
-                from_email=None,
-                recipient_list=recipient_list,
+            return send_now(
+                subject=subject, message=message, recipient_list=recipient_list
             )
         except Exception as error:
             failure = error

@@ -333,6 +333,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "brokering.sweep_scoring_runs",
         "schedule": 60.0,
     },
+    "brokering-round-deadlines": {
+        "task": "brokering.round_deadlines",
+        "schedule": 60.0,
+    },
 }
 
 # API tokens stop working this many days after they are created (marketplace.tokens).
@@ -383,6 +387,8 @@ SPECTACULAR_SETTINGS = {
         "MatchStatus": "brokering.models.MatchStatus",
         "ClaimLevel": "catalog.models.ClaimLevel",
         "Priority": "brokering.models.Priority",
+        "RoundStatus": "brokering.models.RoundStatus",
+        "ResponseStatus": "brokering.models.ResponseStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

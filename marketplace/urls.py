@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include((account_patterns, "marketplace"))),
     path("standards/", include("standards.urls")),
     path("catalog/", include("catalog.urls")),
+    path("provider/requests/", include("brokering.rounds.provider_urls")),
     path("provider/", include("catalog.provider.urls")),
     path("needs/", include("brokering.urls")),
     path("api/", include("marketplace.api_urls")),

@@ -27,6 +27,7 @@ NONSENSE = [
 LIST_READERS = {
     "/api/v1/provider/": Role.PROVIDER,
     "/api/v1/needs/": Role.BROKER,
+    "/api/v1/rounds/": Role.BROKER,
 }
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from brokering.models import ScoringRun
+from brokering.models import Invitation, Round, ScoringRun
 from catalog.models import (
     OfferingDocument,
     OfferingStatus,
@@ -108,6 +108,14 @@ BUILDERS: dict[str, Callable[[int], None]] = {
     "brokering.Agency": _repeat(lambda i: AgencyFactory()),
     "brokering.Match": _repeat(lambda i: MatchFactory()),
     "brokering.Need": _repeat(lambda i: NeedFactory()),
+    "brokering.Round": _repeat(
+        lambda i: Invitation.objects.create(
+            round=Round.objects.create(
+                need=NeedFactory(), title=f"Round {i}", due_at=timezone.now()
+            ),
+            offering=OfferingFactory(),
+        )
+    ),
     "brokering.ScoringRun": _repeat(
         lambda i: ScoringRun.objects.create(need=NeedFactory())
     ),

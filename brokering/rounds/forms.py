@@ -1,0 +1,223 @@
+"""Forms of market research rounds: opening a round, a provider's response (one
+set of fields per need item), questions, answers, extending and deciding."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from brokering.rounds.services import AnswerInput, ResponseInput
+from catalog.models import ClaimLevel, Offering, OfferingDocument
+from marketplace.forms import DateInputField
+from marketplace.validators import SingleLineFields, plausible_date
+
+TEXT_LIMIT = 5000
+MONEY_LIMIT = 10**11
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """A due date means the end of that day in the portal's time zone."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=zone)
+
+
+def _future_day(day: datetime.date) -> None:
+    plausible_date(day)
+    if day < timezone.localdate():
+        raise forms.ValidationError("Choose a day from today on.")
+
+
+class OfferingsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.provider.name})"
+
+
+class RoundOpenForm(SingleLineFields, forms.Form):
+    title = forms.CharField(max_length=200)
+    due_date = DateInputField(
+        help_text="Responses are accepted until the end of this day.",
+        validators=[_future_day],
+    )
+    anonymous = forms.BooleanField(
+        label="Do not name the agency to providers",
+        required=False,
+        initial=True,
+    )
+    instructions = forms.CharField(
+        widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
+    offerings = OfferingsField(
+        queryset=Offering.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Providers to invite",
+        help_text="Published offerings that meet the need's constraints.",
+        error_messages={"required": "Choose at least one offering to invite."},
+    )
+
+    def __init__(self, *args, offerings: Sequence[Offering], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["offerings"])
+        field.queryset = (
+            Offering.objects.filter(pk__in=[o.pk for o in offerings])
+            .select_related("provider")
+            .order_by("name", "id")
+        )
+
+
+class ExtendForm(forms.Form):
+    due_date = DateInputField(validators=[_future_day], label="New due date")
+
+
+class DecideForm(forms.Form):
+    recommended = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Recommended offerings",
+    )
+    reason = forms.CharField(widget=forms.Textarea, max_length=TEXT_LIMIT)
+
+    def __init__(self, *args, choices: Iterable[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.MultipleChoiceField, self.fields["recommended"])
+        field.choices = [(str(pk), label) for pk, label in choices]
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label="Your question", widget=forms.Textarea, max_length=TEXT_LIMIT
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label="Answer (published to every invited provider)",
+        widget=forms.Textarea,
+        max_length=TEXT_LIMIT,
+    )
+
+
+LEVEL_CHOICES = [("", "Not answered yet"), *ClaimLevel.choices]
+
+
+class ResponseForm(SingleLineFields, forms.Form):
+    """The response: price, timeline, references, and per need item a level,
+    a roadmap date, a comment and an evidence document (``level_<item id>`` ...)."""
+
+    one_time_cost = forms.DecimalField(
+        label="One-time implementation cost (USD)",
+        required=False,
+        min_value=0,
+        max_value=MONEY_LIMIT,
+        decimal_places=2,
+    )
+    annual_cost = forms.DecimalField(
+        label="Annual cost (USD)",
+        required=False,
+        min_value=0,
+        max_value=MONEY_LIMIT,
+        decimal_places=2,
+    )
+    pricing_basis = forms.CharField(max_length=200, required=False)
+    assumptions = forms.CharField(
+        widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
+    timeline_months = forms.IntegerField(
+        label="Months from award to go-live", required=False, min_value=0, max_value=240
+    )
+    fits_go_live = forms.TypedChoiceField(
+        label="Fits the agency's go-live date",
+        choices=[("", "Not stated"), ("yes", "Yes"), ("no", "No")],
+        required=False,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
+    customer_references = forms.CharField(
+        widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
+    )
+
+    def __init__(
+        self,
+        *args,
+        items: Sequence[dict[str, Any]],
+        documents: Sequence[OfferingDocument],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        document_choices = [("", "None"), *((str(d.pk), d.title) for d in documents)]
+        for item in items:
+            pk = item["pk"]
+            self.fields[f"level_{pk}"] = forms.ChoiceField(
+                label=f"Level for {item['code']}", choices=LEVEL_CHOICES, required=False
+            )
+            self.fields[f"date_{pk}"] = DateInputField(
+                label=f"Roadmap date for {item['code']}",
+                required=False,
+                validators=[plausible_date],
+            )
+            self.fields[f"comment_{pk}"] = forms.CharField(
+                label=f"Comment on {item['code']}",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                max_length=TEXT_LIMIT,
+            )
+            self.fields[f"document_{pk}"] = forms.TypedChoiceField(
+                label=f"Evidence for {item['code']}",
+                choices=document_choices,
+                required=False,
+                coerce=int,
+                empty_value=None,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for item in self.items:
+            pk = item["pk"]
+            if cleaned.get(f"level_{pk}") == ClaimLevel.ROADMAP and not cleaned.get(
+                f"date_{pk}"
+            ):
+                self.add_error(
+                    f"date_{pk}", "A roadmap answer needs the date it is promised for."
+                )
+        return cleaned
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Each item with its bound fields, for the template's table."""
+        return [
+            {
+                "item": item,
+                "level": self[f"level_{item['pk']}"],
+                "date": self[f"date_{item['pk']}"],
+                "comment": self[f"comment_{item['pk']}"],
+                "document": self[f"document_{item['pk']}"],
+            }
+            for item in self.items
+        ]
+
+    def response(self) -> ResponseInput:
+        data = self.cleaned_data
+        return ResponseInput(
+            one_time_cost=data["one_time_cost"],
+            annual_cost=data["annual_cost"],
+            pricing_basis=data["pricing_basis"],
+            assumptions=data["assumptions"],
+            timeline_months=data["timeline_months"],
+            fits_go_live=data["fits_go_live"],
+            customer_references=data["customer_references"],
+        )
+
+    def answers(self) -> dict[int, AnswerInput]:
+        data = self.cleaned_data
+        return {
+            item["pk"]: AnswerInput(
+                level=data[f"level_{item['pk']}"],
+                roadmap_date=data[f"date_{item['pk']}"],
+                comment=data[f"comment_{item['pk']}"],
+                document_id=data[f"document_{item['pk']}"],
+            )
+            for item in self.items
+        }

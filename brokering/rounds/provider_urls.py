@@ -1,0 +1,17 @@
+"""``/provider/requests/``: the provider's side of market research rounds."""
+
+from django.urls import path
+
+from brokering.rounds import provider_views
+
+app_name = "requests"
+
+urlpatterns = [
+    path("", provider_views.request_list, name="request-list"),
+    path("<int:invitation_id>/", provider_views.request_detail, name="request-detail"),
+    path(
+        "<int:invitation_id>/questions/",
+        provider_views.request_question,
+        name="request-question",
+    ),
+]

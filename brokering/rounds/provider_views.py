@@ -1,0 +1,105 @@
+"""The provider's side of market research rounds (``/provider/requests/``): the
+requests its offerings were invited to, the response form (drafts saved at any
+step, submitted before the due date, locked after it) and questions.
+
+Provider users only; a request of another provider answers 404
+(:func:`brokering.rounds.selectors.invitation_get`).
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from brokering.rounds import selectors, services
+from brokering.rounds.forms import QuestionForm, ResponseForm
+from marketplace.roles import Role, role_required
+
+
+@role_required(Role.PROVIDER)
+def request_list(request: HttpRequest) -> HttpResponse:
+    invitations = list(selectors.invitations_for_provider(user=request.user))
+    rows = [
+        {"invitation": i, "agency": selectors.agency_shown(round=i.round)}
+        for i in invitations
+    ]
+    return render(request, "brokering/rounds/request_list.html", {"rows": rows})
+
+
+@role_required(Role.PROVIDER)
+@require_http_methods(["GET", "POST"])
+def request_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = selectors.invitation_get(
+        user=request.user, invitation_id=invitation_id
+    )
+    round = invitation.round
+    items = selectors.item_rows(need=round.need)
+    documents = list(selectors.offering_documents(offering_id=invitation.offering_id))
+    is_open = selectors.accepts_responses(round=round)
+    form = ResponseForm(
+        request.POST if request.method == "POST" else None,
+        initial=selectors.response_initial(invitation=invitation, items=items),
+        items=items,
+        documents=documents,
+    )
+    if request.method == "POST":
+        if not is_open:
+            messages.error(request, "The round is closed: responses are locked.")
+            return redirect("requests:request-detail", invitation_id=invitation.pk)
+        if form.is_valid():
+            try:
+                services.response_save(
+                    invitation_id=invitation.pk,
+                    user=request.user,
+                    response=form.response(),
+                    answers=form.answers(),
+                )
+                if "submit" in request.POST:
+                    services.response_submit(
+                        invitation_id=invitation.pk, user=request.user
+                    )
+                    messages.success(request, "Response submitted.")
+                else:
+                    messages.success(request, "Draft saved.")
+                return redirect("requests:request-detail", invitation_id=invitation.pk)
+            except services.RoundError as error:
+                messages.error(request, str(error))
+                return redirect("requests:request-detail", invitation_id=invitation.pk)
+    return render(
+        request,
+        "brokering/rounds/request_detail.html",
+        {
+            "invitation": invitation,
+            "round": round,
+            "need": round.need,
+            "agency": selectors.agency_shown(round=round),
+            "form": form,
+            "rows": form.rows(),
+            "is_open": is_open,
+            "replies": selectors.published_replies(round=round),
+            "own_questions": invitation.questions.order_by("asked_at", "id"),
+            "question_form": QuestionForm(),
+        },
+    )
+
+
+@role_required(Role.PROVIDER)
+@require_POST
+def request_question(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = selectors.invitation_get(
+        user=request.user, invitation_id=invitation_id
+    )
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the question (up to 5,000 characters).")
+    else:
+        try:
+            services.question_ask(
+                invitation_id=invitation.pk,
+                user=request.user,
+                text=form.cleaned_data["text"],
+            )
+            messages.success(request, "Question sent to the agency.")
+        except services.RoundError as error:
+            messages.error(request, str(error))
+    return redirect("requests:request-detail", invitation_id=invitation.pk)

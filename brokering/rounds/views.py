@@ -1,0 +1,260 @@
+"""The agency's side of market research rounds: open a round from a need, follow
+it, answer questions, read the responses beside the catalog, record the decision
+and download its package. Brokers read every round and may extend or cancel one.
+
+Rounds are scoped by :mod:`brokering.rounds.selectors`: another agency's round
+answers 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from brokering import selectors as need_selectors
+from brokering.models import MatchStatus, RoundStatus
+from brokering.rounds import decisions, exports, selectors, services
+from brokering.rounds.forms import (
+    DecideForm,
+    ExtendForm,
+    ReplyForm,
+    RoundOpenForm,
+    end_of_day,
+)
+from marketplace.roles import Role, is_broker, role_required
+
+READERS = (Role.AGENCY, Role.BROKER)
+RANKED_PICK = 5
+
+
+def _picked(need, offerings, pick: str) -> list[int]:
+    """The offerings ticked at first: from the shortlist, the best ranked, or
+    every eligible one."""
+    eligible = {o.pk for o in offerings}
+    if pick == "all":
+        return sorted(eligible)
+    matches = need_selectors.matches_for_need(need=need, eligible_only=True)
+    if pick == "ranked":
+        return [
+            m.offering_id for m in matches[:RANKED_PICK] if m.offering_id in eligible
+        ]
+    shortlisted = matches.filter(
+        status__in=[MatchStatus.SHORTLISTED, MatchStatus.RECOMMENDED]
+    )
+    return [m.offering_id for m in shortlisted if m.offering_id in eligible]
+
+
+@role_required(*READERS)
+@require_http_methods(["GET", "POST"])
+def round_open(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = need_selectors.need_get(user=request.user, need_id=need_id)
+    offerings = selectors.eligible_offerings(need=need)
+    pick = request.GET.get("pick", "shortlist")
+    form = RoundOpenForm(
+        request.POST or None,
+        offerings=offerings,
+        initial={
+            "title": f"Market research: {need.title}"[:200],
+            "offerings": _picked(need, offerings, pick),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round = services.round_open(
+                need_id=need.pk,
+                opened_by=request.user,
+                title=data["title"],
+                due_at=end_of_day(data["due_date"]),
+                offering_ids=[o.pk for o in data["offerings"]],
+                anonymous=data["anonymous"],
+                instructions=data["instructions"],
+            )
+        except services.RoundError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Round opened: {round.invitations.count()} providers invited."
+            )
+            return redirect("brokering:round-detail", round_id=round.pk)
+    return render(
+        request,
+        "brokering/rounds/round_open.html",
+        {"need": need, "form": form, "pick": pick, "has_offerings": bool(offerings)},
+    )
+
+
+@role_required(*READERS)
+@require_GET
+def need_rounds(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = need_selectors.need_get(user=request.user, need_id=need_id)
+    rounds = selectors.round_list(user=request.user, need=need).select_related(
+        "decision"
+    )
+    return render(
+        request, "brokering/rounds/need_rounds.html", {"need": need, "rounds": rounds}
+    )
+
+
+@role_required(*READERS)
+@require_GET
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    round = selectors.round_get(user=request.user, round_id=round_id)
+    results = selectors.round_results(round=round)
+    decision = getattr(round, "decision", None)
+    return render(
+        request,
+        "brokering/rounds/round_detail.html",
+        {
+            "round": round,
+            "need": round.need,
+            "overview": selectors.round_overview(round=round),
+            "results": results,
+            "questions": selectors.round_questions(round=round),
+            "reply_form": ReplyForm(),
+            "extend_form": ExtendForm(),
+            "decide_form": DecideForm(
+                choices=[
+                    (row["invitation"].offering_id, row["invitation"].offering.name)
+                    for row in results
+                ]
+            ),
+            "decision": decision,
+            "may_broker": is_broker(request.user),
+            "may_decide": round.status == RoundStatus.CLOSED
+            and not is_broker(request.user),
+        },
+    )
+
+
+@role_required(*READERS)
+@require_GET
+def round_response(
+    request: HttpRequest, round_id: int, invitation_id: int
+) -> HttpResponse:
+    round = selectors.round_get(user=request.user, round_id=round_id)
+    invitation = (
+        round.invitations.select_related("offering__provider")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such response.")
+    items = selectors.item_rows(need=round.need)
+    answers = {a.item_id: a for a in invitation.answers.select_related("document")}
+    claims = selectors.catalog_claims(
+        offering_ids=[invitation.offering_id], codes={i["code"] for i in items}
+    )[invitation.offering_id]
+    by_code = {claim["item"]: claim for claim in claims}
+    rows = [
+        {
+            "item": item,
+            "answer": answers.get(item["pk"]),
+            "claim": by_code.get(item["code"]),
+            "above": item["code"] in invitation.above_catalog,
+        }
+        for item in items
+    ]
+    return render(
+        request,
+        "brokering/rounds/round_response.html",
+        {"round": round, "need": round.need, "invitation": invitation, "rows": rows},
+    )
+
+
+@role_required(*READERS)
+@require_POST
+def question_reply(
+    request: HttpRequest, round_id: int, question_id: int
+) -> HttpResponse:
+    round = selectors.round_get(user=request.user, round_id=round_id)
+    question = round.questions.filter(pk=question_id).first()
+    if question is None:
+        raise Http404("No such question.")
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the answer (up to 5,000 characters).")
+    else:
+        try:
+            services.question_reply(
+                question_id=question.pk,
+                user=request.user,
+                text=form.cleaned_data["text"],
+            )
+            messages.success(request, "Answer published to every invited provider.")
+        except services.RoundError as error:
+            messages.error(request, str(error))
+    return redirect("brokering:round-detail", round_id=round.pk)
+
+
+@role_required(Role.BROKER)
+@require_POST
+def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
+    round = selectors.round_get(user=request.user, round_id=round_id)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(str(e) for e in form.errors.get("due_date", []))
+        )
+    else:
+        try:
+            services.round_extend(
+                round_id=round.pk, due_at=end_of_day(form.cleaned_data["due_date"])
+            )
+            messages.success(request, "Due date moved for every invited provider.")
+        except services.RoundError as error:
+            messages.error(request, str(error))
+    return redirect("brokering:round-detail", round_id=round.pk)
+
+
+@role_required(Role.BROKER)
+@require_POST
+def round_cancel(request: HttpRequest, round_id: int) -> HttpResponse:
+    round = selectors.round_get(user=request.user, round_id=round_id)
+    try:
+        services.round_cancel(round_id=round.pk)
+        messages.success(request, "Round cancelled.")
+    except services.RoundError as error:
+        messages.error(request, str(error))
+    return redirect("brokering:round-detail", round_id=round.pk)
+
+
+@role_required(Role.AGENCY)
+@require_POST
+def round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
+    round = selectors.round_get(user=request.user, round_id=round_id)
+    choices = [
+        (i.offering_id, i.offering.name)
+        for i in selectors.round_invitations(round=round)
+    ]
+    form = DecideForm(request.POST, choices=choices)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for the decision.")
+    else:
+        try:
+            decisions.round_decide(
+                round_id=round.pk,
+                decided_by=request.user,
+                recommended=[int(pk) for pk in form.cleaned_data["recommended"]],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "Decision recorded; its package is frozen.")
+        except services.RoundError as error:
+            messages.error(request, str(error))
+    return redirect("brokering:round-detail", round_id=round.pk)
+
+
+@role_required(*READERS)
+@require_GET
+def round_package(request: HttpRequest, round_id: int) -> HttpResponse:
+    round = selectors.round_get(user=request.user, round_id=round_id)
+    decision = getattr(round, "decision", None)
+    if decision is None:
+        raise Http404("No decision recorded yet.")
+    response = HttpResponse(
+        exports.package_zip(decision), content_type="application/zip"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="decision-package-round-{round.pk}.zip"'
+    )
+    return response
