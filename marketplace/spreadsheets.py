@@ -53,6 +53,7 @@ from xml.parsers import expat
 
 import filetype
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -143,6 +144,15 @@ def _add_choices(sheet, header: Sequence, choices: Mapping[str, Sequence[str]]) 
         validation.add(f"{letter}2:{letter}{last}")
 
 
+def _xlsx_text(value):
+    """``escape``, and the control characters XML cannot hold (a stray U+0001 in a
+    title, say) shown as U+FFFD instead of failing the whole file."""
+    value = escape(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook of the given sheets, every text cell escaped and stored as text;
     dates are real dates shown as YYYY-MM-DD."""
@@ -154,7 +164,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for number, row in enumerate(spec.rows, start=1):
             if number == 1:
                 header = row
-            sheet.append([None if value == "" else escape(value) for value in row])
+            sheet.append([None if value == "" else _xlsx_text(value) for value in row])
             for cell in sheet[number]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text

@@ -57,7 +57,7 @@ def endpoints(agency_user, make_need, provider, provider_user):
 
 @pytest.mark.parametrize("kind", ["priorities", "claims", "workbook"])
 @pytest.mark.parametrize("bomb", ["540MB", "200k-rows"])
-def test_a_bomb_workbook_is_refused_with_400_within_two_seconds(
+def test_a_bomb_workbook_is_refused_with_400_without_being_read(
     endpoints, bombs, kind, bomb
 ):
     client, url, snapshot = endpoints[kind]
@@ -68,8 +68,10 @@ def test_a_bomb_workbook_is_refused_with_400_within_two_seconds(
     assert response.status_code == 400
     assert "nothing was read" in response.text
     # The refusal is cheap (declared sizes, then a streaming count that stops at the
-    # row limit), so two seconds holds on a loaded machine too.
-    assert elapsed < 2, f"{bomb} took {elapsed:.1f} s"
+    # row limit: well under a second idle). The bound tells a refusal from a read
+    # (inflating and parsing the bomb takes minutes) and is loose so that a busy
+    # machine does not fail it.
+    assert elapsed < 10, f"{bomb} took {elapsed:.1f} s"
     assert snapshot() == before
 
 

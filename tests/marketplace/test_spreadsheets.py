@@ -208,3 +208,14 @@ def test_a_long_csv_cell_is_refused_whatever_the_process_wide_csv_limit():
             read_table("t.csv", b"a\n" + b"x" * 200_000 + b"\n", LIMITS)
     finally:
         csv.field_size_limit(previous)
+
+
+def test_control_characters_xml_cannot_hold_are_replaced_not_fatal():
+    """A stray control character (it passes one-line field checks) never makes an
+    export fail: the cell shows U+FFFD; tabs and line breaks stay."""
+    content = xlsx_bytes(
+        [Sheet("S", [["Title", "Notes"], ["A\x01B\x1fC", "line\nbreak\tand tab"]])]
+    )
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet["A2"].value == "A\ufffdB\ufffdC"
+    assert sheet["B2"].value == "line\nbreak\tand tab"

@@ -237,7 +237,9 @@ def test_an_upload_that_inflates_too_far_is_refused_at_its_field_quickly(
     )
     started = time.monotonic()
     response = client_for(broker).post(UPLOAD, {"name": "FY2030", **uploads})
-    assert time.monotonic() - started < 1
+    # The bound tells a refusal from a read (inflating and parsing the bomb takes
+    # minutes); it is loose so that a busy machine does not fail it.
+    assert time.monotonic() - started < 10
     [error] = response.context["form"].errors["functions"]
     assert error.startswith("functions_and_activities_2025.xlsx: ")
     assert "unpacks to more than 50 MB (xl/worksheets/sheet1.xml)" in error

@@ -26,7 +26,9 @@ def test_a_zip_that_inflates_too_far_is_refused_from_its_directory():
     started = time.monotonic()
     with pytest.raises(StandardsFileError, match="unpacks to more than 50 MB"):
         read_workbooks({FUNCTIONS_SHEET: ("bomb.xlsx", _bomb())})
-    assert time.monotonic() - started < 1
+    # The bound tells a refusal from a read (inflating and parsing the bomb takes
+    # minutes); it is loose so that a busy machine does not fail it.
+    assert time.monotonic() - started < 10
 
 
 def _sheet(rows: int, cells: int) -> io.BytesIO:
