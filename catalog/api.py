@@ -65,11 +65,14 @@ def _details(data: dict) -> tuple[dict, list]:
     takes what the pages take (a FedRAMP impact level exactly when FedRAMP applies,
     the model's own limits). Returns the service's fields and contract vehicles."""
     date = data.get("accessibility_report_date")
+    authorized = data.get("fedramp_authorized_on")
     form = OfferingDetailsForm(
         data={
             **{name: data.get(name) or "" for name in workflow.CONTENT_FIELDS},
             "customer_agencies": "\n".join(data.get("customer_agencies") or []),
+            "fedramp_ato_agencies": "\n".join(data.get("fedramp_ato_agencies") or []),
             "accessibility_report_date": date.isoformat() if date else "",
+            "fedramp_authorized_on": authorized.isoformat() if authorized else "",
             "contract_vehicles": [v.pk for v in data.get("contract_vehicles") or []],
         },
         # A blank instance: the form's model checks must not touch the real one.

@@ -7,6 +7,7 @@ from typing import cast
 from django import forms
 from django.db.models import QuerySet
 
+from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.models import (
     NO_CLAIM_LABEL,
     ClaimLevel,
@@ -88,6 +89,12 @@ class CatalogSearchForm(forms.Form):
         required=False,
         choices=ImpactLevel.choices,
         error_messages=_choice_error("FedRAMP impact level"),
+    )
+    authorized = forms.MultipleChoiceField(
+        label="FedRAMP authorization age",
+        required=False,
+        choices=AUTHORIZATION_AGES,
+        error_messages=_choice_error("FedRAMP authorization age"),
     )
     vehicle = forms.MultipleChoiceField(
         label="Contract vehicle",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
+from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.models import (
     NO_CLAIM_LABEL,
     Claim,
@@ -62,6 +63,11 @@ class OfferingSerializer(serializers.ModelSerializer):
     contract_vehicles = serializers.SlugRelatedField(  # type: ignore[var-annotated]
         slug_field="slug", many=True, read_only=True
     )
+    fedramp_marketplace_url = serializers.URLField(
+        read_only=True,
+        help_text="The offering's FedRAMP Marketplace listing, built from its "
+        "package ID; empty without one.",
+    )
 
     class Meta:
         model = Offering
@@ -76,6 +82,10 @@ class OfferingSerializer(serializers.ModelSerializer):
             "deployment_model",
             "fedramp_status",
             "fedramp_impact",
+            "fedramp_package_id",
+            "fedramp_authorized_on",
+            "fedramp_ato_agencies",
+            "fedramp_marketplace_url",
             "contract_vehicles",
             "customer_agencies",
             "accessibility_report_date",
@@ -206,6 +216,23 @@ class OfferingWriteSerializer(serializers.Serializer):
     fedramp_impact = serializers.ChoiceField(
         choices=ImpactLevel.choices, required=False, allow_blank=True, default=""
     )
+    fedramp_package_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=12,
+        help_text="F or FR and ten digits, as on the FedRAMP Marketplace.",
+    )
+    fedramp_authorized_on = serializers.DateField(
+        required=False, allow_null=True, validators=[plausible_date]
+    )
+    fedramp_ato_agencies = serializers.ListField(
+        child=serializers.CharField(max_length=120, validators=[single_line]),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="Agencies holding an ATO on the FedRAMP package (when authorized).",
+    )
     pricing_model = serializers.ChoiceField(choices=PricingModel.choices)
     customer_agencies = serializers.ListField(
         child=serializers.CharField(max_length=100, validators=[single_line]),
@@ -290,6 +317,12 @@ class OfferingQuerySerializer(serializers.Serializer):
     )
     impact = serializers.ListField(
         child=serializers.ChoiceField(choices=ImpactLevel.choices), required=False
+    )
+    authorized = serializers.ListField(
+        child=serializers.ChoiceField(choices=AUTHORIZATION_AGES),
+        required=False,
+        help_text="FedRAMP authorization age: under-1, 1-3 or over-3 years, or none "
+        "(no authorization date).",
     )
     vehicle = serializers.ListField(
         child=serializers.CharField(),
