@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from catalog import forms as catalog_forms
 from catalog import selectors, services, workflow
 from catalog.documents import document_for, document_response
+from catalog.freshness import offering_evidence_expiry
 from catalog.models import Offering, OfferingStatus
 from catalog.provider.forms import OfferingDetailsForm
 from catalog.serializers import (
@@ -187,7 +188,14 @@ class OfferingClaimList(generics.ListAPIView):
             )
         except selectors.SearchParamsError as error:
             raise _search_errors(error) from error
+        self.evidence_expires_on = offering_evidence_expiry(offering.pk)
         return table.rows
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "evidence_expires_on": getattr(self, "evidence_expires_on", None),
+        }
 
 
 @extend_schema(tags=["changes"], parameters=[ChangeQuerySerializer])

@@ -302,3 +302,20 @@ def offering_claims_for_params(offering: Offering, params: Mapping) -> OfferingC
         level=form.cleaned_data["level"],
         functions=functions,
     )
+
+
+class CoverageForm(forms.Form):
+    """The market picture's choice of function (its capabilities are charted)."""
+
+    function = forms.ChoiceField(
+        label="Function",
+        required=False,
+        error_messages=_choice_error("FIBF function of the current release"),
+    )
+
+    def __init__(self, *args, functions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["function"]).choices = [
+            ("", "Every function"),
+            *functions,
+        ]

@@ -14,6 +14,8 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from catalog.fedramp import AUTHORIZATION_AGES
+from catalog.freshness import Freshness
+from catalog.freshness import of_claim as freshness_of_claim
 from catalog.models import (
     NO_CLAIM_LABEL,
     Claim,
@@ -128,7 +130,16 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfferingDocument
-        fields = ["id", "title", "kind", "size", "uploaded_at", "download"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "size",
+            "uploaded_at",
+            "as_of",
+            "expires_on",
+            "download",
+        ]
         extra_kwargs = {"size": {"help_text": "Bytes."}}
 
     def get_download(self, document: OfferingDocument) -> str:
@@ -181,10 +192,30 @@ class ClaimRowSerializer(serializers.Serializer):
     evidence = serializers.CharField(source="claim.evidence", allow_null=True)
     evidence_url = serializers.CharField(source="claim.evidence_url", allow_null=True)
     verified = serializers.BooleanField(source="claim.verified", allow_null=True)
+    verified_at = serializers.DateTimeField(
+        source="claim.verified_at",
+        allow_null=True,
+        help_text="When a broker last verified the claim.",
+    )
+    freshness = serializers.ChoiceField(
+        choices=Freshness.choices,
+        allow_null=True,
+        help_text="fresh, stale (not verified by a broker for longer than the "
+        "portal's policy, CLAIM_STALE_AFTER_DAYS) or expired (an evidence document "
+        "of the offering is past its expiry); null for no claim.",
+    )
 
     def to_representation(self, instance):
         capability, claim = instance
-        return super().to_representation({"capability": capability, "claim": claim})
+        return super().to_representation(
+            {
+                "capability": capability,
+                "claim": claim,
+                "freshness": freshness_of_claim(
+                    claim, self.context.get("evidence_expires_on")
+                ),
+            }
+        )
 
 
 # --- provider writes --------------------------------------------------------------

@@ -157,6 +157,8 @@ def offering_revision_start(*, offering: Offering, by) -> Offering:
                 kind=doc.kind,
                 size=doc.size,
                 uploaded_by_id=doc.uploaded_by_id,
+                as_of=doc.as_of,
+                expires_on=doc.expires_on,
             )
             for doc in published.documents.all()
         ]

@@ -23,7 +23,9 @@ from catalog.models.shortlists import Shortlist, ShortlistEntry
 from catalog.models.vectors import ClaimVector
 from catalog.models.workflow import (
     AccountRequestStatus,
+    ClaimToReverify,
     DocumentKind,
+    EvidenceReminder,
     OfferingDocument,
     ProviderAccountRequest,
     ProviderInvitation,
@@ -34,6 +36,8 @@ from catalog.models.workflow import (
 
 __all__ = [
     "AccountRequestStatus",
+    "ClaimToReverify",
+    "EvidenceReminder",
     "DocumentKind",
     "OfferingDocument",
     "ProviderAccountRequest",

@@ -230,6 +230,20 @@ class DocumentUploadForm(forms.Form):
         label="Evidence file",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
+    as_of = DateInputField(
+        label="As of",
+        validators=[plausible_date],
+        help_text="The date the evidence speaks for: a report's period end, an "
+        "assessment or signature date.",
+    )
+    expires_on = DateInputField(
+        label="Expires on",
+        required=False,
+        validators=[plausible_date],
+        help_text="When the evidence stops holding, if it does (a SOC report's "
+        "bridge letter, an authorization's end). You are reminded 30 and 7 days "
+        "before.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,6 +257,13 @@ class DocumentUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         evidence_kind(upload)
         return upload
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        as_of, expires_on = cleaned.get("as_of"), cleaned.get("expires_on")
+        if as_of and expires_on and expires_on < as_of:
+            self.add_error("expires_on", "The expiry cannot be before the as-of date.")
+        return cleaned
 
 
 class ReviewCommentForm(forms.Form):

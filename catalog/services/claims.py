@@ -172,15 +172,19 @@ def claims_copy(
 
 
 @transaction.atomic
-def claims_verify(*, claims: Iterable[Claim], by, verified: bool = True) -> int:
-    """A broker marks claims verified (or takes the mark back). The offerings'
-    "last updated" moves, as for any change of their claims. Returns how many
-    changed."""
+def claims_verify(
+    *, claims: Iterable[Claim], by, verified: bool = True, again: bool = False
+) -> int:
+    """A broker marks claims verified (or takes the mark back). With ``again``, a
+    claim verified already is verified again (``verified_at`` moves to now: what
+    keeps it fresh, ``catalog.freshness``); without, it is left alone. The
+    offerings' "last updated" moves, as for any change of their claims. Returns how
+    many changed."""
     ids = [claim.pk for claim in claims]
     changed = 0
     offering_ids: set[int] = set()
     for claim in Claim.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
-        if claim.verified == verified:
+        if claim.verified == verified and not (verified and again):
             continue
         claim.verified = verified
         claim.verified_by = by if verified else None

@@ -33,6 +33,12 @@ ROUTES = [
         everyone(OK),
         kwargs=lambda w: {"slug": w.offering.slug},
     ),
+    Route("catalog:coverage", everyone(OK)),
+    Route(
+        "catalog:coverage-csv",
+        everyone(OK),
+        kwargs=lambda w: {"table": "functions"},
+    ),
     Route("catalog:compare", everyone(OK), query=COMPARE_QUERY),
     Route("catalog:compare-csv", everyone(OK), query=COMPARE_QUERY),
     Route("catalog:compare-xlsx", everyone(OK), query=COMPARE_QUERY),
