@@ -33,6 +33,8 @@ urlpatterns = [
     path("provider/", include("catalog.provider.urls")),
     path("needs/", include("brokering.urls")),
     path("api/", include("marketplace.api_urls")),
+    # The brokers' dashboard lives in the back office, before the admin's own routes.
+    path("admin/dashboard/", include("brokering.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,7 +6,7 @@ changes nothing; their POST behaviour is tested in ``test_views.py``.
 """
 
 from marketplace.roles import Role
-from tests.access import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, Route
+from tests.access import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, Route, only
 from tests.brokering.factories import MatchFactory, NeedFactory, NeedItemFactory
 
 
@@ -73,5 +73,12 @@ ROUTES = [
         "brokering:need-report-download",
         readers(),
         lambda w: {**need(w), "fmt": "xlsx"},
+    ),
+    # The brokers' dashboard in the back office: every agency's needs, so no agency.
+    Route("dashboard:index", only(Role.BROKER, Role.ADMIN)),
+    Route(
+        "dashboard:csv",
+        only(Role.BROKER, Role.ADMIN),
+        kwargs=lambda w: {"table": "needs"},
     ),
 ]
