@@ -13,7 +13,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from brokering import scoring
-from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
+from brokering.models import (
+    Match,
+    MatchStatus,
+    Need,
+    NeedFollow,
+    NeedItem,
+    RunStatus,
+    ScoringRun,
+)
 from brokering.scoring.encodings import need_spec as spec_from_row
 from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, OfferingStatus
 from catalog.models.search import COVERED_LEVELS
@@ -404,3 +412,8 @@ def scoring_rules() -> dict:
         ],
         "gap_below": scoring.credit_text(scoring.GAP_BELOW),
     }
+
+
+def need_followed(*, user, need: Need) -> bool:
+    """Whether the user follows the need (alerts, ``brokering.services.alerts``)."""
+    return NeedFollow.objects.filter(user_id=user.pk, need=need).exists()

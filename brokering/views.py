@@ -263,6 +263,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "functions": _in_scope(selectors.need_functions(need=need)),
             "run": selectors.latest_run(need=need),
             "can_edit": _user(request).agency_id == need.agency_id,
+            "following": selectors.need_followed(user=request.user, need=need),
         },
     )
 

@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.models import (
@@ -27,6 +28,7 @@ from catalog.selectors.offering import (
     release_functions,
 )
 from catalog.selectors.search import ACCESSIBILITY_CHOICES
+from marketplace.validators import SingleLineFields
 from standards.models import Function
 
 SORT_CHOICES = [
@@ -319,3 +321,24 @@ class CoverageForm(forms.Form):
             ("", "Every function"),
             *functions,
         ]
+
+
+class SaveSearchForm(SingleLineFields, forms.Form):
+    """Save the catalog page's query: its parameters are checked by the catalog's
+    own search form (:func:`offering_search`), so only a query the catalog can run
+    is kept."""
+
+    name = forms.CharField(label="Name of the search", max_length=120)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def clean_query(self) -> str:
+        params = QueryDict(self.cleaned_data.get("query") or "", mutable=True)
+        params.pop("page", None)
+        try:
+            offering_search(params, with_facets=False)
+        except SearchParamsError as error:
+            raise forms.ValidationError(
+                "This search has a value the catalog does not know: "
+                + "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
+            ) from error
+        return params.urlencode()

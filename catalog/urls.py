@@ -16,6 +16,12 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     path("compare/export.csv", views.compare_csv, name="compare-csv"),
     path("compare/export.xlsx", views.compare_xlsx, name="compare-xlsx"),
+    path("searches/", views.saved_search_list, name="saved-search-list"),
+    path(
+        "searches/<int:pk>/delete/",
+        views.saved_search_delete,
+        name="saved-search-delete",
+    ),
     path("shortlists/", views.shortlist_list, name="shortlist-list"),
     path("shortlists/add/", views.shortlist_add, name="shortlist-add"),
     path(

@@ -452,3 +452,48 @@ def shortlist_delete(request: HttpRequest, public_id) -> HttpResponse:
     services.shortlist_delete(shortlist=shortlist)
     messages.success(request, f"Shortlist “{name}” deleted.")
     return redirect("catalog:shortlist-list")
+
+
+# Saved searches ------------------------------------------------------------------
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_http_methods(["GET", "POST"])
+def saved_search_list(request: HttpRequest) -> HttpResponse:
+    """The user's saved searches; POST saves the catalog page's current search."""
+    form = catalog_forms.SaveSearchForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                search = services.saved_search_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    query=form.cleaned_data["query"],
+                )
+            except services.SearchRefused as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Search “{search.name}” saved: you will be alerted of new "
+                    "offerings that match it.",
+                )
+                return redirect("catalog:saved-search-list")
+        else:
+            for messages_ in form.errors.values():
+                for message in messages_:
+                    messages.error(request, str(message))
+    return render(
+        request,
+        "catalog/saved_search_list.html",
+        {"searches": selectors.saved_searches_for(request.user)},
+    )
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_POST
+def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    search = get_object_or_404(selectors.saved_searches_for(request.user), pk=pk)
+    services.saved_search_delete(search=search)
+    messages.success(request, f"Search “{search.name}” deleted.")
+    return redirect("catalog:saved-search-list")

@@ -343,6 +343,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.send_evidence_reminders",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Alerts (marketplace/notifications.py): the daily digest, and saved searches
+    # checked for newly published offerings.
+    "marketplace-notification-digests": {
+        "task": "marketplace.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "catalog-saved-searches": {
+        "task": "catalog.check_saved_searches",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # API tokens stop working this many days after they are created (marketplace.tokens).

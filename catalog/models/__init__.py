@@ -18,6 +18,7 @@ from catalog.models.listings import (
     claim_level_label,
     uei_validator,
 )
+from catalog.models.saved_searches import SavedSearch
 from catalog.models.search import OfferingFunction
 from catalog.models.shortlists import Shortlist, ShortlistEntry
 from catalog.models.vectors import ClaimVector
@@ -61,6 +62,7 @@ __all__ = [
     "PricingModel",
     "Provider",
     "ProviderKind",
+    "SavedSearch",
     "Shortlist",
     "ShortlistEntry",
     "claim_level_label",

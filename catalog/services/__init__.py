@@ -3,7 +3,7 @@
 * :mod:`~catalog.services.claims`: the one writer of claims (and their verification);
 * :mod:`~catalog.services.search`: the search data rebuilt from claims, and the
   announcement of changed offerings;
-* :mod:`~catalog.services.shortlists`;
+* :mod:`~catalog.services.shortlists`, :mod:`~catalog.services.saved_searches`;
 * :mod:`~catalog.services.guards`: the state checks every write makes.
 
 The listing workflow (statuses, revisions) is :mod:`catalog.workflow`. Every
@@ -20,6 +20,12 @@ from catalog.services.claims import (
     claims_verify,
 )
 from catalog.services.guards import EDITABLE_STATUSES, WorkflowError
+from catalog.services.saved_searches import (
+    SearchRefused,
+    saved_search_alert,
+    saved_search_create,
+    saved_search_delete,
+)
 from catalog.services.search import (
     REFRESH_BATCH,
     announce,
@@ -37,6 +43,7 @@ from catalog.services.shortlists import (
 __all__ = [
     "EDITABLE_STATUSES",
     "REFRESH_BATCH",
+    "SearchRefused",
     "ClaimInput",
     "ClaimRefused",
     "WorkflowError",
@@ -48,6 +55,9 @@ __all__ = [
     "claims_verify",
     "offering_search_refresh",
     "offerings_published",
+    "saved_search_alert",
+    "saved_search_create",
+    "saved_search_delete",
     "shortlist_add",
     "shortlist_create",
     "shortlist_delete",

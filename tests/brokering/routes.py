@@ -63,6 +63,8 @@ ROUTES = [
     Route("brokering:need-clone", writers(NOT_ALLOWED), need),
     Route("brokering:need-archive", writers(NOT_ALLOWED), need),
     Route("brokering:need-rescore", writers(NOT_ALLOWED), need),
+    Route("brokering:need-follow", writers(NOT_ALLOWED), need),
+    Route("brokering:need-unfollow", writers(NOT_ALLOWED), need),
     Route("brokering:need-results", readers(), need),
     Route("brokering:need-results-status", readers(), need),
     Route("brokering:need-matrix", readers(), need),
