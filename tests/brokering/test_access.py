@@ -28,6 +28,7 @@ GET_ONLY = {
     "brokering:match-detail",
     "brokering:need-report",
     "brokering:need-report-download",
+    "brokering:need-workbook",
 }
 
 

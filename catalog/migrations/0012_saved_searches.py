@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0010_evidence_freshness'),
+        ('catalog', '0011_evidence_freshness'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

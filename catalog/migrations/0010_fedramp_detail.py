@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0008_offering_status_id_index'),
+        ('catalog', '0009_item_kinds'),
     ]
 
     operations = [

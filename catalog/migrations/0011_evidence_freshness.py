@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0009_fedramp_detail'),
+        ('catalog', '0010_fedramp_detail'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('brokering', '0004_match_ranking_ties_by_offering_id'),
+        ('brokering', '0005_item_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
