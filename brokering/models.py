@@ -74,6 +74,11 @@ class Need(models.Model):
         blank=True,
         help_text="Deployment models the agency accepts; empty means any.",
     )
+    verified_claims_only = models.BooleanField(
+        "count only verified claims",
+        default=False,
+        help_text="Claims no broker has verified are credited 0 in the score.",
+    )
     status = models.CharField(
         max_length=10, choices=NeedStatus.choices, default=NeedStatus.DRAFT
     )

@@ -93,6 +93,20 @@ def earliest_expiry(documents) -> datetime.date | None:
     return min(dates) if dates else None
 
 
+def evidence_expiries(offering_ids) -> dict[int, datetime.date | None]:
+    """Each offering's earliest evidence expiry (absent: no document expires): one
+    query, for pages that show many offerings' claims."""
+    return dict(
+        OfferingDocument.objects.filter(
+            offering_id__in=list(offering_ids), expires_on__isnull=False
+        )
+        .order_by()
+        .values("offering_id")
+        .annotate(first=Min("expires_on"))
+        .values_list("offering_id", "first")
+    )
+
+
 def offering_evidence_expiry(offering_id: int) -> datetime.date | None:
     """The earliest expiry of an offering's evidence documents: one query."""
     return OfferingDocument.objects.filter(offering_id=offering_id).aggregate(

@@ -53,13 +53,18 @@ def shelf(db):
     return {"release": release, "capabilities": capabilities, "need": need}
 
 
-def add_offerings(shelf, levels_per_offering, **attributes) -> list:
+def add_offerings(shelf, levels_per_offering, verified=(), **attributes) -> list:
+    """Offerings with the given claim levels; ``verified``: per offering, which of
+    its claims a broker verified (none when not given)."""
     offerings = []
     claims = []
     for index, levels in enumerate(levels_per_offering):
         offering = OfferingFactory(release=shelf["release"], **attributes)
         offerings.append(offering)
-        for capability, level in zip(shelf["capabilities"], levels, strict=False):
+        marks = verified[index] if index < len(verified) else [False] * len(levels)
+        for capability, level, mark in zip(
+            shelf["capabilities"], levels, marks, strict=False
+        ):
             if level is None:
                 continue
             roadmap = None
@@ -71,6 +76,7 @@ def add_offerings(shelf, levels_per_offering, **attributes) -> list:
                     capability=capability,
                     level=level,
                     roadmap_date=roadmap,
+                    verified=mark,
                 )
             )
     Claim.objects.bulk_create(claims)
@@ -112,6 +118,37 @@ def test_roadmap_dates_against_go_live_in_both_paths(shelf):
     for offering in offerings:
         (scored,) = engine.score_offering_against_active_needs(offering.pk)
         assert scored.result == got[offering.pk]
+
+
+def test_a_need_counting_verified_claims_only_credits_unverified_ones_zero(shelf):
+    """Verified-only (#19): the reference, the need-against-shelf engine and the
+    offering-against-needs engine credit an unverified claim 0, roadmap included,
+    and the explanation says which lines that zeroed."""
+    need = shelf["need"]
+    need.verified_claims_only = True
+    need.save()
+    levels = [["meets"] * 6, ["roadmap"] * 6]
+    marks = [[True, False, True, False, True, False], [True, True, False] * 2]
+    offerings = add_offerings(shelf, levels, verified=marks)
+    got = forward(need)
+    assert got == reference(need, offerings)
+    by_offering = {r.offering: r for r in got}
+    # Weights must 5, should 3, could 1, must 5, must 5, should 3 (22 in all):
+    # verified meets on items 1, 3 and 5 earn 5 + 1 + 5 of 22.
+    assert by_offering[offerings[0].pk].score == 100 * 11 / 22
+    for offering in offerings:
+        (scored,) = engine.score_offering_against_active_needs(offering.pk)
+        assert scored.result == by_offering[offering.pk]
+    spec = selectors.need_spec(need=need)
+    claims = list(selectors.offering_claims(offering_ids=[offerings[0].pk]))
+    lines = scoring.explain(
+        spec, selectors.offering_spec(offering=offerings[0], claims=claims)
+    )
+    assert [line.unverified for line in lines] == [not m for m in marks[0]]
+    # The same claims counted in full when the option is off.
+    need.verified_claims_only = False
+    need.save()
+    assert forward(need)[0].score == 100.0
 
 
 def test_engine_checks_constraints_like_the_pure_scorer(shelf):
@@ -348,9 +385,20 @@ def _set_constraints(need, kinds, impact, deployments):
         st.sampled_from([[], [DeploymentModel.SAAS]]),
     ),
     kept=st.integers(1, 8),
+    verified_only=st.booleans(),
+    verified=st.lists(
+        st.lists(st.booleans(), min_size=6, max_size=6), min_size=7, max_size=7
+    ),
 )
 def test_engine_equals_the_pure_scorer_for_any_claims(
-    shelf, offerings, priorities, go_live_shift, constraints, kept
+    shelf,
+    offerings,
+    priorities,
+    go_live_shift,
+    constraints,
+    kept,
+    verified_only,
+    verified,
 ):
     """Any claims, priorities, go-live date, constraints and offering profiles:
     both directions equal the pure scorer, the ranking (ties included) equals its
@@ -358,6 +406,7 @@ def test_engine_equals_the_pure_scorer_for_any_claims(
     need = shelf["need"]
     need.go_live_date = GO_LIVE + datetime.timedelta(days=go_live_shift)
     _set_constraints(need, *constraints)
+    need.verified_claims_only = verified_only
     need.save()
     for item, priority in zip(
         need.items.order_by("capability__code"), priorities, strict=True
@@ -365,10 +414,13 @@ def test_engine_equals_the_pure_scorer_for_any_claims(
         item.priority = priority
         item.save()
     made = []
-    for levels, kind, impact, deployment in offerings:
+    for (levels, kind, impact, deployment), marks in zip(
+        offerings, verified, strict=False
+    ):
         made += add_offerings(
             shelf,
             [levels],
+            verified=[marks],
             provider=ProviderFactory(kind=kind),
             fedramp_impact=impact,
             deployment_model=deployment,
