@@ -10,6 +10,7 @@ from django.utils import timezone
 from brokering.models import Need, NeedStatus
 from catalog.freshness import Freshness, needs_reverifying, with_freshness
 from catalog.models import Claim, Offering, OfferingStatus
+from marketplace.pagecache import cached_value
 
 # Ages of the submissions waiting for review: (key, label).
 SUBMISSION_AGES = [
@@ -92,7 +93,19 @@ class ProviderClaims:
 
 def claims_to_reverify() -> list[ProviderClaims]:
     """Per provider, its published claims that are stale or whose evidence expired
-    (``catalog.freshness``). One query."""
+    (``catalog.freshness``). One query over every published claim, so it is kept in
+    the cache per catalog version and day (``marketplace.pagecache.cached_value``):
+    any change of claims or publication bumps the version, and freshness moves by
+    days."""
+    return cached_value(
+        "catalog",
+        "claims-to-reverify",
+        _claims_to_reverify,
+        extra=timezone.localdate().isoformat(),
+    )
+
+
+def _claims_to_reverify() -> list[ProviderClaims]:
     rows = (
         with_freshness(Claim.objects.filter(offering__status=OfferingStatus.PUBLISHED))
         .filter(needs_reverifying())

@@ -5,7 +5,10 @@ For each capability: how many published offerings of the current release *meet* 
 (out of the box), *configure* it, cover it by *extension*, or *lack* it (no claim, a
 roadmap claim or "does not meet"). Four queries whatever the size of the catalog:
 the current release, the number of its published offerings, one GROUP BY over their
-claims per capability, and the release's capabilities with their functions.
+claims per capability, and the release's capabilities with their functions. The
+grouped query reads every published claim of the release, so the picture is kept in
+the cache under the catalog pages' version (``marketplace.pagecache.cached_value``):
+made once per change of the catalog, one query (the version) otherwise.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +18,7 @@ from django.db.models import Count, Q
 
 from catalog.models import Claim, ClaimLevel, OfferingStatus
 from catalog.selectors.common import published_offerings
+from marketplace.pagecache import cached_value
 from standards.models import Capability, StandardsRelease
 from standards.selectors import current_release
 
@@ -79,7 +83,12 @@ class MarketCoverage:
 
 
 def market_coverage() -> MarketCoverage | None:
-    """The picture for the current release (``None`` before one is current)."""
+    """The picture for the current release (``None`` before one is current), from
+    the cache while the catalog has not changed."""
+    return cached_value("catalog", "market-coverage", _market_coverage)
+
+
+def _market_coverage() -> MarketCoverage | None:
     release = current_release()
     if release is None:
         return None

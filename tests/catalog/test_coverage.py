@@ -7,12 +7,14 @@ import io
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Claim, ClaimLevel, OfferingStatus
 from catalog.selectors.coverage import market_coverage
+from catalog.services import offerings_published
 from standards.models import ReleaseStatus
 from tests.catalog.factories import ClaimFactory, OfferingFactory
 from tests.catalog.workflow_helpers import standards_tree
@@ -93,6 +95,7 @@ def test_coverage_counts_equal_a_direct_count_over_claims(shelf):
 
 
 def _queries(client) -> int:
+    cache.clear()  # the picture is kept per catalog version: count its making
     with CaptureQueriesContext(connection) as captured:
         assert client.get(reverse("catalog:coverage")).status_code == 200
     return len(captured)
@@ -168,3 +171,17 @@ def test_without_a_current_release_the_page_says_so(client, db):
     response = client.get(reverse("catalog:coverage"))
     assert response.status_code == 200
     assert "No standards release is current yet" in response.content.decode()
+
+
+def test_the_picture_is_made_once_per_change_of_the_catalog(
+    shelf, django_assert_num_queries
+):
+    market_coverage()
+    with django_assert_num_queries(1):  # the catalog's version; the rest is kept
+        kept = market_coverage()
+    assert kept.offering_count == 3
+    release, capabilities, _add = shelf
+    offering = OfferingFactory(release=release)
+    ClaimFactory(offering=offering, capability=capabilities[0])
+    offerings_published(offering_ids=[offering.pk])  # what publishing announces
+    assert market_coverage().offering_count == 4
