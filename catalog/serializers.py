@@ -67,8 +67,9 @@ class OfferingSerializer(serializers.ModelSerializer):
     )
     fedramp_marketplace_url = serializers.URLField(
         read_only=True,
+        allow_null=True,
         help_text="The offering's FedRAMP Marketplace listing, built from its "
-        "package ID; empty without one.",
+        "package ID; null without one.",
     )
 
     class Meta:

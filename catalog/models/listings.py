@@ -259,9 +259,10 @@ class Offering(models.Model):
         return reverse("catalog:offering-detail", kwargs={"slug": self.slug})
 
     @property
-    def fedramp_marketplace_url(self) -> str:
-        """The offering's FedRAMP Marketplace listing ("" without a package ID)."""
-        return marketplace_url(self.fedramp_package_id)
+    def fedramp_marketplace_url(self) -> str | None:
+        """The offering's FedRAMP Marketplace listing (``None`` without a package
+        ID)."""
+        return marketplace_url(self.fedramp_package_id) or None
 
 
 class ClaimLevel(models.TextChoices):

@@ -52,7 +52,7 @@ def test_anything_else_is_refused_and_gets_no_link(value):
 def test_the_offering_reads_its_link_from_the_one_builder():
     offering = Offering(fedramp_package_id="F1305072116")
     assert offering.fedramp_marketplace_url == fedramp.marketplace_url("F1305072116")
-    assert Offering().fedramp_marketplace_url == ""
+    assert Offering().fedramp_marketplace_url is None
 
 
 @pytest.mark.parametrize(
