@@ -45,6 +45,7 @@ BASIC_FIELDS = (
     "accepted_provider_kinds",
     "minimum_impact_level",
     "accepted_deployment_models",
+    "verified_claims_only",
 )
 
 

@@ -44,6 +44,12 @@ class NeedBasicsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unchecked to accept any deployment model.",
     )
+    verified_claims_only = forms.BooleanField(
+        label="Count only verified claims",
+        required=False,
+        help_text="Claims no FM QSMO broker has verified are credited 0, and the "
+        "explanation of each score says so.",
+    )
 
     def clean_go_live_date(self) -> datetime.date:
         day = self.cleaned_data["go_live_date"]

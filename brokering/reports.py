@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from brokering import scoring
 from brokering.models import Match, Need, Priority
+from catalog import freshness
 from catalog.models import claim_level_label
 from marketplace.spreadsheets import (
     Limits,
@@ -45,6 +46,8 @@ FIT_GAP_COLUMNS = [
     "evidence_url",
     "item_kind",
     "awaiting_provider_answer",
+    "freshness",
+    "unverified_credited_zero",
 ]
 
 
@@ -154,6 +157,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
     claims_by_offering: dict[int, list] = {}
     for claim in claims:
         claims_by_offering.setdefault(claim.offering_id, []).append(claim)
+    expiries = freshness.evidence_expiries(m.offering_id for m in matches)
     rows = []
     for match in matches:
         offering_claims = claims_by_offering.get(match.offering_id, [])
@@ -187,6 +191,8 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     claim.evidence_url if claim else "",
                     line.item.kind,
                     "no",
+                    freshness.of_claim(claim, expiries.get(match.offering_id)) or "",
+                    "yes" if line.unverified else "no",
                 ]
             )
         # Items no catalog claim answers: listed, left out of the score's sums.
@@ -215,6 +221,8 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     "",
                     item["kind"],
                     "yes",
+                    "",
+                    "no",
                 ]
             )
     return rows

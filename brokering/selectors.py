@@ -14,8 +14,17 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from brokering import scoring
-from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
+from brokering.models import (
+    Match,
+    MatchStatus,
+    Need,
+    NeedFollow,
+    NeedItem,
+    RunStatus,
+    ScoringRun,
+)
 from brokering.scoring.inputs import awaits_answer, load_needs
+from catalog import freshness
 from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, ItemClaim, OfferingStatus
 from catalog.models.search import COVERED_LEVELS
 from marketplace.roles import is_agency_user, is_broker
@@ -276,7 +285,9 @@ def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
         deployment_model=offering.deployment_model,
         fedramp_impact=offering.fedramp_impact or "",
         claims={
-            claim.item_code: scoring.ClaimSpec(claim.level, claim.roadmap_date)
+            claim.item_code: scoring.ClaimSpec(
+                claim.level, claim.roadmap_date, claim.verified
+            )
             for claim in claims
         },
     )
@@ -286,7 +297,8 @@ def explained_lines(
     *, need: Need, matches, spec: scoring.NeedSpec | None = None
 ) -> dict[int, list[dict]]:
     """Each match's score line by line, recomputed from the claims table: ``{match
-    id: [{line, claim, statement}]}`` in item order. Three queries at most, whatever
+    id: [{line, claim, statement, freshness}]}`` in item order (``freshness``:
+    :mod:`catalog.freshness`, ``None`` for no claim). Four queries at most, whatever
     the number of matches."""
     spec = spec or need_spec(need=need)
     claims = offering_claims(
@@ -297,6 +309,7 @@ def explained_lines(
     for claim in claims:
         by_offering.setdefault(claim.offering_id, []).append(claim)
     statements = item_statements(need=need)
+    expiries = freshness.evidence_expiries(m.offering_id for m in matches)
     explained = {}
     for match in matches:
         own = by_offering.get(match.offering_id, [])
@@ -309,6 +322,10 @@ def explained_lines(
                 "line": line,
                 "claim": by_code.get(str(line.item.capability)),
                 "statement": statements.get(str(line.item.capability), ""),
+                "freshness": freshness.of_claim(
+                    by_code.get(str(line.item.capability)),
+                    expiries.get(match.offering_id),
+                ),
             }
             for line in sorted(lines, key=line_order)
         ]
@@ -399,7 +416,8 @@ def current_release_id() -> int | None:
 def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
     """The top matches of a need against its items: one row per item (grouped by
     kind, then function and ID), one column per offering, each cell a line of the
-    explanation; ``awaiting``: the items awaiting the provider's answer."""
+    explanation with the claim's freshness (:mod:`catalog.freshness`); ``awaiting``:
+    the items awaiting the provider's answer."""
     matches = list(matches_for_need(need=need)[:top])
     spec = need_spec(need=need)
     items = sorted(
@@ -419,8 +437,12 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
     by_offering: dict[int, list] = {}
     for claim in claims:
         by_offering.setdefault(claim.offering_id, []).append(claim)
+    expiries = freshness.evidence_expiries(m.offering_id for m in matches)
     columns = []
     for match in matches:
+        own = {
+            claim.item_code: claim for claim in by_offering.get(match.offering_id, [])
+        }
         lines = scoring.explain(
             scoring.NeedSpec(
                 go_live=spec.go_live,
@@ -428,14 +450,21 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
                 provider_kinds=spec.provider_kinds,
                 minimum_impact=spec.minimum_impact,
                 deployment_models=spec.deployment_models,
+                verified_only=spec.verified_only,
             ),
             offering_spec(
                 offering=match.offering, claims=by_offering.get(match.offering_id, [])
             ),
         )
-        columns.append((match, lines))
+        states = [
+            freshness.of_claim(
+                own.get(str(line.item.capability)), expiries.get(match.offering_id)
+            )
+            for line in lines
+        ]
+        columns.append((match, list(zip(lines, states, strict=True))))
     rows = [
-        (item, [lines[index] for _, lines in columns])
+        (item, [cells[index] for _, cells in columns])
         for index, item in enumerate(items)
     ]
     awaiting = [
@@ -485,3 +514,8 @@ def scoring_rules() -> dict:
         ],
         "gap_below": scoring.credit_text(scoring.GAP_BELOW),
     }
+
+
+def need_followed(*, user, need: Need) -> bool:
+    """Whether the user follows the need (alerts, ``brokering.services.alerts``)."""
+    return NeedFollow.objects.filter(user_id=user.pk, need=need).exists()

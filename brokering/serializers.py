@@ -38,6 +38,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "accepted_provider_kinds",
             "minimum_impact_level",
             "accepted_deployment_models",
+            "verified_claims_only",
             "created_at",
             "updated_at",
             "activated_at",
@@ -66,6 +67,11 @@ class NeedWriteSerializer(serializers.Serializer):
         default=list,
         max_length=len(DeploymentModel.choices),
         help_text="Empty: any deployment model.",
+    )
+    verified_claims_only = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Count only claims a broker verified; the others are credited 0.",
     )
     functions = serializers.ListField(
         child=serializers.CharField(max_length=20),

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from brokering import kind_views, views, workbook_views
+from brokering import follow_views, kind_views, views, workbook_views
 from brokering.rounds import urls as round_urls
 
 
@@ -55,6 +55,12 @@ urlpatterns = [
     path("<int:need_id>/clone/", views.need_clone, name="need-clone"),
     path("<int:need_id>/archive/", views.need_archive, name="need-archive"),
     path("<int:need_id>/rescore/", views.need_rescore, name="need-rescore"),
+    path("<int:need_id>/follow/", follow_views.need_follow_view, name="need-follow"),
+    path(
+        "<int:need_id>/unfollow/",
+        follow_views.need_unfollow_view,
+        name="need-unfollow",
+    ),
     path("<int:need_id>/results/", views.need_results, name="need-results"),
     path(
         "<int:need_id>/results/status/",

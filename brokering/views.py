@@ -139,6 +139,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
         "accepted_provider_kinds": need.accepted_provider_kinds,
         "minimum_impact_level": need.minimum_impact_level,
         "accepted_deployment_models": need.accepted_deployment_models,
+        "verified_claims_only": need.verified_claims_only,
     }
     form = NeedBasicsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -263,6 +264,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "functions": _in_scope(selectors.need_functions(need=need)),
             "run": selectors.latest_run(need=need),
             "can_edit": _user(request).agency_id == need.agency_id,
+            "following": selectors.need_followed(user=request.user, need=need),
         },
     )
 

@@ -20,7 +20,10 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from catalog import admin_review  # noqa: F401 (registers the review queue)
+from catalog import (
+    admin_review,  # noqa: F401 (registers the review queue)
+    admin_trust,  # noqa: F401 (registers the re-verification queue)
+)
 from catalog.models import (
     Claim,
     ContractVehicle,

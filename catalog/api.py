@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from catalog import forms as catalog_forms
 from catalog import selectors, services, workflow
 from catalog.documents import document_for, document_response
+from catalog.freshness import offering_evidence_expiry
 from catalog.models import Offering, OfferingStatus
 from catalog.provider.forms import OfferingDetailsForm
 from catalog.serializers import (
@@ -65,11 +66,14 @@ def _details(data: dict) -> tuple[dict, list]:
     takes what the pages take (a FedRAMP impact level exactly when FedRAMP applies,
     the model's own limits). Returns the service's fields and contract vehicles."""
     date = data.get("accessibility_report_date")
+    authorized = data.get("fedramp_authorized_on")
     form = OfferingDetailsForm(
         data={
             **{name: data.get(name) or "" for name in workflow.CONTENT_FIELDS},
             "customer_agencies": "\n".join(data.get("customer_agencies") or []),
+            "fedramp_ato_agencies": "\n".join(data.get("fedramp_ato_agencies") or []),
             "accessibility_report_date": date.isoformat() if date else "",
+            "fedramp_authorized_on": authorized.isoformat() if authorized else "",
             "contract_vehicles": [v.pk for v in data.get("contract_vehicles") or []],
         },
         # A blank instance: the form's model checks must not touch the real one.
@@ -184,7 +188,14 @@ class OfferingClaimList(generics.ListAPIView):
             )
         except selectors.SearchParamsError as error:
             raise _search_errors(error) from error
+        self.evidence_expires_on = offering_evidence_expiry(offering.pk)
         return table.rows
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "evidence_expires_on": getattr(self, "evidence_expires_on", None),
+        }
 
 
 @extend_schema(tags=["changes"], parameters=[ChangeQuerySerializer])

@@ -7,6 +7,7 @@ extension, and it is no larger than ``settings.EVIDENCE_MAX_BYTES`` (10 MB unles
 Files are stored through Django's storage API under random names.
 """
 
+import datetime
 from pathlib import PurePath
 
 import filetype
@@ -88,7 +89,13 @@ def evidence_kind(upload: UploadedFile) -> DocumentKind:
 
 @transaction.atomic
 def document_add(
-    *, offering: Offering, by, upload: UploadedFile, title: str = ""
+    *,
+    offering: Offering,
+    by,
+    upload: UploadedFile,
+    title: str = "",
+    as_of: datetime.date | None = None,
+    expires_on: datetime.date | None = None,
 ) -> OfferingDocument:
     offering = locked(offering)
     refuse_unless(offering, EDITABLE_STATUSES, "add documents to")
@@ -101,6 +108,8 @@ def document_add(
         kind=kind,
         size=upload.size or 0,
         uploaded_by=by,
+        as_of=as_of,
+        expires_on=expires_on,
     )
     document.file.save(original_name, upload, save=False)
     set_history_user(document, by)

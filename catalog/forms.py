@@ -6,7 +6,9 @@ from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 
+from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.models import (
     NO_CLAIM_LABEL,
     ClaimLevel,
@@ -26,6 +28,7 @@ from catalog.selectors.offering import (
     release_functions,
 )
 from catalog.selectors.search import ACCESSIBILITY_CHOICES
+from marketplace.validators import SingleLineFields
 from standards.models import Function
 
 SORT_CHOICES = [
@@ -88,6 +91,12 @@ class CatalogSearchForm(forms.Form):
         required=False,
         choices=ImpactLevel.choices,
         error_messages=_choice_error("FedRAMP impact level"),
+    )
+    authorized = forms.MultipleChoiceField(
+        label="FedRAMP authorization age",
+        required=False,
+        choices=AUTHORIZATION_AGES,
+        error_messages=_choice_error("FedRAMP authorization age"),
     )
     vehicle = forms.MultipleChoiceField(
         label="Contract vehicle",
@@ -295,3 +304,41 @@ def offering_claims_for_params(offering: Offering, params: Mapping) -> OfferingC
         level=form.cleaned_data["level"],
         functions=functions,
     )
+
+
+class CoverageForm(forms.Form):
+    """The market picture's choice of function (its capabilities are charted)."""
+
+    function = forms.ChoiceField(
+        label="Function",
+        required=False,
+        error_messages=_choice_error("FIBF function of the current release"),
+    )
+
+    def __init__(self, *args, functions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["function"]).choices = [
+            ("", "Every function"),
+            *functions,
+        ]
+
+
+class SaveSearchForm(SingleLineFields, forms.Form):
+    """Save the catalog page's query: its parameters are checked by the catalog's
+    own search form (:func:`offering_search`), so only a query the catalog can run
+    is kept."""
+
+    name = forms.CharField(label="Name of the search", max_length=120)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+    def clean_query(self) -> str:
+        params = QueryDict(self.cleaned_data.get("query") or "", mutable=True)
+        params.pop("page", None)
+        try:
+            offering_search(params, with_facets=False)
+        except SearchParamsError as error:
+            raise forms.ValidationError(
+                "This search has a value the catalog does not know: "
+                + "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
+            ) from error
+        return params.urlencode()

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
+from catalog.fedramp import AUTHORIZATION_AGES
+from catalog.freshness import Freshness
+from catalog.freshness import of_claim as freshness_of_claim
 from catalog.models import (
     NO_CLAIM_LABEL,
     Claim,
@@ -63,6 +66,12 @@ class OfferingSerializer(serializers.ModelSerializer):
     contract_vehicles = serializers.SlugRelatedField(  # type: ignore[var-annotated]
         slug_field="slug", many=True, read_only=True
     )
+    fedramp_marketplace_url = serializers.URLField(
+        read_only=True,
+        allow_null=True,
+        help_text="The offering's FedRAMP Marketplace listing, built from its "
+        "package ID; null without one.",
+    )
 
     class Meta:
         model = Offering
@@ -77,6 +86,10 @@ class OfferingSerializer(serializers.ModelSerializer):
             "deployment_model",
             "fedramp_status",
             "fedramp_impact",
+            "fedramp_package_id",
+            "fedramp_authorized_on",
+            "fedramp_ato_agencies",
+            "fedramp_marketplace_url",
             "contract_vehicles",
             "customer_agencies",
             "accessibility_report_date",
@@ -119,7 +132,16 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OfferingDocument
-        fields = ["id", "title", "kind", "size", "uploaded_at", "download"]
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "size",
+            "uploaded_at",
+            "as_of",
+            "expires_on",
+            "download",
+        ]
         extra_kwargs = {"size": {"help_text": "Bytes."}}
 
     def get_download(self, document: OfferingDocument) -> str:
@@ -169,6 +191,18 @@ class ClaimColumns(serializers.Serializer):
     evidence = serializers.CharField(source="claim.evidence", allow_null=True)
     evidence_url = serializers.CharField(source="claim.evidence_url", allow_null=True)
     verified = serializers.BooleanField(source="claim.verified", allow_null=True)
+    verified_at = serializers.DateTimeField(
+        source="claim.verified_at",
+        allow_null=True,
+        help_text="When a broker last verified the claim.",
+    )
+    freshness = serializers.ChoiceField(
+        choices=Freshness.choices,
+        allow_null=True,
+        help_text="fresh, stale (not verified by a broker for longer than the "
+        "portal's policy, CLAIM_STALE_AFTER_DAYS) or expired (an evidence document "
+        "of the offering is past its expiry); null for no claim.",
+    )
 
 
 class ClaimRowSerializer(ClaimColumns):
@@ -180,7 +214,15 @@ class ClaimRowSerializer(ClaimColumns):
 
     def to_representation(self, instance):
         capability, claim = instance
-        return super().to_representation({"capability": capability, "claim": claim})
+        return super().to_representation(
+            {
+                "capability": capability,
+                "claim": claim,
+                "freshness": freshness_of_claim(
+                    claim, self.context.get("evidence_expires_on")
+                ),
+            }
+        )
 
 
 class ItemClaimRowSerializer(ClaimColumns):
@@ -232,6 +274,23 @@ class OfferingWriteSerializer(serializers.Serializer):
     fedramp_status = serializers.ChoiceField(choices=FedrampStatus.choices)
     fedramp_impact = serializers.ChoiceField(
         choices=ImpactLevel.choices, required=False, allow_blank=True, default=""
+    )
+    fedramp_package_id = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=12,
+        help_text="F or FR and ten digits, as on the FedRAMP Marketplace.",
+    )
+    fedramp_authorized_on = serializers.DateField(
+        required=False, allow_null=True, validators=[plausible_date]
+    )
+    fedramp_ato_agencies = serializers.ListField(
+        child=serializers.CharField(max_length=120, validators=[single_line]),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text="Agencies holding an ATO on the FedRAMP package (when authorized).",
     )
     pricing_model = serializers.ChoiceField(choices=PricingModel.choices)
     customer_agencies = serializers.ListField(
@@ -328,6 +387,12 @@ class OfferingQuerySerializer(serializers.Serializer):
     )
     impact = serializers.ListField(
         child=serializers.ChoiceField(choices=ImpactLevel.choices), required=False
+    )
+    authorized = serializers.ListField(
+        child=serializers.ChoiceField(choices=AUTHORIZATION_AGES),
+        required=False,
+        help_text="FedRAMP authorization age: under-1, 1-3 or over-3 years, or none "
+        "(no authorization date).",
     )
     vehicle = serializers.ListField(
         child=serializers.CharField(),

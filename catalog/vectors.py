@@ -5,7 +5,10 @@ Encoding, per offering, against the item space of its release
 information exchanges and pre-built reports; one position per item):
 
 * ``levels``: ``uint8`` per item: 0 unknown (no claim), 1 does not meet,
-  2 roadmap, 3 extension, 4 configurable, 5 meets - ordered by the credit they earn;
+  2 roadmap, 3 extension, 4 configurable, 5 meets - ordered by the credit they earn -
+  plus :data:`VERIFIED_BIT` (128) when a broker verified the claim (read the level
+  with :data:`LEVEL_MASK`), so that a need counting verified claims only is scored
+  from the vector too;
 * ``roadmap``: ``int32`` pairs ``(index, date.toordinal())`` for roadmap claims, so
   that the scorer can compare each date with a need's go-live date.
 
@@ -13,9 +16,9 @@ Releases do not change once imported (a re-import that differs is refused), so t
 index of an item within its release is stable.
 """
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +40,8 @@ LEVEL_CODES: dict[str, int] = {
     ClaimLevel.CONFIGURABLE: 4,
     ClaimLevel.MEETS: 5,
 }
+VERIFIED_BIT = 0x80
+LEVEL_MASK = 0x7F
 CODE_LEVELS: dict[int, str | None] = {
     UNKNOWN: None,
     **{code: level for level, code in LEVEL_CODES.items()},
@@ -45,18 +50,19 @@ CODE_LEVELS: dict[int, str | None] = {
 
 def encode(
     item_index: dict[ItemKey, int],
-    claims: Iterable[tuple[ItemKey, str, datetime.date | None]],
+    claims: Iterable[tuple[Any, ...]],
 ) -> tuple[bytes, bytes, int]:
-    """Pack ``(item key, level, roadmap_date)`` rows into ``(levels, roadmap,
-    count)``. Claims on items outside the index (another release) are ignored."""
+    """Pack ``(item key, level, roadmap_date[, verified])`` rows into ``(levels,
+    roadmap, count)`` (no ``verified``: not verified). Claims on items outside the
+    index (another release) are ignored."""
     levels = np.zeros(len(item_index), dtype=np.uint8)
     roadmap: list[tuple[int, int]] = []
     count = 0
-    for key, level, roadmap_date in claims:
+    for key, level, roadmap_date, *verified in claims:
         index = item_index.get(key)
         if index is None:
             continue
-        levels[index] = LEVEL_CODES[level]
+        levels[index] = LEVEL_CODES[level] | (VERIFIED_BIT if any(verified) else 0)
         count += 1
         if level == ClaimLevel.ROADMAP and roadmap_date is not None:
             roadmap.append((index, roadmap_date.toordinal()))
@@ -89,23 +95,37 @@ def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:
         release_id: release_index(release_id) for release_id in set(releases.values())
     }
     claims_by_offering: dict[int, list] = defaultdict(list)
-    for offering_id, capability_id, level, roadmap_date in Claim.objects.filter(
-        offering_id__in=releases
-    ).values_list("offering_id", "capability_id", "level", "roadmap_date"):
+    for (
+        offering_id,
+        capability_id,
+        level,
+        roadmap_date,
+        verified,
+    ) in Claim.objects.filter(offering_id__in=releases).values_list(
+        "offering_id", "capability_id", "level", "roadmap_date", "verified"
+    ):
         claims_by_offering[offering_id].append(
-            (("capability", capability_id), level, roadmap_date)
+            (("capability", capability_id), level, roadmap_date, verified)
         )
-    for offering_id, kind, *item_ids, level, roadmap_date in ItemClaim.objects.filter(
-        offering_id__in=releases
-    ).values_list(
+    for (
+        offering_id,
+        kind,
+        *item_ids,
+        level,
+        roadmap_date,
+        verified,
+    ) in ItemClaim.objects.filter(offering_id__in=releases).values_list(
         "offering_id",
         "kind",
         *(f"{field}_id" for field in ITEM_FIELD.values()),
         "level",
         "roadmap_date",
+        "verified",
     ):
         item_id = next(pk for pk in item_ids if pk is not None)
-        claims_by_offering[offering_id].append(((kind, item_id), level, roadmap_date))
+        claims_by_offering[offering_id].append(
+            ((kind, item_id), level, roadmap_date, verified)
+        )
     claim_vectors_save(
         [
             claim_vector(
@@ -132,7 +152,7 @@ def claim_vector(
     offering_id: int,
     release_id: int,
     item_index: dict[ItemKey, int],
-    claims: Iterable[tuple[ItemKey, str, datetime.date | None]],
+    claims: Iterable[tuple[Any, ...]],
 ) -> ClaimVector:
     """An offering's vector (unsaved) from its claims, by :func:`encode`."""
     levels, roadmap, count = encode(item_index, claims)

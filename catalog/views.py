@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog import exports, selectors, services
+from catalog import charts, exports, freshness, selectors, services
 from catalog import forms as catalog_forms
 from catalog.documents import may_download
 from catalog.forms import (
@@ -24,10 +24,12 @@ from catalog.forms import (
 )
 from catalog.models import OfferingStatus
 from catalog.selectors.compare import MAX_COMPARE, MIN_COMPARE
+from catalog.selectors.coverage import market_coverage
 from catalog.selectors.item_claims import offering_item_claims
 from catalog.templatetags.claim_levels import LEVEL_LEGEND
 from marketplace.pagecache import cached_for_visitors
 from marketplace.roles import Role, is_signed_in, public, role_required
+from marketplace.spreadsheets import csv_attachment
 
 PAGE_SIZE = 20
 
@@ -141,10 +143,13 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claims = selectors.offering_claims(
         offering, function=function, level=level, functions=functions
     )
+    documents = list(offering.documents.all())
     context = {
         "offering": offering,
         "claims": claims,
-        "documents": list(offering.documents.all()),
+        "documents": documents,
+        "evidence_expires_on": freshness.earliest_expiry(documents),
+        "stale_after_days": freshness.stale_after_days(),
         "evidence_unlinked": not may_download(request.user, offering),
         "filter_form": filter_form,
         "filtered": bool(function or level),
@@ -170,6 +175,54 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     elif status == 200:
         context["page_obj"] = paginator.page(page_form.cleaned_data["page"] or 1)
     return render(request, "catalog/offering_detail.html", context, status=status)
+
+
+def _coverage_and_form(request: HttpRequest):
+    picture = market_coverage()
+    functions = (
+        [(f.code, f"{f.code} {f.name}") for f in picture.functions] if picture else []
+    )
+    form = catalog_forms.CoverageForm(request.GET, functions=functions)
+    return picture, form
+
+
+@public
+@require_GET
+@cached_for_visitors("catalog")
+def coverage(request: HttpRequest) -> HttpResponse:
+    """The market picture: how the published offerings cover every FIBF function and
+    capability of the current release, charted with their tables and CSV files."""
+    picture, form = _coverage_and_form(request)
+    context: dict = {"picture": picture, "form": form}
+    status = 200
+    function = ""
+    if not form.is_valid():
+        status = 400
+    else:
+        function = form.cleaned_data["function"]
+    if picture is not None:
+        context.update(
+            functions_chart=charts.functions_chart(picture),
+            capabilities_chart=charts.capabilities_chart(picture, function),
+            function=function,
+        )
+    return render(request, "catalog/coverage.html", context, status=status)
+
+
+@public
+@require_GET
+def coverage_csv(request: HttpRequest, table: str) -> HttpResponse:
+    picture, form = _coverage_and_form(request)
+    if table not in charts.COVERAGE_TABLES or picture is None or not form.is_valid():
+        raise Http404("No such table of the market picture.")
+    if table == "functions":
+        rows = charts.functions_chart(picture).csv_rows()
+    elif table == "capabilities":
+        function = form.cleaned_data["function"]
+        rows = charts.capabilities_chart(picture, function).csv_rows()
+    else:
+        rows = charts.unmet_rows(picture)
+    return csv_attachment(rows, f"market-coverage-{table}.csv")
 
 
 def _compare_picker(request: HttpRequest, form) -> dict:
@@ -401,3 +454,48 @@ def shortlist_delete(request: HttpRequest, public_id) -> HttpResponse:
     services.shortlist_delete(shortlist=shortlist)
     messages.success(request, f"Shortlist “{name}” deleted.")
     return redirect("catalog:shortlist-list")
+
+
+# Saved searches ------------------------------------------------------------------
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_http_methods(["GET", "POST"])
+def saved_search_list(request: HttpRequest) -> HttpResponse:
+    """The user's saved searches; POST saves the catalog page's current search."""
+    form = catalog_forms.SaveSearchForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                search = services.saved_search_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    query=form.cleaned_data["query"],
+                )
+            except services.SearchRefused as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Search “{search.name}” saved: you will be alerted of new "
+                    "offerings that match it.",
+                )
+                return redirect("catalog:saved-search-list")
+        else:
+            for messages_ in form.errors.values():
+                for message in messages_:
+                    messages.error(request, str(message))
+    return render(
+        request,
+        "catalog/saved_search_list.html",
+        {"searches": selectors.saved_searches_for(request.user)},
+    )
+
+
+@role_required(Role.AGENCY, Role.PROVIDER, Role.BROKER)
+@require_POST
+def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    search = get_object_or_404(selectors.saved_searches_for(request.user), pk=pk)
+    services.saved_search_delete(search=search)
+    messages.success(request, f"Search “{search.name}” deleted.")
+    return redirect("catalog:saved-search-list")

@@ -48,6 +48,9 @@ CONTENT_FIELDS = (
     "deployment_model",
     "fedramp_status",
     "fedramp_impact",
+    "fedramp_package_id",
+    "fedramp_authorized_on",
+    "fedramp_ato_agencies",
     "pricing_model",
     "customer_agencies",
     "accessibility_report_date",
@@ -154,6 +157,8 @@ def offering_revision_start(*, offering: Offering, by) -> Offering:
                 kind=doc.kind,
                 size=doc.size,
                 uploaded_by_id=doc.uploaded_by_id,
+                as_of=doc.as_of,
+                expires_on=doc.expires_on,
             )
             for doc in published.documents.all()
         ]

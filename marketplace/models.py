@@ -5,6 +5,11 @@ from django.db import models
 from django.db.models import Q
 
 
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "An e-mail for each alert, as it happens"
+    DIGEST = "digest", "One e-mail a day with the day's alerts"
+
+
 class User(AbstractUser):
     """A person who signs in: agency staff, provider staff, a broker or an operator.
 
@@ -26,6 +31,17 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
+    )
+    notification_delivery = models.CharField(
+        "alert e-mails",
+        max_length=10,
+        choices=Delivery.choices,
+        default=Delivery.IMMEDIATE,
+    )
+    unread_notifications = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Kept by marketplace.notifications, so the header needs no query.",
     )
 
     class Meta:
@@ -63,3 +79,39 @@ class PageStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} v{self.version}"
+
+
+class Notification(models.Model):
+    """An alert in a user's inbox (``/notifications/``), e-mailed at once or in the
+    daily digest. ``event_key`` names the event: one notification per user and event,
+    whatever how often the code that raises it runs."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event_key = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event_key"], name="one_notification_per_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["emailed_at"],
+                name="notification_unsent",
+                condition=Q(emailed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.subject}"

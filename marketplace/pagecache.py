@@ -9,6 +9,9 @@ rendered body of such a page is kept in the cache (``CACHES["default"]``; Redis 
 new current standards release, and on provider and contract-vehicle saves), so the next
 request renders afresh; ``PAGE_CACHE_SECONDS`` bounds how long a page is kept at all.
 
+:func:`cached_value` keeps a computed value (not a page) under the same versions, for
+reads that cost too much to make on every request, signed in or not.
+
 Only the view's answer is cached: every middleware (security headers, CSP, sessions)
 still runs on every request. Requests that carry a session or a message cookie,
 signed-in users, and anything but a 200 answer to a GET are never cached.
@@ -91,3 +94,21 @@ def cached_for_visitors(scope: str):
         return wrapper
 
     return decorator
+
+
+# How long a value computed for a scope is kept at most (the scope's version makes it
+# stale at once when what it shows changes).
+VALUE_SECONDS = 3600
+
+
+def cached_value(scope: str, name: str, compute, *, extra: str = ""):
+    """``compute()``, kept in the cache under ``scope``'s version: a costly read (the
+    market picture over every claim) is made once per change of what it reads, for
+    every reader, signed in or not. ``extra`` adds to the key what else the value
+    depends on (today's date for a value that ages)."""
+    key = f"value:{scope}:{version(scope)}:{name}:{extra}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, VALUE_SECONDS)
+    return found

@@ -8,6 +8,7 @@ CELERY_BROKER_URL and DJANGO_SECRET_KEY.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from marketplace.env import env_bool, env_int, env_list, env_str
@@ -307,6 +308,10 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Largest evidence document a provider may upload (docs/providers.md).
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
+# Freshness policy (catalog/freshness.py): a claim no broker has verified for more
+# than this many days is stale.
+CLAIM_STALE_AFTER_DAYS = env_int("CLAIM_STALE_AFTER_DAYS", 365)
+
 # Matches kept per need: its best N offerings, plus any a broker or agency acted on.
 BROKERING_MATCHES_KEPT = env_int("BROKERING_MATCHES_KEPT", 200)
 
@@ -336,6 +341,21 @@ CELERY_BEAT_SCHEDULE = {
     "brokering-round-deadlines": {
         "task": "brokering.round_deadlines",
         "schedule": 60.0,
+    },
+    # Daily; a missed day is caught up the next (reminders are windows, not days).
+    "catalog-evidence-reminders": {
+        "task": "catalog.send_evidence_reminders",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # Alerts (marketplace/notifications.py): the daily digest, and saved searches
+    # checked for newly published offerings.
+    "marketplace-notification-digests": {
+        "task": "marketplace.send_notification_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "catalog-saved-searches": {
+        "task": "catalog.check_saved_searches",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

@@ -5,6 +5,10 @@ from django.utils import timezone
 
 from marketplace.mail import send_email  # noqa: F401  (registers the task)
 from marketplace.models import WorkerHeartbeat
+from marketplace.notifications import (  # noqa: F401  (registers the tasks)
+    send_notification_digests,
+    send_notification_emails,
+)
 
 
 @shared_task(

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from marketplace import liveness, oidc, views
+from marketplace import liveness, notification_views, oidc, views
 
 account_patterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,11 @@ account_patterns = [
         "account/login-gov/callback/",
         oidc.login_gov_callback,
         name="login-gov-callback",
+    ),
+    path(
+        "notifications/",
+        notification_views.notification_list,
+        name="notifications",
     ),
     path("account/password/", views.password_change_view, name="password-change"),
     path(
@@ -34,6 +39,8 @@ urlpatterns = [
     path("provider/", include("catalog.provider.urls")),
     path("needs/", include("brokering.urls")),
     path("api/", include("marketplace.api_urls")),
+    # The brokers' dashboard lives in the back office, before the admin's own routes.
+    path("admin/dashboard/", include("brokering.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,7 @@
 """Models of the brokering app, by subdomain:
 
 * :mod:`~brokering.models.needs`: agencies, needs and their items, item vectors,
-  scoring runs and matches;
+  scoring runs and matches, follows of a need (alerts);
 * :mod:`~brokering.models.rounds`: market research rounds: invitations, the
   providers' responses and answers, questions, notices sent, and decisions.
 """
@@ -13,6 +13,7 @@ from brokering.models.needs import (
     Match,
     MatchStatus,
     Need,
+    NeedFollow,
     NeedItem,
     NeedStatus,
     NeedVector,
@@ -42,6 +43,7 @@ __all__ = [
     "Match",
     "MatchStatus",
     "Need",
+    "NeedFollow",
     "NeedItem",
     "NeedStatus",
     "NeedVector",

@@ -74,6 +74,11 @@ class Need(models.Model):
         blank=True,
         help_text="Deployment models the agency accepts; empty means any.",
     )
+    verified_claims_only = models.BooleanField(
+        "count only verified claims",
+        default=False,
+        help_text="Claims no broker has verified are credited 0 in the score.",
+    )
     status = models.CharField(
         max_length=10, choices=NeedStatus.choices, default=NeedStatus.DRAFT
     )
@@ -431,3 +436,23 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} x {self.offering}: {self.score:.1f}"
+
+
+class NeedFollow(models.Model):
+    """An agency user follows one of their agency's needs: they are alerted when an
+    offering enters its top 10 or becomes eligible with no must-have gap
+    (``brokering.services.alerts``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="need_follows"
+    )
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "need"], name="follow_need_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.need}"

@@ -27,15 +27,17 @@ import numpy as np
 from brokering.scoring.encodings import (
     CREDIT_BY_CODE,
     MUST_WEIGHT,
-    ROADMAP_CODE,
     ROADMAP_CREDIT,
+    VERIFIED_CREDIT_BY_CODE,
     NeedCode,
     NeedInputs,
     Row,
     Shelf,
     constraints,
+    credit_table,
     fingerprint,
     offering_digest,
+    roadmap_counts,
 )
 from brokering.scoring.formula import (
     GAP_BELOW,
@@ -94,7 +96,8 @@ class NeedScores(Sequence[Scored]):
         levels = np.take(shelf.levels, np.where(known, positions, 0), axis=1)
         if not known.all():
             levels[:, ~known] = 0
-        credits = CREDIT_BY_CODE.astype(np.uint8)[levels]
+        verified_only = need.constraints.verified_only
+        credits = credit_table(verified_only).astype(np.uint8)[levels]
         if shelf.roadmap_rows.size and positions.size:
             column_of = np.full(shelf.levels.shape[1], -1, dtype=np.int64)
             column_of[positions[known]] = np.flatnonzero(known)
@@ -103,7 +106,7 @@ class NeedScores(Sequence[Scored]):
             dates = shelf.roadmap_dates
             keep = (column >= 0) & (dates > 0) & (dates <= go_live)
             rows, column = shelf.roadmap_rows[keep], column[keep]
-            roadmap = levels[rows, column] == ROADMAP_CODE
+            roadmap = roadmap_counts(levels[rows, column], verified_only)
             credits[rows[roadmap], column[roadmap]] = ROADMAP_CREDIT
         self.credits = credits  # (offerings x items by weight), in hundredths
         weights = need.weights[self.item_order]
@@ -329,12 +332,19 @@ class OfferingScores(Sequence[Scored]):
         safe = np.where(known, self.positions, 0)
         item_level = np.where(known, levels[safe], 0)
         item_date = np.where(known, dates[safe], 0)
-        credit = CREDIT_BY_CODE[item_level]
+        verified_only = np.array(
+            [bool(need.get("verified_claims_only")) for need in needs], dtype=bool
+        )[need_of]
+        credit = np.where(
+            verified_only,
+            VERIFIED_CREDIT_BY_CODE[item_level],
+            CREDIT_BY_CODE[item_level],
+        )
         go_live = np.array(
             [need["go_live_date"].toordinal() for need in needs], dtype=np.int64
         )
         roadmap = (
-            (item_level == ROADMAP_CODE)
+            roadmap_counts(item_level, verified_only)
             & (item_date > 0)
             & (item_date <= go_live[need_of])
         )

@@ -6,7 +6,9 @@ match depends on.
   (:mod:`standards.items`), weights, function index;
 * the published offerings of a release as a :class:`Shelf` decoded from their claim
   vectors (:mod:`catalog.vectors` writes them);
-* credits by vector level code.
+* credits by vector level code: :data:`CREDIT_BY_CODE` for every claim,
+  :data:`VERIFIED_CREDIT_BY_CODE` for a need that counts verified claims only (a
+  code without ``VERIFIED_BIT`` earns 0 there).
 
 Pure: plain values in, values out, no queries.
 """
@@ -29,20 +31,34 @@ from brokering.scoring.formula import (
     Item,
     NeedSpec,
 )
-from catalog.vectors import LEVEL_CODES, decode_roadmap
+from catalog.vectors import LEVEL_CODES, LEVEL_MASK, VERIFIED_BIT, decode_roadmap
 
 # A row of ``values()``: field name to value.
 Row = dict[str, Any]
 
-# Credit (hundredths) by vector level code. Roadmap is 0 here and credited only
-# where its date is on or before the need's go-live date.
+# Credit (hundredths) by vector level code, verified or not. Roadmap is 0 here and
+# credited only where its date is on or before the need's go-live date.
 ROADMAP_CODE = LEVEL_CODES["roadmap"]
 CREDIT_BY_CODE = np.zeros(256, dtype=np.int64)
+VERIFIED_CREDIT_BY_CODE = np.zeros(256, dtype=np.int64)
 for _level, _code in LEVEL_CODES.items():
-    CREDIT_BY_CODE[_code] = CREDITS[str(_level)]
-CREDIT_BY_CODE[ROADMAP_CODE] = 0
+    _credit = 0 if _code == ROADMAP_CODE else CREDITS[str(_level)]
+    CREDIT_BY_CODE[_code] = CREDIT_BY_CODE[_code | VERIFIED_BIT] = _credit
+    VERIFIED_CREDIT_BY_CODE[_code | VERIFIED_BIT] = _credit
 ROADMAP_CREDIT = CREDITS[ROADMAP]
 MUST_WEIGHT = WEIGHTS[MUST]
+
+
+def credit_table(verified_only: bool) -> np.ndarray:
+    """Credits by level code for a need (counting verified claims only, or not)."""
+    return VERIFIED_CREDIT_BY_CODE if verified_only else CREDIT_BY_CODE
+
+
+def roadmap_counts(codes: np.ndarray, verified_only: bool | np.ndarray) -> np.ndarray:
+    """Where a code is a roadmap claim the need may credit (by its date): every
+    roadmap claim, or only verified ones for a need counting verified claims only."""
+    roadmap: np.ndarray = (codes & LEVEL_MASK) == ROADMAP_CODE
+    return roadmap & (~np.asarray(verified_only) | ((codes & VERIFIED_BIT) > 0))
 
 
 def fingerprint(need_part: bytes, offering_part: bytes) -> str:
@@ -56,19 +72,22 @@ def need_digest(
     minimum_impact: str,
     deployment_models: Iterable[str],
     items: Sequence[tuple[object, ...]],
+    verified_only: bool = False,
 ) -> bytes:
     """What a need's matches depend on; ``items`` are ``(kind, item ID, function
-    code, priority)`` in spec order."""
-    text = repr(
-        (
-            SCORING_VERSION,
-            go_live.isoformat(),
-            sorted(provider_kinds),
-            minimum_impact,
-            sorted(deployment_models),
-            items,
-        )
+    code, priority)`` in spec order. A need counting verified claims only says so
+    (the others' digests are what they were before the option existed)."""
+    parts: tuple[object, ...] = (
+        SCORING_VERSION,
+        go_live.isoformat(),
+        sorted(provider_kinds),
+        minimum_impact,
+        sorted(deployment_models),
+        items,
     )
+    if verified_only:
+        parts += ("verified claims only",)
+    text = repr(parts)
     return hashlib.sha256(text.encode()).digest()
 
 
@@ -179,6 +198,7 @@ def need_spec(
         provider_kinds=frozenset(row["accepted_provider_kinds"] or ()),
         minimum_impact=row["minimum_impact_level"] or "",
         deployment_models=frozenset(row["accepted_deployment_models"] or ()),
+        verified_only=bool(row.get("verified_claims_only")),
         awaiting=tuple(
             Item(capability=code, function=function, priority=priority, kind=kind)
             for _, code, function, priority, awaiting, kind in ordered
@@ -195,6 +215,7 @@ def spec_digest(spec: NeedSpec) -> bytes:
         spec.minimum_impact,
         spec.deployment_models,
         [(i.kind, i.capability, i.function, i.priority) for i in spec.items],
+        spec.verified_only,
     )
 
 
@@ -205,6 +226,7 @@ def constraints(row: Row) -> NeedSpec:
         provider_kinds=frozenset(row["accepted_provider_kinds"] or ()),
         minimum_impact=row["minimum_impact_level"] or "",
         deployment_models=frozenset(row["accepted_deployment_models"] or ()),
+        verified_only=bool(row.get("verified_claims_only")),
     )
 
 

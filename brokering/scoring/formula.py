@@ -14,6 +14,9 @@ For a need N and an offering O:
   kind (capability, service measure, information exchange, pre-built report) count
   alike; items awaiting the provider's answer (``NeedSpec.awaiting``) are left out;
 * a *must* item credited below 0.9 is a gap;
+* a need may count verified claims only (``NeedSpec.verified_only``): a claim no
+  broker has verified is then credited 0, whatever its level (``Line.unverified``
+  says so in the explanation);
 * O is eligible when it meets N's constraints (provider kind, minimum FedRAMP impact
   level, deployment model; an empty constraint accepts anything);
 * ranking (:mod:`brokering.scoring.ranking`): eligible first, then fewest gaps, then
@@ -91,12 +94,14 @@ class NeedSpec:
     minimum_impact: str = ""
     deployment_models: frozenset[str] = frozenset()
     awaiting: tuple[Item, ...] = ()
+    verified_only: bool = False
 
 
 @dataclass(frozen=True)
 class ClaimSpec:
     level: str | None
     roadmap_date: datetime.date | None = None
+    verified: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,15 +155,22 @@ class Line:
     roadmap_date: datetime.date | None
     credit: int  # hundredths
     is_gap: bool
+    # A claim credited 0 only because the need counts verified claims only.
+    unverified: bool = False
 
     @property
     def contribution(self) -> int:
         return self.weight * self.credit
 
 
-def credit(claim: ClaimSpec | None, go_live: datetime.date) -> int:
-    """The credit, in hundredths, that a claim earns against a go-live date."""
+def credit(
+    claim: ClaimSpec | None, go_live: datetime.date, verified_only: bool = False
+) -> int:
+    """The credit, in hundredths, that a claim earns against a go-live date (0 for
+    a claim no broker verified when the need counts verified claims only)."""
     if claim is None:
+        return 0
+    if verified_only and not claim.verified:
         return 0
     if claim.level == ROADMAP:
         ok = claim.roadmap_date is not None and claim.roadmap_date <= go_live
@@ -192,7 +204,7 @@ def explain(need: NeedSpec, offering: OfferingSpec) -> list[Line]:
     lines = []
     for item in need.items:
         claim = offering.claims.get(item.capability)
-        item_credit = credit(claim, need.go_live)
+        item_credit = credit(claim, need.go_live, need.verified_only)
         lines.append(
             Line(
                 item=item,
@@ -201,6 +213,12 @@ def explain(need: NeedSpec, offering: OfferingSpec) -> list[Line]:
                 roadmap_date=claim.roadmap_date if claim else None,
                 credit=item_credit,
                 is_gap=is_gap(item, item_credit),
+                unverified=bool(
+                    need.verified_only
+                    and claim is not None
+                    and not claim.verified
+                    and credit(claim, need.go_live) > 0
+                ),
             )
         )
     return lines

@@ -36,6 +36,7 @@ _NEED_FIELDS = (
     "accepted_provider_kinds",
     "minimum_impact_level",
     "accepted_deployment_models",
+    "verified_claims_only",
     "updated_at",
 )
 _ITEM_FIELDS = (

@@ -22,6 +22,7 @@ from brokering.scoring.inputs import (
     score_offering_against_active_needs,
 )
 from brokering.scoring.ranking import RANK_ORDER, Rank, rank_key
+from brokering.services.alerts import need_alerts_raise, offering_standing
 from brokering.services.needs import TransitionError
 from brokering.services.runs import (
     scoring_run_fail,
@@ -389,7 +390,11 @@ def scoring_run_execute(*, run_id: int, take_over: bool = False) -> ScoringRun |
         if run.need_id:
             written = matches_refresh_for_need(need_id=run.need_id)
         elif run.offering_id is not None:
-            written = matches_refresh_for_offering(offering_id=run.offering_id)
+            # Followers of needs are alerted from what this run writes (#19).
+            with transaction.atomic():
+                before = offering_standing(offering_id=run.offering_id)
+                written = matches_refresh_for_offering(offering_id=run.offering_id)
+                need_alerts_raise(offering_id=run.offering_id, before=before)
         else:  # a run is for a need or an offering (a constraint says so)
             written = 0
     except Exception as error:

@@ -30,6 +30,7 @@ def need_create(
     accepted_provider_kinds: Iterable[str] = (),
     minimum_impact_level: str = "",
     accepted_deployment_models: Iterable[str] = (),
+    verified_claims_only: bool = False,
 ) -> Need:
     return Need.objects.create(
         agency=agency,
@@ -40,6 +41,7 @@ def need_create(
         accepted_provider_kinds=sorted(accepted_provider_kinds),
         minimum_impact_level=minimum_impact_level,
         accepted_deployment_models=sorted(accepted_deployment_models),
+        verified_claims_only=verified_claims_only,
     )
 
 
@@ -66,6 +68,7 @@ def need_update(
     accepted_provider_kinds: Iterable[str] = (),
     minimum_impact_level: str = "",
     accepted_deployment_models: Iterable[str] = (),
+    verified_claims_only: bool = False,
 ) -> Need:
     need = _lock(need_id)
     _refuse_archived(need)
@@ -74,6 +77,7 @@ def need_update(
     need.accepted_provider_kinds = sorted(accepted_provider_kinds)
     need.minimum_impact_level = minimum_impact_level
     need.accepted_deployment_models = sorted(accepted_deployment_models)
+    need.verified_claims_only = verified_claims_only
     need.save()
     need_vectors_refresh(need_ids=[need.pk])
     _rescore_if_active(need, "need changed")
@@ -211,6 +215,7 @@ def need_clone(*, need_id: int, created_by) -> Need:
         accepted_provider_kinds=source.accepted_provider_kinds,
         minimum_impact_level=source.minimum_impact_level,
         accepted_deployment_models=source.accepted_deployment_models,
+        verified_claims_only=source.verified_claims_only,
     )
     copied = list(source.items.all())
     for item in copied:

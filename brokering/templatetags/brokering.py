@@ -29,9 +29,15 @@ def claim_with_reason(line: scoring.Line) -> str:
     before the go-live date (credited) or after it (0).
 
     ``"On the roadmap — 2029-01-01, after go-live"``; ``"Does not meet"``;
-    ``"No claim"``.
+    ``"No claim"``; for a need counting verified claims only, ``"Meets (out of the
+    box) — not verified, credited 0 (this need counts verified claims only)"``.
     """
     label = claim_level_label(line.level)
+    if line.unverified:
+        return (
+            f"{label} — not verified, credited 0 (this need counts verified claims "
+            "only)"
+        )
     if line.level == scoring.ROADMAP and line.roadmap_date:
         relation = "by go-live" if line.credit else "after go-live"
         return f"{label} — {display_date(line.roadmap_date)}, {relation}"

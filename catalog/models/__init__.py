@@ -19,12 +19,15 @@ from catalog.models.listings import (
     claim_level_label,
     uei_validator,
 )
+from catalog.models.saved_searches import SavedSearch
 from catalog.models.search import OfferingFunction
 from catalog.models.shortlists import Shortlist, ShortlistEntry
 from catalog.models.vectors import ClaimVector
 from catalog.models.workflow import (
     AccountRequestStatus,
+    ClaimToReverify,
     DocumentKind,
+    EvidenceReminder,
     OfferingDocument,
     ProviderAccountRequest,
     ProviderInvitation,
@@ -35,6 +38,8 @@ from catalog.models.workflow import (
 
 __all__ = [
     "AccountRequestStatus",
+    "ClaimToReverify",
+    "EvidenceReminder",
     "DocumentKind",
     "OfferingDocument",
     "ProviderAccountRequest",
@@ -61,6 +66,7 @@ __all__ = [
     "PricingModel",
     "Provider",
     "ProviderKind",
+    "SavedSearch",
     "Shortlist",
     "ShortlistEntry",
     "claim_level_label",

@@ -8,6 +8,14 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from catalog.fedramp import (
+    marketplace_url,
+    package_id_validator,
+    validate_ato_agencies,
+    validate_authorized_on,
+)
+from marketplace.validators import plausible_date
+
 uei_validator = RegexValidator(
     regex=r"^[A-Z0-9]{12}$",
     message="A Unique Entity ID (UEI) is exactly 12 capital letters and digits.",
@@ -151,6 +159,29 @@ class Offering(models.Model):
     fedramp_impact = models.CharField(
         "FedRAMP impact level", max_length=10, choices=ImpactLevel.choices, blank=True
     )
+    fedramp_package_id = models.CharField(
+        "FedRAMP package ID",
+        max_length=12,
+        blank=True,
+        validators=[package_id_validator],
+        help_text="As on the FedRAMP Marketplace: F or FR and ten digits, such as "
+        "F1603047866.",
+    )
+    fedramp_authorized_on = models.DateField(
+        "FedRAMP authorization date",
+        null=True,
+        blank=True,
+        validators=[plausible_date, validate_authorized_on],
+        help_text="When the offering was FedRAMP authorized (authorized offerings).",
+    )
+    fedramp_ato_agencies = models.JSONField(
+        "agencies holding an ATO",
+        default=list,
+        blank=True,
+        validators=[validate_ato_agencies],
+        help_text="Agencies that have issued an authority to operate on the "
+        "FedRAMP package, by name.",
+    )
     contract_vehicles = models.ManyToManyField(
         ContractVehicle, blank=True, related_name="offerings"
     )
@@ -226,6 +257,12 @@ class Offering(models.Model):
     def get_absolute_url(self) -> str:
         """The public page; it answers only while the offering is published."""
         return reverse("catalog:offering-detail", kwargs={"slug": self.slug})
+
+    @property
+    def fedramp_marketplace_url(self) -> str | None:
+        """The offering's FedRAMP Marketplace listing (``None`` without a package
+        ID)."""
+        return marketplace_url(self.fedramp_package_id) or None
 
 
 class ClaimLevel(models.TextChoices):

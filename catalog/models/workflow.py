@@ -6,9 +6,11 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from catalog.models.listings import Offering
+from catalog.models.listings import Claim, Offering
+from marketplace.validators import plausible_date
 
 
 def document_upload_to(instance: "OfferingDocument", filename: str) -> str:
@@ -42,10 +44,35 @@ class OfferingDocument(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    as_of = models.DateField(
+        "as of",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text="The date the evidence speaks for (a report's period end, an "
+        "assessment date).",
+    )
+    expires_on = models.DateField(
+        "expires on",
+        null=True,
+        blank=True,
+        validators=[plausible_date],
+        help_text="After this date the evidence no longer holds (empty: it does "
+        "not expire).",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["offering", "title", "id"]
+        indexes = [models.Index(fields=["expires_on"], name="document_expires_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(as_of__isnull=True)
+                | Q(expires_on__isnull=True)
+                | Q(expires_on__gte=F("as_of")),
+                name="document_expires_after_as_of",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.original_name})"
@@ -169,3 +196,40 @@ class Submission(Offering):
         proxy = True
         verbose_name = "submission for review"
         verbose_name_plural = "submissions for review"
+
+
+class EvidenceReminder(models.Model):
+    """A reminder sent to a provider that an evidence document expires soon: one per
+    offering, stored file, expiry date and stage (30 or 7 days before), so that a
+    second run, a task delivered twice or a revision's copy of the document never
+    sends it again. A new expiry date starts new reminders."""
+
+    offering = models.ForeignKey(
+        "catalog.Offering", on_delete=models.CASCADE, related_name="+"
+    )
+    document_file = models.CharField(max_length=255)
+    expires_on = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "document_file", "expires_on", "days_before"],
+                name="one_evidence_reminder_per_stage",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_file} expires {self.expires_on} ({self.days_before} d)"
+
+
+class ClaimToReverify(Claim):
+    """Claims of published offerings that are stale or whose evidence has expired
+    (``catalog.freshness``): the brokers' re-verification queue in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "claim to re-verify"
+        verbose_name_plural = "claims to re-verify"

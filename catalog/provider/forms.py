@@ -5,6 +5,7 @@ from django.conf import settings
 
 from catalog.claims_io import MAX_UPLOAD_BYTES
 from catalog.documents import ACCEPT, evidence_kind
+from catalog.fedramp import validate_authorized_on
 from catalog.models import (
     NO_CLAIM_LABEL,
     ClaimLevel,
@@ -21,6 +22,17 @@ from marketplace.validators import SingleLineFields, plausible_date
 
 # The empty choice of an optional select says what leaving it empty means.
 EMPTY_CHOICES = {"fedramp_impact": "None (FedRAMP not applicable)"}
+
+
+# Details that only an authorized offering has, and how the error names them.
+AUTHORIZED_ONLY = {
+    "fedramp_authorized_on": "the authorization date",
+    "fedramp_ato_agencies": "the agencies holding an ATO",
+}
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
@@ -40,6 +52,19 @@ class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
         validators=[plausible_date],
         label="Accessibility conformance report (VPAT) date",
     )
+    fedramp_authorized_on = DateInputField(
+        required=False,
+        validators=[plausible_date, validate_authorized_on],
+        label="FedRAMP authorization date",
+        help_text="Only when the FedRAMP status is authorized.",
+    )
+    fedramp_ato_agencies = forms.CharField(
+        required=False,
+        label="Agencies holding an ATO",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Agencies that have issued an authority to operate on the FedRAMP "
+        "package, one per line (only when authorized).",
+    )
 
     class Meta:
         model = Offering
@@ -52,9 +77,8 @@ class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["customer_agencies"] = "\n".join(
-                self.instance.customer_agencies or []
-            )
+            for name in ("customer_agencies", "fedramp_ato_agencies"):
+                self.initial[name] = "\n".join(getattr(self.instance, name) or [])
         self.fields[
             "fedramp_impact"
         ].help_text = (
@@ -72,8 +96,13 @@ class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
                 field.choices = [("", label), *choices[1:]]
 
     def clean_customer_agencies(self) -> list[str]:
-        text = self.cleaned_data.get("customer_agencies") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+        return _lines(self.cleaned_data.get("customer_agencies"))
+
+    def clean_fedramp_ato_agencies(self) -> list[str]:
+        return _lines(self.cleaned_data.get("fedramp_ato_agencies"))
+
+    def clean_fedramp_package_id(self) -> str:
+        return (self.cleaned_data.get("fedramp_package_id") or "").strip().upper()
 
     def clean(self):
         super().clean()
@@ -89,6 +118,17 @@ class OfferingDetailsForm(SingleLineFields, forms.ModelForm):
                 "fedramp_impact",
                 "Leave the impact level empty when FedRAMP does not apply.",
             )
+        if cleaned.get("fedramp_package_id") and status == "not-applicable":
+            self.add_error(
+                "fedramp_package_id",
+                "Leave the package ID empty when FedRAMP does not apply.",
+            )
+        if status and status != "authorized":
+            for name, what in AUTHORIZED_ONLY.items():
+                if cleaned.get(name):
+                    self.add_error(
+                        name, f"Leave {what} empty unless the offering is authorized."
+                    )
         return cleaned
 
     def service_fields(self) -> dict:
@@ -213,6 +253,20 @@ class DocumentUploadForm(forms.Form):
         label="Evidence file",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
+    as_of = DateInputField(
+        label="As of",
+        validators=[plausible_date],
+        help_text="The date the evidence speaks for: a report's period end, an "
+        "assessment or signature date.",
+    )
+    expires_on = DateInputField(
+        label="Expires on",
+        required=False,
+        validators=[plausible_date],
+        help_text="When the evidence stops holding, if it does (a SOC report's "
+        "bridge letter, an authorization's end). You are reminded 30 and 7 days "
+        "before.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,6 +280,13 @@ class DocumentUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         evidence_kind(upload)
         return upload
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        as_of, expires_on = cleaned.get("as_of"), cleaned.get("expires_on")
+        if as_of and expires_on and expires_on < as_of:
+            self.add_error("expires_on", "The expiry cannot be before the as-of date.")
+        return cleaned
 
 
 class ReviewCommentForm(forms.Form):

@@ -242,6 +242,8 @@ def offering_documents(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     upload=form.cleaned_data["file"],
                     title=form.cleaned_data["title"],
+                    as_of=form.cleaned_data["as_of"],
+                    expires_on=form.cleaned_data["expires_on"],
                 )
             except (ValidationError, WorkflowError) as error:
                 form.add_error(

@@ -49,7 +49,11 @@ from catalog.selectors.search import (
     search_choices,
     search_offerings,
 )
-from catalog.selectors.shortlists import shortlist_entries, shortlists_for
+from catalog.selectors.shortlists import (
+    saved_searches_for,
+    shortlist_entries,
+    shortlists_for,
+)
 
 __all__ = [
     "CLAIMS_PAGE_SIZE",
@@ -81,6 +85,7 @@ __all__ = [
     "release_functions",
     "search_choices",
     "search_offerings",
+    "saved_searches_for",
     "shortlist_entries",
     "shortlists_for",
     "with_coverage",

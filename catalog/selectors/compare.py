@@ -15,6 +15,7 @@ from catalog.selectors.common import (
     published_offerings,
     with_coverage,
 )
+from marketplace.formats import display_date
 from standards.models import (
     Capability,
 )
@@ -87,6 +88,26 @@ def _attribute_rows(offerings: list[Offering]) -> list[CompareRow]:
             "fedramp_impact",
             "FedRAMP impact level",
             lambda o: o.get_fedramp_impact_display() or "Not stated",
+        ),
+        (
+            "fedramp_package_id",
+            "FedRAMP package ID",
+            lambda o: o.fedramp_package_id or "None",
+        ),
+        (
+            "fedramp_authorized_on",
+            "FedRAMP authorization date",
+            lambda o: display_date(o.fedramp_authorized_on) or "None",
+        ),
+        (
+            "fedramp_ato_agencies",
+            "Agencies holding an ATO",
+            lambda o: "; ".join(o.fedramp_ato_agencies) or "None listed",
+        ),
+        (
+            "fedramp_marketplace_url",
+            "FedRAMP Marketplace listing",
+            lambda o: o.fedramp_marketplace_url or "None",
         ),
         ("contract_vehicles", "Contract vehicles", vehicles),
         (

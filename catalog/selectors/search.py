@@ -27,7 +27,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
+from catalog.fedramp import AUTHORIZATION_AGES, NONE, ONE_TO_3, OVER_3, UNDER_1
+from catalog.fedramp import age_boundaries as authorization_age_boundaries
 from catalog.models import (
     ContractVehicle,
     DeploymentModel,
@@ -62,6 +65,7 @@ STATIC_FACETS = [
     ("deployment", "Deployment model", DeploymentModel.choices),
     ("fedramp", "FedRAMP status", FedrampStatus.choices),
     ("impact", "FedRAMP impact level", ImpactLevel.choices),
+    ("authorized", "FedRAMP authorization age", AUTHORIZATION_AGES),
     ("accessibility", "Accessibility report", ACCESSIBILITY_CHOICES),
 ]
 
@@ -254,6 +258,11 @@ def _facet_filter(name: str, values: list[str]) -> Q:
         if "no" in values:
             condition |= Q(accessibility_report_date__isnull=True)
         return condition
+    if name == "authorized":
+        condition = Q(pk__in=[])
+        for value in values:
+            condition |= _authorization_age_q(value)
+        return condition
     if name == "vehicle":
         return Q(
             pk__in=Offering.contract_vehicles.through.objects.filter(
@@ -261,6 +270,31 @@ def _facet_filter(name: str, values: list[str]) -> Q:
             ).values("offering_id")
         )
     return Q(**{f"{STATIC_FIELDS[name]}__in": values})
+
+
+def _authorization_age_q(value: str) -> Q:
+    """The offerings in one bucket of :data:`catalog.fedramp.AUTHORIZATION_AGES`;
+    :func:`catalog.fedramp.authorization_age` is the same rule in Python."""
+    one_year_ago, three_years_ago = authorization_age_boundaries(timezone.localdate())
+    return {
+        UNDER_1: Q(fedramp_authorized_on__gt=one_year_ago),
+        ONE_TO_3: Q(
+            fedramp_authorized_on__gt=three_years_ago,
+            fedramp_authorized_on__lte=one_year_ago,
+        ),
+        OVER_3: Q(fedramp_authorized_on__lte=three_years_ago),
+        NONE: Q(fedramp_authorized_on__isnull=True),
+    }[value]
+
+
+def _authorization_age_case() -> Case:
+    return Case(
+        *[
+            When(_authorization_age_q(value), then=Value(value))
+            for value, _label in AUTHORIZATION_AGES
+        ],
+        output_field=CharField(),
+    )
 
 
 def _all_of(conditions) -> Q:
@@ -274,7 +308,8 @@ def _static_facet_counts(
     base: QuerySet[Offering], cleaned: Mapping
 ) -> tuple[dict[str, Counter], int]:
     """Counts of every value of the facets that are columns (provider kind,
-    category, deployment, FedRAMP status and impact, accessibility report), each
+    category, deployment, FedRAMP status, impact and authorization age,
+    accessibility report), each
     with every choice but its own facet's, and the number of results.
 
     One query over ``base`` (the offerings matching the text and the other facets)
@@ -288,10 +323,14 @@ def _static_facet_counts(
         default=Value("no"),
         output_field=CharField(),
     )
-    columns = {**STATIC_FIELDS, "accessibility": "has_report"}
+    columns = {
+        **STATIC_FIELDS,
+        "accessibility": "has_report",
+        "authorized": "authorization_age",
+    }
     rows = (
         base.order_by()
-        .annotate(has_report=has_report)
+        .annotate(has_report=has_report, authorization_age=_authorization_age_case())
         .values(*columns.values())
         .annotate(n=Count("pk"))
     )
@@ -436,6 +475,7 @@ def _facets(filtered, cleaned, functions, vehicles) -> tuple[list[Facet], int]:
         "deployment",
         "fedramp",
         "impact",
+        "authorized",
         "vehicle",
         "accessibility",
     ]

@@ -1,4 +1,4 @@
-"""Shortlists a user may see, and their entries."""
+"""Shortlists a user may see, and their entries; the user's saved searches."""
 
 from django.db.models import (
     Count,
@@ -9,6 +9,7 @@ from django.db.models import (
 
 from catalog.models import (
     Offering,
+    SavedSearch,
     Shortlist,
     ShortlistEntry,
 )
@@ -44,3 +45,8 @@ def shortlist_entries(shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
         .prefetch_related(Prefetch("offering", queryset=offerings))
         .order_by("added_at", "id")
     )
+
+
+def saved_searches_for(user) -> QuerySet[SavedSearch]:
+    """The user's own saved searches (anyone else's answer 404)."""
+    return SavedSearch.objects.filter(user_id=user.pk).order_by("name", "pk")

@@ -4,7 +4,7 @@
   and its bulk path for loading many new offerings);
 * :mod:`~catalog.services.search`: the search data rebuilt from claims, and the
   announcement of changed offerings;
-* :mod:`~catalog.services.shortlists`;
+* :mod:`~catalog.services.shortlists`, :mod:`~catalog.services.saved_searches`;
 * :mod:`~catalog.services.guards`: the state checks every write makes.
 
 The listing workflow (statuses, revisions) is :mod:`catalog.workflow`. Every
@@ -22,6 +22,12 @@ from catalog.services.claims import (
     claims_verify,
 )
 from catalog.services.guards import EDITABLE_STATUSES, WorkflowError
+from catalog.services.saved_searches import (
+    SearchRefused,
+    saved_search_alert,
+    saved_search_create,
+    saved_search_delete,
+)
 from catalog.services.search import (
     REFRESH_BATCH,
     announce,
@@ -39,6 +45,7 @@ from catalog.services.shortlists import (
 __all__ = [
     "EDITABLE_STATUSES",
     "REFRESH_BATCH",
+    "SearchRefused",
     "ClaimInput",
     "ClaimRefused",
     "WorkflowError",
@@ -51,6 +58,9 @@ __all__ = [
     "claims_verify",
     "offering_search_refresh",
     "offerings_published",
+    "saved_search_alert",
+    "saved_search_create",
+    "saved_search_delete",
     "shortlist_add",
     "shortlist_create",
     "shortlist_delete",

@@ -251,9 +251,15 @@ def claims_copy(
 
 @transaction.atomic
 def claims_verify(
-    *, claims: Iterable[Claim | ItemClaim], by, verified: bool = True
+    *,
+    claims: Iterable[Claim | ItemClaim],
+    by,
+    verified: bool = True,
+    again: bool = False,
 ) -> int:
-    """A broker marks claims (of any kind) verified (or takes the mark back). The
+    """A broker marks claims (of any kind) verified (or takes the mark back). With
+    ``again``, a claim verified already is verified again (``verified_at`` moves to
+    now: what keeps it fresh, ``catalog.freshness``); without, it is left alone. The
     offerings' "last updated" moves, as for any change of their claims. Returns how
     many changed."""
     claims = list(claims)
@@ -266,7 +272,7 @@ def claims_verify(
         *ItemClaim.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"),
     ]
     for claim in rows:
-        if claim.verified == verified:
+        if claim.verified == verified and not (verified and again):
             continue
         claim.verified = verified
         claim.verified_by = by if verified else None

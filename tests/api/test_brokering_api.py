@@ -67,6 +67,14 @@ def test_a_need_is_updated_in_part(as_agency, personas):
     world.need.refresh_from_db()
     assert world.need.go_live_date == datetime.date(2029, 1, 15)
     assert world.need.title == "Core FS replacement"
+    assert not world.need.verified_claims_only
+    response = as_agency.patch(
+        f"/api/v1/needs/{world.need.pk}/", {"verified_claims_only": True}, format="json"
+    )
+    assert response.json()["verified_claims_only"] is True
+    world.need.refresh_from_db()
+    assert world.need.verified_claims_only
+    assert world.need.go_live_date == datetime.date(2029, 1, 15)
 
 
 def test_priorities_are_set_by_capability_code(as_agency, personas):

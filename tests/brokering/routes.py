@@ -6,7 +6,7 @@ changes nothing; their POST behaviour is tested in ``test_views.py``.
 """
 
 from marketplace.roles import Role
-from tests.access import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, Route
+from tests.access import FORBIDDEN, LOGIN, NOT_ALLOWED, OK, Route, only
 from tests.brokering.factories import MatchFactory, NeedFactory, NeedItemFactory
 
 
@@ -71,6 +71,8 @@ ROUTES = [
     Route("brokering:need-clone", writers(NOT_ALLOWED), need),
     Route("brokering:need-archive", writers(NOT_ALLOWED), need),
     Route("brokering:need-rescore", writers(NOT_ALLOWED), need),
+    Route("brokering:need-follow", writers(NOT_ALLOWED), need),
+    Route("brokering:need-unfollow", writers(NOT_ALLOWED), need),
     Route("brokering:need-results", readers(), need),
     Route("brokering:need-results-status", readers(), need),
     Route("brokering:need-matrix", readers(), need),
@@ -81,5 +83,12 @@ ROUTES = [
         "brokering:need-report-download",
         readers(),
         lambda w: {**need(w), "fmt": "xlsx"},
+    ),
+    # The brokers' dashboard in the back office: every agency's needs, so no agency.
+    Route("dashboard:index", only(Role.BROKER, Role.ADMIN)),
+    Route(
+        "dashboard:csv",
+        only(Role.BROKER, Role.ADMIN),
+        kwargs=lambda w: {"table": "needs"},
     ),
 ]

@@ -16,6 +16,8 @@ POST_ONLY = {
     "brokering:need-archive",
     "brokering:need-rescore",
     "brokering:match-shortlist",
+    "brokering:need-follow",
+    "brokering:need-unfollow",
 }
 GET_ONLY = {
     "brokering:need-detail",
@@ -64,8 +66,8 @@ def test_another_agency_gets_404_for_every_url_of_a_need(
     client = client_for(other_agency_user)
     answers = {}
     for route in routes.ROUTES:
-        if route.kwargs is None:
-            continue
+        if route.kwargs is None or not route.name.startswith("brokering:"):
+            continue  # the dashboard's CSV names a table, not a need: brokers only
         response = getattr(client, method)(_url(route, world))
         answers[route.name] = response.status_code
     # A method a view does not take is refused before the lookup (405); every other

@@ -19,7 +19,7 @@ from catalog.models import (
     OfferingStatus,
     ProviderKind,
 )
-from catalog.services.claims import ClaimInput
+from catalog.services.claims import ClaimInput, claims_verify
 from tests.brokering.factories import NeedFactory, NeedItemFactory
 from tests.catalog.factories import (
     OfferingFactory,
@@ -58,9 +58,10 @@ def shelf(db):
     return {"release": release, "capabilities": capabilities, "need": need}
 
 
-def add_offerings(shelf, levels_per_offering, **attributes) -> list:
+def add_offerings(shelf, levels_per_offering, verified=(), **attributes) -> list:
     """Offerings with the given levels (``None``: no claim) on the shelf's
-    capabilities, their claims written through the one claims writer."""
+    capabilities, their claims written through the one claims writer; ``verified``:
+    per offering, which of its claims a broker then verified (none when not given)."""
     offerings = []
     for index, levels in enumerate(levels_per_offering):
         offering = OfferingFactory(release=shelf["release"], **attributes)
@@ -80,6 +81,16 @@ def add_offerings(shelf, levels_per_offering, **attributes) -> list:
                 if level is not None
             ],
         )
+        marks = verified[index] if index < len(verified) else ()
+        marked = {
+            capability.pk
+            for capability, mark in zip(shelf["capabilities"], marks, strict=False)
+            if mark
+        }
+        if marked:
+            claims_verify(
+                claims=offering.claims.filter(capability_id__in=marked), by=None
+            )
     return offerings
 
 
@@ -117,6 +128,37 @@ def test_roadmap_dates_against_go_live_in_both_paths(shelf):
     for offering in offerings:
         (scored,) = engine.score_offering_against_active_needs(offering.pk)
         assert scored.result == got[offering.pk]
+
+
+def test_a_need_counting_verified_claims_only_credits_unverified_ones_zero(shelf):
+    """Verified-only (#19): the reference, the need-against-shelf engine and the
+    offering-against-needs engine credit an unverified claim 0, roadmap included,
+    and the explanation says which lines that zeroed."""
+    need = shelf["need"]
+    need.verified_claims_only = True
+    need.save()
+    levels = [["meets"] * 6, ["roadmap"] * 6]
+    marks = [[True, False, True, False, True, False], [True, True, False] * 2]
+    offerings = add_offerings(shelf, levels, verified=marks)
+    got = forward(need)
+    assert got == reference(need, offerings)
+    by_offering = {r.offering: r for r in got}
+    # Weights must 5, should 3, could 1, must 5, must 5, should 3 (22 in all):
+    # verified meets on items 1, 3 and 5 earn 5 + 1 + 5 of 22.
+    assert by_offering[offerings[0].pk].score == 100 * 11 / 22
+    for offering in offerings:
+        (scored,) = engine.score_offering_against_active_needs(offering.pk)
+        assert scored.result == by_offering[offering.pk]
+    spec = selectors.need_spec(need=need)
+    claims = list(selectors.offering_claims(offering_ids=[offerings[0].pk]))
+    lines = scoring.explain(
+        spec, selectors.offering_spec(offering=offerings[0], claims=claims)
+    )
+    assert [line.unverified for line in lines] == [not m for m in marks[0]]
+    # The same claims counted in full when the option is off.
+    need.verified_claims_only = False
+    need.save()
+    assert forward(need)[0].score == 100.0
 
 
 def test_engine_checks_constraints_like_the_pure_scorer(shelf):
@@ -350,9 +392,20 @@ def _set_constraints(need, kinds, impact, deployments):
         st.sampled_from([[], [DeploymentModel.SAAS]]),
     ),
     kept=st.integers(1, 8),
+    verified_only=st.booleans(),
+    verified=st.lists(
+        st.lists(st.booleans(), min_size=6, max_size=6), min_size=7, max_size=7
+    ),
 )
 def test_engine_equals_the_pure_scorer_for_any_claims(
-    shelf, offerings, priorities, go_live_shift, constraints, kept
+    shelf,
+    offerings,
+    priorities,
+    go_live_shift,
+    constraints,
+    kept,
+    verified_only,
+    verified,
 ):
     """Any claims, priorities, go-live date, constraints and offering profiles:
     both directions equal the pure scorer, the ranking (ties included) equals its
@@ -360,6 +413,7 @@ def test_engine_equals_the_pure_scorer_for_any_claims(
     need = shelf["need"]
     need.go_live_date = GO_LIVE + datetime.timedelta(days=go_live_shift)
     _set_constraints(need, *constraints)
+    need.verified_claims_only = verified_only
     need.save()
     for item, priority in zip(
         need.items.order_by("capability__code"), priorities, strict=True
@@ -367,10 +421,13 @@ def test_engine_equals_the_pure_scorer_for_any_claims(
         item.priority = priority
         item.save()
     made = []
-    for levels, kind, impact, deployment in offerings:
+    for (levels, kind, impact, deployment), marks in zip(
+        offerings, verified, strict=False
+    ):
         made += add_offerings(
             shelf,
             [levels],
+            verified=[marks],
             provider=ProviderFactory(kind=kind),
             fedramp_impact=impact,
             deployment_model=deployment,

@@ -341,8 +341,10 @@ def test_fit_gap_export_and_page_group_kinds_and_mark_items_awaiting(
     client.force_login(agency_user)
     text = client.get(f"/needs/{need.pk}/fit-gap.csv").content.decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].endswith("item_kind,awaiting_provider_answer")
-    rows = [line.split(",") for line in lines[1:]]
+    assert lines[0].endswith(
+        "item_kind,awaiting_provider_answer,freshness,unverified_credited_zero"
+    )
+    rows = [line.split(",")[:-2] for line in lines[1:]]  # without freshness (#19)
     assert [(r[-2], r[-1]) for r in rows].count(("agency", "yes")) == 1
     assert ("measure", "yes") in [(r[-2], r[-1]) for r in rows]
     assert ("exchange", "no") in [(r[-2], r[-1]) for r in rows]
@@ -351,7 +353,7 @@ def test_fit_gap_export_and_page_group_kinds_and_mark_items_awaiting(
     assert page.index("EX-1") < page.index("RPT-1") < page.index("AGY-001")
     detail = client.get(f"/needs/{need.pk}/matches/{match.pk}/").content.decode()
     assert "Needs the provider’s answer" in detail and "AGY-001" in detail
-    assert reports.FIT_GAP_COLUMNS[-2:] == ["item_kind", "awaiting_provider_answer"]
+    assert reports.FIT_GAP_COLUMNS[-4:-2] == ["item_kind", "awaiting_provider_answer"]
 
 
 def test_the_wizard_steps_of_each_kind_set_items_one_by_one_or_all_at_once(

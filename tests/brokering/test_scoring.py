@@ -242,3 +242,23 @@ def test_score_does_not_depend_on_row_order(case, rng: random.Random):
     assert shuffled.score == original.score
     assert sorted(shuffled.gaps) == sorted(original.gaps)
     assert shuffled.breakdown == original.breakdown
+
+
+def test_a_need_counting_verified_claims_only_credits_unverified_claims_zero():
+    """#19: the reference formula; the explanation marks the zeroed lines."""
+    items = (Item("A.1", "A", "must"), Item("A.2", "A", "should"))
+    claims = {
+        "A.1": ClaimSpec("meets", verified=True),
+        "A.2": ClaimSpec("roadmap", GO_LIVE, verified=False),
+    }
+    counted_all = scoring.score(need(*items), offering(claims))
+    assert counted_all.score == (5 * 100 + 3 * 25) / 8
+    verified_only = need(*items, verified_only=True)
+    assert scoring.score(verified_only, offering(claims)).score == 5 * 100 / 8
+    lines = scoring.explain(verified_only, offering(claims))
+    assert [(line.credit, line.unverified) for line in lines] == [
+        (100, False),
+        (0, True),
+    ]
+    unverified_must = {"A.1": ClaimSpec("meets")}
+    assert scoring.score(verified_only, offering(unverified_must)).gaps == ("A.1",)

@@ -60,7 +60,10 @@ def test_changing_claims_rescores_the_affected_matches(
             # Through the claims writer: vector, announcement, the run queued.
             rewrite_claims(offering, level=ClaimLevel.MEETS)
         wait_for(lambda: Match.objects.get(offering=offering).score == 100.0)
-    assert ScoringRun.objects.get(offering=offering).status == RunStatus.DONE
+        # The run is marked done just after its matches commit: wait for that too.
+        wait_for(
+            lambda: ScoringRun.objects.get(offering=offering).status == RunStatus.DONE
+        )
     assert Match.objects.get(offering=untouched).score == 90.0
 
 

@@ -85,6 +85,8 @@ def test_the_api_offering_detail_lists_documents_with_a_download_link(
             "kind": "pdf",
             "size": len(pdf_bytes()),
             "uploaded_at": body["documents"][0]["uploaded_at"],
+            "as_of": None,
+            "expires_on": None,
             "download": download,
         }
     ]

@@ -329,12 +329,16 @@ def test_upload_and_remove_a_document(signed_in, provider, tree):
         {
             "title": "SOC 1 report",
             "file": upload("soc1.pdf", pdf_bytes()),
+            "as_of": "2026-06-30",
+            "expires_on": "2027-06-30",
             "upload": "",
         },
     )
     assert response.status_code == 302
     document = offering.documents.get()
     assert (document.title, document.kind) == ("SOC 1 report", "pdf")
+    assert document.as_of.isoformat() == "2026-06-30"
+    assert document.expires_on.isoformat() == "2027-06-30"
     download = signed_in.get(reverse("provider:document-download", args=[document.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == pdf_bytes()

@@ -1,11 +1,15 @@
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 
-from catalog.models import ClaimLevel, ClaimVector
+from catalog.models import Claim, ClaimLevel, ClaimVector
 from catalog.vectors import (
     CODE_LEVELS,
     LEVEL_CODES,
+    LEVEL_MASK,
+    VERIFIED_BIT,
     decode_levels,
     decode_roadmap,
     refresh_claim_vectors,
@@ -83,3 +87,21 @@ def test_refresh_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(5):
         refresh_claim_vectors(offering_ids=[o.id for o in offerings])
     assert ClaimVector.objects.count() == 5
+
+
+def test_vectors_carry_the_verified_mark_and_the_command_rebuilds_them(
+    three_capabilities,
+):
+    """#19: a verified claim's level code carries VERIFIED_BIT; a vector written
+    before (without it) is rebuilt by ``refresh_claim_vectors``."""
+    first, second = three_capabilities[1], three_capabilities[2]  # 011 and 012
+    offering = OfferingFactory(release=first.release)
+    for capability in (first, second):
+        ClaimFactory(offering=offering, capability=capability, level="meets")
+    Claim.objects.filter(capability=first).update(verified=True)
+    ClaimVector.objects.filter(offering=offering).delete()
+    call_command("refresh_claim_vectors", stdout=io.StringIO())
+    levels = bytes(ClaimVector.objects.get(offering=offering).levels)
+    assert levels[0] == LEVEL_CODES["meets"] | VERIFIED_BIT
+    assert levels[1] == LEVEL_CODES["meets"]
+    assert levels[0] & LEVEL_MASK == levels[1]

@@ -418,6 +418,9 @@ def test_claims_verify_records_who_and_sends_the_signal(provider, broker, tree, 
     assert {c.verified_by for c in verified} == {broker}
     assert sent == [([offering.pk], "claims")]
     assert claims_verify(claims=verified, by=broker) == 0
+    before = {c.pk: c.verified_at for c in verified}
+    assert claims_verify(claims=verified, by=broker, again=True) == 2
+    assert all(c.verified_at > before[c.pk] for c in verified.all())
 
 
 ALL_STATUSES = [

@@ -104,6 +104,7 @@ def test_invitation_listing_approval_need_results_explanation_exports(
     page.get_by_role("button", name="Save and continue").click()
     visit()
     page.get_by_label("Title").fill("SOC 1 Type II report")
+    page.locator("#id_as_of").fill("2026-06-30")
     page.locator("#id_file").set_input_files(
         {"name": "soc1.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
     )

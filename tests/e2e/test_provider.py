@@ -59,6 +59,7 @@ def test_provider_submits_and_broker_approves(
     expect(page.get_by_role("heading", name="Documents")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Title").fill("SOC 1 Type II report")
+    page.locator("#id_as_of").fill("2026-06-30")
     page.locator("#id_file").set_input_files(
         {"name": "soc1.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}
     )

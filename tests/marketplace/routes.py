@@ -13,6 +13,7 @@ ROUTES = [
     ),
     Route("marketplace:logout", signed_in(NOT_ALLOWED)),
     Route("marketplace:password-change", signed_in(OK)),
+    Route("marketplace:notifications", signed_in(OK)),
     Route("marketplace:password-change-done", signed_in(OK)),
     Route(
         "admin:index",

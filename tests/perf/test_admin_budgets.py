@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from brokering.models import Invitation, Round, ScoringRun
 from catalog.models import (
+    Claim,
     OfferingDocument,
     OfferingStatus,
     ProviderAccountRequest,
@@ -82,6 +83,12 @@ def _access_attempt(i: int) -> None:
     )
 
 
+def _stale_claim(i: int) -> None:
+    claim = ClaimFactory()
+    long_ago = timezone.now() - datetime.timedelta(days=4000)
+    Claim.objects.filter(pk=claim.pk).update(updated_at=long_ago)
+
+
 BUILDERS: dict[str, Callable[[int], None]] = {
     "auth.Group": _repeat(lambda i: Group.objects.create(name=f"group {i}")),
     "authtoken.TokenProxy": _repeat(lambda i: Token.objects.create(user=UserFactory())),
@@ -120,6 +127,7 @@ BUILDERS: dict[str, Callable[[int], None]] = {
         lambda i: ScoringRun.objects.create(need=NeedFactory())
     ),
     "catalog.Claim": _repeat(lambda i: ClaimFactory()),
+    "catalog.ClaimToReverify": _repeat(_stale_claim),
     "catalog.ContractVehicle": _repeat(lambda i: ContractVehicleFactory()),
     "catalog.Offering": _repeat(lambda i: OfferingFactory()),
     "catalog.OfferingDocument": _repeat(_document),

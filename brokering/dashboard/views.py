@@ -1,0 +1,45 @@
+"""The brokers' dashboard page and its CSV files, in the back office's look."""
+
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET
+
+from brokering.dashboard import charts, selectors
+from marketplace.roles import Role, role_required
+from marketplace.spreadsheets import csv_attachment
+
+BUILDERS = {
+    "needs": lambda: charts.needs_chart(selectors.needs_by_agency()),
+    "claims": lambda: charts.claims_chart(selectors.claims_to_reverify()),
+}
+
+
+@role_required(Role.BROKER)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    waiting = selectors.submissions_waiting()
+    return TemplateResponse(
+        request,
+        "admin/dashboard.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Dashboard",
+            "needs": BUILDERS["needs"](),
+            "submissions": charts.submissions_chart(waiting),
+            "oldest": waiting.oldest,
+            "claims": BUILDERS["claims"](),
+        },
+    )
+
+
+@role_required(Role.BROKER)
+@require_GET
+def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
+    if table == "submissions":
+        chart = charts.submissions_chart(selectors.submissions_waiting())
+    elif table in BUILDERS:
+        chart = BUILDERS[table]()
+    else:
+        raise Http404("No such table on the dashboard.")
+    return csv_attachment(chart.csv_rows(), f"dashboard-{table}.csv")

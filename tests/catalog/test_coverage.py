@@ -1,0 +1,187 @@
+"""The market picture at /catalog/coverage/ (#19): counts equal a direct count over
+the claims, a fixed number of queries, charts with their tables and CSV files."""
+
+import csv
+import datetime
+import io
+import itertools
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.models import Claim, ClaimLevel, OfferingStatus
+from catalog.selectors.coverage import market_coverage
+from catalog.services import offerings_published
+from standards.models import ReleaseStatus
+from tests.catalog.factories import ClaimFactory, OfferingFactory
+from tests.catalog.workflow_helpers import standards_tree
+from tests.standards.factories import CapabilityFactory, ReleaseFactory
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = [*ClaimLevel.values, None]
+
+
+@pytest.fixture
+def shelf():
+    release, capabilities = standards_tree(functions=2, per_activity=3)
+    other_release = ReleaseFactory(name="FY2098", status=ReleaseStatus.RETIRED)
+    other_capabilities = [CapabilityFactory(release=other_release)]
+    cycle = itertools.cycle(LEVELS)
+
+    def add(count: int, status=OfferingStatus.PUBLISHED, target=release, caps=None):
+        for _ in range(count):
+            offering = OfferingFactory(release=target, status=status)
+            for capability in caps or capabilities:
+                level = next(cycle)
+                if level:
+                    ClaimFactory(
+                        offering=offering,
+                        capability=capability,
+                        level=level,
+                        roadmap_date=datetime.date(2027, 9, 30),
+                    )
+
+    add(3)
+    add(1, status=OfferingStatus.DRAFT)
+    add(1, target=other_release, caps=other_capabilities)
+    return release, capabilities, add
+
+
+def direct_counts(release) -> dict[str, list[int]]:
+    published = OfferingStatus.PUBLISHED
+    offerings = release.offerings.filter(status=published).count()
+    counts = {}
+    for capability in release.capabilities.all():
+        levels = [
+            c.level
+            for c in Claim.objects.filter(
+                capability=capability, offering__status=published
+            )
+        ]
+        meets, configurable, extension = (
+            levels.count(level)
+            for level in (
+                ClaimLevel.MEETS,
+                ClaimLevel.CONFIGURABLE,
+                ClaimLevel.EXTENSION,
+            )
+        )
+        counts[capability.code] = [
+            meets,
+            configurable,
+            extension,
+            offerings - meets - configurable - extension,
+        ]
+    return counts
+
+
+def test_coverage_counts_equal_a_direct_count_over_claims(shelf):
+    release, _capabilities, _add = shelf
+    picture = market_coverage()
+    assert picture.release == release
+    assert picture.offering_count == 3
+    assert {c.code: c.values for c in picture.capabilities} == direct_counts(release)
+    assert {c.code for c in picture.unmet} == {
+        code for code, values in direct_counts(release).items() if values[0] == 0
+    }
+    for function in picture.functions:
+        assert function.values == [
+            sum(c.values[i] for c in function.capabilities) for i in range(4)
+        ]
+
+
+def _queries(client) -> int:
+    cache.clear()  # the picture is kept per catalog version: count its making
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("catalog:coverage")).status_code == 200
+    return len(captured)
+
+
+def test_the_page_runs_the_same_queries_for_3_and_12_offerings(
+    client_for, agency_user, shelf
+):
+    """Signed in, so that the visitor page cache does not answer instead."""
+    _release, _capabilities, add = shelf
+    client = client_for(agency_user)
+    _queries(client)  # settle the session
+    few = _queries(client)
+    add(9)
+    assert _queries(client) == few
+
+
+def test_the_page_draws_charts_with_tables_and_csv_links(client, shelf):
+    page = client.get(reverse("catalog:coverage")).content.decode()
+    assert 'role="img" aria-label="FFM.010 Function 1:' in page
+    assert "Table: Offering-capability pairs per FIBF function" in page
+    assert 'style="' not in page.split("<main", 1)[1]
+    assert reverse("catalog:coverage-csv", args=["functions"]) in page
+    assert "Capabilities no offering meets out of the box" in page
+
+
+def test_the_csv_files_hold_the_tables(client, shelf):
+    release, _capabilities, _add = shelf
+    counts = direct_counts(release)
+    answer = client.get(reverse("catalog:coverage-csv", args=["capabilities"]))
+    assert answer["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "capability",
+        "Capability",
+        "Meet",
+        "Configure",
+        "Extend",
+        "Lack",
+    ]
+    assert {row[0]: [int(v) for v in row[2:]] for row in rows[1:]} == counts
+    one = client.get(
+        reverse("catalog:coverage-csv", args=["capabilities"]), {"function": "FFM.020"}
+    )
+    codes = [row[0] for row in csv.reader(io.StringIO(one.content.decode("utf-8-sig")))]
+    assert codes[1:] == sorted(c for c in counts if c.startswith("FFM.020"))
+    functions = client.get(reverse("catalog:coverage-csv", args=["functions"]))
+    assert b"FFM.010" in functions.content
+    unmet = client.get(reverse("catalog:coverage-csv", args=["unmet"]))
+    assert unmet.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, params, status",
+    [
+        ("catalog:coverage", {"function": "FFM.999"}, 400),
+        ("catalog:coverage", {"function": "x\x00"}, 400),
+        ("catalog:coverage-csv", {"function": "FFM.999"}, 404),
+    ],
+)
+def test_bad_input_gets_a_clear_answer(client, shelf, url, params, status):
+    args = ["capabilities"] if url.endswith("csv") else []
+    response = client.get(reverse(url, args=args), params)
+    assert response.status_code == status
+
+
+def test_an_unknown_table_is_404(client, shelf):
+    response = client.get(reverse("catalog:coverage-csv", args=["secrets"]))
+    assert response.status_code == 404
+
+
+def test_without_a_current_release_the_page_says_so(client, db):
+    response = client.get(reverse("catalog:coverage"))
+    assert response.status_code == 200
+    assert "No standards release is current yet" in response.content.decode()
+
+
+def test_the_picture_is_made_once_per_change_of_the_catalog(
+    shelf, django_assert_num_queries
+):
+    market_coverage()
+    with django_assert_num_queries(1):  # the catalog's version; the rest is kept
+        kept = market_coverage()
+    assert kept.offering_count == 3
+    release, capabilities, _add = shelf
+    offering = OfferingFactory(release=release)
+    ClaimFactory(offering=offering, capability=capabilities[0])
+    offerings_published(offering_ids=[offering.pk])  # what publishing announces
+    assert market_coverage().offering_count == 4
