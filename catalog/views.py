@@ -4,6 +4,7 @@ Views parse input, call a selector or a service and answer. Bad query parameters
 the page back with the problem named at its field (status 400), never a server error.
 """
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -77,7 +78,8 @@ def offering_list(request: HttpRequest) -> HttpResponse:
             request, selectors.SearchParamsError(page_form.errors)
         )
         return render(request, "catalog/offering_list.html", context, status=400)
-    paginator = Paginator(search.queryset, PAGE_SIZE)
+    # Asked with its facets, a search has its listing.
+    paginator = Paginator(cast(selectors.Listing, search.listing), PAGE_SIZE)
     paginator.count = search.total or 0  # counted with the facets: no second count
     number = page_form.cleaned_data["page"] or 1
     if number > paginator.num_pages:

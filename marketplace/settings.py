@@ -155,6 +155,9 @@ STORAGES = {
 # long at most (marketplace.pagecache); any change to what they show drops them at once.
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
+# Each web process keeps the catalog's facet index of the current catalog version
+# (catalog.selectors.facets); the tests, which write rows directly, build it per search.
+CATALOG_FACET_INDEX_KEEP = env_bool("DJANGO_CATALOG_FACET_INDEX_KEEP", default=True)
 
 # ---- Security ----------------------------------------------------------------------
 # Production defaults (DJANGO_DEBUG off) are the strict ones, so that
