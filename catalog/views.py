@@ -157,7 +157,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
             initial={"offering": offering.slug},
             shortlists=selectors.shortlists_for(request.user),
         )
-    paginator = Paginator(claims.rows, selectors.CLAIMS_PAGE_SIZE)
+    paginator = Paginator(claims.display_rows, selectors.CLAIMS_PAGE_SIZE)
     if not page_form.is_valid():
         context["page_errors"] = page_form.errors["page"]
         status = 400

@@ -11,9 +11,11 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
 from catalog.models import (
     Offering,
+    claim_level_label,
 )
 from catalog.models.search import COVERED_LEVELS
 from catalog.selectors.common import (
@@ -22,6 +24,7 @@ from catalog.selectors.common import (
     published_offerings,
     with_coverage,
 )
+from marketplace.formats import display_date
 from standards.models import (
     Capability,
     Function,
@@ -82,33 +85,91 @@ class FunctionCoverage:
         return segments
 
 
-# Rows of an offering page's claims table per page.
-CLAIMS_PAGE_SIZE = 100
+# Rows of an offering page's claims table per page: a first screen, not the release
+# (a cold render of 100 rows cost more than the rest of the page).
+CLAIMS_PAGE_SIZE = 50
+
+
+# What each row of the claims table shows, read in one query per slice.
+ROW_FIELDS = (
+    "pk",
+    "code",
+    "statement",
+    "function__code",
+    "function__name",
+    "offering_claim__id",
+    "offering_claim__level",
+    "offering_claim__roadmap_date",
+    "offering_claim__evidence",
+    "offering_claim__evidence_url",
+    "offering_claim__verified",
+    "offering_claim__verified_at",
+)
+
+
+def _display_row(values: tuple) -> dict:
+    """One row of the claims table, every value ready to print: the template only
+    places them (a claims page is hundreds of cells; filters and lookups on model
+    instances in that loop were most of the page's cost)."""
+    (pk, code, statement, function_code, function_name, claim_id, level) = values[:7]
+    roadmap_date, evidence, evidence_url, verified, verified_at = values[7:]
+    if verified_at is not None:
+        verified_at = timezone.localtime(verified_at)
+    return {
+        "capability_id": pk,
+        "claim_id": claim_id,
+        "code": code,
+        "statement": statement,
+        "function": f"{function_code} {function_name}",
+        "claimed": claim_id is not None,
+        "level": claim_level_label(level or None),
+        "roadmap_date": display_date(roadmap_date),
+        "evidence": evidence or "",
+        "evidence_url": evidence_url or "",
+        "verified": bool(verified),
+        "verified_on": display_date(verified_at),
+    }
 
 
 class ClaimRows(Sequence):
     """Capabilities of an offering's release in code order, each paired with the
-    offering's claim on it (``None``: no claim), read a slice at a time.
+    offering's claim on it (``None``: no claim), read a slice at a time; with
+    ``display``, each row is instead a :func:`_display_row` (the page's table).
 
     ``len()`` is known without a query (the coverage counts give it); a slice is
     one query, whatever the number of claims, so a paginator (the page's or the
     API's) reads only the rows it shows.
     """
 
-    def __init__(self, capabilities: QuerySet[Capability], count: int):
+    def __init__(
+        self, capabilities: QuerySet[Capability], count: int, *, display: bool = False
+    ):
         self._capabilities = capabilities
         self._count = count
+        self._display = display
+
+    def _slice(self, index: slice) -> list:
+        if self._display:
+            return [
+                _display_row(values)
+                for values in self._capabilities.values_list(*ROW_FIELDS)[index]
+            ]
+        capabilities = self._capabilities.select_related(
+            "function",
+            "offering_claim",  # type: ignore[misc]  # a FilteredRelation
+        )
+        # select_related() leaves the attribute unset when there is no claim.
+        return [
+            (capability, getattr(capability, "offering_claim", None))
+            for capability in capabilities[index]
+        ]
 
     def __len__(self) -> int:
         return self._count
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            # select_related() leaves the attribute unset when there is no claim.
-            return [
-                (capability, getattr(capability, "offering_claim", None))
-                for capability in self._capabilities[index]
-            ]
+            return self._slice(index)
         position = index + self._count if index < 0 else index
         if not 0 <= position < self._count:
             raise IndexError(index)
@@ -125,6 +186,7 @@ class OfferingClaims:
     ``None``), the coverage per function and the functions to filter by."""
 
     rows: ClaimRows
+    display_rows: ClaimRows  # the same rows ready to print (the page's table)
     coverage: list[FunctionCoverage]
     functions: list[tuple[str, str]]
 
@@ -189,15 +251,10 @@ def offering_claims(
         count = sum(row.levels.get(level, 0) for row in shown)
     else:
         count = sum(row.capability_count for row in shown)
-    rows = ClaimRows(
-        capabilities.select_related(
-            "function",
-            "offering_claim",  # type: ignore[misc]  # a FilteredRelation
-        ).order_by("code"),
-        count,
-    )
+    capabilities = capabilities.order_by("code")
     return OfferingClaims(
-        rows=rows,
+        rows=ClaimRows(capabilities, count),
+        display_rows=ClaimRows(capabilities, count, display=True),
         coverage=coverage,
         functions=[(f.code, f"{f.code} {f.name}") for f in functions],
     )
