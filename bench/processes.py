@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from marketplace import queues
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python")
@@ -45,6 +47,8 @@ class Target:
             "DATABASE_CONN_MAX_AGE": "600",
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            # Every kind of work (marketplace.queues) to the run's own worker.
+            **{queues.setting_name(work): self.queue for work in queues.TASKS_BY_WORK},
             # wrk talks plain http on loopback and says, as the TLS proxy in front of
             # production does, that the client used https.
             "DJANGO_BEHIND_TLS_PROXY": "1",
