@@ -25,7 +25,8 @@ from brokering import scoring, services
 from brokering.models import Need, NeedStatus, RunStatus, ScoringRun
 from brokering.scoring import encodings, inputs
 from catalog.models import ClaimVector, Offering, OfferingStatus
-from catalog.vectors import capability_ids_in_order, refresh_claim_vectors
+from catalog.vectors import refresh_claim_vectors
+from standards.items import item_keys_in_order
 
 
 def median_time(
@@ -179,7 +180,7 @@ def engine_compute_seconds(need_id: int, repeat: int) -> tuple[float, int]:
     from django.conf import settings
 
     need = inputs.load_needs(Need.objects.filter(pk=need_id))[0]
-    order = capability_ids_in_order(need.release_id)
+    order = item_keys_in_order(need.release_id)
     shelf = encodings.Shelf.from_rows(inputs.shelf_rows(need.release_id), len(order))
     kept = settings.BROKERING_MATCHES_KEPT
 

@@ -33,14 +33,32 @@ class AgencyAdmin(OperatorOnly, admin.ModelAdmin):
 
 class NeedItemInline(BrokerReadOnly, admin.TabularInline):
     model = NeedItem
-    fields = ["capability", "priority"]
-    readonly_fields = ["capability", "priority"]
+    fields = ("kind", "item", "priority", "target", "rationale", "authority")
+    readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("capability")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "capability",
+                "service_measure",
+                "exchange__system",
+                "report",
+                "function",
+            )
+        )
+
+    @admin.display(description="item")
+    def item(self, obj) -> str:
+        """What the item is: the standards item, or the agency's own statement."""
+        if obj.kind == "agency":
+            function = obj.function.code if obj.function else ""
+            return f"{obj.code} ({function}): {obj.statement}"
+        return str(obj.capability or obj.service_measure or obj.exchange or obj.report)
 
 
 @admin.register(Need)

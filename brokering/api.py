@@ -7,13 +7,16 @@ agency's need answers 404, as on the pages) and writes through
 """
 
 from django.db import transaction
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from brokering import selectors, services
+from brokering import selectors, services, workbook
 from brokering.forms import NeedBasicsForm
 from brokering.models import NeedStatus
 from brokering.serializers import (
@@ -28,6 +31,7 @@ from brokering.serializers import (
     ScoringRunSerializer,
 )
 from marketplace.api import AgencyReadsBrokerReads, Conflict, validated_query
+from standards.items import release_items
 
 NEED_ID = OpenApiParameter(
     "need_id", int, OpenApiParameter.PATH, description="The need's ID."
@@ -42,6 +46,18 @@ BASIC_FIELDS = (
     "minimum_impact_level",
     "accepted_deployment_models",
 )
+
+
+class WorkbookParser(BaseParser):
+    """A business needs workbook as the request body, at most 5 MB."""
+
+    media_type = workbook.CONTENT_TYPE
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        content = stream.read(workbook.MAX_UPLOAD_BYTES + 1) if stream else b""
+        if len(content) > workbook.MAX_UPLOAD_BYTES:
+            raise ParseError("The workbook is larger than 5 MB.")
+        return content
 
 
 class _NeedScoped(APIView):
@@ -180,12 +196,17 @@ class NeedArchive(_NeedScoped, APIView):
 
 @extend_schema(tags=["needs"], parameters=[NEED_ID])
 class NeedItemList(_NeedScoped, generics.ListAPIView):
-    """The capabilities in a need with their priorities; change priorities."""
+    """The items of a need, of every kind, with their priorities; change the
+    priorities of its capabilities."""
 
     serializer_class = NeedItemSerializer
 
     def get_queryset(self):
         return selectors.need_items(need=self.need())
+
+    def get_serializer_context(self):
+        refs = release_items(self.need().release_id)
+        return {**super().get_serializer_context(), "refs": {r.key: r for r in refs}}
 
     @extend_schema(
         request=PrioritiesSerializer, responses=NeedItemSerializer(many=True)
@@ -279,3 +300,48 @@ class MatchDetail(_NeedScoped, generics.RetrieveAPIView):
         )
         match.explanation = selectors.match_explanation(match=match)  # type: ignore[attr-defined]
         return match
+
+
+@extend_schema(tags=["needs"], parameters=[NEED_ID])
+class NeedWorkbook(_NeedScoped):
+    """The need as a business needs workbook (XLSX: a sheet per kind of item, an
+    instructions sheet, the need's metadata). ``PUT`` the filled-in workbook (the
+    file as the request body) to update the need: every problem is answered at once
+    (400, by sheet, row and column) and nothing is written unless there is none."""
+
+    parser_classes = [WorkbookParser]
+
+    @extend_schema(
+        responses={(200, workbook.CONTENT_TYPE): OpenApiTypes.BINARY},
+    )
+    def get(self, request, need_id):
+        need = self.need()
+        response = HttpResponse(
+            workbook.workbook_bytes(need), content_type=workbook.CONTENT_TYPE
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="need-{need.pk}-workbook.xlsx"'
+        )
+        return response
+
+    @extend_schema(
+        request={workbook.CONTENT_TYPE: OpenApiTypes.BINARY},
+        responses=NeedSerializer,
+    )
+    def put(self, request, need_id):
+        need = self.need()
+        content = request.data if isinstance(request.data, bytes) else b""
+        try:
+            workbook.workbook_apply(
+                content=content,
+                agency=need.agency,
+                by=request.user,
+                need_id=need.pk,
+            )
+        except workbook.WorkbookError as error:
+            raise ValidationError(
+                {"workbook": [str(problem) for problem in error.problems[:100]]}
+            ) from None
+        return Response(
+            NeedSerializer(selectors.need_get(user=request.user, need_id=need.pk)).data
+        )

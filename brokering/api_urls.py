@@ -15,6 +15,11 @@ urlpatterns = [
         name="need-archive",
     ),
     path(
+        "needs/<int:need_id>/workbook/",
+        api.NeedWorkbook.as_view(),
+        name="need-workbook",
+    ),
+    path(
         "needs/<int:need_id>/items/",
         api.NeedItemList.as_view(),
         name="need-item-list",

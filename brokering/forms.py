@@ -138,3 +138,78 @@ class ResultsFilterForm(forms.Form):
         required=False,
         choices=[("", "Any decision"), *MatchStatus.choices],
     )
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Business needs workbook",
+        help_text="The .xlsx workbook downloaded from a need, filled in. Up to 5 MB.",
+    )
+
+    def clean_file(self):
+        from brokering.workbook import MAX_UPLOAD_BYTES as WORKBOOK_BYTES
+
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("Choose an .xlsx file.")
+        if upload.size > WORKBOOK_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        return upload
+
+
+KIND_ITEM_CHOICES = [("", "Not needed"), *Priority.choices]
+KIND_SET_ALL_CHOICES = [
+    ("", "Keep each item’s priority"),
+    *Priority.choices,
+    ("none", "Not needed"),
+]
+
+
+class KindItemsForm(forms.Form):
+    """A wizard step of one kind of standards item (service measures, information
+    exchanges, pre-built reports), one function at a time: each item's priority
+    (blank: not needed), one value for every item of the function, and for
+    measures the target asked. Fields are ``item-<pk>`` and ``target-<pk>``."""
+
+    set_all = forms.ChoiceField(
+        label="Set every item of this function to",
+        choices=KIND_SET_ALL_CHOICES,
+        required=False,
+    )
+
+    def __init__(self, *args, refs, items, with_target: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refs, self.items, self.with_target = list(refs), items, with_target
+        for ref in self.refs:
+            item = items.get(ref.pk)
+            self.fields[f"item-{ref.pk}"] = forms.ChoiceField(
+                label=ref.code,
+                choices=KIND_ITEM_CHOICES,
+                initial=item.priority if item else "",
+                required=False,
+            )
+            if with_target:
+                self.fields[f"target-{ref.pk}"] = forms.CharField(
+                    label=f"Target asked for {ref.code}",
+                    max_length=255,
+                    required=False,
+                    initial=item.target if item else "",
+                )
+
+    def rows(self):
+        for ref in self.refs:
+            target = self[f"target-{ref.pk}"] if self.with_target else None
+            yield ref, self[f"item-{ref.pk}"], target
+
+    def priorities(self) -> dict[int, str]:
+        chosen = self.cleaned_data.get("set_all")
+        if chosen == "none":
+            return {ref.pk: "" for ref in self.refs}
+        return {
+            ref.pk: chosen or self.cleaned_data[f"item-{ref.pk}"] for ref in self.refs
+        }
+
+    def targets(self) -> dict[int, str]:
+        if not self.with_target:
+            return {}
+        return {ref.pk: self.cleaned_data[f"target-{ref.pk}"] for ref in self.refs}

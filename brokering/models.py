@@ -112,47 +112,166 @@ class Need(models.Model):
         return [DeploymentModel(m).label for m in self.accepted_deployment_models]
 
 
+class ItemKind(models.TextChoices):
+    """The kinds of need item: the four of the standards' item space
+    (:mod:`standards.items`) and the agency's own requirements."""
+
+    CAPABILITY = "capability", "Capability"
+    MEASURE = "measure", "Service measure"
+    EXCHANGE = "exchange", "Information exchange"
+    REPORT = "report", "Pre-built report"
+    AGENCY = "agency", "Agency-specific requirement"
+
+
+ITEM_FIELDS: dict[str, str] = {
+    ItemKind.CAPABILITY: "capability",
+    ItemKind.MEASURE: "service_measure",
+    ItemKind.EXCHANGE: "exchange",
+    ItemKind.REPORT: "report",
+}
+
+
+def _only(kind: str, present: str | None) -> Q:
+    """Kind ``kind`` names the one standards item ``present`` (None: none)."""
+    fields = {f"{field}__isnull": field != present for field in ITEM_FIELDS.values()}
+    return Q(kind=kind, **fields)
+
+
 class NeedItem(models.Model):
-    """One capability of the standards with the priority the agency gives it."""
+    """One requirement of a need with the priority the agency gives it: a standards
+    item (capability, service measure, information exchange, pre-built report) or a
+    requirement of the agency's own (statement, authority, FIBF function)."""
 
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(
+        max_length=10, choices=ItemKind.choices, default=ItemKind.CAPABILITY
+    )
     capability = models.ForeignKey(
-        "standards.Capability", on_delete=models.PROTECT, related_name="+"
+        "standards.Capability",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    service_measure = models.ForeignKey(
+        "standards.ServiceMeasure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exchange = models.ForeignKey(
+        "standards.Exchange",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    report = models.ForeignKey(
+        "standards.Report",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     priority = models.CharField(
         max_length=6, choices=Priority.choices, default=Priority.SHOULD
     )
+    rationale = models.TextField(blank=True)
+    target = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Service measures: the target the need asks for; empty means "
+        "the standard's target.",
+    )
+    code = models.CharField(
+        "ID",
+        max_length=24,
+        blank=True,
+        help_text="Agency-specific requirements: the agency's own ID (AGY-001).",
+    )
+    statement = models.TextField(
+        blank=True, help_text="Agency-specific requirements: what is required."
+    )
+    authority = models.TextField(
+        "authority or citation",
+        blank=True,
+        help_text="Agency-specific requirements: the statute, regulation or "
+        "directive it rests on.",
+    )
+    function = models.ForeignKey(
+        "standards.Function",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Agency-specific requirements: the FIBF function it belongs to.",
+    )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["need", "capability__code"]
+        ordering = ["need", "kind", "capability__code", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["need", "capability"], name="one_item_per_capability"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["need", "service_measure"],
+                condition=Q(service_measure__isnull=False),
+                name="one_item_per_measure",
+            ),
+            models.UniqueConstraint(
+                fields=["need", "exchange"],
+                condition=Q(exchange__isnull=False),
+                name="one_item_per_exchange",
+            ),
+            models.UniqueConstraint(
+                fields=["need", "report"],
+                condition=Q(report__isnull=False),
+                name="one_item_per_report",
+            ),
+            models.UniqueConstraint(
+                fields=["need", "code"],
+                condition=Q(kind="agency"),
+                name="one_agency_item_per_id",
+            ),
+            models.CheckConstraint(
+                condition=_only(ItemKind.CAPABILITY, "capability")
+                | _only(ItemKind.MEASURE, "service_measure")
+                | _only(ItemKind.EXCHANGE, "exchange")
+                | _only(ItemKind.REPORT, "report")
+                | (_only(ItemKind.AGENCY, None) & ~Q(code="") & ~Q(statement="")),
+                name="need_item_names_one_item_of_its_kind",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.need}: {self.capability} ({self.priority})"
+        return f"{self.need}: {self.kind} {self.item_id} ({self.priority})"
+
+    @property
+    def item_id(self) -> int | None:
+        """The standards item's primary key (None for the agency's own)."""
+        field = ITEM_FIELDS.get(self.kind)
+        return getattr(self, f"{field}_id") if field else None
 
 
 class NeedVector(models.Model):
     """A need's items encoded for the reverse scoring direction (one offering against
     every active need), derived from :class:`NeedItem` rows and the need's fields.
 
-    Items are in the scorer's order (function code, then capability code). Positions
-    index the release's capabilities in code order, as claim vectors do
-    (:mod:`catalog.vectors`). Written by :func:`brokering.services.
-    need_vectors_refresh` whenever a service changes a need; ``need_updated_at``
-    tells a vector that is older than its need.
+    Items are in the scorer's order (function code, then item ID); items awaiting a
+    provider's answer are not in it. Positions index the release's item space, as
+    claim vectors do (:mod:`catalog.vectors`, :mod:`standards.items`). Written by
+    :func:`brokering.services.need_vectors_refresh` whenever a service changes a
+    need; ``need_updated_at`` tells a vector that is older than its need.
     """
 
     need = models.OneToOneField(
         Need, on_delete=models.CASCADE, primary_key=True, related_name="vector"
     )
     positions = models.BinaryField(
-        help_text="Little-endian int32 per item: the capability's index in the "
-        "release's code order (-1 if it is not in the release)."
+        help_text="Little-endian int32 per item: the item's index in the "
+        "release's item space (-1 if it is not in the release)."
     )
     weights = models.BinaryField(help_text=f"uint8 per item: {weights_text()}.")
     function_index = models.BinaryField(

@@ -19,7 +19,6 @@ from marketplace.spreadsheets import (
     read_table,
     xlsx_bytes,
 )
-from standards.models import Capability
 
 ROW_MARGIN = 100  # rows read beyond the release's capabilities before refusing
 PRIORITY_COLUMNS = ["capability_code", "function_code", "priority", "statement"]
@@ -44,6 +43,8 @@ FIT_GAP_COLUMNS = [
     "verified",
     "evidence",
     "evidence_url",
+    "item_kind",
+    "awaiting_provider_answer",
 ]
 
 
@@ -59,17 +60,26 @@ def to_xlsx(title: str, columns: Sequence[str], rows: Iterable[Sequence]) -> byt
 
 
 def priority_rows(need: Need) -> list[list]:
-    return [
-        [
-            item.capability.code,
-            item.capability.function.code,
-            item.priority,
-            item.capability.statement,
-        ]
-        for item in need.items.select_related(
-            "capability", "capability__function"
-        ).order_by("capability__code")
-    ]
+    """The need's capability priorities (the business needs workbook carries every
+    kind; this file is the capabilities' short form)."""
+    rows = []
+    for item in (
+        need.items.filter(capability__isnull=False)
+        .select_related("capability", "capability__function")
+        .order_by("capability__code")
+    ):
+        capability = item.capability
+        if capability is None:  # excluded by the filter; tells the type checker
+            continue
+        rows.append(
+            [
+                capability.code,
+                capability.function.code,
+                item.priority,
+                capability.statement,
+            ]
+        )
+    return rows
 
 
 UnreadableFile = SpreadsheetError
@@ -119,26 +129,39 @@ def parse_priorities(
 # --- fit-gap -----------------------------------------------------------------------
 
 
+def _awaiting_statement(item: dict) -> str:
+    extra = [
+        f"{name}: {item[key]}"
+        for name, key in (("target asked", "target"), ("authority", "authority"))
+        if item[key]
+    ]
+    return item["statement"] + (f" ({'; '.join(extra)})" if extra else "")
+
+
 def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
     """One row per capability of the need x shortlisted offering."""
-    from brokering.selectors import need_spec, offering_spec
+    from brokering.selectors import (
+        awaiting_items,
+        item_statements,
+        line_order,
+        need_spec,
+        offering_spec,
+    )
 
     spec = need_spec(need=need)
-    items: dict[object, Capability] = {
-        item.capability.code: item.capability
-        for item in need.items.select_related("capability")
-    }
+    statements = item_statements(need=need)
+    awaiting = awaiting_items(need=need)
     claims_by_offering: dict[int, list] = {}
     for claim in claims:
         claims_by_offering.setdefault(claim.offering_id, []).append(claim)
     rows = []
     for match in matches:
         offering_claims = claims_by_offering.get(match.offering_id, [])
-        by_code = {claim.capability.code: claim for claim in offering_claims}
+        by_code = {claim.item_code: claim for claim in offering_claims}
         lines = scoring.explain(
             spec, offering_spec(offering=match.offering, claims=offering_claims)
         )
-        for line in lines:
+        for line in sorted(lines, key=line_order):
             claim = by_code.get(line.item.capability)
             rows.append(
                 [
@@ -152,7 +175,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     round(match.score, 2),
                     line.item.function,
                     line.item.capability,
-                    items[line.item.capability].statement,
+                    statements.get(str(line.item.capability), ""),
                     line.item.priority,
                     line.weight,
                     claim_level_label(line.level),
@@ -162,6 +185,36 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     "yes" if claim and claim.verified else "no",
                     claim.evidence if claim else "",
                     claim.evidence_url if claim else "",
+                    line.item.kind,
+                    "no",
+                ]
+            )
+        # Items no catalog claim answers: listed, left out of the score's sums.
+        for item in awaiting:
+            rows.append(
+                [
+                    need.pk,
+                    need.title,
+                    match.offering_id,
+                    match.offering.slug,
+                    match.offering.name,
+                    match.offering.provider.name,
+                    match.status,
+                    round(match.score, 2),
+                    item["function"],
+                    item["code"],
+                    _awaiting_statement(item),
+                    item["priority"],
+                    "",
+                    "Awaiting the provider's answer (not in the score)",
+                    "",
+                    "",
+                    "",
+                    "no",
+                    "",
+                    "",
+                    item["kind"],
+                    "yes",
                 ]
             )
     return rows

@@ -6,18 +6,20 @@ match of another agency is simply not found (the views answer 404).
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from brokering import scoring
 from brokering.models import Match, MatchStatus, Need, NeedItem, RunStatus, ScoringRun
-from brokering.scoring.encodings import need_spec as spec_from_row
-from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, OfferingStatus
+from brokering.scoring.inputs import awaits_answer, load_needs
+from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, ItemClaim, OfferingStatus
 from catalog.models.search import COVERED_LEVELS
 from marketplace.roles import is_agency_user, is_broker
+from standards.items import kind_rank, release_items
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
 
@@ -75,9 +77,10 @@ def need_get(*, user, need_id: int) -> Need:
 
 
 def need_items(*, need: Need) -> QuerySet[NeedItem]:
+    """The need's items of every kind, by kind, then function and code."""
     return need.items.select_related(
-        "capability", "capability__function", "capability__activity"
-    ).order_by("capability__function__code", "capability__code")
+        "capability", "capability__function", "capability__activity", "function"
+    ).order_by("kind", "capability__function__code", "capability__code", "id")
 
 
 def need_functions(*, need: Need) -> QuerySet[Function]:
@@ -134,9 +137,11 @@ def matches_for_need(
 def function_coverage(*, need: Need, offering_ids) -> dict[int, list[dict]]:
     """Per offering, per function of the need: how many of the need's capabilities
     the offering covers, that is meets out of the box or by configuration (the
-    catalog's ``COVERED_LEVELS``, as on the offering page). Two queries."""
+    catalog's ``COVERED_LEVELS``, as on the offering page). Two queries. Capability
+    items only: the other kinds are shown by kind on the match page."""
     functions = list(
-        need.items.order_by()
+        need.items.filter(kind="capability")
+        .order_by()
         .values_list("capability__function__code")
         .annotate(n=Count("id"))
         .order_by("capability__function__code")
@@ -229,26 +234,39 @@ def match_get(*, user, need_id: int, match_id: int) -> Match:
 
 
 def need_spec(*, need: Need) -> scoring.NeedSpec:
-    items = need.items.values_list(
-        "capability_id", "capability__code", "capability__function__code", "priority"
-    )
-    row = {
-        "go_live_date": need.go_live_date,
-        "accepted_provider_kinds": need.accepted_provider_kinds,
-        "minimum_impact_level": need.minimum_impact_level,
-        "accepted_deployment_models": need.accepted_deployment_models,
-    }
-    spec, _ = spec_from_row(row, list(items))
-    return spec
+    """The need as the formula reads it, items of every kind (items awaiting the
+    provider's answer in ``awaiting``)."""
+    (inputs,) = load_needs(Need.objects.filter(pk=need.pk))
+    return inputs.spec
 
 
-def offering_claims(*, offering_ids, capability_ids=None) -> QuerySet[Claim]:
-    claims = Claim.objects.filter(offering_id__in=list(offering_ids)).select_related(
+def offering_claims(*, offering_ids, capability_ids=None) -> list:
+    """The offerings' claims of every kind (``Claim`` and ``ItemClaim`` rows), each
+    with ``item_code``: the ID of the item it is on (:mod:`standards.items`)."""
+    offering_ids = list(offering_ids)
+    claims = Claim.objects.filter(offering_id__in=offering_ids).select_related(
         "capability"
     )
     if capability_ids is not None:
         claims = claims.filter(capability_id__in=capability_ids)
-    return claims
+    found: list[Any] = list(claims)
+    for claim in found:
+        claim.item_code = claim.capability.code
+    item_claims = list(
+        ItemClaim.objects.filter(offering_id__in=offering_ids).annotate(
+            release_id=F("offering__release_id")
+        )
+    )
+    codes = {}
+    for release_id in sorted({claim.release_id for claim in item_claims}):
+        codes.update(
+            {ref.key: ref.code for ref in release_items(release_id, labels=False)}
+        )
+    for item_claim in item_claims:
+        item_claim.item_code = codes.get(  # type: ignore[attr-defined]
+            (item_claim.kind, item_claim.item_id or 0), ""
+        )
+    return found + item_claims
 
 
 def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
@@ -258,7 +276,7 @@ def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
         deployment_model=offering.deployment_model,
         fedramp_impact=offering.fedramp_impact or "",
         claims={
-            claim.capability.code: scoring.ClaimSpec(claim.level, claim.roadmap_date)
+            claim.item_code: scoring.ClaimSpec(claim.level, claim.roadmap_date)
             for claim in claims
         },
     )
@@ -278,13 +296,11 @@ def explained_lines(
     by_offering: dict[int, list] = {}
     for claim in claims:
         by_offering.setdefault(claim.offering_id, []).append(claim)
-    statements = dict(
-        need.items.values_list("capability__code", "capability__statement")
-    )
+    statements = item_statements(need=need)
     explained = {}
     for match in matches:
         own = by_offering.get(match.offering_id, [])
-        by_code = {claim.capability.code: claim for claim in own}
+        by_code = {claim.item_code: claim for claim in own}
         lines = scoring.explain(
             spec, offering_spec(offering=match.offering, claims=own)
         )
@@ -294,9 +310,14 @@ def explained_lines(
                 "claim": by_code.get(str(line.item.capability)),
                 "statement": statements.get(str(line.item.capability), ""),
             }
-            for line in lines
+            for line in sorted(lines, key=line_order)
         ]
     return explained
+
+
+def line_order(line: scoring.Line) -> tuple:
+    """Explanation lines grouped by kind, then function and ID."""
+    return (kind_rank(line.item.kind), line.item.function, line.item.capability)
 
 
 def match_explanation(*, match: Match) -> dict:
@@ -307,6 +328,7 @@ def match_explanation(*, match: Match) -> dict:
     lines = [entry["line"] for entry in entries]
     return {
         "lines": entries,
+        "awaiting": awaiting_items(need=match.need),
         "score": scoring.score_lines(lines),
         "total_weight": sum(line.weight for line in lines),
         "earned": sum(line.contribution for line in lines),
@@ -314,6 +336,46 @@ def match_explanation(*, match: Match) -> dict:
             spec, offering_spec(offering=match.offering, claims=[])
         ),
     }
+
+
+def awaiting_items(*, need: Need) -> list[dict]:
+    """The need's items that await the provider's answer (agency-specific
+    requirements, measures at the agency's target), as pages and exports show
+    them: kind, ID, function, priority, statement, target, authority."""
+    refs = {ref.key: ref for ref in release_items(need.release_id)}
+    rows = []
+    for item in need.items.select_related("function").order_by("kind", "code", "id"):
+        ref = refs.get((item.kind, item.item_id or 0))
+        if not awaits_answer(item.kind, item.target, ref):
+            continue
+        if ref is None:  # the agency's own requirement
+            code = item.code
+            function = item.function.code if item.function else ""
+            statement, standard_target = item.statement, ""
+        else:
+            code, function = ref.code, ref.function
+            statement, standard_target = ref.label, ref.target
+        rows.append(
+            {
+                "kind": item.kind,
+                "kind_label": item.get_kind_display(),
+                "code": code,
+                "function": function,
+                "priority": item.priority,
+                "statement": statement,
+                "target": item.target or standard_target,
+                "authority": item.authority,
+            }
+        )
+    return sorted(rows, key=lambda row: (row["function"], row["code"]))
+
+
+def item_statements(*, need: Need) -> dict[str, str]:
+    """Item ID -> what the item says, for every item of the need (the standards'
+    items from the release, the agency's own from the need)."""
+    statements = {ref.code: ref.label for ref in release_items(need.release_id)}
+    statements.update(need.items.filter(kind="agency").values_list("code", "statement"))
+    return statements
 
 
 def current_release_id() -> int | None:
@@ -325,15 +387,19 @@ def current_release_id() -> int | None:
 
 
 def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
-    """The top matches of a need against its items: one row per capability, one column
-    per offering, each cell a line of the explanation."""
+    """The top matches of a need against its items: one row per item (grouped by
+    kind, then function and ID), one column per offering, each cell a line of the
+    explanation; ``awaiting``: the items awaiting the provider's answer."""
     matches = list(matches_for_need(need=need)[:top])
     spec = need_spec(need=need)
-    items = [
-        item
-        for item in spec.items
-        if not function_code or item.function == function_code
-    ]
+    items = sorted(
+        (
+            item
+            for item in spec.items
+            if not function_code or item.function == function_code
+        ),
+        key=lambda item: (kind_rank(item.kind), item.function, item.capability),
+    )
     claims = list(
         offering_claims(
             offering_ids=[m.offering_id for m in matches],
@@ -362,7 +428,12 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
         (item, [lines[index] for _, lines in columns])
         for index, item in enumerate(items)
     ]
-    return {"matches": matches, "rows": rows}
+    awaiting = [
+        row
+        for row in awaiting_items(need=need)
+        if not function_code or row["function"] == function_code
+    ]
+    return {"matches": matches, "rows": rows, "awaiting": awaiting}
 
 
 def need_runs(*, need: Need) -> QuerySet[ScoringRun]:

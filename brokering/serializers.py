@@ -15,6 +15,7 @@ from brokering.models import (
     Priority,
     ScoringRun,
 )
+from brokering.scoring.inputs import awaits_answer
 from catalog.models import DeploymentModel, ImpactLevel, ProviderKind
 from standards.models import Capability
 
@@ -77,13 +78,60 @@ class NeedWriteSerializer(serializers.Serializer):
 
 
 class NeedItemSerializer(serializers.ModelSerializer):
-    capability = serializers.CharField(source="capability.code", read_only=True)
-    function = serializers.CharField(source="capability.function.code", read_only=True)
-    statement = serializers.CharField(source="capability.statement", read_only=True)
+    """A need item of any kind. ``id``: the item's ID (a capability or measure
+    code, ``EX-<n>``, ``RPT-<n>``, or the agency's own ID); ``capability``: the
+    capability code (capabilities only). The view passes the release's items as
+    ``refs`` in the context."""
+
+    id = serializers.SerializerMethodField()
+    capability = serializers.CharField(
+        source="capability.code", read_only=True, allow_null=True, default=None
+    )
+    function = serializers.SerializerMethodField()
+    statement = serializers.SerializerMethodField()
+    awaiting_answer = serializers.SerializerMethodField(
+        help_text="The catalog cannot answer it (an agency requirement, or a "
+        "measure at the agency's target): left out of the catalog score."
+    )
 
     class Meta:
         model = NeedItem
-        fields = ["capability", "function", "statement", "priority"]
+        fields = [
+            "kind",
+            "id",
+            "capability",
+            "function",
+            "statement",
+            "priority",
+            "rationale",
+            "target",
+            "authority",
+            "awaiting_answer",
+        ]
+
+    def _ref(self, item):
+        return self.context.get("refs", {}).get((item.kind, item.item_id))
+
+    def get_id(self, item) -> str:
+        if item.kind == "agency":
+            return item.code
+        ref = self._ref(item)
+        return ref.code if ref else ""
+
+    def get_function(self, item) -> str:
+        if item.kind == "agency":
+            return item.function.code if item.function else ""
+        ref = self._ref(item)
+        return ref.function if ref else ""
+
+    def get_statement(self, item) -> str:
+        if item.kind == "agency":
+            return item.statement
+        ref = self._ref(item)
+        return ref.label if ref else ""
+
+    def get_awaiting_answer(self, item) -> bool:
+        return awaits_answer(item.kind, item.target, self._ref(item))
 
 
 class PrioritiesSerializer(serializers.Serializer):
@@ -205,6 +253,11 @@ class ExplanationSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="Why the offering is not eligible."
     )
     lines = ExplanationLineSerializer(many=True)
+    awaiting = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField(allow_blank=True)),
+        help_text="Items awaiting the provider's answer (agency requirements, "
+        "measures at the agency's target): left out of the score's sums.",
+    )
 
     def to_representation(self, explanation):
         return super().to_representation(

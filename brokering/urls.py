@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from brokering import views
+from brokering import kind_views, views, workbook_views
 
 
 class SpreadsheetFormat:
@@ -20,10 +20,26 @@ app_name = "brokering"
 urlpatterns = [
     path("", views.need_list, name="need-list"),
     path("new/", views.need_create, name="need-create"),
+    path("new/workbook/", workbook_views.need_workbook_new, name="need-workbook-new"),
+    path(
+        "<int:need_id>/workbook.xlsx",
+        workbook_views.need_workbook,
+        name="need-workbook",
+    ),
+    path(
+        "<int:need_id>/workbook/",
+        workbook_views.need_workbook_upload,
+        name="need-workbook-upload",
+    ),
     path("<int:need_id>/", views.need_detail, name="need-detail"),
     path("<int:need_id>/edit/", views.need_edit, name="need-edit"),
     path("<int:need_id>/functions/", views.need_functions, name="need-functions"),
     path("<int:need_id>/priorities/", views.need_priorities, name="need-priorities"),
+    path(
+        "<int:need_id>/items/<slug:kind>/",
+        kind_views.need_kind_items,
+        name="need-kind-items",
+    ),
     path(
         "<int:need_id>/priorities.<sheet:fmt>",
         views.need_priorities_export,

@@ -566,7 +566,11 @@ def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     return render(
         request,
         "brokering/need_report.html",
-        {"need": need, "sections": sections},
+        {
+            "need": need,
+            "sections": sections,
+            "awaiting": selectors.awaiting_items(need=need),
+        },
     )
 
 

@@ -1,6 +1,11 @@
 """Claims as a spreadsheet: the template, export and import (CSV or XLSX).
 
-One row per capability of the release, in code order. A provider fills ``level``
+One row per item of the release, in vector order (:mod:`standards.items`):
+capabilities by code, then service measures, information exchanges (``EX-<n>``) and
+pre-built reports (``RPT-<n>``); the ``capability_id`` column holds the item's ID.
+For a measure "meets" commits to Treasury's target; for an exchange, that the
+offering exchanges that data with that system today; for a report, that it produces
+it. A provider fills ``level``
 (``meets``, ``configurable``, ``extension``, ``roadmap``, ``does-not-meet``, or blank
 for no claim), ``roadmap_date`` (YYYY-MM-DD, required for roadmap), ``evidence`` and
 ``evidence_url``; the other columns are there to read. Export writes the same template
@@ -11,13 +16,19 @@ header is row 1); nothing is written unless every row is good.
 """
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 
-from catalog.models import ClaimLevel, Offering
-from catalog.services.claims import ClaimInput, claims_save
+from catalog.models import ITEM_FIELD, ClaimLevel, Offering
+from catalog.services.claims import (
+    AnyClaimInput,
+    ClaimInput,
+    ItemClaimInput,
+    claims_save,
+)
 from marketplace.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -30,6 +41,7 @@ from marketplace.spreadsheets import (
     xlsx_bytes,
 )
 from marketplace.validators import plausible_date
+from standards.items import ItemKind, release_items
 from standards.models import Capability, StandardsRelease
 
 COLUMNS = [
@@ -44,7 +56,7 @@ COLUMNS = [
 ]
 INPUT_COLUMNS = ("capability_id", "level", "roadmap_date", "evidence", "evidence_url")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-ROW_MARGIN = 100  # rows read beyond the release's capabilities before refusing
+ROW_MARGIN = 100  # rows read beyond the release's items before refusing
 _LEVELS = {
     **{value: value for value in ClaimLevel.values},
     **{str(label).lower(): value for value, label in ClaimLevel.choices},
@@ -64,24 +76,39 @@ class ClaimsImportError(Exception):
 def template_rows(
     release: StandardsRelease, offering: Offering | None = None
 ) -> list[list]:
-    claims = (
-        {claim.capability_id: claim for claim in offering.claims.all()}
-        if offering
-        else {}
-    )
+    claims: dict[tuple[str, int], Any] = {}
+    if offering:
+        claims = {("capability", c.capability_id): c for c in offering.claims.all()}
+        for item_claim in offering.item_claims.all():
+            key = (
+                item_claim.kind,
+                getattr(item_claim, f"{ITEM_FIELD[item_claim.kind]}_id"),
+            )
+            claims[key] = item_claim
+    capabilities = {
+        capability.pk: capability
+        for capability in Capability.objects.filter(release=release).select_related(
+            "function", "activity"
+        )
+    }
     rows = []
-    for capability in (
-        Capability.objects.filter(release=release)
-        .select_related("function", "activity")
-        .order_by("code")
-    ):
-        claim = claims.get(capability.pk)
+    for ref in release_items(release.pk):
+        claim = claims.get(ref.key)
+        if ref.kind == ItemKind.CAPABILITY:
+            capability = capabilities[ref.pk]
+            function = f"{capability.function.code} {capability.function.name}"
+            activity = f"{capability.activity.code} {capability.activity.name}"
+        else:
+            function, activity = ref.function, ItemKind(ref.kind).label
+        statement = ref.label
+        if ref.kind == ItemKind.MEASURE and ref.target:
+            statement = f"{ref.label} (Treasury's target: {ref.target})"
         rows.append(
             [
-                capability.code,
-                f"{capability.function.code} {capability.function.name}",
-                f"{capability.activity.code} {capability.activity.name}",
-                capability.statement,
+                ref.code,
+                function,
+                activity,
+                statement,
                 claim.level if claim else "",
                 claim.roadmap_date if claim and claim.roadmap_date else None,
                 claim.evidence if claim else "",
@@ -100,7 +127,11 @@ def write_xlsx(rows: list[list], title: str) -> bytes:
         [title],
         ["level: one of " + ", ".join(ClaimLevel.values) + "; blank = no claim"],
         ["roadmap_date: YYYY-MM-DD, required when level is roadmap"],
-        ["Do not change capability_id; other columns left of level are for reading."],
+        [
+            "Do not change capability_id (the item's ID: capabilities, then service "
+            "measures, information exchanges EX-n and pre-built reports RPT-n); other "
+            "columns left of level are for reading."
+        ],
     ]
     return xlsx_bytes(
         [
@@ -113,13 +144,13 @@ def write_xlsx(rows: list[list], title: str) -> bytes:
 # --- reading --------------------------------------------------------------------
 
 
-def _read_rows(upload: UploadedFile, release: StandardsRelease) -> list[dict]:
+def _read_rows(upload: UploadedFile, *, expected_rows: int) -> list[dict]:
     if (upload.size or 0) > MAX_UPLOAD_BYTES:
         raise ValidationError(
             f"“{upload.name}” is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
         )
     limits = Limits(
-        rows=Capability.objects.filter(release=release).count() + ROW_MARGIN,
+        rows=expected_rows + ROW_MARGIN,
         upload_bytes=MAX_UPLOAD_BYTES,
     )
     try:
@@ -155,23 +186,23 @@ def _date(value) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value).strip())
 
 
-def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimInput]:
+def parse_claims(
+    upload: UploadedFile, release: StandardsRelease
+) -> list[AnyClaimInput]:
     """Every row of the file as a claim, or ClaimsImportError listing each bad row."""
-    rows = _read_rows(upload, release)
-    capability_ids = dict(
-        Capability.objects.filter(release=release).values_list("code", "id")
-    )
+    keys = {ref.code: ref.key for ref in release_items(release.pk, labels=False)}
+    rows = _read_rows(upload, expected_rows=len(keys))
     url_ok = URLValidator()
     errors = Problems()
     seen: dict[str, int] = {}
-    claims: list[ClaimInput] = []
+    claims: list[AnyClaimInput] = []
     for row in rows:
         number = row["row"]
         code = _text(row.get("capability_id"))
         row_errors = []
         if not code:
             row_errors.append("capability_id is empty.")
-        elif code not in capability_ids:
+        elif code not in keys:
             row_errors.append(f"unknown capability ID “{code}” in {release}.")
         elif code in seen:
             row_errors.append(
@@ -215,14 +246,17 @@ def parse_claims(upload: UploadedFile, release: StandardsRelease) -> list[ClaimI
         for message in row_errors:
             errors.add(number, message)
         if not row_errors:
+            kind, pk = keys[code]
+            stated = (
+                str(level),
+                roadmap_date if level == ClaimLevel.ROADMAP else None,
+                _text(row.get("evidence")),
+                evidence_url,
+            )
             claims.append(
-                ClaimInput(
-                    capability_id=capability_ids[code],
-                    level=str(level),
-                    roadmap_date=roadmap_date if level == ClaimLevel.ROADMAP else None,
-                    evidence=_text(row.get("evidence")),
-                    evidence_url=evidence_url,
-                )
+                ClaimInput(pk, *stated)
+                if kind == ItemKind.CAPABILITY
+                else ItemClaimInput(kind, pk, *stated)
             )
     if errors:
         raise ClaimsImportError(errors)

@@ -1,15 +1,16 @@
 """Build and read the compact claim encoding (:class:`catalog.models.ClaimVector`).
 
-Encoding, per offering, against the capabilities of its release ordered by code
-(index 0 is the lowest code):
+Encoding, per offering, against the item space of its release
+(:func:`standards.items.release_items`: capabilities by code, then service measures,
+information exchanges and pre-built reports; one position per item):
 
-* ``levels``: ``uint8`` per capability: 0 unknown (no claim), 1 does not meet,
+* ``levels``: ``uint8`` per item: 0 unknown (no claim), 1 does not meet,
   2 roadmap, 3 extension, 4 configurable, 5 meets - ordered by the credit they earn;
 * ``roadmap``: ``int32`` pairs ``(index, date.toordinal())`` for roadmap claims, so
   that the scorer can compare each date with a need's go-live date.
 
 Releases do not change once imported (a re-import that differs is refused), so the
-index of a capability within its release is stable.
+index of an item within its release is stable.
 """
 
 import datetime
@@ -18,8 +19,15 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from catalog.models import Claim, ClaimLevel, ClaimVector, Offering
-from standards.models import Capability
+from catalog.models import (
+    ITEM_FIELD,
+    Claim,
+    ClaimLevel,
+    ClaimVector,
+    ItemClaim,
+    Offering,
+)
+from standards.items import ItemKey, item_keys_in_order
 
 UNKNOWN = 0
 LEVEL_CODES: dict[str, int] = {
@@ -35,26 +43,17 @@ CODE_LEVELS: dict[int, str | None] = {
 }
 
 
-def capability_ids_in_order(release_id: int) -> list[int]:
-    """Capability primary keys of a release in code order: position = vector index."""
-    return list(
-        Capability.objects.filter(release_id=release_id)
-        .order_by("code")
-        .values_list("id", flat=True)
-    )
-
-
 def encode(
-    capability_index: dict[int, int],
-    claims: Iterable[tuple[int, str, datetime.date | None]],
+    item_index: dict[ItemKey, int],
+    claims: Iterable[tuple[ItemKey, str, datetime.date | None]],
 ) -> tuple[bytes, bytes, int]:
-    """Pack ``(capability_id, level, roadmap_date)`` rows into ``(levels, roadmap,
-    count)``. Claims on capabilities outside the index (another release) are ignored."""
-    levels = np.zeros(len(capability_index), dtype=np.uint8)
+    """Pack ``(item key, level, roadmap_date)`` rows into ``(levels, roadmap,
+    count)``. Claims on items outside the index (another release) are ignored."""
+    levels = np.zeros(len(item_index), dtype=np.uint8)
     roadmap: list[tuple[int, int]] = []
     count = 0
-    for capability_id, level, roadmap_date in claims:
-        index = capability_index.get(capability_id)
+    for key, level, roadmap_date in claims:
+        index = item_index.get(key)
         if index is None:
             continue
         levels[index] = LEVEL_CODES[level]
@@ -70,7 +69,7 @@ def decode_levels(levels: bytes) -> np.ndarray:
 
 
 def decode_roadmap(roadmap: bytes) -> np.ndarray:
-    """An ``(n, 2)`` array of ``(capability index, date ordinal)``."""
+    """An ``(n, 2)`` array of ``(item index, date ordinal)``."""
     return np.frombuffer(roadmap, dtype="<i4").reshape(-1, 2)
 
 
@@ -88,10 +87,7 @@ def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:
     )
     indexes = {
         release_id: {
-            capability_id: position
-            for position, capability_id in enumerate(
-                capability_ids_in_order(release_id)
-            )
+            key: position for position, key in enumerate(item_keys_in_order(release_id))
         }
         for release_id in set(releases.values())
     }
@@ -99,7 +95,20 @@ def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:
     for offering_id, capability_id, level, roadmap_date in Claim.objects.filter(
         offering_id__in=releases
     ).values_list("offering_id", "capability_id", "level", "roadmap_date"):
-        claims_by_offering[offering_id].append((capability_id, level, roadmap_date))
+        claims_by_offering[offering_id].append(
+            (("capability", capability_id), level, roadmap_date)
+        )
+    for offering_id, kind, *item_ids, level, roadmap_date in ItemClaim.objects.filter(
+        offering_id__in=releases
+    ).values_list(
+        "offering_id",
+        "kind",
+        *(f"{field}_id" for field in ITEM_FIELD.values()),
+        "level",
+        "roadmap_date",
+    ):
+        item_id = next(pk for pk in item_ids if pk is not None)
+        claims_by_offering[offering_id].append(((kind, item_id), level, roadmap_date))
     vectors = []
     for offering_id, release_id in releases.items():
         index = indexes[release_id]

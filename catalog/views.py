@@ -25,6 +25,7 @@ from catalog.forms import (
 )
 from catalog.models import OfferingStatus
 from catalog.selectors.compare import MAX_COMPARE, MIN_COMPARE
+from catalog.selectors.item_claims import offering_item_claims
 from catalog.templatetags.claim_levels import LEVEL_LEGEND
 from marketplace.pagecache import cached_for_visitors
 from marketplace.roles import Role, is_signed_in, public, role_required
@@ -151,6 +152,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "filtered": bool(function or level),
         "level_legend": LEVEL_LEGEND,
         "querystring_without_page": _query_string(request.GET),
+        "item_sections": offering_item_claims(offering),
     }
     if is_signed_in(request.user):
         context["shortlist_form"] = ShortlistAddForm(

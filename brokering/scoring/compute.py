@@ -246,10 +246,10 @@ class NeedScores(Sequence[Scored]):
 
 
 def score_need(
-    need: NeedInputs, shelf: Shelf, capability_order: Sequence[int]
+    need: NeedInputs, shelf: Shelf, item_order: Sequence[object]
 ) -> NeedScores:
     """One loaded need against a loaded shelf (no queries)."""
-    return NeedScores(need.encode(capability_order), shelf)
+    return NeedScores(need.encode(item_order), shelf)
 
 
 class OfferingScores(Sequence[Scored]):

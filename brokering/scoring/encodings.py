@@ -2,8 +2,8 @@
 match depends on.
 
 * a need's items as arrays (:class:`NeedCode`, stored in
-  :class:`brokering.models.NeedVector`): capability positions in the release's code
-  order, weights, function index;
+  :class:`brokering.models.NeedVector`): item positions in the release's item space
+  (:mod:`standards.items`), weights, function index;
 * the published offerings of a release as a :class:`Shelf` decoded from their claim
   vectors (:mod:`catalog.vectors` writes them);
 * credits by vector level code.
@@ -55,9 +55,9 @@ def need_digest(
     provider_kinds: Iterable[str],
     minimum_impact: str,
     deployment_models: Iterable[str],
-    items: Sequence[tuple[object, str, str]],
+    items: Sequence[tuple[object, ...]],
 ) -> bytes:
-    """What a need's matches depend on; ``items`` are ``(capability code, function
+    """What a need's matches depend on; ``items`` are ``(kind, item ID, function
     code, priority)`` in spec order."""
     text = repr(
         (
@@ -89,19 +89,18 @@ def offering_digest(
 @dataclass(frozen=True)
 class NeedInputs:
     """A need as the scorer reads it: constraints, and items in spec order (function
-    code, then capability code)."""
+    code, then item ID)."""
 
     need_id: int
     release_id: int
     spec: NeedSpec
-    capability_ids: tuple[int, ...]  # per item, in spec order
+    item_keys: tuple[Any, ...]  # per item, in spec order: ``(kind, primary key)``
     updated_at: datetime.datetime | None = None  # the need's, when it was read
 
-    def encode(self, capability_order: Sequence[int]) -> "NeedCode":
-        """The items against the release's capability order (``capability_order``:
-        capability ids in code order, as :func:`catalog.vectors.
-        capability_ids_in_order` gives them)."""
-        position_of = {cid: position for position, cid in enumerate(capability_order)}
+    def encode(self, item_order: Sequence[Any]) -> "NeedCode":
+        """The items against the release's item space (``item_order``: item keys
+        in vector order, as :func:`standards.items.item_keys_in_order` gives them)."""
+        position_of = {key: position for position, key in enumerate(item_order)}
         items = self.spec.items
         functions = tuple(sorted({item.function for item in items}))
         function_rank = {function: n for n, function in enumerate(functions)}
@@ -110,7 +109,7 @@ class NeedInputs:
             release_id=self.release_id,
             constraints=self.spec,
             positions=np.array(
-                [position_of.get(cid, -1) for cid in self.capability_ids],
+                [position_of.get(key, -1) for key in self.item_keys],
                 dtype=np.int64,
             ),
             weights=np.array(
@@ -134,11 +133,11 @@ class NeedCode:
     need_id: int
     release_id: int
     constraints: NeedSpec  # go-live and constraints; its items are unused
-    positions: np.ndarray  # int64 per item: capability index in code order, or -1
+    positions: np.ndarray  # int64 per item: index in the item space, or -1
     weights: np.ndarray  # int64 per item
     functions: tuple[str, ...]  # sorted
     function_index: np.ndarray  # int64 per item, into ``functions``
-    codes: tuple[str, ...] | None  # capability code per item (None: read from
+    codes: tuple[str, ...] | None  # item ID per item (None: read from
     # the release by position when a result needs them)
     digest: bytes
     updated_at: datetime.datetime | None = None  # the need's, when it was read
@@ -164,22 +163,29 @@ class NeedCode:
 
 
 def need_spec(
-    row: Row, items: Sequence[tuple[int, str, str, str]]
-) -> tuple[NeedSpec, tuple[int, ...]]:
-    """A :class:`NeedSpec` from a need's fields and its ``(capability_id,
-    code, function code, priority)`` items; items are put in (function, code) order."""
+    row: Row, items: Sequence[tuple[Any, ...]]
+) -> tuple[NeedSpec, tuple[Any, ...]]:
+    """A :class:`NeedSpec` from a need's fields and its ``(key, code, function
+    code, priority, awaiting, kind)`` items; items are put in (function, code) order.
+    Items awaiting a provider's answer go to ``awaiting``, out of the sums."""
     ordered = sorted(items, key=lambda item: (item[2], item[1]))
+    scored = [item for item in ordered if not item[4]]
     spec = NeedSpec(
         go_live=row["go_live_date"],
         items=tuple(
-            Item(capability=code, function=function, priority=priority)
-            for _, code, function, priority in ordered
+            Item(capability=code, function=function, priority=priority, kind=kind)
+            for _, code, function, priority, _, kind in scored
         ),
         provider_kinds=frozenset(row["accepted_provider_kinds"] or ()),
         minimum_impact=row["minimum_impact_level"] or "",
         deployment_models=frozenset(row["accepted_deployment_models"] or ()),
+        awaiting=tuple(
+            Item(capability=code, function=function, priority=priority, kind=kind)
+            for _, code, function, priority, awaiting, kind in ordered
+            if awaiting
+        ),
     )
-    return spec, tuple(item[0] for item in ordered)
+    return spec, tuple(item[0] for item in scored)
 
 
 def spec_digest(spec: NeedSpec) -> bytes:
@@ -188,7 +194,7 @@ def spec_digest(spec: NeedSpec) -> bytes:
         spec.provider_kinds,
         spec.minimum_impact,
         spec.deployment_models,
-        [(i.capability, i.function, i.priority) for i in spec.items],
+        [(i.kind, i.capability, i.function, i.priority) for i in spec.items],
     )
 
 
@@ -207,9 +213,9 @@ class Shelf:
     """Published offerings of one release as arrays, in offering id order."""
 
     offering_ids: np.ndarray  # int64, ascending
-    levels: np.ndarray  # (offerings x capabilities) uint8 level codes
+    levels: np.ndarray  # (offerings x items) uint8 level codes
     roadmap_rows: np.ndarray  # int64: offering row of each roadmap pair
-    roadmap_positions: np.ndarray  # int64: capability index of each pair
+    roadmap_positions: np.ndarray  # int64: item index of each pair
     roadmap_dates: np.ndarray  # int64: date ordinal of each pair
     profiles: list[tuple[str, str, str]]  # distinct (kind, deployment, impact)
     profile_of: np.ndarray  # int64 per offering, into ``profiles``
@@ -224,7 +230,7 @@ class Shelf:
     @classmethod
     def from_rows(cls, rows: Sequence[tuple[Any, ...]], width: int) -> "Shelf":
         """From ``_OFFERING_FIELDS`` rows ordered by id; ``width`` is the number of
-        capabilities of the release. A missing or short vector reads as unknown
+        items of the release. A missing or short vector reads as unknown
         where it has no byte."""
         if not rows:
             empty = np.zeros(0, dtype=np.int64)

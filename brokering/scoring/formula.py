@@ -10,7 +10,9 @@ For a need N and an offering O:
 * each claim level earns a credit: meets 1.0, configurable 0.9, extension 0.5,
   roadmap 0.25 when its date is on or before N's go-live date (else 0), does not meet
   or no claim (unknown) 0;
-* score = 100 x sum(w x c) / sum(w)  (0 when the need has no items);
+* score = 100 x sum(w x c) / sum(w)  (0 when the need has no items); items of every
+  kind (capability, service measure, information exchange, pre-built report) count
+  alike; items awaiting the provider's answer (``NeedSpec.awaiting``) are left out;
 * a *must* item credited below 0.9 is a gap;
 * O is eligible when it meets N's constraints (provider kind, minimum FedRAMP impact
   level, deployment model; an empty constraint accepts anything);
@@ -67,20 +69,28 @@ def weights_text() -> str:
 
 @dataclass(frozen=True)
 class Item:
-    """One need item: the capability (any hashable key), its function, its priority."""
+    """One need item: the item (any hashable key; for the standards' items their
+    ID), its function, its priority, its kind (capability, measure, exchange,
+    report, agency)."""
 
     capability: object
     function: str
     priority: str
+    kind: str = "capability"
 
 
 @dataclass(frozen=True)
 class NeedSpec:
+    """A need as the formula reads it. ``awaiting``: items no catalog claim can
+    answer (an agency-specific requirement, a measure whose target the agency sets
+    or changes); they need the provider's answer and are left out of every sum."""
+
     go_live: datetime.date
     items: tuple[Item, ...]
     provider_kinds: frozenset[str] = frozenset()
     minimum_impact: str = ""
     deployment_models: frozenset[str] = frozenset()
+    awaiting: tuple[Item, ...] = ()
 
 
 @dataclass(frozen=True)

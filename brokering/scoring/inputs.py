@@ -27,7 +27,7 @@ from brokering.scoring.encodings import (
 )
 from brokering.scoring.formula import NeedSpec
 from catalog.models import Offering, OfferingStatus
-from standards.models import Capability
+from standards.items import ItemRef, release_items
 
 _NEED_FIELDS = (
     "id",
@@ -40,10 +40,17 @@ _NEED_FIELDS = (
 )
 _ITEM_FIELDS = (
     "need_id",
+    "kind",
     "capability_id",
+    "service_measure_id",
+    "exchange_id",
+    "report_id",
     "capability__code",
     "capability__function__code",
+    "code",
+    "function__code",
     "priority",
+    "target",
 )
 _OFFERING_FIELDS = (
     "id",
@@ -64,25 +71,79 @@ _VECTOR_FIELDS = (
 )
 
 
-def load_needs(needs_query: QuerySet[Need]) -> list[NeedInputs]:
-    """Two queries: the needs, then all their items with their codes."""
-    return _with_items(list(needs_query.values(*_NEED_FIELDS)))
+def load_needs(
+    needs_query: QuerySet[Need], spaces: dict[int, list[ItemRef]] | None = None
+) -> list[NeedInputs]:
+    """Two queries, plus one per release not in ``spaces`` (release id -> its
+    :func:`~standards.items.release_items`): the needs, then all their items."""
+    return _with_items(list(needs_query.values(*_NEED_FIELDS)), spaces)
 
 
-def _with_items(rows: list[Row]) -> list[NeedInputs]:
-    """One query: the items of the needs (``_NEED_FIELDS`` rows) with their codes."""
-    items: dict[int, list[tuple[int, str, str, str]]] = {row["id"]: [] for row in rows}
-    for need_id, capability_id, code, function, priority in NeedItem.objects.filter(
-        need_id__in=list(items)
-    ).values_list(*_ITEM_FIELDS):
-        items[need_id].append((capability_id, code, function, priority))
+def awaits_answer(kind: str, target: str, ref: ItemRef | None) -> bool:
+    """An item the catalog cannot answer: an agency-specific requirement, or a
+    service measure whose target the agency sets (Treasury leaves it to the
+    customer) or changes. Such items wait for the provider's answer and stay out of
+    the catalog score's sums."""
+    if kind == "agency":
+        return True
+    if kind != "measure" or ref is None:
+        return False
+    asked = target.strip()
+    return ref.target_is_customers or (bool(asked) and asked != ref.target.strip())
+
+
+def _item_tuple(row: tuple[Any, ...], space: dict[Any, ItemRef]) -> tuple[Any, ...]:
+    """``(key, code, function, priority, awaiting, kind)`` of an item row."""
+    (
+        _need_id,
+        kind,
+        capability_id,
+        measure_id,
+        exchange_id,
+        report_id,
+        capability_code,
+        capability_function,
+        own_code,
+        own_function,
+        priority,
+        target,
+    ) = row
+    if kind == "agency":
+        return (None, own_code, own_function or "", priority, True, kind)
+    key = (kind, capability_id or measure_id or exchange_id or report_id)
+    ref = space.get(key)
+    if kind == "capability":
+        code, function = capability_code, capability_function
+    else:
+        code = ref.code if ref else f"{kind}:{key[1]}"
+        function = ref.function if ref else ""
+    return (key, code, function, priority, awaits_answer(kind, target, ref), kind)
+
+
+def _with_items(
+    rows: list[Row], spaces: dict[int, list[ItemRef]] | None = None
+) -> list[NeedInputs]:
+    """One query: the items of the needs (``_NEED_FIELDS`` rows) with their codes,
+    plus one per release whose item space is not in ``spaces``."""
+    spaces = dict(spaces or {})
+    for release_id in sorted({row["release_id"] for row in rows} - set(spaces)):
+        spaces[release_id] = release_items(release_id, labels=False)
+    by_key = {
+        release_id: {ref.key: ref for ref in refs}
+        for release_id, refs in spaces.items()
+    }
+    release_of = {row["id"]: row["release_id"] for row in rows}
+    items: dict[int, list[tuple[Any, ...]]] = {row["id"]: [] for row in rows}
+    for item in NeedItem.objects.filter(need_id__in=list(items)).values_list(
+        *_ITEM_FIELDS
+    ):
+        need_id = item[0]
+        items[need_id].append(_item_tuple(item, by_key[release_of[need_id]]))
     loaded = []
     for row in rows:
-        spec, capability_ids = need_spec(row, items[row["id"]])
+        spec, keys = need_spec(row, items[row["id"]])
         loaded.append(
-            NeedInputs(
-                row["id"], row["release_id"], spec, capability_ids, row["updated_at"]
-            )
+            NeedInputs(row["id"], row["release_id"], spec, keys, row["updated_at"])
         )
     return loaded
 
@@ -172,7 +233,7 @@ def forget_shelves() -> None:
 def score_need_against_published(need_id: int) -> NeedScores:
     """One need against every published offering of its release, ranked.
 
-    Three queries: the need with its item vector, the release's capabilities, the
+    Three queries: the need with its item vector, the release's item space, the
     offerings with their claim vectors (or their keys only, when this process read
     them before: :func:`published_shelf`). A need whose vector is missing or older
     than the need is read from its items instead (one more query), and ``rebuilt``
@@ -185,26 +246,24 @@ def score_need_against_published(need_id: int) -> NeedScores:
             NeedInputs(need_id, 0, nothing, ()).encode(()), Shelf.from_rows([], 0)
         )
     row = rows[0]
-    capability_order, codes = release_capabilities(row["release_id"])
+    space = release_items(row["release_id"], labels=False)
+    order, codes = [ref.key for ref in space], [ref.code for ref in space]
     shelf = published_shelf(row["release_id"], len(codes))
     if vector_is_current(row):
         return NeedScores(code_from_vector(row), shelf, release_codes=codes)
-    (inputs,) = _with_items(rows)
-    return NeedScores(inputs.encode(capability_order), shelf, rebuilt=True)
+    (inputs,) = _with_items(rows, {row["release_id"]: space})
+    return NeedScores(inputs.encode(order), shelf, rebuilt=True)
 
 
 # --- one offering against the active needs -----------------------------------------
 
 
-def release_capabilities(release_id: int) -> tuple[list[int], list[str]]:
-    """One query: the release's capability ids and codes in code order (position =
-    vector index)."""
-    rows = list(
-        Capability.objects.filter(release_id=release_id)
-        .order_by("code")
-        .values_list("id", "code")
-    )
-    return [row[0] for row in rows], [row[1] for row in rows]
+def release_item_order(
+    release_id: int,
+) -> tuple[list[tuple[str, int]], list[str], list[ItemRef]]:
+    """One query: the release's item keys and IDs in vector order, and the items."""
+    space = release_items(release_id, labels=False)
+    return [ref.key for ref in space], [ref.code for ref in space], space
 
 
 def score_offering_against_active_needs(
@@ -215,7 +274,7 @@ def score_offering_against_active_needs(
 
     Three queries: the offering with its vector, the active needs with their item
     vectors (``lock_needs``: locked for update, in id order, as the services do
-    before writing), the release's capabilities. Needs whose vector is missing or
+    before writing), the release's item space. Needs whose vector is missing or
     older than the need are encoded from their items (two more queries) and
     returned in ``rebuilt``. An offering that is not published scores against
     nothing.
@@ -242,13 +301,15 @@ def score_offering_against_active_needs(
     needs = list(
         active.order_by("id").values(*_NEED_FIELDS, "offerings_scored", *_VECTOR_FIELDS)
     )
-    capability_order, codes = release_capabilities(release_id)
+    order, codes, space = release_item_order(release_id)
     stale = [need["id"] for need in needs if not vector_is_current(need)]
     rebuilt = {}
     if stale:
         rebuilt = {
-            inputs.need_id: inputs.encode(capability_order)
-            for inputs in load_needs(Need.objects.filter(pk__in=stale))
+            inputs.need_id: inputs.encode(order)
+            for inputs in load_needs(
+                Need.objects.filter(pk__in=stale), {release_id: space}
+            )
         }
     return OfferingScores(
         offering_id=offering_id,

@@ -31,7 +31,7 @@ from brokering.services.runs import (
 )
 from brokering.services.vectors import UPSERT_BATCH, need_vectors_store
 from catalog.models import Offering, OfferingStatus
-from catalog.vectors import capability_ids_in_order
+from standards.items import item_keys_in_order
 
 _MATCH_UPDATE_FIELDS = [
     "score",
@@ -199,7 +199,7 @@ def matches_refresh_for_needs(*, need_ids: Iterable[int]) -> int:
     loaded = load_needs(Need.objects.filter(pk__in=need_ids).order_by("pk"))
     written = 0
     for release_id in sorted({inputs.release_id for inputs in loaded}):
-        order = capability_ids_in_order(release_id)
+        order = item_keys_in_order(release_id)
         shelf = published_shelf(release_id, len(order))
         codes = []
         for inputs in loaded:

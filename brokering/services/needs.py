@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from brokering.models import Agency, Need, NeedItem, NeedStatus, Priority
+from brokering.models import Agency, ItemKind, Need, NeedItem, NeedStatus, Priority
 from brokering.services.runs import scoring_run_enqueue
 from brokering.services.vectors import need_vectors_refresh
 from standards.models import Capability
@@ -82,18 +82,21 @@ def need_update(
 
 @transaction.atomic
 def need_set_functions(*, need_id: int, function_ids: Iterable[int]) -> Need:
-    """Keep the items of the chosen functions; add their other capabilities as
-    *should*; drop the items of functions no longer in scope."""
+    """Keep the capability items of the chosen functions; add their other
+    capabilities as *should*; drop the capability items of functions no longer in
+    scope. Items of the other kinds are left alone."""
     need = _lock(need_id)
     _refuse_archived(need)
     function_ids = set(function_ids)
     # One by one, so that history records each removed item.
-    for item in NeedItem.objects.filter(need=need).exclude(
+    for item in NeedItem.objects.filter(need=need, kind=ItemKind.CAPABILITY).exclude(
         capability__function_id__in=function_ids
     ):
         item.delete()
     present = set(
-        NeedItem.objects.filter(need=need).values_list("capability_id", flat=True)
+        NeedItem.objects.filter(need=need, kind=ItemKind.CAPABILITY).values_list(
+            "capability_id", flat=True
+        )
     )
     capability_ids = Capability.objects.filter(
         release_id=need.release_id, function_id__in=function_ids
@@ -122,7 +125,7 @@ def need_set_priorities(*, need_id: int, priorities: Mapping[int, str]) -> int:
     _refuse_archived(need)
     changed = 0
     for item in NeedItem.objects.filter(need=need, capability_id__in=list(priorities)):
-        new = priorities[item.capability_id]
+        new = priorities[item.capability_id or 0]
         if new not in Priority.values:
             raise ValueError(f"unknown priority {new!r}")
         if item.priority != new:
@@ -175,7 +178,7 @@ def need_activate(*, need_id: int) -> Need:
     if need.status != NeedStatus.DRAFT:
         raise TransitionError("Only a draft need can be activated.")
     if not need.items.exists():
-        raise TransitionError("Add at least one capability before activating.")
+        raise TransitionError("Add at least one item before activating.")
     need.status = NeedStatus.ACTIVE
     need.activated_at = timezone.now()
     need.save(update_fields=["status", "activated_at", "updated_at"])
@@ -196,7 +199,8 @@ def need_archive(*, need_id: int) -> Need:
 
 @transaction.atomic
 def need_clone(*, need_id: int, created_by) -> Need:
-    """A draft copy of a need (constraints and priorities), for the same agency."""
+    """A draft copy of a need (constraints and items of every kind), for the same
+    agency."""
     source = Need.objects.get(pk=need_id)
     copy = Need.objects.create(
         agency_id=source.agency_id,
@@ -208,12 +212,9 @@ def need_clone(*, need_id: int, created_by) -> Need:
         minimum_impact_level=source.minimum_impact_level,
         accepted_deployment_models=source.accepted_deployment_models,
     )
-    bulk_create_with_history(
-        [
-            NeedItem(need=copy, capability_id=cid, priority=priority)
-            for cid, priority in source.items.values_list("capability_id", "priority")
-        ],
-        NeedItem,
-    )
+    copied = list(source.items.all())
+    for item in copied:
+        item.pk, item.id, item.need = None, None, copy
+    bulk_create_with_history(copied, NeedItem)
     need_vectors_refresh(need_ids=[copy.pk])
     return copy

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from brokering.models import Need, NeedVector
 from brokering.scoring.encodings import NeedCode
 from brokering.scoring.inputs import load_needs
-from catalog.vectors import capability_ids_in_order
+from standards.items import release_items
 
 UPSERT_BATCH = 4000  # rows per upsert statement (14 parameters each, under 65,535)
 _VECTOR_FIELDS = ["positions", "weights", "function_index", "functions", "digest"]
@@ -34,7 +34,7 @@ def need_vectors_store(codes: Iterable[NeedCode]) -> int:
 def need_vectors_refresh(*, need_ids: Iterable[int]) -> int:
     """Encode the items of the given needs into their :class:`NeedVector` (what the
     reverse scoring direction reads). A fixed number of queries per call: the needs,
-    their items, each release's capability order, the upsert.
+    their items, each release's item space, the upsert.
 
     Every service that changes a need's items, priorities, go-live date or
     constraints calls it after saving the need, so the vector carries the need's
@@ -43,11 +43,15 @@ def need_vectors_refresh(*, need_ids: Iterable[int]) -> int:
     need_ids = sorted(set(need_ids))
     if not need_ids:
         return 0
-    loaded = load_needs(Need.objects.filter(pk__in=need_ids))
-    orders = {
-        release_id: capability_ids_in_order(release_id)
-        for release_id in sorted({inputs.release_id for inputs in loaded})
+    releases = set(
+        Need.objects.filter(pk__in=need_ids).values_list("release_id", flat=True)
+    )
+    spaces = {
+        release_id: release_items(release_id, labels=False)
+        for release_id in sorted(releases)
     }
+    loaded = load_needs(Need.objects.filter(pk__in=need_ids), spaces)
     return need_vectors_store(
-        inputs.encode(orders[inputs.release_id]) for inputs in loaded
+        inputs.encode([ref.key for ref in spaces[inputs.release_id]])
+        for inputs in loaded
     )

@@ -1,5 +1,6 @@
 """Catalog models, one module per concern; import them from ``catalog.models``."""
 
+from catalog.models.item_claims import ITEM_FIELD, ItemClaim, ItemClaimKind
 from catalog.models.listings import (
     IMPACT_LEVEL_RANK,
     NO_CLAIM_LABEL,
@@ -43,6 +44,9 @@ __all__ = [
     "Submission",
     "IMPACT_LEVEL_RANK",
     "NO_CLAIM_LABEL",
+    "ITEM_FIELD",
+    "ItemClaim",
+    "ItemClaimKind",
     "Claim",
     "ClaimLevel",
     "ClaimVector",

@@ -248,15 +248,10 @@ def claim_level_label(level: str | None) -> str:
     return ClaimLevel(level).label
 
 
-class Claim(models.Model):
-    """What an offering says about one capability. No claim means unknown."""
+class ClaimFields(models.Model):
+    """What every claim states, whatever the kind of item it is on: its level (the
+    same five levels for every kind), roadmap date, evidence and verification."""
 
-    offering = models.ForeignKey(
-        Offering, on_delete=models.CASCADE, related_name="claims"
-    )
-    capability = models.ForeignKey(
-        "standards.Capability", on_delete=models.PROTECT, related_name="claims"
-    )
     level = models.CharField(max_length=16, choices=ClaimLevel.choices)
     roadmap_date = models.DateField(
         null=True, blank=True, help_text="Required when the level is roadmap."
@@ -273,9 +268,23 @@ class Claim(models.Model):
     )
     verified_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
 
     class Meta:
+        abstract = True
+
+
+class Claim(ClaimFields):
+    """What an offering says about one capability. No claim means unknown."""
+
+    offering = models.ForeignKey(
+        Offering, on_delete=models.CASCADE, related_name="claims"
+    )
+    capability = models.ForeignKey(
+        "standards.Capability", on_delete=models.PROTECT, related_name="claims"
+    )
+    history = HistoricalRecords()
+
+    class Meta(ClaimFields.Meta):
         ordering = ["offering", "capability__code"]
         constraints = [
             models.UniqueConstraint(

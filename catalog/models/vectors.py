@@ -1,7 +1,8 @@
 """The compact, derived encoding of an offering's claims that bulk scoring reads.
 
 The ``Claim`` table is the truth. ``ClaimVector`` holds the same facts packed for speed:
-one byte per capability of the offering's release (in capability-code order) and the
+one byte per item of the offering's release (its item space: capabilities in code
+order, then measures, exchanges, reports; :mod:`standards.items`) and the
 roadmap dates of roadmap claims. :mod:`catalog.vectors` builds and refreshes it; every
 service that writes claims calls ``refresh_claim_vectors`` in the same transaction.
 """
@@ -17,14 +18,16 @@ class ClaimVector(models.Model):
         "standards.StandardsRelease", on_delete=models.CASCADE, related_name="+"
     )
     levels = models.BinaryField(
-        help_text="One byte per capability of the release, in code order "
-        "(see catalog.vectors.LEVEL_CODES)."
+        help_text="One byte per item of the release, in item-space order "
+        "(see catalog.vectors.LEVEL_CODES and standards.items)."
     )
     roadmap = models.BinaryField(
-        help_text="Little-endian int32 pairs (capability index, proleptic ordinal of "
+        help_text="Little-endian int32 pairs (item index, proleptic ordinal of "
         "the roadmap date), one pair per roadmap claim."
     )
-    capability_count = models.PositiveIntegerField()
+    capability_count = models.PositiveIntegerField(
+        help_text="Items in the release's item space (the vector's length)."
+    )
     claims_count = models.PositiveIntegerField()
     updated_at = models.DateTimeField(auto_now=True)
 

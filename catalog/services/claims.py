@@ -7,8 +7,11 @@ builders. Whatever the path, a write
 * is refused unless the offering is a draft or returned: a published offering's
   claims change only through a revision (:func:`claims_copy`, used by the workflow
   when a revision starts and when it is approved);
-* is refused for a capability of another standards release than the offering's,
+* is refused for an item of another standards release than the offering's,
   an unknown level, or a roadmap claim without a date (:func:`claims_check`);
+* covers every kind of item: capabilities (:class:`ClaimInput`, written to
+  ``Claim``) and service measures, information exchanges and pre-built reports
+  (:class:`ItemClaimInput`, written to ``ItemClaim``), with the same levels;
 * writes only the claims that differ; a changed claim loses its verified mark;
 * then, in the same transaction (:func:`claims_changed`), moves the offering's
   "last updated", refreshes its claim vector (what scoring reads) and announces
@@ -21,10 +24,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from catalog.models import Claim, ClaimLevel, Offering
+from catalog.models import ITEM_FIELD, Claim, ClaimLevel, ItemClaim, Offering
 from catalog.services.guards import (
     EDITABLE_STATUSES,
     WorkflowError,
@@ -34,7 +37,7 @@ from catalog.services.guards import (
 )
 from catalog.services.search import announce
 from catalog.vectors import refresh_claim_vectors
-from standards.models import Capability
+from standards.models import Capability, Exchange, Report, ServiceMeasure
 
 CLAIM_FIELDS = ("level", "roadmap_date", "evidence", "evidence_url")
 VERIFICATION_FIELDS = ("verified", "verified_by_id", "verified_at")
@@ -55,72 +58,123 @@ class ClaimInput:
     evidence_url: str = ""
 
 
-def claims_check(*, offering: Offering, claims: Sequence[ClaimInput]) -> list[str]:
-    """Why the claims cannot be written onto the offering (empty: they can). One
-    query: the capabilities named. Forms (the admin's) show these messages."""
-    errors = []
-    capabilities = dict(
-        Capability.objects.filter(pk__in={c.capability_id for c in claims})
-        .order_by()
-        .values_list("pk", "release_id")
-    )
+@dataclass(frozen=True)
+class ItemClaimInput:
+    """One measure's, exchange's or report's claim as stated (``kind``: measure,
+    exchange or report; ``item_id``: its primary key); ``level`` "" removes it."""
+
+    kind: str
+    item_id: int
+    level: str
+    roadmap_date: datetime.date | None = None
+    evidence: str = ""
+    evidence_url: str = ""
+
+
+AnyClaimInput = ClaimInput | ItemClaimInput
+ITEM_MODELS: dict[str, type[models.Model]] = {
+    "measure": ServiceMeasure,
+    "exchange": Exchange,
+    "report": Report,
+}
+ITEM_NAMES = {"measure": "service measure", "exchange": "exchange", "report": "report"}
+
+
+def _key(data: AnyClaimInput) -> tuple[str, int]:
+    if isinstance(data, ClaimInput):
+        return ("capability", data.capability_id)
+    return (data.kind, data.item_id)
+
+
+def _releases(claims: Sequence[AnyClaimInput]) -> dict[tuple[str, int], int]:
+    """The release of every item named: one query per kind named."""
+    wanted: dict[str, set[int]] = {}
     for data in claims:
+        kind, pk = _key(data)
+        wanted.setdefault(kind, set()).add(pk)
+    found = {}
+    for kind, pks in wanted.items():
+        model = Capability if kind == "capability" else ITEM_MODELS.get(kind)
+        if model is None:
+            continue
+        for pk, release_id in (
+            model._default_manager.filter(pk__in=pks)
+            .order_by()
+            .values_list("pk", "release_id")
+        ):
+            found[(kind, pk)] = release_id
+    return found
+
+
+def claims_check(*, offering: Offering, claims: Sequence[AnyClaimInput]) -> list[str]:
+    """Why the claims cannot be written onto the offering (empty: they can). One
+    query per kind of item named. Forms (the admin's) show these messages."""
+    errors = []
+    releases = _releases(claims)
+    for data in claims:
+        kind, pk = _key(data)
+        name = ITEM_NAMES.get(kind, kind)
         if data.level and data.level not in ClaimLevel.values:
             errors.append(f"Unknown claim level “{data.level}”.")
         if data.level == ClaimLevel.ROADMAP and data.roadmap_date is None:
             errors.append("A roadmap claim needs a target date.")
-        release_id = capabilities.get(data.capability_id)
+        release_id = releases.get((kind, pk))
         if release_id is None:
-            errors.append(f"No capability with id {data.capability_id}.")
+            errors.append(f"No {name} with id {pk}.")
         elif data.level and release_id != offering.release_id:
             errors.append(
-                "A claim can only be made on a capability of the offering's "
-                "standards release; this capability belongs to another standards "
+                f"A claim can only be made on a {name} of the offering's "
+                f"standards release; this {name} belongs to another standards "
                 "release."
             )
     return list(dict.fromkeys(errors))
 
 
-def _normalised(data: ClaimInput) -> ClaimInput:
+def _normalised(data: AnyClaimInput) -> AnyClaimInput:
     if data.level == ClaimLevel.ROADMAP:
         return data
     return replace(data, roadmap_date=None)
 
 
-def _write(offering: Offering, by, wanted: dict[int, Claim | ClaimInput | None]) -> int:
-    """Make the offering's claims on the capabilities in ``wanted`` what it says:
-    a :class:`ClaimInput` (verification dropped when anything differs), a source
-    :class:`Claim` (copied with its verification), or ``None`` (no claim). Returns
-    how many claims were created, changed or removed."""
+def _write(
+    offering: Offering,
+    by,
+    wanted: dict[int, Claim | ItemClaim | AnyClaimInput | None],
+    kind: str = "capability",
+) -> int:
+    """Make the offering's claims on the items of one kind in ``wanted`` (by
+    primary key) what it says: an input (verification dropped when anything
+    differs), a source claim (copied with its verification), or ``None`` (no
+    claim). Returns how many claims were created, changed or removed."""
+    model = Claim if kind == "capability" else ItemClaim
+    field = "capability_id" if kind == "capability" else f"{ITEM_FIELD[kind]}_id"
     existing = {
-        claim.capability_id: claim
-        for claim in Claim.objects.select_for_update().filter(
-            offering=offering, capability_id__in=list(wanted)
+        getattr(claim, field): claim
+        for claim in model.objects.select_for_update().filter(
+            offering=offering, **{f"{field}__in": list(wanted)}
         )
     }
     changed = 0
-    for capability_id, source in wanted.items():
-        claim = existing.get(capability_id)
+    for item_id, source in wanted.items():
+        claim = existing.get(item_id)
         if source is None:
             if claim is not None:
                 set_history_user(claim, by)
                 claim.delete()
                 changed += 1
             continue
+        copied = isinstance(source, Claim | ItemClaim)
         fields: tuple[str, ...]
-        if isinstance(source, Claim):
-            fields = (*CLAIM_FIELDS, *VERIFICATION_FIELDS)
-            values = {name: getattr(source, name) for name in fields}
-        else:
-            fields = CLAIM_FIELDS
-            values = {name: getattr(source, name) for name in fields}
+        fields = (*CLAIM_FIELDS, *VERIFICATION_FIELDS) if copied else CLAIM_FIELDS
+        values = {name: getattr(source, name) for name in fields}
         if claim is None:
-            claim = Claim(offering=offering, capability_id=capability_id)
+            extra = {} if kind == "capability" else {"kind": kind}
+            claim = model(offering=offering, **{field: item_id}, **extra)
         elif all(getattr(claim, name) == values[name] for name in fields):
             continue
         for name, value in values.items():
             setattr(claim, name, value)
-        if not isinstance(source, Claim):
+        if not copied:
             claim.verified, claim.verified_by, claim.verified_at = False, None, None
         set_history_user(claim, by)
         claim.save()
@@ -129,9 +183,9 @@ def _write(offering: Offering, by, wanted: dict[int, Claim | ClaimInput | None])
 
 
 @transaction.atomic
-def claims_save(*, offering: Offering, by, claims: Iterable[ClaimInput]) -> int:
-    """Write the given capabilities' claims onto a draft or returned offering;
-    level "" removes a claim. Capabilities not given are left alone; saving what
+def claims_save(*, offering: Offering, by, claims: Iterable[AnyClaimInput]) -> int:
+    """Write the given items' claims (of any kind) onto a draft or returned
+    offering; level "" removes a claim. Items not given are left alone; saving what
     was read writes nothing. Raises :class:`ClaimRefused` (a
     :class:`~catalog.services.guards.WorkflowError`) and writes nothing when the
     offering's state or any claim is refused. Returns how many claims were
@@ -142,10 +196,13 @@ def claims_save(*, offering: Offering, by, claims: Iterable[ClaimInput]) -> int:
     errors = claims_check(offering=offering, claims=claims)
     if errors:
         raise ClaimRefused(" ".join(errors))
-    wanted: dict[int, Claim | ClaimInput | None] = {
-        data.capability_id: data if data.level else None for data in claims
-    }
-    changed = _write(offering, by, wanted)
+    by_kind: dict[str, dict] = {}
+    for data in claims:
+        kind, pk = _key(data)
+        by_kind.setdefault(kind, {})[pk] = data if data.level else None
+    changed = sum(
+        _write(offering, by, wanted, kind) for kind, wanted in sorted(by_kind.items())
+    )
     if changed:
         claims_changed(offering_ids=[offering.pk])
     return changed
@@ -161,25 +218,44 @@ def claims_copy(
     checks their states; this is the only write onto a published offering's
     claims. ``reason`` is what the change is announced as; ``None`` when the caller
     saves more of the target first and then calls :func:`claims_changed` itself."""
-    wanted: dict[int, Claim | ClaimInput | None] = dict.fromkeys(
+    wanted: dict[int, Claim | ItemClaim | AnyClaimInput | None] = dict.fromkeys(
         target.claims.values_list("capability_id", flat=True)
     )
     wanted.update({claim.capability_id: claim for claim in source.claims.all()})
     changed = _write(target, by, wanted)
+    for kind, field in ITEM_FIELD.items():
+        wanted = dict.fromkeys(
+            target.item_claims.filter(kind=kind).values_list(f"{field}_id", flat=True)
+        )
+        wanted.update(
+            {
+                getattr(claim, f"{field}_id"): claim
+                for claim in source.item_claims.filter(kind=kind)
+            }
+        )
+        changed += _write(target, by, wanted, kind)
     if reason is not None:
         claims_changed(offering_ids=[target.pk], reason=reason)
     return changed
 
 
 @transaction.atomic
-def claims_verify(*, claims: Iterable[Claim], by, verified: bool = True) -> int:
-    """A broker marks claims verified (or takes the mark back). The offerings'
-    "last updated" moves, as for any change of their claims. Returns how many
-    changed."""
-    ids = [claim.pk for claim in claims]
+def claims_verify(
+    *, claims: Iterable[Claim | ItemClaim], by, verified: bool = True
+) -> int:
+    """A broker marks claims (of any kind) verified (or takes the mark back). The
+    offerings' "last updated" moves, as for any change of their claims. Returns how
+    many changed."""
+    claims = list(claims)
+    ids = [claim.pk for claim in claims if isinstance(claim, Claim)]
+    item_ids = [claim.pk for claim in claims if isinstance(claim, ItemClaim)]
     changed = 0
     offering_ids: set[int] = set()
-    for claim in Claim.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+    rows: list[Claim | ItemClaim] = [
+        *Claim.objects.select_for_update().filter(pk__in=ids).order_by("pk"),
+        *ItemClaim.objects.select_for_update().filter(pk__in=item_ids).order_by("pk"),
+    ]
+    for claim in rows:
         if claim.verified == verified:
             continue
         claim.verified = verified

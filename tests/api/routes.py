@@ -173,6 +173,7 @@ ROUTES = [
     Route("api:need-list", need_readers),
     Route("api:need-detail", need_readers, kwargs=_need),
     Route("api:need-item-list", need_readers, kwargs=_need),
+    Route("api:need-workbook", need_readers, kwargs=_need),
     Route("api:need-run-list", need_readers, kwargs=_need),
     Route("api:match-list", need_readers, kwargs=_need),
     Route("api:match-detail", need_readers, kwargs=_match),

@@ -26,6 +26,7 @@ GET_ONLY = {
     "brokering:match-detail",
     "brokering:need-report",
     "brokering:need-report-download",
+    "brokering:need-workbook",
 }
 
 

@@ -21,7 +21,8 @@ from brokering.models import (
 )
 from brokering.scoring import inputs as engine
 from catalog.models import Claim, ClaimLevel, OfferingStatus, ProviderKind
-from catalog.vectors import capability_ids_in_order, refresh_claim_vectors
+from catalog.vectors import refresh_claim_vectors
+from standards.items import item_keys_in_order
 from standards.models import ReleaseStatus
 from tests.brokering.factories import AgencyFactory, NeedFactory, NeedItemFactory
 from tests.catalog.factories import OfferingFactory, ProviderFactory
@@ -521,7 +522,7 @@ def test_the_reverse_direction_keeps_every_need_exact(
 def assert_vector_current(need) -> None:
     need = Need.objects.get(pk=need.pk)
     (inputs,) = engine.load_needs(Need.objects.filter(pk=need.pk))
-    expected = inputs.encode(capability_ids_in_order(need.release_id)).packed()
+    expected = inputs.encode(item_keys_in_order(need.release_id)).packed()
     vector = NeedVector.objects.get(need=need)
     stored = {
         name: bytes(value) if isinstance(value, memoryview) else value

@@ -133,3 +133,39 @@ def test_a_bulk_rescore_goes_to_the_worker_in_batches_of_runs(
         assert (match.offering_id, match.score) == (full.pk, 100.0)
     assert not ScoringRun.objects.filter(need=draft).exists()
     assert Need.objects.get(pk=draft.pk).status == NeedStatus.DRAFT
+
+
+def test_claims_on_exchanges_and_reports_move_the_score_on_a_real_worker(agency):
+    """A provider's claims on an information exchange and a pre-built report
+    (through the one claims writer and the workflow's revision path) rescore the
+    need of every kind in the background."""
+    from catalog.models import OfferingStatus
+    from catalog.services.claims import ItemClaimInput, claims_copy, claims_save
+    from tests.brokering.kinds import mixed_need, mixed_release
+    from tests.catalog.factories import OfferingFactory
+    from tests.celery_worker import celery_worker, wait_for
+
+    data = mixed_release()
+    need = mixed_need(data, agency=agency)
+    offering = OfferingFactory(release=data["release"])
+    services.matches_refresh_for_need(need_id=need.pk)
+    assert Match.objects.get(offering=offering).score == 0.0
+    draft = OfferingFactory(release=data["release"], status=OfferingStatus.DRAFT)
+    claims_save(
+        offering=draft,
+        by=None,
+        claims=[
+            ItemClaimInput("exchange", data["exchanges"][0].pk, "meets"),
+            ItemClaimInput("report", data["reports"][0].pk, "configurable"),
+        ],
+    )
+    with celery_worker():
+        with transaction.atomic():
+            claims_copy(source=draft, target=offering, by=None)
+        # Scored items: must 5 + could 1 capabilities, should 3 measure, must 5
+        # exchange, could 1 report: (5 x 1.0 + 1 x 0.9) / 15.
+        wait_for(
+            lambda: Match.objects.get(offering=offering).score == 590 / 15,
+        )
+    run = ScoringRun.objects.get(offering=offering)
+    assert run.status == RunStatus.DONE

@@ -320,14 +320,15 @@ def test_pages_run_the_same_queries_for_10_and_100_offerings(
     # relevance, the ranked offerings' relevance (1) and, off PostgreSQL, the names
     # that start with the query (1; on PostgreSQL from the index). Offering page:
     # the offering and its vehicles, the release's functions, coverage per
-    # function, the first page of claims, the evidence documents.
+    # function, the first page of claims, the evidence documents, and for the other
+    # kinds' sections the release's item space and the offering's claims on them.
     index = 4 if connection.vendor == "postgresql" else 3
     text = 1 + (4 if connection.vendor == "postgresql" else 0)
     relevance = 1 if connection.vendor == "postgresql" else 2
     expected = {
         "catalog": 4 + index,
         "catalog search": 4 + index + text + relevance,
-        "offering": 6,
+        "offering": 8,
         "compare": 5,
         "compare picker": 5 + index + text,  # the number of matches: from the index
     }
