@@ -159,6 +159,9 @@ PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
 # Each web process keeps the catalog's facet index of the current catalog version
 # (catalog.selectors.facets); the tests, which write rows directly, build it per search.
 CATALOG_FACET_INDEX_KEEP = env_bool("DJANGO_CATALOG_FACET_INDEX_KEEP", default=True)
+# Scoring reads a release's shelf from its packed snapshot per catalog version
+# (catalog.shelf); the tests, which write rows directly, compare every row's key.
+SCORING_SHELF_SNAPSHOT = env_bool("DJANGO_SCORING_SHELF_SNAPSHOT", default=True)
 
 # ---- Security ----------------------------------------------------------------------
 # Production defaults (DJANGO_DEBUG off) are the strict ones, so that

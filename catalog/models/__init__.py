@@ -21,7 +21,7 @@ from catalog.models.listings import (
 )
 from catalog.models.search import OfferingFunction
 from catalog.models.shortlists import Shortlist, ShortlistEntry
-from catalog.models.vectors import ClaimVector
+from catalog.models.vectors import ClaimVector, ShelfSnapshot
 from catalog.models.workflow import (
     AccountRequestStatus,
     DocumentKind,
@@ -50,6 +50,7 @@ __all__ = [
     "Claim",
     "ClaimLevel",
     "ClaimVector",
+    "ShelfSnapshot",
     "ContractVehicle",
     "DeploymentModel",
     "FedrampStatus",
