@@ -25,6 +25,7 @@ from brokering import scoring, services
 from brokering.models import Need, NeedStatus, RunStatus, ScoringRun
 from brokering.scoring import encodings, inputs
 from catalog.models import ClaimVector, Offering, OfferingStatus
+from catalog.pagecache import pages_stale
 from catalog.vectors import refresh_claim_vectors
 from standards.items import item_keys_in_order
 
@@ -71,6 +72,8 @@ def _claims_flipper(offering_id: int, count: int = 20) -> Callable[[], None]:
     state = {"down": False}
 
     def flip() -> None:
+        # As the claims writer does: the catalog version moves on with the claims.
+        pages_stale()
         state["down"] = not state["down"]
         if state["down"]:
             Claim.objects.filter(pk__in=[pk for pk, _ in claims]).update(
