@@ -39,7 +39,7 @@ class RenderFigures:
 
 def _timed(client: Client, url: str) -> float:
     started = time.perf_counter()
-    response = client.get(url, secure=True)
+    response = client.get(url, secure=True, HTTP_X_FORWARDED_PROTO="https")
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
@@ -53,14 +53,14 @@ def _agency_client(need: Need) -> Client:
         username=f"bench-agency-{need.agency_id}",
         defaults={"agency_id": need.agency_id, "email": "bench@example.gov"},
     )
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     return client
 
 
 def cold_renders(pages: int = PAGES) -> RenderFigures:
     settings.PAGE_CACHE_SECONDS = 0
-    visitor = Client()
+    visitor = Client(HTTP_HOST="localhost")
     for _ in range(20):  # warm the process: imports, templates, connections
         _timed(visitor, "/healthz/live")
     floor = statistics.median(_timed(visitor, "/healthz/live") for _ in range(200))
