@@ -1,6 +1,7 @@
 # One front door: make run, make test, make lint, make bench (see README.md).
 PYTHON ?= python3.11
 VENV := .venv
+comma := ,
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := marketplace.settings
 
@@ -51,8 +52,12 @@ services:
 	./scripts/services-up
 
 # A Celery worker and the beat scheduler for production-like runs (needs CELERY_BROKER_URL).
+# One worker per kind of work in production (marketplace/queues.py, the Procfile):
+#   make worker QUEUES=scoring    make worker QUEUES=email    make worker QUEUES=sweeps
+# Without QUEUES one worker serves them all (and the default queue), as a laptop needs.
+QUEUES ?= marketplace,scoring,email,sweeps
 worker: install
-	$(BIN)/celery -A marketplace worker --loglevel=INFO
+	$(BIN)/celery -A marketplace worker --queues $(QUEUES) --hostname "$(firstword $(subst $(comma), ,$(QUEUES)))@%h" --loglevel=INFO
 
 beat: install
 	$(BIN)/celery -A marketplace beat --loglevel=INFO

@@ -1,9 +1,9 @@
-"""``make bench`` (``bench/run``): the eight benchmarks of issue 8, end to end.
+"""``make bench`` (``bench/run``): the benchmarks of issues 8 and 20, end to end.
 
-Creates its own database (``fm_bench``) and uses its own Redis database, seeds it with
-``seed_scale``, serves it with gunicorn (2 sync workers, production settings, the full
-middleware stack), measures, and prints one line per benchmark with its figures, the
-baseline measured in the same run, the target and PASS or MISS.
+Creates its own database (``fm_bench``) and uses its own Redis database, seeds it
+with ``seed_scale``, serves it with gunicorn (2 threaded workers, production settings,
+the full middleware stack), measures, and prints one line per benchmark with its
+figures, the baseline measured in the same run, the target and PASS or MISS.
 """
 
 import argparse
@@ -45,10 +45,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--skip",
-        choices=["http", "scoring"],
+        choices=["http", "renders", "scoring"],
         action="append",
         default=[],
-        help="leave out the HTTP (1-4) or the scoring benchmarks (5-7)",
+        help="leave out the HTTP (1-4), the cold renders (9) or the scoring "
+        "benchmarks (5-7)",
     )
     parser.add_argument(
         "--database-url",
@@ -215,6 +216,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if "http" not in args.skip:
         run_http(args, wrk, target, paths, results)
+    if "renders" not in args.skip:
+        from bench import renders
+
+        print("   ... cold renders in process", flush=True)
+        results.renders = renders.cold_renders()
     if "scoring" not in args.skip:
         run_scoring(target, results, args.repeat)
     lines = results.lines()

@@ -1,5 +1,5 @@
 """What a bench run sets up and tears down: its own PostgreSQL database and Redis
-database, wrk, gunicorn with two workers, and a Celery worker.
+database, wrk, gunicorn with two threaded workers, and a Celery worker.
 
 Every process is started in a session of its own and stopped by its process group, so a
 run leaves nothing behind, even when it fails half-way.
@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from marketplace import queues
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -45,6 +47,8 @@ class Target:
             "DATABASE_CONN_MAX_AGE": "600",
             "CELERY_BROKER_URL": self.broker_url,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            # Every kind of work (marketplace.queues) to the run's own worker.
+            **{queues.setting_name(work): self.queue for work in queues.TASKS_BY_WORK},
             # wrk talks plain http on loopback and says, as the TLS proxy in front of
             # production does, that the client used https.
             "DJANGO_BEHIND_TLS_PROXY": "1",
@@ -123,21 +127,26 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def gunicorn(target: Target, workers: int = 2):
-    """gunicorn's sync workers on a free loopback port; yields (base URL, master)."""
+def gunicorn(target: Target, workers: int = 2, threads: int = 4):
+    """gunicorn as production runs it (``gunicorn.conf.py``: threaded workers), on a
+    free loopback port; yields (base URL, master)."""
     port = free_port()
     process = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "marketplace.wsgi:application",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "--backlog",
-            "2048",
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=ROOT,
         env=target.env(),

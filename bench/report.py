@@ -9,6 +9,11 @@ from pathlib import Path
 from bench.http import HttpFigures
 
 GUNICORN_RSS_LIMIT_MB = 150
+WEB_WORKERS = 2
+# Every agency's needs rescored after a release change within ten minutes (issue 20):
+# 24 CFO Act agencies and about a hundred smaller ones, with a few needs each.
+NATIONAL_NEEDS = 2_000
+RESCORE_SECONDS = 600
 WORKER_PEAK_LIMIT_MB = 600
 
 
@@ -53,6 +58,7 @@ class Results:
     celery: object = None
     offering_run_s: float = 0.0
     worker_peak: list[float] = field(default_factory=list)
+    renders: object = None
 
     def floor(self) -> HttpFigures:
         runs = sorted(self.http["floor"], key=lambda f: f.rps)
@@ -62,10 +68,64 @@ class Results:
         lines = []
         if self.http:
             lines.extend(self._http_lines())
+        if self.renders:
+            lines.extend(self._render_lines())
         if self.scoring:
             lines.extend(self._scoring_lines())
         lines.append(self._memory_line())
+        if self.http and self.celery:
+            lines.append(self._throughput_line())
         return lines
+
+    def _render_lines(self) -> list[Line]:
+        r = self.renders
+        lines = []
+        for number, name, what, limit in (
+            ("9a", "cold offering page", "offering", 20),
+            ("9b", "cold search page", "search", 50),
+            ("9c", "cold results page", "results", 40),
+            ("9d", "cold explanation page", "explanation", 40),
+            ("9e", "cold fit-gap page", "fit-gap", 40),
+        ):
+            if what not in r.pages:
+                continue
+            median = r.median(what)
+            lines.append(
+                Line(
+                    number,
+                    name,
+                    f"{len(r.pages[what])} renders in process, page cache off: median "
+                    f"{median:.1f} / p95 {r.p95(what):.1f} ms = "
+                    f"{median / r.floor_ms:.0f}x the in-process floor",
+                    f"in-process floor (/healthz/live, same middleware) "
+                    f"{r.floor_ms:.2f} ms",
+                    f"median <= {limit} ms",
+                    median <= limit,
+                )
+            )
+        return lines
+
+    def _throughput_line(self) -> Line:
+        """What one web worker and one scoring worker carry, and so how many of each
+        a national load needs (docs/performance.md, "Growing past one machine")."""
+        c = self.celery
+        needs_per_s = c.runs / c.worker_s
+        mix = self.http["search"][0]
+        offering = self.http["offering"][0]
+        web = min(mix.rps, offering.rps) / WEB_WORKERS
+        rescore_workers = NATIONAL_NEEDS / (needs_per_s * RESCORE_SECONDS)
+        return Line(
+            "10",
+            "throughput",
+            f"one scoring worker (1 process): {needs_per_s:.1f} needs/s; one web "
+            f"worker (of {WEB_WORKERS} here, 4 threads): {web:,.0f} req/s of the "
+            f"cold-heavy mixes; {NATIONAL_NEEDS:,} needs rescored in "
+            f"{RESCORE_SECONDS / 60:.0f} min need {rescore_workers:.1f} scoring "
+            "worker processes",
+            f"full rescore of {c.runs} needs on the worker {_ms(c.worker_s)}",
+            "measured (sizing in docs/performance.md)",
+            True,
+        )
 
     def _http_lines(self) -> list[Line]:
         floor = self.floor()
@@ -103,7 +163,7 @@ class Results:
 
         page("2", "catalog first page", "catalog", "/catalog/ (20 offerings)", 0.30)
         page("3a", "catalog search mix", "search", "200 two-word queries", 0.25, 50)
-        page("3b", "search, common word", "search-worst", "q=financial", 0.10)
+        page("3b", "search, common word", "search-worst", "q=financial", 0.25)
         page("4", "offering page", "offering", "200 offerings", 0.25)
         return lines
 
@@ -118,17 +178,19 @@ class Results:
                 "score one need",
                 f"{s.need_items} items x {s.offerings:,} offerings: compute "
                 f"{_ms(s.compute_s)} = {compute_ratio:.2f}x read; engine with its "
-                f"reads {_ms(s.engine_s)} = {speedup:.1f}x faster than naive "
+                f"reads, fresh worker {_ms(s.engine_s)} = {speedup:.1f}x faster than "
+                "naive "
                 f"({_ms(s.engine_warm_s)} with the shelf kept); "
                 f"results identical: {'yes' if s.identical else 'NO'}; end to end "
                 f"with {s.kept_matches:,} matches written {_ms(s.refresh_need_s)} "
                 f"(again, nothing changed: {_ms(s.refresh_need_unchanged_s)})",
                 f"read vectors {_ms(s.read_s)}; naive join/GROUP BY {_ms(s.naive_s)}",
-                "compute <= 1.0x read, >= 20x naive, identical, end to end <= 0.5 s "
-                "(at N=20,000)",
+                "compute <= 1.0x read, >= 20x naive, identical, a fresh worker "
+                "(engine with its reads) <= 100 ms, end to end <= 0.5 s",
                 compute_ratio <= 1.0
                 and speedup >= 20
                 and s.identical
+                and s.engine_s <= 0.1
                 and s.refresh_need_s <= 0.5,
             ),
             Line(
@@ -192,6 +254,7 @@ class Results:
             ),
             "offering_run_on_worker_s": self.offering_run_s,
             "worker_peak_mb": self.worker_peak,
+            "renders": asdict(self.renders) if self.renders else None,
             "lines": [line.text() for line in lines],
         }
         path.write_text(json.dumps(data, indent=2, default=str))

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from brokering import scoring, services
 from brokering.models import Need, NeedStatus, RunStatus, ScoringRun
-from brokering.scoring import encodings, inputs
+from brokering.scoring import compute, encodings, inputs
 from catalog.models import ClaimVector, Offering, OfferingStatus
+from catalog.pagecache import pages_stale
 from catalog.vectors import refresh_claim_vectors
 from standards.items import item_keys_in_order
 
@@ -71,6 +72,8 @@ def _claims_flipper(offering_id: int, count: int = 20) -> Callable[[], None]:
     state = {"down": False}
 
     def flip() -> None:
+        # As the claims writer does: the catalog version moves on with the claims.
+        pages_stale()
         state["down"] = not state["down"]
         if state["down"]:
             Claim.objects.filter(pk__in=[pk for pk, _ in claims]).update(
@@ -184,10 +187,10 @@ def engine_compute_seconds(need_id: int, repeat: int) -> tuple[float, int]:
     shelf = encodings.Shelf.from_rows(inputs.shelf_rows(need.release_id), len(order))
     kept = settings.BROKERING_MATCHES_KEPT
 
-    def compute():
+    def scored():
         return compute.score_need(need, shelf, order).top(kept)
 
-    seconds, top = median_time(compute, repeat)
+    seconds, top = median_time(scored, repeat)
     return seconds, len(top)
 
 

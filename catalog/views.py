@@ -4,6 +4,7 @@ Views parse input, call a selector or a service and answer. Bad query parameters
 the page back with the problem named at its field (status 400), never a server error.
 """
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -80,7 +81,8 @@ def offering_list(request: HttpRequest) -> HttpResponse:
             request, selectors.SearchParamsError(page_form.errors)
         )
         return render(request, "catalog/offering_list.html", context, status=400)
-    paginator = Paginator(search.queryset, PAGE_SIZE)
+    # Asked with its facets, a search has its listing.
+    paginator = Paginator(cast(selectors.Listing, search.listing), PAGE_SIZE)
     paginator.count = search.total or 0  # counted with the facets: no second count
     number = page_form.cleaned_data["page"] or 1
     if number > paginator.num_pages:
@@ -140,15 +142,20 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         level = filter_form.cleaned_data["level"]
     else:
         status = 400
-    claims = selectors.offering_claims(
-        offering, function=function, level=level, functions=functions
-    )
     documents = list(offering.documents.all())
+    evidence_expires_on = freshness.earliest_expiry(documents)
+    claims = selectors.offering_claims(
+        offering,
+        function=function,
+        level=level,
+        functions=functions,
+        evidence_expires_on=evidence_expires_on,
+    )
     context = {
         "offering": offering,
         "claims": claims,
         "documents": documents,
-        "evidence_expires_on": freshness.earliest_expiry(documents),
+        "evidence_expires_on": evidence_expires_on,
         "stale_after_days": freshness.stale_after_days(),
         "evidence_unlinked": not may_download(request.user, offering),
         "filter_form": filter_form,
@@ -162,7 +169,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
             initial={"offering": offering.slug},
             shortlists=selectors.shortlists_for(request.user),
         )
-    paginator = Paginator(claims.rows, selectors.CLAIMS_PAGE_SIZE)
+    paginator = Paginator(claims.display_rows, selectors.CLAIMS_PAGE_SIZE)
     if not page_form.is_valid():
         context["page_errors"] = page_form.errors["page"]
         status = 400

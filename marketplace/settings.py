@@ -11,6 +11,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from marketplace import queues
 from marketplace.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -156,6 +157,12 @@ STORAGES = {
 # long at most (marketplace.pagecache); any change to what they show drops them at once.
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
+# Each web process keeps the catalog's facet index of the current catalog version
+# (catalog.selectors.facets); the tests, which write rows directly, build it per search.
+CATALOG_FACET_INDEX_KEEP = env_bool("DJANGO_CATALOG_FACET_INDEX_KEEP", default=True)
+# Scoring reads a release's shelf from its packed snapshot per catalog version
+# (catalog.shelf); the tests, which write rows directly, compare every row's key.
+SCORING_SHELF_SNAPSHOT = env_bool("DJANGO_SCORING_SHELF_SNAPSHOT", default=True)
 
 # ---- Security ----------------------------------------------------------------------
 # Production defaults (DJANGO_DEBUG off) are the strict ones, so that
@@ -329,6 +336,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "marketplace")
+# One queue per kind of work (marketplace.queues): scoring, email, sweeps.
+CELERY_TASK_ROUTES = queues.task_routes(
+    {work: env_str(queues.setting_name(work), work) for work in queues.TASKS_BY_WORK}
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE

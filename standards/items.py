@@ -80,9 +80,13 @@ def function_of(text: str) -> str:
     return found.group(0) if found else ""
 
 
-def release_items(release_id: int, *, labels: bool = True) -> list[ItemRef]:
+def release_items(
+    release_id: int, *, labels: bool = True, capabilities: bool = True
+) -> list[ItemRef]:
     """The release's items in vector order, in one query (a union over the four
-    kinds). ``labels=False`` leaves the labels empty (what scoring reads)."""
+    kinds). ``labels=False`` leaves the labels empty (what scoring reads);
+    ``capabilities=False`` leaves the capabilities out (an offering page's other
+    kinds' sections: a thousand rows it would read for nothing)."""
     text = models.TextField()
 
     def rows(model, kind, code, position, name, function, label, target):
@@ -113,16 +117,7 @@ def release_items(release_id: int, *, labels: bool = True) -> list[ItemRef]:
             )
         )
 
-    query = rows(
-        Capability,
-        ItemKind.CAPABILITY,
-        F("code"),
-        0,
-        "",
-        F("function__code"),
-        F("statement"),
-        "",
-    ).union(
+    others = (
         rows(
             ServiceMeasure,
             ItemKind.MEASURE,
@@ -153,8 +148,20 @@ def release_items(release_id: int, *, labels: bool = True) -> list[ItemRef]:
             F("name"),
             "",
         ),
-        all=True,
     )
+    if capabilities:
+        query = rows(
+            Capability,
+            ItemKind.CAPABILITY,
+            F("code"),
+            0,
+            "",
+            F("function__code"),
+            F("statement"),
+            "",
+        ).union(*others, all=True)
+    else:
+        query = others[0].union(*others[1:], all=True)
     rank = {kind: n for n, kind in enumerate(KIND_ORDER)}
     found = sorted(
         query, key=lambda row: (rank[row[0]], row[2], row[3], row[4], row[1])

@@ -18,6 +18,7 @@ import dj_database_url
 from django.conf import settings
 from django.db import connection
 
+from marketplace import queues
 from marketplace.celery import app
 
 ROOT = Path(settings.BASE_DIR)
@@ -34,19 +35,35 @@ def _database_url_for_test_db() -> str:
     return f"postgres://{auth}{host}:{port}/{name}"
 
 
+def fresh_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
 @contextmanager
-def celery_worker(concurrency: int = 1, extra_env: dict | None = None):
-    """Start a worker on a fresh queue; route this process's tasks to it; stop it."""
-    queue = f"test-{uuid.uuid4().hex[:10]}"
+def celery_worker(
+    concurrency: int = 1,
+    extra_env: dict | None = None,
+    *,
+    queue: str | None = None,
+    routes: dict[str, str] | None = None,
+):
+    """Start a worker on ``queue`` (a fresh one by default); route this process's
+    tasks (``routes``: kind of work -> queue, every kind to ``queue`` by default,
+    see marketplace.queues) as the worker routes the tasks it sends; stop it."""
+    queue = queue or fresh_queue()
+    routes = routes or dict.fromkeys(queues.TASKS_BY_WORK, queue)
     env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_test_db(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
+        **{queues.setting_name(work): name for work, name in routes.items()},
         "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1"),
         **(extra_env or {}),
     }
     previous_queue = app.conf.task_default_queue
+    previous_routes = app.conf.task_routes
     app.conf.task_default_queue = queue
+    app.conf.task_routes = queues.task_routes(routes)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -77,6 +94,7 @@ def celery_worker(concurrency: int = 1, extra_env: dict | None = None):
         yield process
     finally:
         app.conf.task_default_queue = previous_queue
+        app.conf.task_routes = previous_routes
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             try:

@@ -41,6 +41,11 @@ def pytest_configure(config):
     # Tests change data with factories, which do not bump the page versions; the
     # page cache has its own tests (tests/marketplace/test_pagecache.py).
     settings.PAGE_CACHE_SECONDS = 0
+    # Nor the catalog's facet index: built per search (tests/catalog/test_facets.py
+    # keeps it and proves a catalog change is seen).
+    settings.CATALOG_FACET_INDEX_KEEP = False
+    # Nor the scoring shelf's snapshot (tests/catalog/test_shelf.py turns it on).
+    settings.SCORING_SHELF_SNAPSHOT = False
 
 
 def uses_services() -> bool:

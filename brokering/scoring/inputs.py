@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -26,7 +27,10 @@ from brokering.scoring.encodings import (
     vector_is_current,
 )
 from brokering.scoring.formula import NeedSpec
+from catalog import shelf as shelf_store
 from catalog.models import Offering, OfferingStatus
+from catalog.pagecache import SCOPE as CATALOG_SCOPE
+from marketplace import pagecache
 from standards.items import ItemRef, release_items
 
 _NEED_FIELDS = (
@@ -53,15 +57,10 @@ _ITEM_FIELDS = (
     "priority",
     "target",
 )
-_OFFERING_FIELDS = (
-    "id",
-    "release_id",
-    "provider__kind",
-    "deployment_model",
-    "fedramp_impact",
-    "claim_vector__levels",
-    "claim_vector__roadmap",
-)
+# A shelf row (catalog.shelf.ROW_FIELDS): the offering's id, release, profile and
+# claim vector, and the vector's stamp last.
+_SHELF_FIELDS = shelf_store.ROW_FIELDS
+_OFFERING_FIELDS = _SHELF_FIELDS[:-1]
 _VECTOR_FIELDS = (
     "vector__positions",
     "vector__weights",
@@ -150,31 +149,18 @@ def _with_items(
 
 
 def shelf_rows(release_id: int) -> list[tuple[Any, ...]]:
-    """Every published offering of the release with its claim vector, by id."""
-    return list(_published(release_id).values_list(*_OFFERING_FIELDS))
+    """Every published offering of the release with its claim vector, by id, read
+    row by row (the bench's baseline; scoring reads :func:`published_shelf`)."""
+    return list(shelf_store.published(release_id).values_list(*_OFFERING_FIELDS))
 
 
-def _published(release_id: int) -> QuerySet[Offering]:
-    return Offering.objects.filter(
-        status=OfferingStatus.PUBLISHED, release_id=release_id
-    ).order_by("id")
-
-
-# What a shelf row depends on besides its vector's bytes: the vector's stamp
-# (``ClaimVector.updated_at``, set by every write of the vector) stands for them.
-_SHELF_KEY_FIELDS = (
-    "id",
-    "provider__kind",
-    "deployment_model",
-    "fedramp_impact",
-    "claim_vector__updated_at",
-)
 _SHELVES_KEPT = 2
 
 
 @dataclass
 class _CachedShelf:
     width: int
+    version: int | None  # the catalog version it is of (snapshot mode)
     keys: list[tuple[Any, ...]]
     rows: list[tuple[Any, ...]]
     shelf: Shelf
@@ -188,39 +174,36 @@ def published_shelf(release_id: int, width: int) -> Shelf:
     """The release's published offerings with their vectors, as a :class:`Shelf`.
 
     A worker scores need after need against the same shelf, so the process keeps
-    the last shelves it read. Before reusing one it reads every published
-    offering's key (its id, profile and vector stamp: one query of small values,
-    not the vectors); a shelf whose keys all match is current. Offerings whose key
-    changed, or new ones, are read again (one more query) and the shelf rebuilt.
-    The first read of a release is one query of every row with its vector.
+    the last shelves it read. With ``SCORING_SHELF_SNAPSHOT`` (production), a kept
+    shelf of the current catalog version is used as it is (one query: the
+    version), and a fresh worker reads the release's packed snapshot in one
+    sequential read (:func:`catalog.shelf.published_rows`, which brings the
+    snapshot up to date when the catalog changed). Without it (the tests, which
+    change rows directly), every published offering's key is read (its id,
+    profile and vector stamp: small values, not the vectors) and only the rows
+    whose key changed are read again (:func:`catalog.shelf.rows_since`).
     """
     cache_key = (connection.settings_dict["NAME"], release_id)
     cached = _shelves.pop(cache_key, None)
-    if cached is None or cached.width != width:
-        rows = list(
-            _published(release_id).values_list(*_OFFERING_FIELDS, _SHELF_KEY_FIELDS[-1])
-        )
-    else:
-        keys = list(_published(release_id).values_list(*_SHELF_KEY_FIELDS))
-        if keys == cached.keys:
+    if cached is not None and cached.width != width:
+        cached = None
+    version: int | None = None
+    if settings.SCORING_SHELF_SNAPSHOT:
+        version = pagecache.version(CATALOG_SCOPE)
+        if cached is not None and cached.version == version:
             _shelves[cache_key] = cached
             return cached.shelf
-        known = dict(zip(cached.keys, cached.rows, strict=True))
-        fresh = {
-            row[0]: row
-            for row in _published(release_id)
-            .filter(pk__in=[key[0] for key in keys if key not in known])
-            .values_list(*_OFFERING_FIELDS, _SHELF_KEY_FIELDS[-1])
-        }
-        rows = []
-        for key in keys:
-            row = known.get(key) or fresh.get(key[0])
-            if row is not None:
-                rows.append(row)
-    shelf = Shelf.from_rows([row[:-1] for row in rows], width)
-    _shelves[cache_key] = _CachedShelf(
-        width, [(row[0], row[2], row[3], row[4], row[-1]) for row in rows], rows, shelf
-    )
+        version, rows = shelf_store.published_rows(release_id)
+    elif cached is None:
+        rows = list(shelf_store.published(release_id).values_list(*_SHELF_FIELDS))
+    else:
+        rows = shelf_store.rows_since(release_id, cached.rows)
+    keys = [shelf_store.key_of(row) for row in rows]
+    if cached is not None and keys == cached.keys:
+        shelf = cached.shelf
+    else:
+        shelf = Shelf.from_rows([row[:-1] for row in rows], width)
+    _shelves[cache_key] = _CachedShelf(width, version, keys, rows, shelf)
     while len(_shelves) > _SHELVES_KEPT:
         _shelves.pop(next(iter(_shelves)))
     return shelf

@@ -22,7 +22,7 @@ from catalog.models.listings import (
 from catalog.models.saved_searches import SavedSearch
 from catalog.models.search import OfferingFunction
 from catalog.models.shortlists import Shortlist, ShortlistEntry
-from catalog.models.vectors import ClaimVector
+from catalog.models.vectors import ClaimVector, ShelfSnapshot
 from catalog.models.workflow import (
     AccountRequestStatus,
     ClaimToReverify,
@@ -55,6 +55,7 @@ __all__ = [
     "Claim",
     "ClaimLevel",
     "ClaimVector",
+    "ShelfSnapshot",
     "ContractVehicle",
     "DeploymentModel",
     "FedrampStatus",

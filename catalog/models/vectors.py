@@ -33,3 +33,25 @@ class ClaimVector(models.Model):
 
     def __str__(self) -> str:
         return f"claim vector of offering {self.offering_id}"
+
+
+class ShelfSnapshot(models.Model):
+    """The published offerings of one release with their claim vectors, packed into
+    one value (:mod:`catalog.shelf`), as of one catalog version: what a scoring
+    worker reads in one sequential read instead of one row per offering. Derived
+    from the rows above; rebuilt from the previous snapshot and the rows changed
+    since when the catalog version moves on."""
+
+    release = models.OneToOneField(
+        "standards.StandardsRelease", on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(
+        help_text="The catalog version (marketplace.pagecache, scope catalog) the "
+        "snapshot was taken at."
+    )
+    offerings = models.PositiveIntegerField()
+    data = models.BinaryField(help_text="catalog.shelf.pack of the shelf's rows.")
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"shelf of release {self.release_id} at version {self.version}"

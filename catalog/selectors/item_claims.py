@@ -36,7 +36,7 @@ def offering_item_claims(offering: Offering) -> list[ItemClaimSection]:
         kind: ItemClaimSection(kind, str(ItemKind(kind).label))
         for kind in (ItemKind.MEASURE, ItemKind.EXCHANGE, ItemKind.REPORT)
     }
-    for ref in release_items(offering.release_id):
+    for ref in release_items(offering.release_id, capabilities=False):
         if ref.kind in sections:
             sections[ref.kind].rows.append(ItemClaimRow(ref, claims.get(ref.key)))
     return [section for section in sections.values() if section.rows]

@@ -1,6 +1,7 @@
 """One published offering's page: the offering, its coverage by function, and its
 claims table filtered and paged."""
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -11,9 +12,12 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
+from catalog import freshness
 from catalog.models import (
     Offering,
+    claim_level_label,
 )
 from catalog.models.search import COVERED_LEVELS
 from catalog.selectors.common import (
@@ -22,6 +26,7 @@ from catalog.selectors.common import (
     published_offerings,
     with_coverage,
 )
+from marketplace.formats import display_date
 from standards.models import (
     Capability,
     Function,
@@ -82,33 +87,109 @@ class FunctionCoverage:
         return segments
 
 
-# Rows of an offering page's claims table per page.
-CLAIMS_PAGE_SIZE = 100
+# Rows of an offering page's claims table per page: a first screen, not the release
+# (a cold render of 100 rows cost more than the rest of the page).
+CLAIMS_PAGE_SIZE = 50
+
+
+# What each row of the claims table shows, read in one query per slice.
+ROW_FIELDS = (
+    "pk",
+    "code",
+    "statement",
+    "function__code",
+    "function__name",
+    "offering_claim__id",
+    "offering_claim__level",
+    "offering_claim__roadmap_date",
+    "offering_claim__evidence",
+    "offering_claim__evidence_url",
+    "offering_claim__verified",
+    "offering_claim__verified_at",
+    "offering_claim__updated_at",
+)
+
+
+def _display_row(values: tuple, evidence_expires_on: datetime.date | None) -> dict:
+    """One row of the claims table, every value ready to print: the template only
+    places them (a claims page is hundreds of cells; filters and lookups on model
+    instances in that loop were most of the page's cost)."""
+    (pk, code, statement, function_code, function_name, claim_id, level) = values[:7]
+    roadmap_date, evidence, evidence_url, verified, verified_at, stated_at = values[7:]
+    state = (
+        None
+        if claim_id is None
+        else freshness.claim_freshness(
+            verified_at=verified_at,
+            stated_at=stated_at,
+            evidence_expires_on=evidence_expires_on,
+        )
+    )
+    if verified_at is not None:
+        verified_at = timezone.localtime(verified_at)
+    return {
+        "capability_id": pk,
+        "claim_id": claim_id,
+        "code": code,
+        "statement": statement,
+        "function": f"{function_code} {function_name}",
+        "claimed": claim_id is not None,
+        "level": claim_level_label(level or None),
+        "roadmap_date": display_date(roadmap_date),
+        "evidence": evidence or "",
+        "evidence_url": evidence_url or "",
+        "verified": bool(verified),
+        "verified_on": display_date(verified_at),
+        "freshness": state,
+    }
 
 
 class ClaimRows(Sequence):
     """Capabilities of an offering's release in code order, each paired with the
-    offering's claim on it (``None``: no claim), read a slice at a time.
+    offering's claim on it (``None``: no claim), read a slice at a time; with
+    ``display``, each row is instead a :func:`_display_row` (the page's table), its
+    freshness judged with the offering's earliest evidence expiry.
 
     ``len()`` is known without a query (the coverage counts give it); a slice is
     one query, whatever the number of claims, so a paginator (the page's or the
     API's) reads only the rows it shows.
     """
 
-    def __init__(self, capabilities: QuerySet[Capability], count: int):
+    def __init__(
+        self,
+        capabilities: QuerySet[Capability],
+        count: int,
+        *,
+        display: bool = False,
+        evidence_expires_on: datetime.date | None = None,
+    ):
         self._capabilities = capabilities
         self._count = count
+        self._display = display
+        self._evidence_expires_on = evidence_expires_on
+
+    def _slice(self, index: slice) -> list:
+        if self._display:
+            return [
+                _display_row(values, self._evidence_expires_on)
+                for values in self._capabilities.values_list(*ROW_FIELDS)[index]
+            ]
+        capabilities = self._capabilities.select_related(
+            "function",
+            "offering_claim",  # type: ignore[misc]  # a FilteredRelation
+        )
+        # select_related() leaves the attribute unset when there is no claim.
+        return [
+            (capability, getattr(capability, "offering_claim", None))
+            for capability in capabilities[index]
+        ]
 
     def __len__(self) -> int:
         return self._count
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            # select_related() leaves the attribute unset when there is no claim.
-            return [
-                (capability, getattr(capability, "offering_claim", None))
-                for capability in self._capabilities[index]
-            ]
+            return self._slice(index)
         position = index + self._count if index < 0 else index
         if not 0 <= position < self._count:
             raise IndexError(index)
@@ -125,6 +206,7 @@ class OfferingClaims:
     ``None``), the coverage per function and the functions to filter by."""
 
     rows: ClaimRows
+    display_rows: ClaimRows  # the same rows ready to print (the page's table)
     coverage: list[FunctionCoverage]
     functions: list[tuple[str, str]]
 
@@ -139,6 +221,7 @@ def offering_claims(
     function: str = "",
     level: str = "",
     functions: list[Function] | None = None,
+    evidence_expires_on: datetime.date | None = None,
 ) -> OfferingClaims:
     """The claims table of one offering, filtered by function code and level
     (``"unknown"`` for capabilities without a claim).
@@ -189,15 +272,15 @@ def offering_claims(
         count = sum(row.levels.get(level, 0) for row in shown)
     else:
         count = sum(row.capability_count for row in shown)
-    rows = ClaimRows(
-        capabilities.select_related(
-            "function",
-            "offering_claim",  # type: ignore[misc]  # a FilteredRelation
-        ).order_by("code"),
-        count,
-    )
+    capabilities = capabilities.order_by("code")
     return OfferingClaims(
-        rows=rows,
+        rows=ClaimRows(capabilities, count),
+        display_rows=ClaimRows(
+            capabilities,
+            count,
+            display=True,
+            evidence_expires_on=evidence_expires_on,
+        ),
         coverage=coverage,
         functions=[(f.code, f"{f.code} {f.name}") for f in functions],
     )

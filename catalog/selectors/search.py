@@ -2,10 +2,11 @@
 fixed number of queries (see :func:`search_offerings`). Parameters are validated by
 :func:`catalog.forms.offering_search` first."""
 
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import overload
 
+import numpy as np
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -13,9 +14,8 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
-    CharField,
-    Count,
     Exists,
     F,
     FloatField,
@@ -26,11 +26,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
 
-from catalog.fedramp import AUTHORIZATION_AGES, NONE, ONE_TO_3, OVER_3, UNDER_1
-from catalog.fedramp import age_boundaries as authorization_age_boundaries
+from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.models import (
     ContractVehicle,
     DeploymentModel,
@@ -49,6 +48,7 @@ from catalog.selectors.common import (
     published_offerings,
     with_coverage,
 )
+from catalog.selectors.facets import FacetIndex, facet_index
 from standards.models import (
     Function,
 )
@@ -97,6 +97,9 @@ class OfferingSearch:
     facets: list[Facet]
     params: dict
     total: int | None  # the number of results; None when not asked for facets
+    # The same results in the same order, read a page at a time by id (the catalog
+    # page); None without facets.
+    listing: "Listing | None" = None
     function_labels: dict[str, str] = field(default_factory=dict)
     vehicle_labels: dict[str, str] = field(default_factory=dict)
 
@@ -118,41 +121,61 @@ def search_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     return [(code, f"{code} {name}") for code, name in functions.items()], vehicles
 
 
-def _similar_name_ids(q: str) -> list[int]:
+def _similar_name_ids_and_query(q: str) -> tuple[list[int], str, str]:
     """Published offerings whose name, or whose provider's name, is word-similar to
     ``q`` (trigram word similarity at least :data:`TRIGRAM_THRESHOLD`): the matches
-    a misspelling still finds. PostgreSQL only.
+    a misspelling still finds; PostgreSQL's text of ``q`` as a full-text query
+    (``'payrol' & 'grant'``); and ``UPPER(q)``. PostgreSQL only.
 
-    One query, run once per search so that the facet and result queries need not
-    compute similarities row by row. It uses the operator form (``name %> q``),
-    which the trigram indexes serve; the operator's threshold is a setting, set
-    here for the current transaction only.
+    Two queries. The similarity uses the operator form (``name %> q``), which the
+    trigram indexes serve; the operator's threshold is a setting, set here for the
+    current transaction only (by the query that also parses ``q``).
     """
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                [str(TRIGRAM_THRESHOLD)],
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "websearch_to_tsquery(%s::regconfig, %s)::text, UPPER(%s)",
+                [str(TRIGRAM_THRESHOLD), SEARCH_CONFIG, q, q],
             )
+            _threshold, tsquery, upper_q = cursor.fetchone()
         by_name = published_offerings().filter(name__trigram_word_similar=q)
         by_provider = published_offerings().filter(
             provider__in=Provider.objects.filter(name__trigram_word_similar=q)
         )
         # A union, not an OR: each side can use its own index.
-        return list(
+        similar = list(
             by_name.order_by()
             .values_list("pk", flat=True)
             .union(by_provider.order_by().values_list("pk", flat=True))
         )
+    return similar, tsquery, upper_q
+
+
+def _text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
+    """The offerings of ``index`` that ``q`` matches: full-text or a similar name on
+    PostgreSQL (a query made only of very common words is answered by the index),
+    word by word ``icontains`` elsewhere (:func:`_text_filter`); and, on
+    PostgreSQL, ``UPPER(q)``."""
+    if connection.vendor != "postgresql":
+        return index.mask_of(_matching_ids(_text_filter(q))), None
+    similar, tsquery, upper_q = _similar_name_ids_and_query(q)
+    mask = index.text_mask(tsquery)
+    if mask is None:
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        mask = index.mask_of(_matching_ids(Q(search_vector=query)))
+    return mask | index.mask_of(similar), upper_q
+
+
+def _matching_ids(condition: Q) -> list[int]:
+    return list(
+        published_offerings().filter(condition).order_by().values_list("pk", flat=True)
+    )
 
 
 def _text_filter(q: str) -> Q:
-    """Full-text plus trigram on PostgreSQL; word-by-word ``icontains`` elsewhere
-    (each word in the name, summary, description, provider name or the name of a
-    covered function)."""
-    if connection.vendor == "postgresql":
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return Q(search_vector=query) | Q(pk__in=_similar_name_ids(q))
+    """Text matching off PostgreSQL: each word in the name, summary, description,
+    provider name or the name of a covered function (``icontains``)."""
     condition = Q()
     for word in q.split():
         # The offering covers a function of its release named with the word: read
@@ -188,12 +211,26 @@ def _relevance_score(q: str):
     )
 
 
+def _exact_match(q: str) -> Case:
+    return Case(
+        When(name__iexact=q, then=Value(2)),
+        When(name__istartswith=q, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 # Cheap order of the matches of a broad query; see _by_relevance.
 PRE_ORDER = ("-coverage", "name", "pk")
 
 
 def _by_relevance(
-    results: QuerySet[Offering], q: str, *, match_count: int, rank_limit: int
+    results: QuerySet[Offering],
+    q: str,
+    *,
+    match_count: int,
+    rank_limit: int,
+    first_by_coverage: list[int],
 ) -> QuerySet[Offering]:
     """Order the matches of ``q``: names equal to ``q`` first, then names starting
     with it, then by relevance (full-text rank of the weighted document, or half the
@@ -204,179 +241,144 @@ def _by_relevance(
     almost every offering) would rank the whole catalog on every request. When more
     than ``rank_limit`` offerings match, only the first ``rank_limit`` of them in a
     cheap order read from stored columns (:data:`PRE_ORDER`: coverage, highest
-    first, then name) are ranked; they come first, by relevance, and the other
-    matches follow in that cheap order. Every match is still listed exactly once
-    and the order is total, so pages never overlap or skip; a query matching up to
-    ``rank_limit`` offerings is ranked exactly as before.
+    first, then name; ``first_by_coverage``, taken from the facet index) are ranked;
+    they come first, by relevance, and the other matches follow in that cheap order.
+    Every match is still listed exactly once and the order is total, so pages never
+    overlap or skip; a query matching up to ``rank_limit`` offerings is ranked
+    exactly as before.
     """
-    exact = Case(
-        When(name__iexact=q, then=Value(2)),
-        When(name__istartswith=q, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    results = results.annotate(exact_match=exact)
+    results = results.annotate(exact_match=_exact_match(q))
     if match_count <= rank_limit:
         return results.annotate(relevance=_relevance_score(q)).order_by(
             "-exact_match", "-relevance", "name", "pk"
         )
-    candidates = results.order_by(*PRE_ORDER).values("pk")[:rank_limit]
     return results.annotate(
         relevance=Case(
-            When(pk__in=candidates, then=_relevance_score(q)),
+            When(pk__in=first_by_coverage, then=_relevance_score(q)),
             default=None,
             output_field=FloatField(),
         )
     ).order_by("-exact_match", F("relevance").desc(nulls_last=True), *PRE_ORDER)
 
 
-STATIC_FIELDS = {
-    "kind": "provider__kind",
-    "category": "category",
-    "deployment": "deployment_model",
-    "fedramp": "fedramp_status",
-    "impact": "fedramp_impact",
-}
+def _id_in(index: FacetIndex, mask: np.ndarray) -> Q | RawSQL:
+    """The published offerings of ``mask``, named by the shorter list: its ids, or
+    those it leaves out. On PostgreSQL the list is one array parameter."""
+    inside = int(mask.sum()) <= len(index) // 2
+    ids = index.ids[mask if inside else ~mask].tolist()
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids) if inside else ~Q(pk__in=ids)
+    condition = "= ANY(%s::bigint[])" if inside else "<> ALL(%s::bigint[])"
+    return RawSQL(  # noqa: S611 - model metadata; the ids are a parameter
+        f'"{Offering._meta.db_table}"."id" {condition}',
+        (ids,),
+        output_field=BooleanField(),
+    )
 
 
-def _facet_filter(name: str, values: list[str]) -> Q:
-    if name == "function":
-        condition = Q()
-        for code in values:
-            condition &= Q(
-                Exists(
-                    OfferingFunction.objects.filter(
-                        offering=OuterRef("pk"), function_code=code
-                    )
-                )
-            )
-        return condition
-    if name == "accessibility":
-        condition = Q(pk__in=[])
-        if "yes" in values:
-            condition |= Q(accessibility_report_date__isnull=False)
-        if "no" in values:
-            condition |= Q(accessibility_report_date__isnull=True)
-        return condition
-    if name == "authorized":
-        condition = Q(pk__in=[])
-        for value in values:
-            condition |= _authorization_age_q(value)
-        return condition
-    if name == "vehicle":
-        return Q(
-            pk__in=Offering.contract_vehicles.through.objects.filter(
-                contractvehicle__slug__in=values
-            ).values("offering_id")
+@dataclass
+class Listing:
+    """Search results in their order, read a page at a time: ``listing[a:b]`` reads
+    only those offerings (with provider, release, contract vehicles and coverage),
+    whatever the number of results."""
+
+    ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, item: int) -> Offering: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[Offering]: ...
+
+    def __getitem__(self, item: int | slice) -> Offering | list[Offering]:
+        if isinstance(item, int):
+            return self[item : item + 1 or None][0]
+        chunk = self.ids[item].tolist()
+        found = with_coverage(
+            offering_list_related(published_offerings().filter(pk__in=chunk))
+        ).in_bulk()
+        # An offering withdrawn since the index was built is left out.
+        return [found[pk] for pk in chunk if pk in found]
+
+    def __iter__(self) -> Iterator[Offering]:
+        return iter(self[:])
+
+
+@dataclass
+class _Masks:
+    """What each part of a search lets through, over the facet index."""
+
+    text: np.ndarray
+    chosen: dict[str, np.ndarray]  # facet parameter -> offerings its choices allow
+    upper_q: str | None = None  # the query as the database's UPPER() writes it
+
+    def all_but(self, *names: str) -> np.ndarray:
+        mask = self.text.copy()
+        for name, allowed in self.chosen.items():
+            if name not in names:
+                mask &= allowed
+        return mask
+
+
+def _masks(index: FacetIndex, cleaned: Mapping, q: str) -> _Masks:
+    text, upper_q = (
+        _text_mask(index, q) if q else (np.ones(len(index), dtype=bool), None)
+    )
+    chosen = {}
+    if cleaned["function"]:
+        chosen["function"] = index.functions_mask(cleaned["function"])
+    if cleaned["vehicle"]:
+        chosen["vehicle"] = index.vehicles_mask(cleaned["vehicle"])
+    for name, _label, _choices in STATIC_FACETS:
+        if cleaned[name]:
+            chosen[name] = index.value_mask(name, cleaned[name])
+    return _Masks(text=text, chosen=chosen, upper_q=upper_q)
+
+
+def _relevance_listing(
+    index: FacetIndex, masks: _Masks, q: str, *, count: int, rank_limit: int
+) -> Listing:
+    """The matches in :func:`_by_relevance`'s order: one query for the relevance
+    of the offerings ranked (at most ``rank_limit``); names equal to or starting
+    with ``q`` come from the index on PostgreSQL (one more query elsewhere), and
+    the rest of the order too."""
+    matching = masks.all_but()
+    exact = (
+        index.exact_matches(matching, masks.upper_q)
+        if masks.upper_q is not None
+        else dict(
+            published_offerings()
+            .filter(name__istartswith=q)
+            .annotate(exact_match=_exact_match(q))
+            .values_list("pk", "exact_match")
         )
-    return Q(**{f"{STATIC_FIELDS[name]}__in": values})
-
-
-def _authorization_age_q(value: str) -> Q:
-    """The offerings in one bucket of :data:`catalog.fedramp.AUTHORIZATION_AGES`;
-    :func:`catalog.fedramp.authorization_age` is the same rule in Python."""
-    one_year_ago, three_years_ago = authorization_age_boundaries(timezone.localdate())
-    return {
-        UNDER_1: Q(fedramp_authorized_on__gt=one_year_ago),
-        ONE_TO_3: Q(
-            fedramp_authorized_on__gt=three_years_ago,
-            fedramp_authorized_on__lte=one_year_ago,
-        ),
-        OVER_3: Q(fedramp_authorized_on__lte=three_years_ago),
-        NONE: Q(fedramp_authorized_on__isnull=True),
-    }[value]
-
-
-def _authorization_age_case() -> Case:
-    return Case(
-        *[
-            When(_authorization_age_q(value), then=Value(value))
-            for value, _label in AUTHORIZATION_AGES
-        ],
-        output_field=CharField(),
     )
-
-
-def _all_of(conditions) -> Q:
-    combined = Q()
-    for condition in conditions:
-        combined &= condition
-    return combined
-
-
-def _static_facet_counts(
-    base: QuerySet[Offering], cleaned: Mapping
-) -> tuple[dict[str, Counter], int]:
-    """Counts of every value of the facets that are columns (provider kind,
-    category, deployment, FedRAMP status, impact and authorization age,
-    accessibility report), each
-    with every choice but its own facet's, and the number of results.
-
-    One query over ``base`` (the offerings matching the text and the other facets)
-    counts the offerings of each combination of these columns' values (a few
-    hundred at most); each facet then adds up the combinations that every other
-    column facet's choices let through.
-    """
-    static = [name for name, _label, _choices in STATIC_FACETS]
-    has_report = Case(
-        When(accessibility_report_date__isnull=False, then=Value("yes")),
-        default=Value("no"),
-        output_field=CharField(),
+    ranked_all = count <= rank_limit
+    ranked = (
+        index.ids_in_order(matching).tolist()
+        if ranked_all
+        else index.first_by_coverage(matching, rank_limit)
     )
-    columns = {
-        **STATIC_FIELDS,
-        "accessibility": "has_report",
-        "authorized": "authorization_age",
-    }
-    rows = (
-        base.order_by()
-        .annotate(has_report=has_report, authorization_age=_authorization_age_case())
-        .values(*columns.values())
-        .annotate(n=Count("pk"))
+    relevance = dict(
+        published_offerings()
+        .filter(pk__in=ranked)
+        .annotate(relevance=_relevance_score(q))
+        .values_list("pk", "relevance")
     )
-    chosen = {name: set(cleaned[name]) for name in static if cleaned[name]}
-    counts: dict[str, Counter] = {name: Counter() for name in static}
-    total = 0
-    for row in rows:
-        values = {name: row[column] for name, column in columns.items()}
-        passes = {
-            name: name not in chosen or values[name] in chosen[name] for name in static
-        }
-        if all(passes.values()):
-            total += row["n"]
-        for name in static:
-            if all(passes[other] for other in static if other != name):
-                counts[name][values[name]] += row["n"]
-    return counts, total
-
-
-def _vehicle_counts(base: QuerySet[Offering]) -> Counter:
-    # A link is unique per offering and vehicle: counting links counts offerings.
-    # The stubs do not see the annotation ``n`` on the through model's rows.
-    rows = (
-        Offering.contract_vehicles.through.objects.filter(  # type: ignore[misc]
-            offering__in=base.values("pk")
+    return Listing(
+        index.by_relevance(
+            matching, exact=exact, relevance=relevance, ranked_all=ranked_all
         )
-        .order_by()
-        .values("contractvehicle__slug")
-        .annotate(n=Count("pk"))
-        .values_list("contractvehicle__slug", "n")
     )
-    return Counter(dict(rows))
 
 
-def _function_counts(base: QuerySet[Offering]) -> Counter:
-    # One row per offering and covered function: counting rows counts offerings.
-    rows = (
-        OfferingFunction.objects.filter(offering__in=base.values("pk"))
-        .order_by()
-        .values("function_code")
-        .annotate(n=Count("pk"))
-        .values_list("function_code", "n")
-    )
-    return Counter(dict(rows))
-
-
+FACET_NAMES = ["function", *[name for name, _, _ in STATIC_FACETS], "vehicle"]
 # How many matches of a text search are ranked by relevance (see _by_relevance).
 RANK_LIMIT = 500
 
@@ -399,46 +401,53 @@ def search_offerings(
     hold. A facet's counts say how many results each of its values would give with
     every other choice kept.
 
-    Runs a fixed number of queries, none of which reads the claims: two for the
-    choices, one for the misspelling matches of ``q`` (PostgreSQL), one for the
-    column facets and the number of results, one each for the contract vehicle and
-    function facets, and those of the returned queryset. The function facet and
-    filter read :class:`~catalog.models.OfferingFunction`, coverage the counts
-    stored on the offering. Relevance ranking is bounded to ``rank_limit`` matches
-    (:func:`_by_relevance`). Without ``with_facets`` (the API, which has no use for
-    the counts) the facets come back empty and ``total`` is ``None``: the three
-    facet queries are not run, and the results are counted only when relevance
-    ranking needs their number.
+    The facets are counted over the catalog's facet index
+    (:mod:`catalog.selectors.facets`, kept per catalog version), so a search runs,
+    besides the two for the choices: one query for the index's version, on
+    PostgreSQL two for the text (the misspelling matches and the parsed query, and
+    the ids the text matches unless its words are common ones the index keeps),
+    none of which reads the claims, and those of the returned queryset, which
+    names the matching offerings by id. Relevance ranking is bounded to
+    ``rank_limit`` matches (:func:`_by_relevance`). Without ``with_facets`` (the
+    API, which has no use for the counts) the facets come back empty and ``total``
+    is ``None`` unless relevance ranking needs the number of results.
     """
     q = cleaned["q"]
     sort = cleaned["sort"] or ("relevance" if q else "name")
     if sort == "relevance" and not q:
         sort = "name"
-    base = published_offerings()
-    if q:
-        base = base.filter(_text_filter(q))
-    facet_names = ["function", *[name for name, _, _ in STATIC_FACETS], "vehicle"]
-    filters = {
-        name: _facet_filter(name, cleaned[name])
-        for name in facet_names
-        if cleaned[name]
-    }
-
-    def filtered(*, without: tuple[str, ...] = ()) -> QuerySet[Offering]:
-        return base.filter(
-            _all_of(c for name, c in filters.items() if name not in without)
-        )
-
     facets: list[Facet] = []
     total: int | None = None
-    if with_facets:
-        facets, total = _facets(filtered, cleaned, functions, vehicles)
-    elif sort == "relevance":
-        total = filtered().count()
-    results = with_coverage(offering_list_related(filtered()))
+    candidates: list[int] = []  # relevance: the matches to rank when there are many
+    results = published_offerings()
+    listing: Listing | None = None
+    narrowed = bool(q) or any(cleaned[name] for name in FACET_NAMES)
+    if with_facets or narrowed:
+        index = facet_index()
+        masks = _masks(index, cleaned, q)
+        matching = masks.all_but()
+        count = int(matching.sum())
+        if with_facets or sort == "relevance":
+            total = count
+        if sort == "relevance" and count > rank_limit:
+            candidates = index.first_by_coverage(matching, rank_limit)
+        if narrowed:
+            results = results.filter(_id_in(index, matching))
+        if with_facets:
+            facets = _facets(index, masks, cleaned, functions, vehicles)
+            listing = (
+                _relevance_listing(index, masks, q, count=count, rank_limit=rank_limit)
+                if sort == "relevance"
+                else Listing(index.ids_in_order(matching, sort))
+            )
+    results = with_coverage(offering_list_related(results))
     if sort == "relevance":
         results = _by_relevance(
-            results, q, match_count=total or 0, rank_limit=rank_limit
+            results,
+            q,
+            match_count=total or 0,
+            rank_limit=rank_limit,
+            first_by_coverage=candidates,
         )
     elif sort == "coverage":
         results = results.order_by("-coverage", "name", "pk")  # type: ignore[misc]  # annotated by with_coverage
@@ -451,18 +460,24 @@ def search_offerings(
         facets=facets,
         params={**cleaned, "sort": sort},
         total=total,
+        listing=listing,
         function_labels=dict(functions),
         vehicle_labels=dict(vehicles),
     )
 
 
-def _facets(filtered, cleaned, functions, vehicles) -> tuple[list[Facet], int]:
-    """Every facet with its counts, and the number of results: three queries."""
-    static = tuple(name for name, _label, _choices in STATIC_FACETS)
-    counts, total = _static_facet_counts(filtered(without=static), cleaned)
-    counts["vehicle"] = _vehicle_counts(filtered(without=("vehicle",)))
-    # Functions narrow conjunctively, so their counts keep their own choices.
-    counts["function"] = _function_counts(filtered())
+def _facets(
+    index: FacetIndex, masks: _Masks, cleaned: Mapping, functions, vehicles
+) -> list[Facet]:
+    """Every facet with its counts: each value's offerings among those every other
+    facet's choices (and the text) let through; functions narrow conjunctively, so
+    their counts keep their own choices."""
+    counts: dict[str, dict] = {
+        name: index.value_counts(name, masks.all_but(name))
+        for name, _label, _choices in STATIC_FACETS
+    }
+    counts["vehicle"] = index.vehicle_counts(masks.all_but("vehicle"))
+    counts["function"] = index.function_counts(masks.all_but())
     labels = {
         "function": ("FIBF functions covered", functions),
         **{name: (label, choices) for name, label, choices in STATIC_FACETS},
@@ -497,4 +512,4 @@ def _facets(filtered, cleaned, functions, vehicles) -> tuple[list[Facet], int]:
                 ],
             )
         )
-    return facets, total
+    return facets

@@ -1,0 +1,385 @@
+"""The catalog's facet index: every published offering's facet values in a few NumPy
+arrays, built once per catalog version and kept in the process.
+
+A search's facet counts used to be three ``GROUP BY`` queries over the offerings that
+match its text, 25-40 ms each at 20,000 offerings, paid by every search not yet in
+the page cache. The index turns them into array counting over the matching offerings
+(well under a millisecond): :func:`catalog.selectors.search.search_offerings` asks
+PostgreSQL only for the ids its text matches, and for the page of results.
+
+The index is keyed by the catalog's version (:mod:`catalog.pagecache`: every change
+to offerings, claims, providers, contract vehicles or the current release bumps it in
+its own transaction), so a change is seen by the next search. With
+``CATALOG_FACET_INDEX_KEEP`` off (the tests, which write rows directly) it is built
+afresh for every search.
+
+Words in a large share of the catalog ("financial" is in almost every offering) are
+costly to match: PostgreSQL evaluates the full-text match on every offering. The
+index keeps, for such words, the offerings whose search document holds them
+(:data:`COMMON_SHARE`; the candidates come from PostgreSQL's own statistics of the
+document column), so a query made only of them is answered from memory.
+"""
+
+import datetime
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
+from django.utils import timezone
+
+from catalog.fedramp import (
+    AUTHORIZATION_AGES,
+    NONE,
+    ONE_TO_3,
+    OVER_3,
+    UNDER_1,
+    age_boundaries,
+)
+from catalog.models import Offering, OfferingFunction
+from catalog.pagecache import SCOPE
+from catalog.selectors.common import published_offerings
+from marketplace import pagecache
+
+# The facets that are columns of the offering (or of its provider), by parameter.
+COLUMNS = {
+    "kind": "provider__kind",
+    "category": "category",
+    "deployment": "deployment_model",
+    "fedramp": "fedramp_status",
+    "impact": "fedramp_impact",
+    "authorized": "authorization_age",
+    "accessibility": "has_report",
+}
+# A word whose offerings are kept in the index: in at least this share of them, by
+# PostgreSQL's estimate (``pg_stats.most_common_elems`` of the search document).
+COMMON_SHARE = 0.2
+# A text query the kept words can answer: lexemes joined by AND, nothing else.
+PLAIN_AND = re.compile(r"'([^'\\ ]+)'(?: & '([^'\\ ]+)')*")
+LEXEME = re.compile(r"'([^'\\ ]+)'")
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def _codes(values: Sequence) -> tuple[np.ndarray, list]:
+    """``values`` as small integer codes, and the distinct values the codes index."""
+    distinct = sorted(set(values), key=lambda v: (v is None, str(v)))
+    position = {value: code for code, value in enumerate(distinct)}
+    return np.fromiter((position[v] for v in values), np.int16, len(values)), distinct
+
+
+def _membership(
+    rows: Sequence[tuple[int, str]], position: dict[int, int], size: int
+) -> tuple[np.ndarray, list[str]]:
+    """A boolean matrix offerings x labels from ``(offering id, label)`` rows."""
+    labels = sorted({label for _pk, label in rows})
+    column = {label: j for j, label in enumerate(labels)}
+    matrix = np.zeros((size, len(labels)), dtype=bool)
+    if rows:
+        matrix[
+            [position[pk] for pk, _label in rows],
+            [column[label] for _pk, label in rows],
+        ] = True
+    return matrix, labels
+
+
+@dataclass
+class FacetIndex:
+    """The published offerings of one catalog version, in name order (``ids[i]`` is
+    the i-th by name, then id: the order every list falls back to)."""
+
+    ids: np.ndarray
+    coverage: np.ndarray  # the percentage :func:`with_coverage` computes
+    updated: np.ndarray  # last update, microseconds since the epoch
+    codes: dict[str, np.ndarray]  # facet parameter -> code per offering
+    values: dict[str, list]  # facet parameter -> the value of each code
+    functions: np.ndarray  # offerings x function codes: covers it
+    function_codes: list[str]
+    vehicles: np.ndarray  # offerings x vehicle slugs: on it
+    vehicle_slugs: list[str]
+    upper_names: np.ndarray  # each name as the database's UPPER() writes it
+    common_words: frozenset[str] = frozenset()
+    common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
+    _by_id: np.ndarray = field(init=False)
+    _sorted_ids: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = np.argsort(self.ids, kind="stable")
+        self._sorted_ids = self.ids[self._by_id]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _positions(self, pks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each of ``pks`` stands in the index, and which of them do."""
+        at = np.searchsorted(self._sorted_ids, pks).clip(0, max(len(self.ids) - 1, 0))
+        found = self._sorted_ids[at] == pks if len(self.ids) else pks < 0
+        return self._by_id[at[found]], found
+
+    def mask_of(self, pks: Sequence[int]) -> np.ndarray:
+        """The offerings among ``pks`` (ids not in the index are ignored)."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        mask[self._positions(np.asarray(pks, dtype=np.int64))[0]] = True
+        return mask
+
+    def value_mask(self, name: str, chosen: Sequence[str]) -> np.ndarray:
+        codes = [c for c, value in enumerate(self.values[name]) if value in chosen]
+        return np.isin(self.codes[name], codes)
+
+    def functions_mask(self, chosen: Sequence[str]) -> np.ndarray:
+        """Offerings covering every one of ``chosen``."""
+        mask = np.ones(len(self.ids), dtype=bool)
+        for code in chosen:
+            if code not in self.function_codes:
+                return np.zeros(len(self.ids), dtype=bool)
+            mask &= self.functions[:, self.function_codes.index(code)]
+        return mask
+
+    def vehicles_mask(self, chosen: Sequence[str]) -> np.ndarray:
+        """Offerings on any one of ``chosen``."""
+        columns = [j for j, slug in enumerate(self.vehicle_slugs) if slug in chosen]
+        return np.asarray(self.vehicles[:, columns].any(axis=1))
+
+    def value_counts(self, name: str, mask: np.ndarray) -> dict:
+        counts = np.bincount(self.codes[name][mask], minlength=len(self.values[name]))
+        return {v: int(n) for v, n in zip(self.values[name], counts, strict=True) if n}
+
+    def function_counts(self, mask: np.ndarray) -> dict[str, int]:
+        counts = self.functions[mask].sum(axis=0)
+        return dict(zip(self.function_codes, map(int, counts), strict=True))
+
+    def vehicle_counts(self, mask: np.ndarray) -> dict[str, int]:
+        counts = self.vehicles[mask].sum(axis=0)
+        return dict(zip(self.vehicle_slugs, map(int, counts), strict=True))
+
+    def ids_in_order(self, mask: np.ndarray, sort: str = "name") -> np.ndarray:
+        """The ids of ``mask`` by name then id, or by ``sort`` (``coverage``,
+        highest first, or ``updated``, latest first) then name then id: the orders
+        of :func:`catalog.selectors.search.search_offerings`."""
+        positions = np.flatnonzero(mask)
+        if sort in ("coverage", "updated"):
+            key = self.coverage if sort == "coverage" else self.updated
+            # Positions are in name order already: a stable sort keeps it in ties.
+            positions = positions[np.argsort(-key[positions], kind="stable")]
+        return self.ids[positions]
+
+    def first_by_coverage(self, mask: np.ndarray, limit: int) -> list[int]:
+        """The first ``limit`` offerings of ``mask`` by coverage (highest first), then
+        name, then id: the order :data:`catalog.selectors.search.PRE_ORDER` names."""
+        return self.ids_in_order(mask, "coverage")[:limit].tolist()
+
+    def exact_matches(self, mask: np.ndarray, upper_q: str) -> dict[int, int]:
+        """2 for the offerings of ``mask`` named ``q``, 1 for those whose name
+        starts with it (``upper_q``: ``q`` as the database's UPPER() writes it, as
+        Django's ``iexact`` and ``istartswith`` compare)."""
+        names = self.upper_names[mask]
+        starting = np.char.startswith(names, upper_q)
+        exact = np.where(names[starting] == upper_q, 2, 1)
+        return dict(zip(self.ids[mask][starting].tolist(), exact.tolist(), strict=True))
+
+    def _spread(self, values: dict, fill, dtype) -> np.ndarray:
+        """``values`` (by offering id) as an array over the index."""
+        spread = np.full(len(self.ids), fill, dtype=dtype)
+        positions, found = self._positions(np.fromiter(values, np.int64, len(values)))
+        spread[positions] = np.fromiter(values.values(), dtype, len(values))[found]
+        return spread
+
+    def by_relevance(
+        self,
+        mask: np.ndarray,
+        *,
+        exact: dict[int, int],
+        relevance: dict[int, float],
+        ranked_all: bool,
+    ) -> np.ndarray:
+        """The ids of ``mask`` in relevance order: ``exact`` (2 for a name equal to
+        the query, 1 for one starting with it) highest first, then ``relevance``
+        highest first (offerings without one after those with), then, when every
+        match was ranked (``ranked_all``), name and id, else coverage, name and id.
+        """
+        positions = np.flatnonzero(mask)
+        exact_of = self._spread(exact, 0, np.int8)[positions]
+        ranked = self._spread(dict.fromkeys(relevance, True), False, bool)[positions]
+        score = self._spread(relevance, 0.0, np.float64)[positions]
+        tie = np.zeros(len(positions)) if ranked_all else -self.coverage[positions]
+        # lexsort: the last key sorts first; position (name order) breaks ties.
+        order = np.lexsort((positions, tie, -score, ~ranked, -exact_of))
+        return self.ids[positions[order]]
+
+    def text_mask(self, tsquery: str) -> np.ndarray | None:
+        """The offerings matching ``tsquery`` (PostgreSQL's text of a parsed query)
+        when every one of its words is a common one, else ``None``. A common word's
+        offerings are matched once, by its first query, and kept."""
+        if not self.common_words or not PLAIN_AND.fullmatch(tsquery):
+            return None
+        lexemes = LEXEME.findall(tsquery)
+        if not all(lexeme in self.common_words for lexeme in lexemes):
+            return None
+        mask = np.ones(len(self.ids), dtype=bool)
+        for lexeme in lexemes:
+            if lexeme not in self.common:
+                self.common[lexeme] = self.mask_of(_offerings_with(lexeme))
+            mask &= self.common[lexeme]
+        return mask
+
+
+def _common_words() -> frozenset[str]:
+    """The words PostgreSQL's statistics say are in at least :data:`COMMON_SHARE`
+    of the offerings' search documents."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+            "FROM pg_stats WHERE tablename = %s AND attname = 'search_vector'",
+            [Offering._meta.db_table],
+        )
+        row = cursor.fetchone()
+    if not row or not row[0]:
+        return frozenset()
+    # The frequencies end with three summary figures: zip stops before them.
+    return frozenset(
+        word
+        for word, share in zip(row[0], row[1], strict=False)
+        if share >= COMMON_SHARE
+    )
+
+
+def _offerings_with(lexeme: str) -> list[int]:
+    """Published offerings whose search document holds ``lexeme`` (as stored: no
+    stemming again)."""
+    return list(
+        published_offerings()
+        .filter(
+            RawSQL(  # noqa: S611 - model metadata; the lexeme is a parameter
+                f'"{Offering._meta.db_table}"."search_vector" '
+                "@@ quote_literal(%s)::tsquery",
+                (lexeme,),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def authorization_age_case() -> Case:
+    """Each offering's bucket of :data:`catalog.fedramp.AUTHORIZATION_AGES` today;
+    :func:`catalog.fedramp.authorization_age` is the same rule in Python."""
+    one_year_ago, three_years_ago = age_boundaries(timezone.localdate())
+    buckets = {
+        UNDER_1: Q(fedramp_authorized_on__gt=one_year_ago),
+        ONE_TO_3: Q(
+            fedramp_authorized_on__gt=three_years_ago,
+            fedramp_authorized_on__lte=one_year_ago,
+        ),
+        OVER_3: Q(fedramp_authorized_on__lte=three_years_ago),
+        NONE: Q(fedramp_authorized_on__isnull=True),
+    }
+    return Case(
+        *[When(buckets[value], then=Value(value)) for value, _ in AUTHORIZATION_AGES],
+        output_field=CharField(),
+    )
+
+
+def build() -> FacetIndex:
+    """Read the index from the database: three queries (four on PostgreSQL)."""
+    has_report = Case(
+        When(accessibility_report_date__isnull=False, then=Value("yes")),
+        default=Value("no"),
+        output_field=CharField(),
+    )
+    rows = list(
+        published_offerings()
+        .annotate(
+            has_report=has_report,
+            authorization_age=authorization_age_case(),
+            upper_name=Upper("name"),
+        )
+        .order_by("name", "pk")
+        .values_list(
+            "pk",
+            "covered_count",
+            "capability_count",
+            "updated_at",
+            *COLUMNS.values(),
+            "upper_name",
+        )
+    )
+    ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    covered = np.fromiter((r[1] for r in rows), np.float64, len(rows))
+    capabilities = np.fromiter((r[2] for r in rows), np.float64, len(rows))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.where(capabilities == 0, 0.0, covered * 100.0 / capabilities)
+    updated = np.fromiter(
+        ((r[3] - EPOCH) // MICROSECOND for r in rows), np.int64, len(rows)
+    )
+    codes, values = {}, {}
+    for i, name in enumerate(COLUMNS, start=4):
+        codes[name], values[name] = _codes([r[i] for r in rows])
+    position = {int(pk): i for i, pk in enumerate(ids)}
+    published = published_offerings().values("pk")
+    functions, function_codes = _membership(
+        list(
+            OfferingFunction.objects.filter(offering__in=published).values_list(
+                "offering_id", "function_code"
+            )
+        ),
+        position,
+        len(rows),
+    )
+    vehicles, vehicle_slugs = _membership(
+        list(
+            Offering.contract_vehicles.through.objects.filter(
+                offering__in=published
+            ).values_list("offering_id", F("contractvehicle__slug"))
+        ),
+        position,
+        len(rows),
+    )
+    return FacetIndex(
+        ids=ids,
+        coverage=coverage,
+        updated=updated,
+        codes=codes,
+        values=values,
+        functions=functions,
+        function_codes=function_codes,
+        vehicles=vehicles,
+        vehicle_slugs=vehicle_slugs,
+        upper_names=np.array([r[-1] for r in rows], dtype=str),
+        common_words=(
+            _common_words() if connection.vendor == "postgresql" else frozenset()
+        ),
+    )
+
+
+_kept: dict[tuple[str, int, int], FacetIndex] = {}
+_lock = threading.Lock()
+
+
+def facet_index() -> FacetIndex:
+    """The index of the current catalog version: one query (the version) when this
+    process has it already."""
+    if not settings.CATALOG_FACET_INDEX_KEEP or connection.in_atomic_block:
+        # Inside a transaction the version may yet roll back with what it saw.
+        return build()
+    # The day too: the FedRAMP authorization-age buckets move with the date.
+    key = (
+        connection.settings_dict["NAME"],
+        pagecache.version(SCOPE),
+        timezone.localdate().toordinal(),
+    )
+    index = _kept.get(key)
+    if index is None:
+        with _lock:  # one build per process and version, whatever the threads
+            index = _kept.get(key)
+            if index is None:
+                index = build()
+                _kept.clear()
+                _kept[key] = index
+    return index

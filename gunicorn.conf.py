@@ -1,0 +1,30 @@
+"""gunicorn's settings for production (read from the working directory by
+``gunicorn marketplace.wsgi``; every value can be set from the environment).
+
+Threaded workers (``gthread``): a worker serves ``GUNICORN_THREADS`` requests at once,
+so one slow render (a cold search, a large export) never holds the requests queued
+behind it, while the page cache, the facet index and the database connections of a
+process are shared by its threads. Sizing (docs/performance.md, "Serving"): one
+worker per core, four threads each; memory is about 150 MB a worker at 20,000
+offerings.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Requests wait in the kernel's queue, not in a worker, while every thread is busy.
+backlog = int(os.environ.get("GUNICORN_BACKLOG", "2048"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Off by default: a replaced worker starts with an empty page cache and must build
+# the facet index again (the bench measured the catalog at a twentieth of its speed
+# with a replacement every 5,000 requests). Set it if a process's memory grows.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

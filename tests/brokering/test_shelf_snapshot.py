@@ -1,0 +1,126 @@
+"""The scoring shelf's packed snapshot (issue #20, catalog.shelf): one sequential read
+per release and catalog version, brought up to date from the rows changed since, and
+always equal to the rows it packs; scoring from it equals scoring from the rows."""
+
+import pytest
+
+from brokering.models import NeedStatus
+from brokering.scoring import inputs
+from catalog import services
+from catalog import shelf as shelf_store
+from catalog.models import (
+    Claim,
+    ClaimLevel,
+    Offering,
+    OfferingStatus,
+    ShelfSnapshot,
+)
+from catalog.pagecache import SCOPE
+from marketplace import pagecache
+
+pytestmark = pytest.mark.django_db
+
+
+def _normalised(rows):
+    """Vectors as ``bytes`` (the database gives memory views)."""
+    return [
+        (*row[:5], *(None if v is None else bytes(v) for v in row[5:7]), row[7])
+        for row in rows
+    ]
+
+
+def _rows_now(release_id):
+    return _normalised(
+        shelf_store.published(release_id).values_list(*shelf_store.ROW_FIELDS)
+    )
+
+
+def test_pack_and_unpack_are_inverses(release, make_offering, capabilities):
+    make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    make_offering([(capabilities[0], ClaimLevel.ROADMAP)], deployment_model="paas")
+    make_offering([])
+    rows = _rows_now(release.pk)
+    assert shelf_store.unpack(shelf_store.pack(rows)) == rows
+    # Vectors of unequal lengths (or missing) are kept whole, not by halves.
+    odd = [
+        (*rows[0][:5], b"\x05\x04\x03", b"", rows[0][7]),
+        (*rows[1][:5], None, None, None),
+    ]
+    assert shelf_store.unpack(shelf_store.pack(odd)) == odd
+    assert shelf_store.unpack(shelf_store.pack([])) == []
+
+
+def test_the_snapshot_follows_every_change_of_the_shelf(
+    settings, release, make_offering, capabilities
+):
+    settings.SCORING_SHELF_SNAPSHOT = True
+    first = make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    second = make_offering([(c, ClaimLevel.EXTENSION) for c in capabilities])
+
+    def check():
+        version, rows = shelf_store.published_rows(release.pk)
+        assert _normalised(rows) == _rows_now(release.pk)
+        stored = ShelfSnapshot.objects.get(release=release)
+        assert stored.version == version == pagecache.version(SCOPE)
+        assert shelf_store.unpack(bytes(stored.data)) == _rows_now(release.pk)
+
+    check()
+    # A claim changes (the claims writer refreshes the vector and announces it).
+    Claim.objects.filter(offering=first, capability=capabilities[0]).update(
+        level=ClaimLevel.DOES_NOT_MEET
+    )
+    services.claims_changed(offering_ids=[first.pk])
+    check()
+    # An offering is published, another retired, a profile changes.
+    third = make_offering([(capabilities[1], ClaimLevel.CONFIGURABLE)])
+    services.claims_changed(offering_ids=[third.pk])
+    Offering.objects.filter(pk=second.pk).update(status=OfferingStatus.RETIRED)
+    services.claims_changed(offering_ids=[second.pk])
+    check()
+    Offering.objects.filter(pk=third.pk).update(deployment_model="paas")
+    services.claims_changed(offering_ids=[third.pk])
+    check()
+
+
+def test_a_current_snapshot_is_one_read_and_only_changed_rows_are_read_again(
+    settings, release, make_offering, capabilities, django_assert_num_queries
+):
+    settings.SCORING_SHELF_SNAPSHOT = True
+    offerings = [
+        make_offering([(c, ClaimLevel.MEETS) for c in capabilities]) for _ in range(4)
+    ]
+    shelf_store.published_rows(release.pk)
+    # The version, the snapshot.
+    with django_assert_num_queries(2):
+        shelf_store.published_rows(release.pk)
+    Claim.objects.filter(offering=offerings[2]).update(level=ClaimLevel.EXTENSION)
+    services.claims_changed(offering_ids=[offerings[2].pk])
+    # The version, the old snapshot, the keys, the one changed row, the new snapshot.
+    with django_assert_num_queries(5) as captured:
+        _version, rows = shelf_store.published_rows(release.pk)
+    changed = captured.captured_queries[3]["sql"]
+    assert changed.endswith(
+        f'"catalog_offering"."id" IN ({offerings[2].pk})) ORDER BY 1 ASC'
+    )
+    assert _normalised(rows) == _rows_now(release.pk)
+
+
+def test_scoring_from_the_snapshot_equals_scoring_from_the_rows(
+    settings, agency, release, make_offering, make_need, capabilities
+):
+    for levels in (ClaimLevel.MEETS, ClaimLevel.EXTENSION, ClaimLevel.ROADMAP):
+        make_offering([(c, levels) for c in capabilities])
+    need = make_need(agency, status=NeedStatus.ACTIVE)
+
+    def ranked():
+        scores = inputs.score_need_against_published(need.pk)
+        inputs.forget_shelves()
+        return [
+            (s.result.offering, s.result.score, s.result.gaps, s.fingerprint)
+            for s in scores
+        ]
+
+    from_rows = ranked()
+    settings.SCORING_SHELF_SNAPSHOT = True
+    assert ranked() == from_rows  # builds the snapshot
+    assert ranked() == from_rows  # reads it
