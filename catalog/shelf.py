@@ -163,7 +163,7 @@ def _read(release_id: int) -> tuple[int, bytes] | None:
     out = io.BytesIO()
     with connection.cursor() as cursor:
         query = cursor.mogrify(
-            f"COPY (SELECT version, data FROM {ShelfSnapshot._meta.db_table} "  # noqa: S608 - model metadata
+            f"COPY (SELECT version, data FROM {ShelfSnapshot._meta.db_table} "  # noqa: S608  # nosec B608 - model metadata
             "WHERE release_id = %s) TO STDOUT WITH (FORMAT binary)",
             [release_id],
         )

@@ -64,6 +64,7 @@ def celery_worker(
     previous_routes = app.conf.task_routes
     app.conf.task_default_queue = queue
     app.conf.task_routes = queues.task_routes(routes)
+    _routes_changed()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -95,6 +96,7 @@ def celery_worker(
     finally:
         app.conf.task_default_queue = previous_queue
         app.conf.task_routes = previous_routes
+        _routes_changed()
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             try:
@@ -102,6 +104,13 @@ def celery_worker(
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def _routes_changed() -> None:
+    """Celery reads ``task_routes`` once, into a router it keeps: make it read them
+    again."""
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)
 
 
 def _wait_until_ready(queue: str, timeout: float = 60.0) -> None:

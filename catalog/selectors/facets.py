@@ -255,7 +255,7 @@ def _offerings_with(lexeme: str) -> list[int]:
     return list(
         published_offerings()
         .filter(
-            RawSQL(  # noqa: S611 - model metadata; the lexeme is a parameter
+            RawSQL(  # noqa: S611  # nosec B611 - model metadata; lexeme bound
                 f'"{Offering._meta.db_table}"."search_vector" '
                 "@@ quote_literal(%s)::tsquery",
                 (lexeme,),
