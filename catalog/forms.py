@@ -103,6 +103,11 @@ class CatalogSearchForm(forms.Form):
         required=False,
         error_messages=_choice_error("contract vehicle"),
     )
+    exchange = forms.MultipleChoiceField(
+        label="Exchanges data with (Treasury system)",
+        required=False,
+        error_messages=_choice_error("Treasury system"),
+    )
     accessibility = forms.MultipleChoiceField(
         label="Accessibility report",
         required=False,
@@ -116,10 +121,14 @@ class CatalogSearchForm(forms.Form):
         error_messages=_choice_error("sort order"),
     )
 
-    def __init__(self, *args, functions=(), vehicles=(), **kwargs):
+    def __init__(self, *args, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["function"]).choices = list(functions)
-        cast(forms.ChoiceField, self.fields["vehicle"]).choices = list(vehicles)
+        for name, allowed in (
+            ("function", choices.functions if choices else ()),
+            ("vehicle", choices.vehicles if choices else ()),
+            ("exchange", choices.exchanges if choices else ()),
+        ):
+            cast(forms.ChoiceField, self.fields[name]).choices = list(allowed)
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
@@ -242,16 +251,13 @@ def offering_search(
 ) -> search_selectors.OfferingSearch:
     """:func:`catalog.selectors.search.search_offerings` for a query dict, or
     :class:`SearchParamsError` naming each bad parameter."""
-    functions, vehicles = search_selectors.search_choices()
-    form = CatalogSearchForm(
-        params if params is not None else {}, functions=functions, vehicles=vehicles
-    )
+    choices = search_selectors.search_choices()
+    form = CatalogSearchForm(params if params is not None else {}, choices=choices)
     if not form.is_valid():
         raise SearchParamsError(form.errors)
     return search_selectors.search_offerings(
         form.cleaned_data,
-        functions=functions,
-        vehicles=vehicles,
+        choices=choices,
         rank_limit=rank_limit,
         with_facets=with_facets,
     )

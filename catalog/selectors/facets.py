@@ -42,10 +42,12 @@ from catalog.fedramp import (
     UNDER_1,
     age_boundaries,
 )
-from catalog.models import Offering, OfferingFunction
+from catalog.models import ItemClaim, Offering, OfferingFunction
+from catalog.models.search import COVERED_LEVELS
 from catalog.pagecache import SCOPE
 from catalog.selectors.common import published_offerings
 from marketplace import pagecache
+from standards.items import ItemKind
 
 # The facets that are columns of the offering (or of its provider), by parameter.
 COLUMNS = {
@@ -72,6 +74,19 @@ def _codes(values: Sequence) -> tuple[np.ndarray, list]:
     distinct = sorted(set(values), key=lambda v: (v is None, str(v)))
     position = {value: code for code, value in enumerate(distinct)}
     return np.fromiter((position[v] for v in values), np.int16, len(values)), distinct
+
+
+def _any_of(matrix: np.ndarray, labels: list[str], chosen: Sequence[str]) -> np.ndarray:
+    """Rows of a membership matrix in any one of the ``chosen`` columns."""
+    columns = [j for j, label in enumerate(labels) if label in chosen]
+    return np.asarray(matrix[:, columns].any(axis=1))
+
+
+def _column_counts(
+    matrix: np.ndarray, labels: list[str], mask: np.ndarray
+) -> dict[str, int]:
+    """How many of the ``mask`` rows are in each column of a membership matrix."""
+    return dict(zip(labels, map(int, matrix[mask].sum(axis=0)), strict=True))
 
 
 def _membership(
@@ -103,6 +118,10 @@ class FacetIndex:
     function_codes: list[str]
     vehicles: np.ndarray  # offerings x vehicle slugs: on it
     vehicle_slugs: list[str]
+    # offerings x Treasury systems: exchanges data with it (a meets or configurable
+    # claim on one of the system's information exchanges)
+    exchanges: np.ndarray
+    exchange_systems: list[str]
     upper_names: np.ndarray  # each name as the database's UPPER() writes it
     common_words: frozenset[str] = frozenset()
     common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
@@ -143,8 +162,11 @@ class FacetIndex:
 
     def vehicles_mask(self, chosen: Sequence[str]) -> np.ndarray:
         """Offerings on any one of ``chosen``."""
-        columns = [j for j, slug in enumerate(self.vehicle_slugs) if slug in chosen]
-        return np.asarray(self.vehicles[:, columns].any(axis=1))
+        return _any_of(self.vehicles, self.vehicle_slugs, chosen)
+
+    def exchanges_mask(self, chosen: Sequence[str]) -> np.ndarray:
+        """Offerings exchanging data with any one of the ``chosen`` systems."""
+        return _any_of(self.exchanges, self.exchange_systems, chosen)
 
     def value_counts(self, name: str, mask: np.ndarray) -> dict:
         counts = np.bincount(self.codes[name][mask], minlength=len(self.values[name]))
@@ -155,8 +177,10 @@ class FacetIndex:
         return dict(zip(self.function_codes, map(int, counts), strict=True))
 
     def vehicle_counts(self, mask: np.ndarray) -> dict[str, int]:
-        counts = self.vehicles[mask].sum(axis=0)
-        return dict(zip(self.vehicle_slugs, map(int, counts), strict=True))
+        return _column_counts(self.vehicles, self.vehicle_slugs, mask)
+
+    def exchange_counts(self, mask: np.ndarray) -> dict[str, int]:
+        return _column_counts(self.exchanges, self.exchange_systems, mask)
 
     def ids_in_order(self, mask: np.ndarray, sort: str = "name") -> np.ndarray:
         """The ids of ``mask`` by name then id, or by ``sort`` (``coverage``,
@@ -287,7 +311,7 @@ def authorization_age_case() -> Case:
 
 
 def build() -> FacetIndex:
-    """Read the index from the database: three queries (four on PostgreSQL)."""
+    """Read the index from the database: four queries (five on PostgreSQL)."""
     has_report = Case(
         When(accessibility_report_date__isnull=False, then=Value("yes")),
         default=Value("no"),
@@ -341,6 +365,19 @@ def build() -> FacetIndex:
         position,
         len(rows),
     )
+    exchanges, exchange_systems = _membership(
+        list(
+            ItemClaim.objects.filter(
+                offering__in=published,
+                kind=ItemKind.EXCHANGE,
+                level__in=COVERED_LEVELS,
+            )
+            .values_list("offering_id", F("exchange__system__name"))
+            .distinct()
+        ),
+        position,
+        len(rows),
+    )
     return FacetIndex(
         ids=ids,
         coverage=coverage,
@@ -351,6 +388,8 @@ def build() -> FacetIndex:
         function_codes=function_codes,
         vehicles=vehicles,
         vehicle_slugs=vehicle_slugs,
+        exchanges=exchanges,
+        exchange_systems=exchange_systems,
         upper_names=np.array([r[-1] for r in rows], dtype=str),
         common_words=(
             _common_words() if connection.vendor == "postgresql" else frozenset()

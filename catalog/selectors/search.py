@@ -50,6 +50,7 @@ from catalog.selectors.common import (
 )
 from catalog.selectors.facets import FacetIndex, facet_index
 from standards.models import (
+    ExchangeSystem,
     Function,
 )
 
@@ -102,15 +103,26 @@ class OfferingSearch:
     listing: "Listing | None" = None
     function_labels: dict[str, str] = field(default_factory=dict)
     vehicle_labels: dict[str, str] = field(default_factory=dict)
+    exchange_labels: dict[str, str] = field(default_factory=dict)
 
 
-def search_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``(functions, vehicles)`` a search may filter on: FIBF functions (by code, which
-    is stable across releases) of the releases published offerings use, and every
-    contract vehicle. Two queries."""
+@dataclass
+class SearchChoices:
+    """What a search may filter on beyond the fixed choices (:func:`search_choices`)."""
+
+    functions: list[tuple[str, str]]
+    vehicles: list[tuple[str, str]]
+    exchanges: list[tuple[str, str]]
+
+
+def search_choices() -> SearchChoices:
+    """What a search may filter on: FIBF functions (by code, which is stable across
+    releases) and Treasury systems of information exchanges (by name) of the
+    releases published offerings use, and every contract vehicle. Three queries."""
+    releases = published_offerings().values("release_id")
     functions: dict[str, str] = {}
     for code, name in (
-        Function.objects.filter(release__in=published_offerings().values("release_id"))
+        Function.objects.filter(release__in=releases)
         .order_by("code", "-release__name")
         .values_list("code", "name")
     ):
@@ -118,7 +130,18 @@ def search_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     vehicles = list(
         ContractVehicle.objects.order_by("name").values_list("slug", "name")
     )
-    return [(code, f"{code} {name}") for code, name in functions.items()], vehicles
+    systems = sorted(
+        set(
+            ExchangeSystem.objects.filter(release__in=releases).values_list(
+                "name", flat=True
+            )
+        )
+    )
+    return SearchChoices(
+        functions=[(code, f"{code} {name}") for code, name in functions.items()],
+        vehicles=vehicles,
+        exchanges=[(name, name) for name in systems],
+    )
 
 
 def _similar_name_ids_and_query(q: str) -> tuple[list[int], str, str]:
@@ -335,6 +358,8 @@ def _masks(index: FacetIndex, cleaned: Mapping, q: str) -> _Masks:
         chosen["function"] = index.functions_mask(cleaned["function"])
     if cleaned["vehicle"]:
         chosen["vehicle"] = index.vehicles_mask(cleaned["vehicle"])
+    if cleaned["exchange"]:
+        chosen["exchange"] = index.exchanges_mask(cleaned["exchange"])
     for name, _label, _choices in STATIC_FACETS:
         if cleaned[name]:
             chosen[name] = index.value_mask(name, cleaned[name])
@@ -378,7 +403,12 @@ def _relevance_listing(
     )
 
 
-FACET_NAMES = ["function", *[name for name, _, _ in STATIC_FACETS], "vehicle"]
+FACET_NAMES = [
+    "function",
+    *[name for name, _, _ in STATIC_FACETS],
+    "vehicle",
+    "exchange",
+]
 # How many matches of a text search are ranked by relevance (see _by_relevance).
 RANK_LIMIT = 500
 
@@ -386,15 +416,14 @@ RANK_LIMIT = 500
 def search_offerings(
     cleaned: Mapping,
     *,
-    functions: list[tuple[str, str]],
-    vehicles: list[tuple[str, str]],
+    choices: SearchChoices,
     rank_limit: int = RANK_LIMIT,
     with_facets: bool = True,
 ) -> OfferingSearch:
     """Published offerings matching ``cleaned`` (a search form's cleaned data:
-    ``q``, the facet parameters, ``sort``), sorted, with facet counts. ``functions``
-    and ``vehicles`` are the choices of :func:`search_choices` the form validated
-    against (:func:`catalog.forms.offering_search` is the entry that validates).
+    ``q``, the facet parameters, ``sort``), sorted, with facet counts. ``choices``
+    are the :func:`search_choices` the form validated against
+    (:func:`catalog.forms.offering_search` is the entry that validates).
 
     Within a facet, ticked values are alternatives (any of them), except functions:
     an offering must cover every ticked function. Across facets every choice must
@@ -434,7 +463,7 @@ def search_offerings(
         if narrowed:
             results = results.filter(_id_in(index, matching))
         if with_facets:
-            facets = _facets(index, masks, cleaned, functions, vehicles)
+            facets = _facets(index, masks, cleaned, choices)
             listing = (
                 _relevance_listing(index, masks, q, count=count, rank_limit=rank_limit)
                 if sort == "relevance"
@@ -461,13 +490,14 @@ def search_offerings(
         params={**cleaned, "sort": sort},
         total=total,
         listing=listing,
-        function_labels=dict(functions),
-        vehicle_labels=dict(vehicles),
+        function_labels=dict(choices.functions),
+        vehicle_labels=dict(choices.vehicles),
+        exchange_labels=dict(choices.exchanges),
     )
 
 
 def _facets(
-    index: FacetIndex, masks: _Masks, cleaned: Mapping, functions, vehicles
+    index: FacetIndex, masks: _Masks, cleaned: Mapping, choices: SearchChoices
 ) -> list[Facet]:
     """Every facet with its counts: each value's offerings among those every other
     facet's choices (and the text) let through; functions narrow conjunctively, so
@@ -477,11 +507,13 @@ def _facets(
         for name, _label, _choices in STATIC_FACETS
     }
     counts["vehicle"] = index.vehicle_counts(masks.all_but("vehicle"))
+    counts["exchange"] = index.exchange_counts(masks.all_but("exchange"))
     counts["function"] = index.function_counts(masks.all_but())
     labels = {
-        "function": ("FIBF functions covered", functions),
+        "function": ("FIBF functions covered", choices.functions),
         **{name: (label, choices) for name, label, choices in STATIC_FACETS},
-        "vehicle": ("Contract vehicle", vehicles),
+        "vehicle": ("Contract vehicle", choices.vehicles),
+        "exchange": ("Exchanges data with (Treasury system)", choices.exchanges),
     }
     order = [
         "function",
@@ -492,11 +524,12 @@ def _facets(
         "impact",
         "authorized",
         "vehicle",
+        "exchange",
         "accessibility",
     ]
     facets = []
     for name in order:
-        label, choices = labels[name]
+        label, allowed = labels[name]
         facets.append(
             Facet(
                 name=name,
@@ -508,7 +541,7 @@ def _facets(
                         count=counts[name].get(value, 0),
                         selected=value in cleaned[name],
                     )
-                    for value, choice_label in choices
+                    for value, choice_label in allowed
                 ],
             )
         )

@@ -3,23 +3,59 @@ index (issue #20): every facet counted with its own ORM query over the offerings
 that match the text and the other facets, and the results ordered in SQL. The facet
 index and the listing read a page at a time must answer exactly the same."""
 
+from collections import Counter
+
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
-from catalog.models import Offering, OfferingFunction
+from catalog.fedramp import authorization_age
+from catalog.models import ItemClaim, Offering, OfferingFunction
 from catalog.models.search import SEARCH_CONFIG
 from catalog.selectors import search as search_selectors
 from catalog.selectors.common import published_offerings, with_coverage
+from standards.models import ExchangeSystem
 from tests.catalog.search_reference import COLUMN_FACETS
 from tests.catalog.search_reference import facet_filter as claims_facet_filter
 
-FACETS = [*COLUMN_FACETS, "accessibility", "vehicle", "function"]
+FACETS = [
+    *COLUMN_FACETS,
+    "accessibility",
+    "vehicle",
+    "function",
+    "authorized",
+    "exchange",
+]
+
+
+def _exchanging(systems) -> Q:
+    """Offerings with a meets or configurable claim on an exchange of a system."""
+    return Q(
+        pk__in=ItemClaim.objects.filter(
+            kind="exchange",
+            level__in=["meets", "configurable"],
+            exchange__system__name__in=list(systems),
+        ).values("offering_id")
+    )
 
 
 def facet_filter(name: str, values: list[str]) -> Q:
     """As the catalog filtered: functions by their stored rows (an offering must
     cover every one), the rest as :func:`search_reference.facet_filter`."""
+    if name == "authorized":
+        today = timezone.localdate()
+        return Q(
+            pk__in=[
+                pk
+                for pk, day in Offering.objects.values_list(
+                    "pk", "fedramp_authorized_on"
+                )
+                if authorization_age(day, today) in values
+            ]
+        )
+    if name == "exchange":
+        return _exchanging(values)
     if name != "function":
         return claims_facet_filter(name, values)
     return Q(
@@ -76,6 +112,21 @@ def facet_counts(params, *, functions, vehicles) -> dict[str, dict[str, int]]:
         .filter(contract_vehicles__slug=slug)
         .count()
         for slug in vehicles
+    }
+    today = timezone.localdate()
+    counts["authorized"] = dict(
+        Counter(
+            authorization_age(day, today)
+            for day in passing(params, without="authorized").values_list(
+                "fedramp_authorized_on", flat=True
+            )
+        )
+    )
+    counts["exchange"] = {
+        system: passing(params, without="exchange")
+        .filter(_exchanging([system]))
+        .count()
+        for system in ExchangeSystem.objects.values_list("name", flat=True)
     }
     counts["function"] = {
         code: passing(params).filter(covered_functions__function_code=code).count()

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 
+from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.forms import offering_search
 from catalog.models import (
     DeploymentModel,
@@ -24,18 +25,25 @@ from catalog.models import (
     ProviderKind,
 )
 from catalog.selectors import facets
+from catalog.services.claims import ItemClaimInput
 from catalog.services.search import announce
+from standards.items import ItemKind
+from standards.models import Exchange, ExchangeSystem
 from tests.catalog import facet_reference as reference
 from tests.catalog.catalog_world import make_release
 from tests.catalog.factories import (
     ContractVehicleFactory,
     OfferingFactory,
     ProviderFactory,
+    write_claims,
 )
 
 CODES = ("FFM.010", "FFM.030", "FFM.060", "FFM.090")
 WORDS = ["ledger", "payroll", "grants", "treasury", "budget", "cloud", "assets"]
 START = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
+EXCHANGE_LEVELS = ["meets", "configurable", "does-not-meet"]
 
 
 def random_catalog(seed: int, size: int = 28) -> list[str]:
@@ -49,6 +57,18 @@ def random_catalog(seed: int, size: int = 28) -> list[str]:
         for kind in ProviderKind.values
     ]
     vehicles = [ContractVehicleFactory(slug=f"veh-{n}") for n in range(3)]
+    exchanges = [
+        Exchange.objects.create(
+            release=release,
+            system=ExchangeSystem.objects.create(
+                release=release, position=n, name=f"System {n}"
+            ),
+            position=n,
+            information=f"Outgoing: data {n}",
+        )
+        for n in (1, 2)
+    ]
+    today = datetime.date.today()
     for n in range(size):
         name = rng.choice(
             [
@@ -69,9 +89,20 @@ def random_catalog(seed: int, size: int = 28) -> list[str]:
             fedramp_status=rng.choice(FedrampStatus.values),
             fedramp_impact=rng.choice([*ImpactLevel.values, ""]),
             accessibility_report_date=rng.choice([None, datetime.date(2026, 1, 5)]),
+            fedramp_authorized_on=rng.choice(
+                [None, *(today - datetime.timedelta(days=d) for d in (30, 800, 2000))]
+            ),
             status=rng.choice([OfferingStatus.PUBLISHED] * 5 + [OfferingStatus.DRAFT]),
         )
         offering.contract_vehicles.set(rng.sample(vehicles, rng.randint(0, 2)))
+        write_claims(
+            offering,
+            [
+                ItemClaimInput(ItemKind.EXCHANGE, exchange.pk, level)
+                for exchange in exchanges
+                if (level := rng.choice(["", *EXCHANGE_LEVELS]))
+            ],
+        )
         OfferingFunction.objects.filter(offering=offering).delete()
         OfferingFunction.objects.bulk_create(
             OfferingFunction(offering=offering, function_code=code, covered_count=1)
@@ -102,6 +133,8 @@ def random_params(rng: random.Random, vehicles: list[str]) -> QueryDict:
         "accessibility": ["yes", "no"],
         "vehicle": vehicles,
         "function": list(CODES),
+        "authorized": [value for value, _label in AUTHORIZATION_AGES],
+        "exchange": ["System 1", "System 2"],
     }
     for name in rng.sample(sorted(choices), k=rng.choice([0, 0, 1, 2, 3])):
         params.setlist(name, rng.sample(choices[name], rng.randint(1, 2)))
@@ -174,3 +207,19 @@ def test_a_process_keeps_the_index_until_the_catalog_changes(settings):
     second = facets.facet_index()
     assert second is not first
     assert facets.facet_index() is second
+
+
+@pytest.mark.django_db
+def test_the_catalog_page_filters_by_treasury_system_without_javascript(client):
+    random_catalog(7, size=10)
+    page = client.get("/catalog/", {"exchange": "System 1"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Exchanges data with (Treasury system)" in html
+    assert 'name="exchange" value="System 1" checked' in html
+    shown = {o.pk for o in page.context["search"].listing[:]}
+    assert shown == set(
+        reference.passing(QueryDict("exchange=System+1")).values_list("pk", flat=True)
+    )
+    unknown = client.get("/catalog/", {"exchange": "No such system"})
+    assert unknown.status_code == 400
