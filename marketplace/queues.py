@@ -11,9 +11,24 @@ test or a bench run can give its workers queues of their own.
 from collections.abc import Mapping
 
 TASKS_BY_WORK = {
-    "scoring": ("brokering.run_scoring", "brokering.run_scoring_batch"),
-    "email": ("marketplace.send_email",),
-    "sweeps": ("brokering.sweep_scoring_runs", "marketplace.heartbeat"),
+    "scoring": (
+        "brokering.run_scoring",
+        "brokering.run_scoring_batch",
+        "brokering.score_response",
+    ),
+    "email": (
+        "marketplace.send_email",
+        "marketplace.send_notification_emails",
+        "brokering.send_round_notice",
+    ),
+    "sweeps": (
+        "brokering.sweep_scoring_runs",
+        "marketplace.heartbeat",
+        "brokering.round_deadlines",
+        "catalog.send_evidence_reminders",
+        "catalog.check_saved_searches",
+        "marketplace.send_notification_digests",
+    ),
 }
 
 
