@@ -60,11 +60,30 @@ def celery_worker(
         "DJANGO_DEBUG": os.environ.get("DJANGO_DEBUG", "1"),
         **(extra_env or {}),
     }
+    with tasks_sent_to(queue, routes=routes):
+        yield from _worker(queue, concurrency, env)
+
+
+@contextmanager
+def tasks_sent_to(queue: str, *, routes: dict[str, str] | None = None):
+    """Send this process's tasks to ``queue`` (``routes``: kind of work -> queue,
+    every kind to ``queue`` by default, see marketplace.queues), as before after."""
+    routes = routes or dict.fromkeys(queues.TASKS_BY_WORK, queue)
     previous_queue = app.conf.task_default_queue
     previous_routes = app.conf.task_routes
     app.conf.task_default_queue = queue
     app.conf.task_routes = queues.task_routes(routes)
     _routes_changed()
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue = previous_queue
+        app.conf.task_routes = previous_routes
+        _routes_changed()
+
+
+def _worker(queue: str, concurrency: int, env: dict):
+    """A worker process on ``queue`` while the generator is suspended; stopped after."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -94,9 +113,6 @@ def celery_worker(
         _wait_until_ready(queue)
         yield process
     finally:
-        app.conf.task_default_queue = previous_queue
-        app.conf.task_routes = previous_routes
-        _routes_changed()
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             try:

@@ -173,20 +173,20 @@ def test_a_run_started_in_a_transaction_that_rolls_back_sends_no_task(
     scored_need,
 ):
     need, _ = scored_need
+    from tests.celery_worker import tasks_sent_to
+
     queue = f"test-rollback-{os.getpid()}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
     try:
-        with pytest.raises(RuntimeError), transaction.atomic():
+        with tasks_sent_to(queue), pytest.raises(RuntimeError), transaction.atomic():
             services.scoring_run_enqueue(need_id=need.pk, reason="rolled back")
             raise RuntimeError("the request failed after starting the run")
         assert not ScoringRun.objects.filter(need=need).exists()
         assert queued_messages(queue) == 0
         # The same call committed does send one task.
-        services.scoring_run_enqueue(need_id=need.pk, reason="committed")
+        with tasks_sent_to(queue):
+            services.scoring_run_enqueue(need_id=need.pk, reason="committed")
         assert queued_messages(queue) == 1
     finally:
-        app.conf.task_default_queue = previous
         with app.connection_for_write() as conn:
             conn.default_channel.client.delete(queue)
 
@@ -278,13 +278,13 @@ def test_a_run_whose_process_always_dies_is_failed_after_bounded_attempts(
 @pytest.fixture
 def private_queue():
     """Send this process's tasks to a queue nobody consumes, and drop it after."""
+    from tests.celery_worker import tasks_sent_to
+
     queue = f"test-twice-{os.getpid()}-{time.monotonic_ns()}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
     try:
-        yield queue
+        with tasks_sent_to(queue):
+            yield queue
     finally:
-        app.conf.task_default_queue = previous
         with app.connection_for_write() as conn:
             conn.default_channel.client.delete(queue)
 
@@ -527,7 +527,7 @@ def test_runs_queued_when_redis_restarts_empty_are_sent_again_and_finish(
 ):
     from django.utils import timezone
 
-    from tests.celery_worker import celery_worker
+    from tests.celery_worker import celery_worker, tasks_sent_to
 
     make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
     needs = [make_need(agency, status=NeedStatus.ACTIVE) for _ in range(3)]
@@ -535,14 +535,10 @@ def test_runs_queued_when_redis_restarts_empty_are_sent_again_and_finish(
     queue = f"test-redis-restart-{os.getpid()}"
     with broker(url):
         with private_redis():
-            previous_queue = app.conf.task_default_queue
-            app.conf.task_default_queue = queue
-            try:
+            with tasks_sent_to(queue):
                 for need in needs:
                     services.scoring_run_enqueue(need_id=need.pk, reason="test")
                 assert queued_messages(queue) == len(needs)
-            finally:
-                app.conf.task_default_queue = previous_queue
             _drop_broker_connections()
         # Redis is gone and comes back empty: the messages are lost.
         with private_redis():
