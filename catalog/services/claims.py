@@ -356,7 +356,7 @@ def claims_bulk_load(
         return refused[-1]
 
     def rows() -> Iterator[tuple[int, int, str, datetime.date | None, str]]:
-        nonlocal total, vectors
+        nonlocal total
         for offering_id, its_claims in zip(offering_ids, claims, strict=True):
             release_id = releases[offering_id]
             stated = []
@@ -383,9 +383,6 @@ def claims_bulk_load(
                     claims=stated,
                 )
             )
-            if len(vectors) == LOAD_BATCH:
-                claim_vectors_save(vectors)
-                vectors = []
 
     if connection.vendor == "postgresql":
         try:
@@ -423,7 +420,10 @@ def claims_bulk_load(
                 Claim.objects.bulk_create(batch)
                 batch = []
         Claim.objects.bulk_create(batch)
-    claim_vectors_save(vectors)
+    # Saved once the rows are in: under COPY the rows' reader runs inside the
+    # statement, and the connection can run no other query until it ends.
+    for start in range(0, len(vectors), LOAD_BATCH):
+        claim_vectors_save(vectors[start : start + LOAD_BATCH])
     Offering.objects.filter(pk__in=offering_ids).update(updated_at=timezone.now())
     offering_search_refresh(offering_ids=offering_ids)
     pages_stale()
