@@ -20,7 +20,7 @@ from bench import processes
 from bench.processes import ROOT, Target
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/fm_bench"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/15"  # not 14: .ci/run uses it
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
