@@ -2,7 +2,7 @@
 set of fields per need item), questions, answers, extending and deciding."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,9 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from brokering.models import ResponseDocument
 from brokering.rounds.services import AnswerInput, ResponseInput
+from catalog.documents import ACCEPT, evidence_kind, max_bytes
 from catalog.models import ClaimLevel, Offering, OfferingDocument
 from marketplace.forms import DateInputField
 from marketplace.validators import SingleLineFields, plausible_date
@@ -144,10 +146,12 @@ class ResponseForm(SingleLineFields, forms.Form):
         *args,
         items: Sequence[dict[str, Any]],
         documents: Sequence[OfferingDocument],
+        uploaded: Mapping[int, ResponseDocument] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
+        self.uploaded = uploaded or {}
         document_choices = [("", "None"), *((str(d.pk), d.title) for d in documents)]
         for item in items:
             pk = item["pk"]
@@ -172,6 +176,13 @@ class ResponseForm(SingleLineFields, forms.Form):
                 coerce=int,
                 empty_value=None,
             )
+            self.fields[f"evidence_{pk}"] = forms.FileField(
+                label=f"Upload evidence for {item['code']}",
+                required=False,
+                validators=[evidence_kind],
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+                help_text=f"PDF, XLSX or DOCX, at most {max_bytes() // 2**20} MB.",
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -194,6 +205,8 @@ class ResponseForm(SingleLineFields, forms.Form):
                 "date": self[f"date_{item['pk']}"],
                 "comment": self[f"comment_{item['pk']}"],
                 "document": self[f"document_{item['pk']}"],
+                "evidence": self[f"evidence_{item['pk']}"],
+                "uploaded": self.uploaded.get(item["pk"]),
             }
             for item in self.items
         ]
@@ -218,6 +231,7 @@ class ResponseForm(SingleLineFields, forms.Form):
                 roadmap_date=data[f"date_{item['pk']}"],
                 comment=data[f"comment_{item['pk']}"],
                 document_id=data[f"document_{item['pk']}"],
+                upload=data.get(f"evidence_{item['pk']}") or None,
             )
             for item in self.items
         }

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brokering.rounds import selectors, services
 from brokering.rounds.forms import QuestionForm, ResponseForm
+from brokering.rounds.views import act_on_form
 from marketplace.roles import Role, role_required
 
 
@@ -38,9 +39,11 @@ def request_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
     is_open = selectors.accepts_responses(round=round)
     form = ResponseForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial=selectors.response_initial(invitation=invitation, items=items),
         items=items,
         documents=documents,
+        uploaded=selectors.answer_evidence(invitation=invitation),
     )
     if request.method == "POST":
         if not is_open:
@@ -89,17 +92,13 @@ def request_question(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.invitation_get(
         user=request.user, invitation_id=invitation_id
     )
-    form = QuestionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write the question (up to 5,000 characters).")
-    else:
-        try:
-            services.question_ask(
-                invitation_id=invitation.pk,
-                user=request.user,
-                text=form.cleaned_data["text"],
-            )
-            messages.success(request, "Question sent to the agency.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    act_on_form(
+        request,
+        QuestionForm(request.POST),
+        lambda data: services.question_ask(
+            invitation_id=invitation.pk, user=request.user, text=data["text"]
+        ),
+        done="Question sent to the agency.",
+        invalid="Write the question (up to 5,000 characters).",
+    )
     return redirect("requests:request-detail", invitation_id=invitation.pk)

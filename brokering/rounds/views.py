@@ -6,7 +6,11 @@ Rounds are scoped by :mod:`brokering.rounds.selectors`: another agency's round
 answers 404.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -80,7 +84,13 @@ def round_open(request: HttpRequest, need_id: int) -> HttpResponse:
     return render(
         request,
         "brokering/rounds/round_open.html",
-        {"need": need, "form": form, "pick": pick, "has_offerings": bool(offerings)},
+        {
+            "need": need,
+            "form": form,
+            "pick": pick,
+            "has_offerings": bool(offerings),
+            "on_behalf": is_broker(request.user),
+        },
     )
 
 
@@ -121,8 +131,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             ),
             "decision": decision,
             "may_broker": is_broker(request.user),
-            "may_decide": round.status == RoundStatus.CLOSED
-            and not is_broker(request.user),
+            "may_decide": round.status == RoundStatus.CLOSED,
         },
     )
 
@@ -141,7 +150,9 @@ def round_response(
     if invitation is None:
         raise Http404("No such response.")
     items = selectors.item_rows(need=round.need)
-    answers = {a.item_id: a for a in invitation.answers.select_related("document")}
+    answers = {
+        a.item_id: a for a in invitation.answers.select_related("document", "evidence")
+    }
     claims = selectors.catalog_claims(
         offering_ids=[invitation.offering_id], codes={i["code"] for i in items}
     )[invitation.offering_id]
@@ -162,6 +173,32 @@ def round_response(
     )
 
 
+def act(request: HttpRequest, call: Callable[[], object], done: str) -> None:
+    """Run a service call for a page's form and say what came of it: ``done``, or
+    the service's reason for refusing."""
+    try:
+        call()
+    except services.RoundError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+
+
+def act_on_form(
+    request: HttpRequest,
+    form: Form,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    invalid: str,
+) -> None:
+    """:func:`act` with a valid form's data; ``invalid`` when the form is not."""
+    if form.is_valid():
+        act(request, lambda: call(form.cleaned_data), done)
+    else:
+        messages.error(request, invalid)
+
+
 @role_required(*READERS)
 @require_POST
 def question_reply(
@@ -171,19 +208,15 @@ def question_reply(
     question = round.questions.filter(pk=question_id).first()
     if question is None:
         raise Http404("No such question.")
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write the answer (up to 5,000 characters).")
-    else:
-        try:
-            services.question_reply(
-                question_id=question.pk,
-                user=request.user,
-                text=form.cleaned_data["text"],
-            )
-            messages.success(request, "Answer published to every invited provider.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    act_on_form(
+        request,
+        ReplyForm(request.POST),
+        lambda data: services.question_reply(
+            question_id=question.pk, user=request.user, text=data["text"]
+        ),
+        done="Answer published to every invited provider.",
+        invalid="Write the answer (up to 5,000 characters).",
+    )
     return redirect("brokering:round-detail", round_id=round.pk)
 
 
@@ -192,18 +225,15 @@ def question_reply(
 def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
     form = ExtendForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, " ".join(str(e) for e in form.errors.get("due_date", []))
-        )
-    else:
-        try:
-            services.round_extend(
-                round_id=round.pk, due_at=end_of_day(form.cleaned_data["due_date"])
-            )
-            messages.success(request, "Due date moved for every invited provider.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    act_on_form(
+        request,
+        form,
+        lambda data: services.round_extend(
+            round_id=round.pk, due_at=end_of_day(data["due_date"])
+        ),
+        done="Due date moved for every invited provider.",
+        invalid=" ".join(str(e) for e in form.errors.get("due_date", [])),
+    )
     return redirect("brokering:round-detail", round_id=round.pk)
 
 
@@ -211,36 +241,31 @@ def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def round_cancel(request: HttpRequest, round_id: int) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
-    try:
-        services.round_cancel(round_id=round.pk)
-        messages.success(request, "Round cancelled.")
-    except services.RoundError as error:
-        messages.error(request, str(error))
+    act(request, lambda: services.round_cancel(round_id=round.pk), "Round cancelled.")
     return redirect("brokering:round-detail", round_id=round.pk)
 
 
-@role_required(Role.AGENCY)
+@role_required(*READERS)
 @require_POST
 def round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The agency's decision, or a broker's on the agency's behalf."""
     round = selectors.round_get(user=request.user, round_id=round_id)
     choices = [
         (i.offering_id, i.offering.name)
         for i in selectors.round_invitations(round=round)
     ]
-    form = DecideForm(request.POST, choices=choices)
-    if not form.is_valid():
-        messages.error(request, "Give the reason for the decision.")
-    else:
-        try:
-            decisions.round_decide(
-                round_id=round.pk,
-                decided_by=request.user,
-                recommended=[int(pk) for pk in form.cleaned_data["recommended"]],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, "Decision recorded; its package is frozen.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    act_on_form(
+        request,
+        DecideForm(request.POST, choices=choices),
+        lambda data: decisions.round_decide(
+            round_id=round.pk,
+            decided_by=request.user,
+            recommended=[int(pk) for pk in data["recommended"]],
+            reason=data["reason"],
+        ),
+        done="Decision recorded; its package is frozen.",
+        invalid="Give the reason for the decision.",
+    )
     return redirect("brokering:round-detail", round_id=round.pk)
 
 
