@@ -27,7 +27,7 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=zone)
 
 
-def _future_day(day: datetime.date) -> None:
+def future_day(day: datetime.date) -> None:
     plausible_date(day)
     if day < timezone.localdate():
         raise forms.ValidationError("Choose a day from today on.")
@@ -42,7 +42,7 @@ class RoundOpenForm(SingleLineFields, forms.Form):
     title = forms.CharField(max_length=200)
     due_date = DateInputField(
         help_text="Responses are accepted until the end of this day.",
-        validators=[_future_day],
+        validators=[future_day],
     )
     anonymous = forms.BooleanField(
         label="Do not name the agency to providers",
@@ -71,7 +71,7 @@ class RoundOpenForm(SingleLineFields, forms.Form):
 
 
 class ExtendForm(forms.Form):
-    due_date = DateInputField(validators=[_future_day], label="New due date")
+    due_date = DateInputField(validators=[future_day], label="New due date")
 
 
 class DecideForm(forms.Form):
