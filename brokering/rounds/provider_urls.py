@@ -15,6 +15,16 @@ urlpatterns = [
         name="request-evidence",
     ),
     path(
+        "<int:invitation_id>/workbook/",
+        provider_views.request_workbook,
+        name="request-workbook",
+    ),
+    path(
+        "<int:invitation_id>/workbook.xlsx",
+        provider_views.request_workbook_file,
+        name="request-workbook-file",
+    ),
+    path(
         "<int:invitation_id>/questions/",
         provider_views.request_question,
         name="request-question",

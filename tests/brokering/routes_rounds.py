@@ -103,6 +103,16 @@ ROUTES = [
         lambda w: {"invitation_id": w.invitation.pk, "document_id": w.evidence.pk},
     ),
     Route(
+        "requests:request-workbook",
+        only(Role.PROVIDER),
+        lambda w: {"invitation_id": w.invitation.pk},
+    ),
+    Route(
+        "requests:request-workbook-file",
+        only(Role.PROVIDER),
+        lambda w: {"invitation_id": w.invitation.pk},
+    ),
+    Route(
         "requests:request-question",
         only(Role.PROVIDER, outcome=NOT_ALLOWED),
         lambda w: {"invitation_id": w.invitation.pk},
