@@ -54,6 +54,19 @@ def round_list(*, user, need: Need | None = None) -> QuerySet[Round]:
     ).order_by("-opened_at", "-id")
 
 
+def overdue_invitations(*, now=None) -> QuerySet[Invitation]:
+    """Invitations whose provider has not submitted by the round's due date, in
+    rounds not cancelled (the back office's overdue providers)."""
+    return Invitation.objects.filter(round__due_at__lte=now or timezone.now()).exclude(
+        Q(status=ResponseStatus.SUBMITTED) | Q(round__status=RoundStatus.CANCELLED)
+    )
+
+
+def percent(part: int, whole: int) -> int:
+    """A response rate in whole percent (0 when nobody was invited)."""
+    return round(100 * part / whole) if whole else 0
+
+
 def round_get(*, user, round_id: int) -> Round:
     found = (
         rounds_visible_to(user)
