@@ -298,13 +298,20 @@ def sheet_rows(tables, title: str, columns: list[str], limit: int, problems) -> 
     return found
 
 
-def _metadata(tables, problems: list[Problem]) -> dict[str, tuple[int, str]]:
+def field_values(
+    tables, title: str, count: int, problems: list[Problem]
+) -> dict[str, tuple[int, str]]:
+    """A sheet of one field a row (``Field``, ``Value``): field -> (row, value)."""
     fields = {}
     for number, row in sheet_rows(
-        tables, NEED_SHEET, ["Field", "Value"], len(NEED_FIELDS) + 50, problems
+        tables, title, ["Field", "Value"], count + 50, problems
     ):
         fields[row["Field"]] = (number, row["Value"])
     return fields
+
+
+def _metadata(tables, problems: list[Problem]) -> dict[str, tuple[int, str]]:
+    return field_values(tables, NEED_SHEET, len(NEED_FIELDS), problems)
 
 
 def _choices(
@@ -370,18 +377,36 @@ def _read_need(tables, problems: list[Problem]) -> dict:
     return data
 
 
+def choice_cell(
+    where: tuple[str, int, str], row: dict, allowed: list[str], wording: str, problems
+) -> str:
+    """The cell of ``where``'s column, folded to lower case; a problem when it is
+    neither blank nor one of ``allowed`` (``wording`` names them)."""
+    value = row[where[2]].casefold()
+    if value and value not in allowed:
+        problems.append(Problem(*where, f"“{row[where[2]]}” is not {wording}."))
+    return value
+
+
+def once(
+    where: tuple[str, int, str], code: str, seen: dict[str, int], problems
+) -> bool:
+    """Whether ``code`` is on its first row of the sheet (a problem otherwise)."""
+    if code in seen:
+        problems.append(Problem(*where, f"“{code}” is already on row {seen[code]}."))
+        return False
+    seen[code] = where[1]
+    return True
+
+
 def _priority(title: str, number: int, row: dict, problems) -> str:
-    priority = row["Priority"].casefold()
-    if priority and priority not in Priority.values:
-        problems.append(
-            Problem(
-                title,
-                number,
-                "Priority",
-                f"“{row['Priority']}” is not must, should or could.",
-            )
-        )
-    return priority
+    return choice_cell(
+        (title, number, "Priority"),
+        row,
+        Priority.values,
+        "must, should or could",
+        problems,
+    )
 
 
 def _read_kind(tables, kind: str, refs: list[ItemRef], problems) -> list:
@@ -399,14 +424,8 @@ def _read_kind(tables, kind: str, refs: list[ItemRef], problems) -> list:
                 Problem(title, number, "ID", f"“{code}” is not an item of the release.")
             )
             continue
-        if code in seen:
-            problems.append(
-                Problem(
-                    title, number, "ID", f"“{code}” is already on row {seen[code]}."
-                )
-            )
+        if not once((title, number, "ID"), code, seen, problems):
             continue
-        seen[code] = number
         priority = _priority(title, number, row, problems)
         target = row.get("Target", "")
         if len(target) > 255:

@@ -171,42 +171,19 @@ def rounds_by_agency() -> list[AgencyRounds]:
     """Every agency with rounds: its rounds by status and its invitations by
     response status. Two grouped queries."""
     agencies: dict[int, AgencyRounds] = {}
-
-    def of(row, prefix: str) -> AgencyRounds:
-        return agencies.setdefault(
-            row[f"{prefix}agency_id"],
-            AgencyRounds(
-                row[f"{prefix}agency__name"],
-                row[f"{prefix}agency__abbreviation"],
-                {},
-                {},
-            ),
-        )
-
-    prefix = "need__"
-    for row in (
-        Round.objects.order_by()
-        .values(
-            f"{prefix}agency_id",
-            f"{prefix}agency__name",
-            f"{prefix}agency__abbreviation",
-            "status",
-        )
-        .annotate(n=Count("pk"))
-    ):
-        of(row, prefix).rounds[row["status"]] = row["n"]
-    prefix = "round__need__"
-    for row in (
-        Invitation.objects.order_by()
-        .values(
-            f"{prefix}agency_id",
-            f"{prefix}agency__name",
-            f"{prefix}agency__abbreviation",
-            "status",
-        )
-        .annotate(n=Count("pk"))
-    ):
-        of(row, prefix).responses[row["status"]] = row["n"]
+    counted = [
+        (Round.objects, "need__", "rounds"),
+        (Invitation.objects, "round__need__", "responses"),
+    ]
+    for manager, prefix, counts in counted:
+        fields = [f"{prefix}agency_id", f"{prefix}agency__name"]
+        fields.append(f"{prefix}agency__abbreviation")
+        rows = manager.order_by().values(*fields, "status").annotate(n=Count("pk"))
+        for row in rows:
+            agency = agencies.setdefault(
+                row[fields[0]], AgencyRounds(row[fields[1]], row[fields[2]], {}, {})
+            )
+            getattr(agency, counts)[row["status"]] = row["n"]
     return sorted(agencies.values(), key=lambda a: a.name)
 
 

@@ -8,6 +8,7 @@ its response as a draft and submits it. A change the round's state refuses (a
 round closed, an incomplete response submitted) answers 409."""
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 
 from brokering import selectors as need_selectors
 from brokering.rounds import selectors, services
-from brokering.rounds.forms import end_of_day
+from brokering.rounds.forms import round_open_from
 from brokering.rounds.serializers import (
     ReplySerializer,
     RequestDetailSerializer,
@@ -74,14 +75,11 @@ class RoundList(generics.ListAPIView):
         except Http404:
             raise ValidationError({"need_id": ["No such need."]}) from None
         try:
-            round = services.round_open(
-                need_id=need.pk,
-                opened_by=request.user,
-                title=given["title"],
-                due_at=end_of_day(given["due_date"]),
+            round = round_open_from(
+                need=need,
+                user=request.user,
+                data=given,
                 offering_ids=given["offering_ids"],
-                anonymous=given["anonymous"],
-                instructions=given["instructions"],
             )
         except services.RoundError as error:  # what was asked for, not a state
             raise ValidationError([str(error)]) from None
@@ -120,9 +118,7 @@ class RoundQuestionReply(_RoundErrors, APIView):
     @extend_schema(request=ReplySerializer, responses=RoundDetailSerializer)
     def post(self, request, round_id, question_id):
         round = _round_of(request.user, round_id)
-        question = round.questions.filter(pk=question_id).first()
-        if question is None:
-            raise Http404("No such question.")
+        question = get_object_or_404(round.questions, pk=question_id)
         data = ReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.question_reply(

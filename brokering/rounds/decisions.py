@@ -162,26 +162,16 @@ def round_decide(
     chosen = sorted(set(recommended))
     if not set(chosen) <= invited:
         raise RoundError("Recommend only offerings invited to the round.")
-    now = timezone.now()
-    content = package_content(
-        round=round,
-        recommended=chosen,
-        reason=reason.strip(),
-        decided_by=decided_by,
-        decided_at=now,
-        on_behalf=on_behalf,
-    )
-    data = pkg.canonical_bytes(content)
-    decision = Decision.objects.create(
-        round=round,
-        recommended=chosen,
-        reason=reason.strip(),
-        decided_by=decided_by,
-        decided_at=now,
-        on_behalf=on_behalf,
-        package=data,
-        digest=pkg.digest(data),
-    )
+    decided = {
+        "round": round,
+        "recommended": chosen,
+        "reason": reason.strip(),
+        "decided_by": decided_by,
+        "decided_at": timezone.now(),
+        "on_behalf": on_behalf,
+    }
+    data = pkg.canonical_bytes(package_content(**decided))
+    decision = Decision.objects.create(**decided, package=data, digest=pkg.digest(data))
     round.status = RoundStatus.DECIDED
     round.save(update_fields=["status"])
     return decision

@@ -10,7 +10,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from brokering.models import ResponseDocument
+from brokering.models import ResponseDocument, Round
+from brokering.rounds import services
 from brokering.rounds.services import AnswerInput, ResponseInput
 from catalog.documents import ACCEPT, evidence_kind, max_bytes
 from catalog.models import ClaimLevel, Offering, OfferingDocument
@@ -25,6 +26,20 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     """A due date means the end of that day in the portal's time zone."""
     zone = ZoneInfo(settings.TIME_ZONE)
     return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=zone)
+
+
+def round_open_from(*, need, user, data: Mapping[str, Any], offering_ids) -> Round:
+    """Open a round from a page's or the API's checked data (title, due_date,
+    anonymous, instructions); the due day means its end."""
+    return services.round_open(
+        need_id=need.pk,
+        opened_by=user,
+        title=data["title"],
+        due_at=end_of_day(data["due_date"]),
+        offering_ids=offering_ids,
+        anonymous=data["anonymous"],
+        instructions=data["instructions"],
+    )
 
 
 def future_day(day: datetime.date) -> None:
@@ -102,6 +117,16 @@ class ReplyForm(forms.Form):
     )
 
 
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MONEY_LIMIT,
+        decimal_places=2,
+    )
+
+
 LEVEL_CHOICES = [("", "Not answered yet"), *ClaimLevel.choices]
 
 
@@ -109,20 +134,8 @@ class ResponseForm(SingleLineFields, forms.Form):
     """The response: price, timeline, references, and per need item a level,
     a roadmap date, a comment and an evidence document (``level_<item id>`` ...)."""
 
-    one_time_cost = forms.DecimalField(
-        label="One-time implementation cost (USD)",
-        required=False,
-        min_value=0,
-        max_value=MONEY_LIMIT,
-        decimal_places=2,
-    )
-    annual_cost = forms.DecimalField(
-        label="Annual cost (USD)",
-        required=False,
-        min_value=0,
-        max_value=MONEY_LIMIT,
-        decimal_places=2,
-    )
+    one_time_cost = _money("One-time implementation cost (USD)")
+    annual_cost = _money("Annual cost (USD)")
     pricing_basis = forms.CharField(max_length=200, required=False)
     assumptions = forms.CharField(
         widget=forms.Textarea, required=False, max_length=TEXT_LIMIT

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brokering import selectors as need_selectors
@@ -24,6 +24,7 @@ from brokering.rounds.forms import (
     ReplyForm,
     RoundOpenForm,
     end_of_day,
+    round_open_from,
 )
 from marketplace.roles import Role, is_broker, role_required
 
@@ -65,14 +66,11 @@ def round_open(request: HttpRequest, need_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round = services.round_open(
-                need_id=need.pk,
-                opened_by=request.user,
-                title=data["title"],
-                due_at=end_of_day(data["due_date"]),
+            round = round_open_from(
+                need=need,
+                user=request.user,
+                data=data,
                 offering_ids=[o.pk for o in data["offerings"]],
-                anonymous=data["anonymous"],
-                instructions=data["instructions"],
             )
         except services.RoundError as error:
             form.add_error(None, str(error))
@@ -142,13 +140,9 @@ def round_response(
     request: HttpRequest, round_id: int, invitation_id: int
 ) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
-    invitation = (
-        round.invitations.select_related("offering__provider")
-        .filter(pk=invitation_id)
-        .first()
+    invitation = get_object_or_404(
+        round.invitations.select_related("offering__provider"), pk=invitation_id
     )
-    if invitation is None:
-        raise Http404("No such response.")
     items = selectors.item_rows(need=round.need)
     answers = {
         a.item_id: a for a in invitation.answers.select_related("document", "evidence")
@@ -205,9 +199,7 @@ def question_reply(
     request: HttpRequest, round_id: int, question_id: int
 ) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
-    question = round.questions.filter(pk=question_id).first()
-    if question is None:
-        raise Http404("No such question.")
+    question = get_object_or_404(round.questions, pk=question_id)
     act_on_form(
         request,
         ReplyForm(request.POST),

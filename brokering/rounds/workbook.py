@@ -18,7 +18,7 @@ from brokering import workbook
 from brokering.models import Invitation
 from brokering.rounds import selectors, services
 from brokering.rounds.forms import MONEY_LIMIT, TEXT_LIMIT
-from brokering.workbook import Problem, WorkbookError
+from brokering.workbook import Problem, WorkbookError, choice_cell, once
 from catalog.models import ClaimLevel
 from marketplace import spreadsheets
 
@@ -117,11 +117,9 @@ def _number(text: str, where, problems, *, whole: bool, limit: int) -> Any:
 
 
 def _read_response(tables, invitation_id: int, problems) -> services.ResponseInput:
-    fields: dict[str, tuple[int, str]] = {}
-    for number, row in workbook.sheet_rows(
-        tables, RESPONSE_SHEET, ["Field", "Value"], len(RESPONSE_FIELDS) + 50, problems
-    ):
-        fields[row["Field"]] = (number, row["Value"])
+    fields = workbook.field_values(
+        tables, RESPONSE_SHEET, len(RESPONSE_FIELDS), problems
+    )
 
     def value(name: str) -> tuple[tuple[str, int, str], str]:
         number, text = fields.get(name, (0, ""))
@@ -156,16 +154,13 @@ def _read_response(tables, invitation_id: int, problems) -> services.ResponseInp
 
 
 def _answer(title: str, number: int, row: dict, problems) -> services.AnswerInput:
-    level = row["Level"].casefold()
-    if level and level not in ClaimLevel.values:
-        problems.append(
-            Problem(
-                title,
-                number,
-                "Level",
-                f"“{row['Level']}” is not one of {', '.join(ClaimLevel.values)}.",
-            )
-        )
+    level = choice_cell(
+        (title, number, "Level"),
+        row,
+        ClaimLevel.values,
+        f"one of {', '.join(ClaimLevel.values)}",
+        problems,
+    )
     roadmap_date = None
     if row["Roadmap date"]:
         try:
@@ -218,14 +213,7 @@ def read_response_workbook(
                         title, number, "ID", f"“{code}” is not an item of the need."
                     )
                 )
-            elif code in seen:
-                problems.append(
-                    Problem(
-                        title, number, "ID", f"“{code}” is already on row {seen[code]}."
-                    )
-                )
-            else:
-                seen[code] = number
+            elif once((title, number, "ID"), code, seen, problems):
                 answer = _answer(title, number, row, problems)
                 answers[item["pk"]] = services.AnswerInput(
                     level=answer.level,

@@ -6,8 +6,6 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,11 +20,12 @@ from catalog.models import ClaimLevel
 from tests.brokering.factories import AgencyFactory
 from tests.brokering.rounds import (
     active_need,
-    full_answers,
     offering_with_claims,
     open_round,
     pass_due_date,
+    submit_response,
 )
+from tests.brokering.test_dashboard import _queries
 from tests.catalog.factories import ProviderFactory
 from tests.marketplace.factories import UserFactory
 
@@ -47,14 +46,7 @@ def build(n: int) -> None:
         ]
         live = open_round(need, user, offerings)
         invitation = live.invitations.get(offering=offerings[0])
-        responder = UserFactory(provider=answering)
-        services.response_save(
-            invitation_id=invitation.pk,
-            user=responder,
-            response=services.ResponseInput(),
-            answers=full_answers(need),
-        )
-        services.response_submit(invitation_id=invitation.pk, user=responder)
+        submit_response(invitation, UserFactory(provider=answering))
         late = open_round(need, user, offerings[1:])
         pass_due_date(late)
 
@@ -75,14 +67,7 @@ def test_submitted_and_cancelled_are_not_overdue(agency_user, provider, provider
     need = active_need(agency_user.agency)
     offering = offering_with_claims(need, provider, [ClaimLevel.MEETS])
     answered = open_round(need, agency_user, [offering])
-    invitation = answered.invitations.get()
-    services.response_save(
-        invitation_id=invitation.pk,
-        user=provider_user,
-        response=services.ResponseInput(),
-        answers=full_answers(need),
-    )
-    services.response_submit(invitation_id=invitation.pk, user=provider_user)
+    submit_response(answered.invitations.get(), provider_user)
     cancelled = open_round(need, agency_user, [offering])
     services.round_cancel(round_id=cancelled.pk)
     for round in (answered, cancelled):
@@ -99,12 +84,6 @@ def test_submitted_and_cancelled_are_not_overdue(agency_user, provider, provider
         RoundStatus.CLOSED: 1,
     }
     assert agency.responses == {ResponseStatus.SUBMITTED: 1, ResponseStatus.INVITED: 2}
-
-
-def _queries(client) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(reverse("dashboard:index")).status_code == 200
-    return len(captured)
 
 
 def test_the_rounds_section_runs_the_same_queries_for_1_and_4_agencies(
