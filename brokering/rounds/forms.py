@@ -127,6 +127,10 @@ def _money(label: str) -> forms.DecimalField:
     )
 
 
+def _evidence_file(upload) -> None:
+    evidence_kind(upload)  # the catalog's evidence checks, as a field validator
+
+
 LEVEL_CHOICES = [("", "Not answered yet"), *ClaimLevel.choices]
 
 
@@ -192,7 +196,7 @@ class ResponseForm(SingleLineFields, forms.Form):
             self.fields[f"evidence_{pk}"] = forms.FileField(
                 label=f"Upload evidence for {item['code']}",
                 required=False,
-                validators=[evidence_kind],
+                validators=[_evidence_file],
                 widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
                 help_text=f"PDF, XLSX or DOCX, at most {max_bytes() // 2**20} MB.",
             )

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from brokering import workbook
-from brokering.models import Invitation
+from brokering.models import Invitation, ItemKind
 from brokering.rounds import selectors, services
 from brokering.rounds.forms import MONEY_LIMIT, TEXT_LIMIT
 from brokering.workbook import Problem, WorkbookError, choice_cell, once
@@ -94,7 +94,9 @@ def response_workbook_bytes(invitation: Invitation) -> bytes:
 # --- reading -----------------------------------------------------------------------
 
 
-def _number(text: str, where, problems, *, whole: bool, limit: int) -> Any:
+def _number(
+    text: str, where: tuple[str, int, str], problems, *, whole: bool, limit: int
+) -> Any:
     if not text:
         return None
     try:
@@ -188,7 +190,10 @@ def read_response_workbook(
     """Read and check a response workbook: the response and the answers by need
     item id (the evidence each answer points to is kept). Raises
     :class:`WorkbookError` listing every problem; nothing is written here."""
-    sheets = {**workbook.SHEETS, "agency": workbook.AGENCY_SHEET}
+    sheets: dict[ItemKind, str] = {
+        **workbook.SHEETS,
+        ItemKind.AGENCY: workbook.AGENCY_SHEET,
+    }
     tables = workbook.read_tables(content, [*sheets.values(), RESPONSE_SHEET])
     problems: list[Problem] = []
     response = _read_response(tables, invitation.pk, problems)
