@@ -6,8 +6,10 @@ from rest_framework.test import APIClient
 
 from brokering.rounds import services
 from catalog.models import ClaimLevel
+from marketplace.roles import Role
 from tests.brokering.rounds import (
     active_need,
+    full_answers,
     offering_with_claims,
     open_round,
     pass_due_date,
@@ -203,3 +205,69 @@ def test_another_agency_cannot_answer_questions(
     assert api_for(provider_user).post(reply, {"text": "No."}).status_code == 403
     question.refresh_from_db()
     assert question.reply == ""
+
+
+# --- every role on every write, with a body that would be accepted -------------------
+
+V, A, P, B, ADM = Role.VISITOR, Role.AGENCY, Role.PROVIDER, Role.BROKER, Role.ADMIN
+
+
+def _table(*roles, code=200):
+    table = {role: (code if role in roles else 403) for role in Role}
+    table[V] = 401
+    return table
+
+
+WRITES = [
+    ("post", "round-list", "open", _table(A, B, ADM, code=201)),
+    ("post", "round-question-reply", "reply", _table(A, B, ADM)),
+    ("put", "request-response", "response", _table(P)),
+    ("post", "request-submit", "submit", _table(P)),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "body", "expected"), WRITES, ids=[w[1] for w in WRITES]
+)
+def test_each_role_gets_what_the_table_says_on_the_writes(
+    method, name, body, expected, personas, api_for
+):
+    agency_user, provider_user = personas[A], personas[P]
+    need = active_need(agency_user.agency)
+    offering = offering_with_claims(need, provider_user.provider, [ClaimLevel.MEETS])
+    round = open_round(need, agency_user, [offering])
+    invitation = round.invitations.get()
+    question = services.question_ask(
+        invitation_id=invitation.pk, user=provider_user, text="SSO?"
+    )
+    if name == "request-submit":
+        services.response_save(
+            invitation_id=invitation.pk,
+            user=provider_user,
+            response=services.ResponseInput(),
+            answers=full_answers(need),
+        )
+    args = {
+        "round-list": [],
+        "round-question-reply": [round.pk, question.pk],
+        "request-response": [invitation.pk],
+        "request-submit": [invitation.pk],
+    }[name]
+    bodies = {
+        "open": {
+            "need_id": need.pk,
+            "title": "RFI",
+            "due_date": "2099-01-31",
+            "offering_ids": [offering.pk],
+        },
+        "reply": {"text": "Yes."},
+        "response": {"answers": _answers(need)},
+        "submit": {},
+    }
+    answers = {}
+    for role in sorted(Role, key=lambda role: expected[role] < 400):
+        response = getattr(api_for(personas[role]), method)(
+            reverse(f"api:{name}", args=args), bodies[body], format="json"
+        )
+        answers[role] = response.status_code
+    assert answers == expected
