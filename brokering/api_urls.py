@@ -51,10 +51,25 @@ urlpatterns = [
         rounds_api.RoundDetail.as_view(),
         name="round-detail",
     ),
+    path(
+        "rounds/<int:round_id>/questions/<int:question_id>/reply/",
+        rounds_api.RoundQuestionReply.as_view(),
+        name="round-question-reply",
+    ),
     path("provider/requests/", rounds_api.RequestList.as_view(), name="request-list"),
     path(
         "provider/requests/<int:invitation_id>/",
         rounds_api.RequestDetail.as_view(),
         name="request-detail",
+    ),
+    path(
+        "provider/requests/<int:invitation_id>/response/",
+        rounds_api.RequestResponse.as_view(),
+        name="request-response",
+    ),
+    path(
+        "provider/requests/<int:invitation_id>/submit/",
+        rounds_api.RequestSubmit.as_view(),
+        name="request-submit",
     ),
 ]

@@ -3,11 +3,9 @@
 from celery import shared_task
 
 from brokering.models import RunStatus, ScoringRun
+from brokering.rounds.notices import NOTICE_TASK, notice_send, notices_send_unsent
 from brokering.rounds.services import (
-    NOTICE_TASK,
     SCORE_TASK,
-    notice_send,
-    notices_send_unsent,
     response_score,
     responses_score_pending,
     rounds_close_due,

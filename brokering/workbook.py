@@ -15,6 +15,7 @@ text; reading removes that one apostrophe, so a round trip is exact.
 """
 
 import datetime
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -92,7 +93,7 @@ INSTRUCTIONS = [
 ]
 
 
-def _columns(kind: str) -> list[str]:
+def item_columns(kind: str) -> list[str]:
     if kind == ItemKind.MEASURE:
         return MEASURE_COLUMNS
     return ["ID", "Function", LABELS[ItemKind(kind)], "Priority", "Rationale"]
@@ -120,8 +121,22 @@ def need_metadata(need: Need) -> dict[str, str]:
     }
 
 
-def workbook_bytes(need: Need) -> bytes:
-    """The need as a business needs workbook."""
+@dataclass(frozen=True)
+class AnswerColumns:
+    """Columns added after each item of the need (a provider's response): the
+    sheets then list only the need's own items; ``cells`` are by item ID."""
+
+    headings: list[str]
+    cells: Mapping[str, list]
+    choices: Mapping[str, Sequence[str]]
+    agency: str  # the agency as the reader may see it
+
+
+def workbook_sheets(
+    need: Need, answers: AnswerColumns | None = None
+) -> list[spreadsheets.Sheet]:
+    """The need's sheets: every item of the release (a blank priority: not
+    needed), or with ``answers`` the need's items and their answer columns."""
     items: dict[tuple[str, int | None], NeedItem] = {}
     agency_rows = []
     for item in NeedItem.objects.filter(need=need).select_related("function"):
@@ -139,6 +154,8 @@ def workbook_bytes(need: Need) -> bytes:
         else:
             items[(item.kind, item.item_id)] = item
     metadata = need_metadata(need)
+    if answers is not None:
+        metadata["agency"] = answers.agency
     sheets = [
         spreadsheets.Sheet(
             "Instructions", [[line] for line in INSTRUCTIONS], widths=[120], freeze=None
@@ -149,13 +166,22 @@ def workbook_bytes(need: Need) -> bytes:
             [[name, metadata[name], label] for name, label in NEED_FIELDS],
         ),
     ]
+
+    def answered(title: str, columns: list[str], rows: list[list]):
+        if answers is None:
+            return _sheet(title, columns, rows)
+        rows = [row + answers.cells.get(row[0], []) for row in rows]
+        return spreadsheets.Sheet(
+            title, [columns + answers.headings, *rows], choices=answers.choices
+        )
+
     space = release_items(need.release_id)
     for kind, title in SHEETS.items():
         rows = []
         for ref in space:
-            if ref.kind != kind:
-                continue
             found = items.get(ref.key)
+            if ref.kind != kind or (answers is not None and found is None):
+                continue
             stated = [found.priority, found.rationale] if found else ["", ""]
             if kind == ItemKind.MEASURE:
                 target = found.target if found else ""
@@ -163,11 +189,15 @@ def workbook_bytes(need: Need) -> bytes:
             else:
                 rows.append([ref.code, ref.function, ref.label])
             rows[-1] += stated
-        sheets.append(_sheet(title, _columns(kind), rows))
-    sheets.append(
-        _sheet(AGENCY_SHEET, AGENCY_COLUMNS, sorted(agency_rows, key=lambda r: r[0]))
-    )
-    return spreadsheets.xlsx_bytes(sheets)
+        sheets.append(answered(title, item_columns(kind), rows))
+    agency_rows.sort(key=lambda row: row[0])
+    sheets.append(answered(AGENCY_SHEET, AGENCY_COLUMNS, agency_rows))
+    return sheets
+
+
+def workbook_bytes(need: Need) -> bytes:
+    """The need as a business needs workbook."""
+    return spreadsheets.xlsx_bytes(workbook_sheets(need))
 
 
 # --- reading -----------------------------------------------------------------------
@@ -212,7 +242,7 @@ class WorkbookData:
     items: list[NeedItemInput] = field(default_factory=list)
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     """A cell as text (the reader already stripped it and removed the text mark)."""
     if value is None:
         return ""
@@ -225,24 +255,27 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _read(content: bytes) -> dict[str, spreadsheets.Table]:
-    """Every sheet of the workbook the reader knows, read by the one bounded reader
-    (size, zip members, rows, cells, no DTD); a file it refuses is one problem."""
-    titles = [NEED_SHEET, *SHEETS.values(), AGENCY_SHEET]
+def read_tables(
+    content: bytes, titles: Sequence[str] = ()
+) -> dict[str, spreadsheets.Table]:
+    """The sheets named ``titles`` (by default every sheet of the need), read by the
+    one bounded reader (size, zip members, rows, cells, no DTD); a file it refuses
+    is one problem."""
+    titles = titles or [NEED_SHEET, *SHEETS.values(), AGENCY_SHEET]
     try:
         return spreadsheets.read_sheets("workbook.xlsx", content, LIMITS, titles)
     except spreadsheets.SpreadsheetError as error:
         raise WorkbookError([Problem("", 0, "", str(error))]) from None
 
 
-def _rows(tables, title: str, columns: list[str], limit: int, problems) -> list:
+def sheet_rows(tables, title: str, columns: list[str], limit: int, problems) -> list:
     """``(row number, {column: text})`` of a sheet's non-blank data rows; the
     header must name ``columns``; a sheet of more than ``limit`` rows is refused."""
     table = tables.get(title)
     if table is None:
         problems.append(Problem(title, 0, "", "the sheet is missing."))
         return []
-    header = [_text(value).casefold() for value in table.header]
+    header = [cell_text(value).casefold() for value in table.header]
     missing = [c for c in columns if c.casefold() not in header]
     if missing:
         problems.append(
@@ -256,7 +289,7 @@ def _rows(tables, title: str, columns: list[str], limit: int, problems) -> list:
         return []
     found = []
     for number, row in table.rows:
-        values = [_text(value) for value in row]
+        values = [cell_text(value) for value in row]
         by_name = {}
         for column in columns:
             index = header.index(column.casefold())
@@ -265,13 +298,20 @@ def _rows(tables, title: str, columns: list[str], limit: int, problems) -> list:
     return found
 
 
-def _metadata(tables, problems: list[Problem]) -> dict[str, tuple[int, str]]:
+def field_values(
+    tables, title: str, count: int, problems: list[Problem]
+) -> dict[str, tuple[int, str]]:
+    """A sheet of one field a row (``Field``, ``Value``): field -> (row, value)."""
     fields = {}
-    for number, row in _rows(
-        tables, NEED_SHEET, ["Field", "Value"], len(NEED_FIELDS) + 50, problems
+    for number, row in sheet_rows(
+        tables, title, ["Field", "Value"], count + 50, problems
     ):
         fields[row["Field"]] = (number, row["Value"])
     return fields
+
+
+def _metadata(tables, problems: list[Problem]) -> dict[str, tuple[int, str]]:
+    return field_values(tables, NEED_SHEET, len(NEED_FIELDS), problems)
 
 
 def _choices(
@@ -337,18 +377,36 @@ def _read_need(tables, problems: list[Problem]) -> dict:
     return data
 
 
+def choice_cell(
+    where: tuple[str, int, str], row: dict, allowed: list[str], wording: str, problems
+) -> str:
+    """The cell of ``where``'s column, folded to lower case; a problem when it is
+    neither blank nor one of ``allowed`` (``wording`` names them)."""
+    value = row[where[2]].casefold()
+    if value and value not in allowed:
+        problems.append(Problem(*where, f"“{row[where[2]]}” is not {wording}."))
+    return value
+
+
+def once(
+    where: tuple[str, int, str], code: str, seen: dict[str, int], problems
+) -> bool:
+    """Whether ``code`` is on its first row of the sheet (a problem otherwise)."""
+    if code in seen:
+        problems.append(Problem(*where, f"“{code}” is already on row {seen[code]}."))
+        return False
+    seen[code] = where[1]
+    return True
+
+
 def _priority(title: str, number: int, row: dict, problems) -> str:
-    priority = row["Priority"].casefold()
-    if priority and priority not in Priority.values:
-        problems.append(
-            Problem(
-                title,
-                number,
-                "Priority",
-                f"“{row['Priority']}” is not must, should or could.",
-            )
-        )
-    return priority
+    return choice_cell(
+        (title, number, "Priority"),
+        row,
+        Priority.values,
+        "must, should or could",
+        problems,
+    )
 
 
 def _read_kind(tables, kind: str, refs: list[ItemRef], problems) -> list:
@@ -356,8 +414,8 @@ def _read_kind(tables, kind: str, refs: list[ItemRef], problems) -> list:
     by_code = {ref.code: ref for ref in refs}
     items: list[NeedItemInput] = []
     seen: dict[str, int] = {}
-    for number, row in _rows(
-        tables, title, _columns(kind), len(refs) + MAX_EXTRA_ROWS, problems
+    for number, row in sheet_rows(
+        tables, title, item_columns(kind), len(refs) + MAX_EXTRA_ROWS, problems
     ):
         code = row["ID"]
         ref = by_code.get(code)
@@ -366,14 +424,8 @@ def _read_kind(tables, kind: str, refs: list[ItemRef], problems) -> list:
                 Problem(title, number, "ID", f"“{code}” is not an item of the release.")
             )
             continue
-        if code in seen:
-            problems.append(
-                Problem(
-                    title, number, "ID", f"“{code}” is already on row {seen[code]}."
-                )
-            )
+        if not once((title, number, "ID"), code, seen, problems):
             continue
-        seen[code] = number
         priority = _priority(title, number, row, problems)
         target = row.get("Target", "")
         if len(target) > 255:
@@ -401,7 +453,7 @@ def _read_agency(tables, release, taken: set[str], problems) -> list:
     functions = dict(Function.objects.filter(release=release).values_list("code", "id"))
     items: list[NeedItemInput] = []
     seen: dict[str, int] = {}
-    for number, row in _rows(
+    for number, row in sheet_rows(
         tables, AGENCY_SHEET, AGENCY_COLUMNS, MAX_EXTRA_ROWS, problems
     ):
         code = row["ID"]
@@ -442,7 +494,7 @@ def read_workbook(content: bytes) -> WorkbookData:
     """Read and check a business needs workbook; raises :class:`WorkbookError`
     listing every problem. Nothing is written here."""
     problems: list[Problem] = []
-    tables = _read(content)
+    tables = read_tables(content)
     data = _read_need(tables, problems)
     release = data["release"]
     items: list[NeedItemInput] = []

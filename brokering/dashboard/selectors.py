@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from brokering.models import Need, NeedStatus
+from brokering.models import (
+    Invitation,
+    Need,
+    NeedStatus,
+    ResponseStatus,
+    Round,
+    RoundStatus,
+)
+from brokering.rounds.selectors import overdue_invitations
 from catalog.freshness import Freshness, needs_reverifying, with_freshness
 from catalog.models import Claim, Offering, OfferingStatus
 from marketplace.pagecache import cached_value
@@ -121,3 +129,91 @@ def _claims_to_reverify() -> list[ProviderClaims]:
         ProviderClaims(row["offering__provider__name"], row["stale"], row["expired"])
         for row in rows
     ]
+
+
+# --- market research rounds ---------------------------------------------------------
+
+
+@dataclass
+class AgencyRounds:
+    """An agency's rounds by status and its invitations by response status."""
+
+    name: str
+    abbreviation: str
+    rounds: dict[str, int]
+    responses: dict[str, int]
+
+    @property
+    def round_values(self) -> list[int]:
+        return [self.rounds.get(status, 0) for status in RoundStatus.values]
+
+    @property
+    def response_values(self) -> list[int]:
+        return [self.responses.get(status, 0) for status in RESPONSE_ORDER]
+
+    @property
+    def invited(self) -> int:
+        return sum(self.responses.values())
+
+    @property
+    def submitted(self) -> int:
+        return self.responses.get(ResponseStatus.SUBMITTED, 0)
+
+
+RESPONSE_ORDER = [
+    ResponseStatus.SUBMITTED,
+    ResponseStatus.DRAFT,
+    ResponseStatus.INVITED,
+]
+
+
+def rounds_by_agency() -> list[AgencyRounds]:
+    """Every agency with rounds: its rounds by status and its invitations by
+    response status. Two grouped queries."""
+    agencies: dict[int, AgencyRounds] = {}
+    counted = [
+        (Round.objects, "need__", "rounds"),
+        (Invitation.objects, "round__need__", "responses"),
+    ]
+    for manager, prefix, counts in counted:
+        fields = [f"{prefix}agency_id", f"{prefix}agency__name"]
+        fields.append(f"{prefix}agency__abbreviation")
+        rows = manager.order_by().values(*fields, "status").annotate(n=Count("pk"))
+        for row in rows:
+            agency = agencies.setdefault(
+                row[fields[0]], AgencyRounds(row[fields[1]], row[fields[2]], {}, {})
+            )
+            getattr(agency, counts)[row["status"]] = row["n"]
+    return sorted(agencies.values(), key=lambda a: a.name)
+
+
+@dataclass
+class ProviderOverdue:
+    name: str
+    count: int
+
+    @property
+    def values(self) -> list[int]:
+        return [self.count]
+
+
+def overdue_by_provider(now: datetime.datetime | None = None) -> list[ProviderOverdue]:
+    """Per provider, its invitations not answered by the round's due date. One
+    query."""
+    rows = (
+        overdue_invitations(now=now)
+        .order_by()
+        .values("offering__provider__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "offering__provider__name")
+    )
+    return [ProviderOverdue(row["offering__provider__name"], row["n"]) for row in rows]
+
+
+def overdue_oldest(now: datetime.datetime | None = None) -> list[Invitation]:
+    """The responses overdue the longest, with their round and provider. One query."""
+    return list(
+        overdue_invitations(now=now)
+        .select_related("round", "round__need__agency", "offering__provider")
+        .order_by("round__due_at", "pk")[:OLDEST_SHOWN]
+    )

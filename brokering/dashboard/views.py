@@ -12,6 +12,9 @@ from marketplace.spreadsheets import csv_attachment
 BUILDERS = {
     "needs": lambda: charts.needs_chart(selectors.needs_by_agency()),
     "claims": lambda: charts.claims_chart(selectors.claims_to_reverify()),
+    "rounds": lambda: charts.rounds_chart(selectors.rounds_by_agency()),
+    "responses": lambda: charts.responses_chart(selectors.rounds_by_agency()),
+    "overdue": lambda: charts.overdue_chart(selectors.overdue_by_provider()),
 }
 
 
@@ -19,6 +22,7 @@ BUILDERS = {
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     waiting = selectors.submissions_waiting()
+    rounds = selectors.rounds_by_agency()
     return TemplateResponse(
         request,
         "admin/dashboard.html",
@@ -29,6 +33,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "submissions": charts.submissions_chart(waiting),
             "oldest": waiting.oldest,
             "claims": BUILDERS["claims"](),
+            "rounds": charts.rounds_chart(rounds),
+            "responses": charts.responses_chart(rounds),
+            "overdue": BUILDERS["overdue"](),
+            "overdue_oldest": selectors.overdue_oldest(),
         },
     )
 

@@ -11,6 +11,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from catalog.models import DocumentKind
+from catalog.models.workflow import document_upload_to
+
 
 class RoundStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -134,6 +137,37 @@ class Invitation(models.Model):
         return f"{self.offering} in round {self.round_id} ({self.status})"
 
 
+class ResponseDocument(models.Model):
+    """An evidence file a provider uploaded with its response (checked like the
+    catalog's evidence: :func:`catalog.documents.evidence_kind`). Its SHA-256 is
+    recorded at upload and goes into the decision package."""
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(max_length=255)
+    file = models.FileField(upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=4, choices=DocumentKind.choices)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["invitation", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (response {self.invitation_id})"
+
+
 class Answer(models.Model):
     """A provider's answer to one need item, in its response."""
 
@@ -153,6 +187,14 @@ class Answer(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Evidence: one of the offering's documents.",
+    )
+    evidence = models.ForeignKey(
+        ResponseDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Evidence uploaded with the response.",
     )
     history = HistoricalRecords()
 
@@ -266,6 +308,9 @@ class Decision(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField()
+    on_behalf = models.BooleanField(
+        "recorded by a broker on the agency's behalf", default=False
+    )
     package = models.BinaryField(help_text="The frozen package: canonical JSON.")
     digest = models.CharField(max_length=64, help_text="SHA-256 of the package.")
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from brokering.models import Invitation, ResponseStatus, Round, RoundStatus
 from brokering.rounds import services
+from brokering.rounds.selectors import percent
 from marketplace.admin import HistoryAdmin
 from marketplace.admin_access import BrokerReadOnly
 
@@ -81,8 +82,7 @@ class RoundAdmin(BrokerReadOnly, HistoryAdmin):
     def response_rate(self, round: Round) -> str:
         invited = getattr(round, "invited", 0)
         submitted = getattr(round, "submitted", 0)
-        percent = round_percent(submitted, invited)
-        return f"{submitted} of {invited} ({percent}%)"
+        return f"{submitted} of {invited} ({percent(submitted, invited)}%)"
 
     @admin.display(description="overdue providers")
     def overdue_providers(self, round: Round) -> str:
@@ -116,7 +116,3 @@ class RoundAdmin(BrokerReadOnly, HistoryAdmin):
             except services.RoundError as error:
                 refused.append(f"{round.title}: {error}")
         self.message_user(request, f"{done} round(s) cancelled. " + " ".join(refused))
-
-
-def round_percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0

@@ -18,8 +18,9 @@ from django.utils import timezone
 from brokering.models import Decision, ResponseStatus, Round, RoundStatus
 from brokering.rounds import package as pkg
 from brokering.rounds import selectors
-from brokering.rounds.services import RoundError
+from brokering.rounds.services import RoundError, acts_for_agency
 from brokering.scoring.formula import SCORING_VERSION
+from marketplace.roles import is_agency_user
 
 
 def _release(round: Round) -> dict[str, Any]:
@@ -77,7 +78,13 @@ def _invited(round: Round, items: list[dict]) -> list[dict[str, Any]]:
 
 
 def package_content(
-    *, round: Round, recommended: list[int], reason: str, decided_by, decided_at
+    *,
+    round: Round,
+    recommended: list[int],
+    reason: str,
+    decided_by,
+    decided_at,
+    on_behalf: bool = False,
 ) -> dict[str, Any]:
     items = selectors.item_rows(need=round.need)
     need = selectors.need_row(need=round.need)
@@ -127,6 +134,7 @@ def package_content(
         "decided_by": decided_by.get_full_name() or decided_by.get_username()
         if decided_by
         else "",
+        "on_behalf_of": need["agency"] if on_behalf else None,
         "decided_at": decided_at.isoformat(),
     }
     return content
@@ -136,12 +144,16 @@ def package_content(
 def round_decide(
     *, round_id: int, decided_by, recommended: Iterable[int], reason: str
 ) -> Decision:
-    """Record the decision on a closed round and freeze its package."""
+    """Record the decision on a closed round and freeze its package. The agency's
+    own user decides, or a broker on the agency's behalf (recorded as such)."""
     round = (
         Round.objects.select_for_update(of=("self",))
         .select_related("need__agency", "need__release")
         .get(pk=round_id)
     )
+    if not acts_for_agency(decided_by, round.need.agency_id):
+        raise RoundError("Only the need's agency or a broker can record a decision.")
+    on_behalf = not is_agency_user(decided_by)
     if round.status != RoundStatus.CLOSED:
         raise RoundError("A decision is recorded once the round has closed.")
     if not reason.strip():
@@ -150,24 +162,16 @@ def round_decide(
     chosen = sorted(set(recommended))
     if not set(chosen) <= invited:
         raise RoundError("Recommend only offerings invited to the round.")
-    now = timezone.now()
-    content = package_content(
-        round=round,
-        recommended=chosen,
-        reason=reason.strip(),
-        decided_by=decided_by,
-        decided_at=now,
-    )
-    data = pkg.canonical_bytes(content)
-    decision = Decision.objects.create(
-        round=round,
-        recommended=chosen,
-        reason=reason.strip(),
-        decided_by=decided_by,
-        decided_at=now,
-        package=data,
-        digest=pkg.digest(data),
-    )
+    decided = {
+        "round": round,
+        "recommended": chosen,
+        "reason": reason.strip(),
+        "decided_by": decided_by,
+        "decided_at": timezone.now(),
+        "on_behalf": on_behalf,
+    }
+    data = pkg.canonical_bytes(package_content(**decided))
+    decision = Decision.objects.create(**decided, package=data, digest=pkg.digest(data))
     round.status = RoundStatus.DECIDED
     round.save(update_fields=["status"])
     return decision

@@ -2,7 +2,7 @@
 set of fields per need item), questions, answers, extending and deciding."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,10 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from brokering.models import ResponseDocument, Round
+from brokering.rounds import services
 from brokering.rounds.services import AnswerInput, ResponseInput
+from catalog.documents import ACCEPT, evidence_kind, max_bytes
 from catalog.models import ClaimLevel, Offering, OfferingDocument
 from marketplace.forms import DateInputField
 from marketplace.validators import SingleLineFields, plausible_date
@@ -25,7 +28,21 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=zone)
 
 
-def _future_day(day: datetime.date) -> None:
+def round_open_from(*, need, user, data: Mapping[str, Any], offering_ids) -> Round:
+    """Open a round from a page's or the API's checked data (title, due_date,
+    anonymous, instructions); the due day means its end."""
+    return services.round_open(
+        need_id=need.pk,
+        opened_by=user,
+        title=data["title"],
+        due_at=end_of_day(data["due_date"]),
+        offering_ids=offering_ids,
+        anonymous=data["anonymous"],
+        instructions=data["instructions"],
+    )
+
+
+def future_day(day: datetime.date) -> None:
     plausible_date(day)
     if day < timezone.localdate():
         raise forms.ValidationError("Choose a day from today on.")
@@ -40,7 +57,7 @@ class RoundOpenForm(SingleLineFields, forms.Form):
     title = forms.CharField(max_length=200)
     due_date = DateInputField(
         help_text="Responses are accepted until the end of this day.",
-        validators=[_future_day],
+        validators=[future_day],
     )
     anonymous = forms.BooleanField(
         label="Do not name the agency to providers",
@@ -69,7 +86,7 @@ class RoundOpenForm(SingleLineFields, forms.Form):
 
 
 class ExtendForm(forms.Form):
-    due_date = DateInputField(validators=[_future_day], label="New due date")
+    due_date = DateInputField(validators=[future_day], label="New due date")
 
 
 class DecideForm(forms.Form):
@@ -100,6 +117,20 @@ class ReplyForm(forms.Form):
     )
 
 
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MONEY_LIMIT,
+        decimal_places=2,
+    )
+
+
+def _evidence_file(upload) -> None:
+    evidence_kind(upload)  # the catalog's evidence checks, as a field validator
+
+
 LEVEL_CHOICES = [("", "Not answered yet"), *ClaimLevel.choices]
 
 
@@ -107,20 +138,8 @@ class ResponseForm(SingleLineFields, forms.Form):
     """The response: price, timeline, references, and per need item a level,
     a roadmap date, a comment and an evidence document (``level_<item id>`` ...)."""
 
-    one_time_cost = forms.DecimalField(
-        label="One-time implementation cost (USD)",
-        required=False,
-        min_value=0,
-        max_value=MONEY_LIMIT,
-        decimal_places=2,
-    )
-    annual_cost = forms.DecimalField(
-        label="Annual cost (USD)",
-        required=False,
-        min_value=0,
-        max_value=MONEY_LIMIT,
-        decimal_places=2,
-    )
+    one_time_cost = _money("One-time implementation cost (USD)")
+    annual_cost = _money("Annual cost (USD)")
     pricing_basis = forms.CharField(max_length=200, required=False)
     assumptions = forms.CharField(
         widget=forms.Textarea, required=False, max_length=TEXT_LIMIT
@@ -144,10 +163,12 @@ class ResponseForm(SingleLineFields, forms.Form):
         *args,
         items: Sequence[dict[str, Any]],
         documents: Sequence[OfferingDocument],
+        uploaded: Mapping[int, ResponseDocument] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
+        self.uploaded = uploaded or {}
         document_choices = [("", "None"), *((str(d.pk), d.title) for d in documents)]
         for item in items:
             pk = item["pk"]
@@ -172,6 +193,13 @@ class ResponseForm(SingleLineFields, forms.Form):
                 coerce=int,
                 empty_value=None,
             )
+            self.fields[f"evidence_{pk}"] = forms.FileField(
+                label=f"Upload evidence for {item['code']}",
+                required=False,
+                validators=[_evidence_file],
+                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+                help_text=f"PDF, XLSX or DOCX, at most {max_bytes() // 2**20} MB.",
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -194,6 +222,8 @@ class ResponseForm(SingleLineFields, forms.Form):
                 "date": self[f"date_{item['pk']}"],
                 "comment": self[f"comment_{item['pk']}"],
                 "document": self[f"document_{item['pk']}"],
+                "evidence": self[f"evidence_{item['pk']}"],
+                "uploaded": self.uploaded.get(item["pk"]),
             }
             for item in self.items
         ]
@@ -218,6 +248,7 @@ class ResponseForm(SingleLineFields, forms.Form):
                 roadmap_date=data[f"date_{item['pk']}"],
                 comment=data[f"comment_{item['pk']}"],
                 document_id=data[f"document_{item['pk']}"],
+                upload=data.get(f"evidence_{item['pk']}") or None,
             )
             for item in self.items
         }

@@ -9,10 +9,18 @@ Provider users only; a request of another provider answers 404
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
-from brokering.rounds import selectors, services
+from brokering.forms import WorkbookUploadForm
+from brokering.rounds import selectors, services, workbook
 from brokering.rounds.forms import QuestionForm, ResponseForm
+from brokering.rounds.views import act_on_form
+from brokering.views import _download
+from brokering.workbook import WorkbookError
 from marketplace.roles import Role, role_required
 
 
@@ -38,9 +46,11 @@ def request_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
     is_open = selectors.accepts_responses(round=round)
     form = ResponseForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial=selectors.response_initial(invitation=invitation, items=items),
         items=items,
         documents=documents,
+        uploaded=selectors.answer_evidence(invitation=invitation),
     )
     if request.method == "POST":
         if not is_open:
@@ -89,17 +99,71 @@ def request_question(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.invitation_get(
         user=request.user, invitation_id=invitation_id
     )
-    form = QuestionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write the question (up to 5,000 characters).")
-    else:
-        try:
-            services.question_ask(
-                invitation_id=invitation.pk,
-                user=request.user,
-                text=form.cleaned_data["text"],
-            )
-            messages.success(request, "Question sent to the agency.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    act_on_form(
+        request,
+        QuestionForm(request.POST),
+        lambda data: services.question_ask(
+            invitation_id=invitation.pk, user=request.user, text=data["text"]
+        ),
+        done="Question sent to the agency.",
+        invalid="Write the question (up to 5,000 characters).",
+    )
     return redirect("requests:request-detail", invitation_id=invitation.pk)
+
+
+@role_required(Role.PROVIDER)
+@require_GET
+def request_workbook_file(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """The need's workbook with this response's answer columns, pre-filled."""
+    invitation = selectors.invitation_get(
+        user=request.user, invitation_id=invitation_id
+    )
+    return _download(
+        workbook.response_workbook_bytes(invitation),
+        f"request-{invitation.pk}-response",
+        "xlsx",
+    )
+
+
+@role_required(Role.PROVIDER)
+@require_http_methods(["GET", "POST"])
+def request_workbook(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Upload the filled workbook as a draft of the response."""
+    invitation = selectors.invitation_get(
+        user=request.user, invitation_id=invitation_id
+    )
+    is_open = selectors.accepts_responses(round=invitation.round)
+    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
+    form.fields["file"].label = "Response workbook"
+    form.fields["file"].help_text = "The request's workbook, filled in. Up to 5 MB."
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            workbook.response_workbook_apply(
+                invitation=invitation,
+                user=request.user,
+                content=form.cleaned_data["file"].read(),
+            )
+        except WorkbookError as error:
+            problems = error.problems
+            form.add_error(
+                "file",
+                f"Nothing was saved: {len(problems)} problem(s) to fix (listed below).",
+            )
+        except services.RoundError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, "The workbook was saved as your draft.")
+            return redirect("requests:request-detail", invitation_id=invitation.pk)
+    return render(
+        request,
+        "brokering/rounds/request_workbook.html",
+        {
+            "invitation": invitation,
+            "round": invitation.round,
+            "form": form,
+            "problems": problems[:200],
+            "is_open": is_open,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -17,6 +17,7 @@ from brokering.models import (
     Need,
     NeedItem,
     Question,
+    ResponseDocument,
     ResponseStatus,
     Round,
     RoundStatus,
@@ -51,6 +52,19 @@ def round_list(*, user, need: Need | None = None) -> QuerySet[Round]:
             distinct=True,
         ),
     ).order_by("-opened_at", "-id")
+
+
+def overdue_invitations(*, now=None) -> QuerySet[Invitation]:
+    """Invitations whose provider has not submitted by the round's due date, in
+    rounds not cancelled (the back office's overdue providers)."""
+    return Invitation.objects.filter(round__due_at__lte=now or timezone.now()).exclude(
+        Q(status=ResponseStatus.SUBMITTED) | Q(round__status=RoundStatus.CANCELLED)
+    )
+
+
+def percent(part: int, whole: int) -> int:
+    """A response rate in whole percent (0 when nobody was invited)."""
+    return round(100 * part / whole) if whole else 0
 
 
 def round_get(*, user, round_id: int) -> Round:
@@ -116,6 +130,15 @@ def offering_documents(*, offering_id: int) -> QuerySet[OfferingDocument]:
     return OfferingDocument.objects.filter(offering_id=offering_id).order_by(
         "title", "id"
     )
+
+
+def answer_evidence(*, invitation: Invitation) -> dict[int, ResponseDocument]:
+    """The evidence uploaded with the response, by need item id."""
+    return {
+        answer.item_id: answer.evidence
+        for answer in invitation.answers.select_related("evidence")
+        if answer.evidence is not None
+    }
 
 
 # --- the need's items and the offerings' claims, as plain data ----------------------
@@ -200,7 +223,8 @@ def catalog_claims(*, offering_ids: list[int], codes: set[str]) -> dict[int, lis
 def answer_rows(*, invitation: Invitation, codes: dict[int, str]) -> list[dict]:
     """The response's answers as plain claims, with their evidence checksums."""
     rows = []
-    for answer in invitation.answers.select_related("document").order_by("item_id"):
+    answers = invitation.answers.select_related("document", "evidence")
+    for answer in answers.order_by("item_id"):
         if answer.item_id not in codes:
             continue
         rows.append(
@@ -212,6 +236,7 @@ def answer_rows(*, invitation: Invitation, codes: dict[int, str]) -> list[dict]:
                 else None,
                 "comment": answer.comment,
                 "document": _document(answer.document) if answer.document else None,
+                "evidence": _uploaded(answer.evidence) if answer.evidence else None,
             }
         )
     return sorted(rows, key=lambda row: row["item"])
@@ -227,6 +252,16 @@ def _document(document: OfferingDocument) -> dict[str, Any]:
         "file_name": document.original_name,
         "size": document.size,
         "sha256": sha.hexdigest(),
+    }
+
+
+def _uploaded(document: ResponseDocument) -> dict[str, Any]:
+    """Evidence uploaded with the response, with the checksum recorded at upload."""
+    return {
+        "title": document.title,
+        "file_name": document.original_name,
+        "size": document.size,
+        "sha256": document.sha256,
     }
 
 

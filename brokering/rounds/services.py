@@ -14,10 +14,11 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from celery import current_app
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -36,17 +37,23 @@ from brokering.models import (
 )
 from brokering.rounds import package as pkg
 from brokering.rounds import selectors
+from brokering.rounds.evidence import response_document_add
+from brokering.rounds.notices import (
+    agency_emails,
+    provider_emails,
+    request_text,
+    tell_agency,
+    tell_provider,
+)
 from catalog.models import ClaimLevel, Offering, OfferingDocument, OfferingStatus
 from marketplace.formats import display_datetime
-from marketplace.mail import one_line, queue_email, send_now
-from marketplace.models import User
+from marketplace.mail import queue_email
+from marketplace.roles import is_agency_user, is_broker
 
 logger = logging.getLogger(__name__)
 
 SCORE_TASK = "brokering.score_response"
-NOTICE_TASK = "brokering.send_round_notice"
 REMIND_BEFORE = datetime.timedelta(hours=48)
-AGENCY = "agency"
 
 
 class RoundError(Exception):
@@ -59,6 +66,7 @@ class AnswerInput:
     roadmap_date: datetime.date | None = None
     comment: str = ""
     document_id: int | None = None
+    upload: UploadedFile | None = None  # new evidence, kept apart from documents
 
 
 @dataclass(frozen=True)
@@ -72,123 +80,17 @@ class ResponseInput:
     customer_references: str = ""
 
 
+def acts_for_agency(user, agency_id: int) -> bool:
+    """Whether ``user`` may act for the agency on its rounds: its own users, or a
+    broker (QSMO staff) on its behalf."""
+    return is_broker(user) or (is_agency_user(user) and user.agency_id == agency_id)
+
+
 def _lock(round_id: int) -> Round:
     try:
         return Round.objects.select_for_update().get(pk=round_id)
     except Round.DoesNotExist:
         raise RoundError("No such round.") from None
-
-
-def _notice(
-    round: Round,
-    kind: str,
-    recipient: str,
-    *,
-    subject: str,
-    message: str,
-    recipient_list: list[str],
-) -> bool:
-    """Record a notice and send it after commit; False when it was recorded
-    before (nothing is sent again)."""
-    try:
-        with transaction.atomic():
-            notice = RoundNotice.objects.create(
-                round=round,
-                kind=kind,
-                recipient=recipient,
-                subject=one_line(subject)[:255],
-                message=message,
-                recipient_list=recipient_list,
-            )
-    except IntegrityError:
-        return False
-    transaction.on_commit(partial(_send_notice, notice.pk))
-    return True
-
-
-def _send_notice(notice_id: int) -> None:
-    try:
-        current_app.tasks[NOTICE_TASK].delay(notice_id)
-    except OperationalError:
-        logger.warning("broker unavailable; round notice %s sent later", notice_id)
-
-
-@transaction.atomic
-def notice_send(*, notice_id: int) -> bool:
-    """Send a recorded notice unless it was sent: the row is locked while it is
-    sent and marked, so two deliveries of the task send it once."""
-    notice = RoundNotice.objects.select_for_update().filter(pk=notice_id).first()
-    if notice is None or notice.sent_at is not None:
-        return False
-    if notice.recipient_list:
-        send_now(
-            subject=notice.subject,
-            message=notice.message,
-            recipient_list=notice.recipient_list,
-        )
-    notice.sent_at = timezone.now()
-    notice.save(update_fields=["sent_at"])
-    return True
-
-
-def notices_send_unsent() -> int:
-    """Send every notice recorded but not sent (the beat task: a broker that was
-    down, a worker killed before sending)."""
-    unsent = RoundNotice.objects.filter(sent_at__isnull=True).order_by("id")
-    return sum(
-        notice_send(notice_id=pk) for pk in list(unsent.values_list("id", flat=True))
-    )
-
-
-def _provider_emails(offering: Offering) -> list[str]:
-    emails = set(
-        User.objects.filter(provider_id=offering.provider_id, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    if offering.provider.contact_email:
-        emails.add(offering.provider.contact_email)
-    return sorted(emails)
-
-
-def _agency_emails(round: Round) -> list[str]:
-    users = [round.opened_by, round.need.created_by]
-    return sorted({user.email for user in users if user is not None and user.email})
-
-
-def _tell_provider(invitation: Invitation, kind: str, subject: str, body: str) -> None:
-    _notice(
-        invitation.round,
-        kind,
-        f"invitation:{invitation.pk}",
-        subject=subject,
-        message=body,
-        recipient_list=_provider_emails(invitation.offering),
-    )
-
-
-def _tell_agency(round: Round, kind: str, subject: str, body: str) -> None:
-    _notice(
-        round,
-        kind,
-        AGENCY,
-        subject=subject,
-        message=body,
-        recipient_list=_agency_emails(round),
-    )
-
-
-def _request_text(round: Round, invitation: Invitation, opening: str) -> str:
-    """An e-mail to a provider: the agency named only when the round allows it."""
-    return (
-        f"{opening}\n\n"
-        f"Request: {round.title}\n"
-        f"From: {selectors.agency_shown(round=round)}\n"
-        f"Offering: {invitation.offering.name}\n"
-        f"Due: {display_datetime(round.due_at)}\n\n"
-        f"Answer it on the portal under Requests (/provider/requests/"
-        f"{invitation.pk}/).\n"
-    )
 
 
 # --- the round's life ---------------------------------------------------------------
@@ -212,6 +114,8 @@ def round_open(
         .select_related("agency")
         .get(pk=need_id)
     )
+    if opened_by is not None and not acts_for_agency(opened_by, need.agency_id):
+        raise RoundError("Only the need's agency or a broker can open a round.")
     if need.status != NeedStatus.ACTIVE:
         raise RoundError("Only an active need can go out to providers.")
     if due_at <= timezone.now():
@@ -238,11 +142,11 @@ def round_open(
     )
     for offering in offerings:
         invitation = Invitation.objects.create(round=round, offering=offering)
-        _tell_provider(
+        tell_provider(
             invitation,
             NoticeKind.INVITED,
             f"Request for information: {title}",
-            _request_text(round, invitation, "You are invited to answer a need."),
+            request_text(round, invitation, "You are invited to answer a need."),
         )
     return round
 
@@ -290,7 +194,7 @@ def round_close(*, round_id: int, now: datetime.datetime | None = None) -> bool:
     round.save(update_fields=["status", "closed_at"])
     submitted = round.invitations.filter(status=ResponseStatus.SUBMITTED).count()
     invited = round.invitations.count()
-    _tell_agency(
+    tell_agency(
         round,
         NoticeKind.CLOSED,
         f"Round closed: {round.title}",
@@ -327,11 +231,11 @@ def _remind(round_id: int, now: datetime.datetime) -> int:
             round=round, kind=NoticeKind.REMINDER, recipient=recipient
         ).exists():
             continue
-        _tell_provider(
+        tell_provider(
             invitation,
             NoticeKind.REMINDER,
             f"Reminder: response due {display_datetime(round.due_at)}",
-            _request_text(round, invitation, "Your response is not submitted yet."),
+            request_text(round, invitation, "Your response is not submitted yet."),
         )
         sent += 1
     return sent
@@ -409,6 +313,8 @@ def response_save(
             "comment": given.comment,
             "document_id": given.document_id,
         }
+        if given.upload is not None:
+            fields["evidence_id"] = _evidence(invitation, user, given.upload).pk
         if row.pk and all(getattr(row, k) == v for k, v in fields.items()):
             continue
         for key, value in fields.items():
@@ -417,6 +323,13 @@ def response_save(
     if invitation.status == ResponseStatus.SUBMITTED:
         _send_scoring(invitation.pk)
     return invitation
+
+
+def _evidence(invitation: Invitation, user, upload: UploadedFile):
+    try:
+        return response_document_add(invitation=invitation, by=user, upload=upload)
+    except ValidationError as error:
+        raise RoundError(" ".join(error.messages)) from None
 
 
 @transaction.atomic
@@ -441,7 +354,7 @@ def response_submit(*, invitation_id: int, user) -> Invitation:
     invitation.save()
     _send_scoring(invitation.pk)
     if not round.invitations.exclude(status=ResponseStatus.SUBMITTED).exists():
-        _tell_agency(
+        tell_agency(
             round,
             NoticeKind.ALL_IN,
             f"All responses are in: {round.title}",
@@ -531,7 +444,7 @@ def question_ask(*, invitation_id: int, user, text: str) -> Question:
     question = Question.objects.create(
         round=round, invitation=invitation, text=text.strip(), asked_by=user
     )
-    recipients = _agency_emails(round)
+    recipients = agency_emails(round)
     if recipients:
         queue_email(
             subject=f"New question on {round.title}",
@@ -559,7 +472,7 @@ def question_reply(*, question_id: int, user, text: str) -> Question:
     question.replied_at = timezone.now()
     question.save()
     for invitation in round.invitations.select_related("offering__provider"):
-        recipients = _provider_emails(invitation.offering)
+        recipients = provider_emails(invitation.offering)
         if recipients:
             queue_email(
                 subject=f"Question answered: {round.title}",

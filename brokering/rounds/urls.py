@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from brokering.rounds import views
+from brokering.rounds import evidence, views
 
 urlpatterns = [
     path("<int:need_id>/rounds/", views.need_rounds, name="need-rounds"),
@@ -12,6 +12,11 @@ urlpatterns = [
         "rounds/<int:round_id>/responses/<int:invitation_id>/",
         views.round_response,
         name="round-response",
+    ),
+    path(
+        "rounds/<int:round_id>/evidence/<int:document_id>/",
+        evidence.round_evidence,
+        name="round-evidence",
     ),
     path(
         "rounds/<int:round_id>/questions/<int:question_id>/reply/",

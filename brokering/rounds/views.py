@@ -6,9 +6,13 @@ Rounds are scoped by :mod:`brokering.rounds.selectors`: another agency's round
 answers 404.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from brokering import selectors as need_selectors
@@ -20,6 +24,7 @@ from brokering.rounds.forms import (
     ReplyForm,
     RoundOpenForm,
     end_of_day,
+    round_open_from,
 )
 from marketplace.roles import Role, is_broker, role_required
 
@@ -61,14 +66,11 @@ def round_open(request: HttpRequest, need_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            round = services.round_open(
-                need_id=need.pk,
-                opened_by=request.user,
-                title=data["title"],
-                due_at=end_of_day(data["due_date"]),
+            round = round_open_from(
+                need=need,
+                user=request.user,
+                data=data,
                 offering_ids=[o.pk for o in data["offerings"]],
-                anonymous=data["anonymous"],
-                instructions=data["instructions"],
             )
         except services.RoundError as error:
             form.add_error(None, str(error))
@@ -80,7 +82,13 @@ def round_open(request: HttpRequest, need_id: int) -> HttpResponse:
     return render(
         request,
         "brokering/rounds/round_open.html",
-        {"need": need, "form": form, "pick": pick, "has_offerings": bool(offerings)},
+        {
+            "need": need,
+            "form": form,
+            "pick": pick,
+            "has_offerings": bool(offerings),
+            "on_behalf": is_broker(request.user),
+        },
     )
 
 
@@ -121,8 +129,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             ),
             "decision": decision,
             "may_broker": is_broker(request.user),
-            "may_decide": round.status == RoundStatus.CLOSED
-            and not is_broker(request.user),
+            "may_decide": round.status == RoundStatus.CLOSED,
         },
     )
 
@@ -133,15 +140,13 @@ def round_response(
     request: HttpRequest, round_id: int, invitation_id: int
 ) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
-    invitation = (
-        round.invitations.select_related("offering__provider")
-        .filter(pk=invitation_id)
-        .first()
+    invitation = get_object_or_404(
+        round.invitations.select_related("offering__provider"), pk=invitation_id
     )
-    if invitation is None:
-        raise Http404("No such response.")
     items = selectors.item_rows(need=round.need)
-    answers = {a.item_id: a for a in invitation.answers.select_related("document")}
+    answers = {
+        a.item_id: a for a in invitation.answers.select_related("document", "evidence")
+    }
     claims = selectors.catalog_claims(
         offering_ids=[invitation.offering_id], codes={i["code"] for i in items}
     )[invitation.offering_id]
@@ -162,28 +167,48 @@ def round_response(
     )
 
 
+def act(request: HttpRequest, call: Callable[[], object], done: str) -> None:
+    """Run a service call for a page's form and say what came of it: ``done``, or
+    the service's reason for refusing."""
+    try:
+        call()
+    except services.RoundError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+
+
+def act_on_form(
+    request: HttpRequest,
+    form: Form,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    invalid: str,
+) -> None:
+    """:func:`act` with a valid form's data; ``invalid`` when the form is not."""
+    if form.is_valid():
+        act(request, lambda: call(form.cleaned_data), done)
+    else:
+        messages.error(request, invalid)
+
+
 @role_required(*READERS)
 @require_POST
 def question_reply(
     request: HttpRequest, round_id: int, question_id: int
 ) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
-    question = round.questions.filter(pk=question_id).first()
-    if question is None:
-        raise Http404("No such question.")
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Write the answer (up to 5,000 characters).")
-    else:
-        try:
-            services.question_reply(
-                question_id=question.pk,
-                user=request.user,
-                text=form.cleaned_data["text"],
-            )
-            messages.success(request, "Answer published to every invited provider.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    question = get_object_or_404(round.questions, pk=question_id)
+    act_on_form(
+        request,
+        ReplyForm(request.POST),
+        lambda data: services.question_reply(
+            question_id=question.pk, user=request.user, text=data["text"]
+        ),
+        done="Answer published to every invited provider.",
+        invalid="Write the answer (up to 5,000 characters).",
+    )
     return redirect("brokering:round-detail", round_id=round.pk)
 
 
@@ -192,18 +217,15 @@ def question_reply(
 def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
     form = ExtendForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, " ".join(str(e) for e in form.errors.get("due_date", []))
-        )
-    else:
-        try:
-            services.round_extend(
-                round_id=round.pk, due_at=end_of_day(form.cleaned_data["due_date"])
-            )
-            messages.success(request, "Due date moved for every invited provider.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    act_on_form(
+        request,
+        form,
+        lambda data: services.round_extend(
+            round_id=round.pk, due_at=end_of_day(data["due_date"])
+        ),
+        done="Due date moved for every invited provider.",
+        invalid=" ".join(str(e) for e in form.errors.get("due_date", [])),
+    )
     return redirect("brokering:round-detail", round_id=round.pk)
 
 
@@ -211,36 +233,31 @@ def round_extend(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def round_cancel(request: HttpRequest, round_id: int) -> HttpResponse:
     round = selectors.round_get(user=request.user, round_id=round_id)
-    try:
-        services.round_cancel(round_id=round.pk)
-        messages.success(request, "Round cancelled.")
-    except services.RoundError as error:
-        messages.error(request, str(error))
+    act(request, lambda: services.round_cancel(round_id=round.pk), "Round cancelled.")
     return redirect("brokering:round-detail", round_id=round.pk)
 
 
-@role_required(Role.AGENCY)
+@role_required(*READERS)
 @require_POST
 def round_decide(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The agency's decision, or a broker's on the agency's behalf."""
     round = selectors.round_get(user=request.user, round_id=round_id)
     choices = [
         (i.offering_id, i.offering.name)
         for i in selectors.round_invitations(round=round)
     ]
-    form = DecideForm(request.POST, choices=choices)
-    if not form.is_valid():
-        messages.error(request, "Give the reason for the decision.")
-    else:
-        try:
-            decisions.round_decide(
-                round_id=round.pk,
-                decided_by=request.user,
-                recommended=[int(pk) for pk in form.cleaned_data["recommended"]],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, "Decision recorded; its package is frozen.")
-        except services.RoundError as error:
-            messages.error(request, str(error))
+    act_on_form(
+        request,
+        DecideForm(request.POST, choices=choices),
+        lambda data: decisions.round_decide(
+            round_id=round.pk,
+            decided_by=request.user,
+            recommended=[int(pk) for pk in data["recommended"]],
+            reason=data["reason"],
+        ),
+        done="Decision recorded; its package is frozen.",
+        invalid="Give the reason for the decision.",
+    )
     return redirect("brokering:round-detail", round_id=round.pk)
 
 

@@ -10,6 +10,7 @@ from tests.brokering.rounds import (
     open_round,
     pass_due_date,
 )
+from tests.catalog.workflow_helpers import pdf_bytes, upload
 
 READERS = (Role.AGENCY, Role.BROKER, Role.ADMIN)
 
@@ -23,6 +24,17 @@ def build_world(world) -> None:
     offering = offering_with_claims(need, provider_user.provider, [])
     world.round = open_round(need, agency_user, [offering])
     world.invitation = world.round.invitations.get()
+    services.response_save(
+        invitation_id=world.invitation.pk,
+        user=provider_user,
+        response=services.ResponseInput(),
+        answers={
+            need.items.first().pk: services.AnswerInput(
+                level="meets", upload=upload("walked.pdf", pdf_bytes())
+            )
+        },
+    )
+    world.evidence = world.invitation.documents.get()
     world.question = services.question_ask(
         invitation_id=world.invitation.pk, user=provider_user, text="Walked?"
     )
@@ -54,6 +66,11 @@ ROUTES = [
         lambda w: {**round(w), "invitation_id": w.invitation.pk},
     ),
     Route(
+        "brokering:round-evidence",
+        only(*READERS),
+        lambda w: {**round(w), "document_id": w.evidence.pk},
+    ),
+    Route(
         "brokering:round-question-reply",
         only(*READERS, outcome=NOT_ALLOWED),
         lambda w: {**round(w), "question_id": w.question.pk},
@@ -68,7 +85,7 @@ ROUTES = [
         only(Role.BROKER, Role.ADMIN, outcome=NOT_ALLOWED),
         round,
     ),
-    Route("brokering:round-decide", only(Role.AGENCY, outcome=NOT_ALLOWED), round),
+    Route("brokering:round-decide", only(*READERS, outcome=NOT_ALLOWED), round),
     Route(
         "brokering:round-package",
         only(*READERS),
@@ -77,6 +94,21 @@ ROUTES = [
     Route("requests:request-list", only(Role.PROVIDER)),
     Route(
         "requests:request-detail",
+        only(Role.PROVIDER),
+        lambda w: {"invitation_id": w.invitation.pk},
+    ),
+    Route(
+        "requests:request-evidence",
+        only(Role.PROVIDER),
+        lambda w: {"invitation_id": w.invitation.pk, "document_id": w.evidence.pk},
+    ),
+    Route(
+        "requests:request-workbook",
+        only(Role.PROVIDER),
+        lambda w: {"invitation_id": w.invitation.pk},
+    ),
+    Route(
+        "requests:request-workbook-file",
         only(Role.PROVIDER),
         lambda w: {"invitation_id": w.invitation.pk},
     ),

@@ -4,6 +4,7 @@ round open past its due date and send no notice twice."""
 
 import os
 import signal
+import socket
 
 import pytest
 
@@ -125,3 +126,81 @@ def test_reminders_recorded_while_the_broker_is_down_go_once_when_it_is_back(due
     assert round_deadlines() == {"closed": 0, "reminded": 0, "scored": 0, "sent": 0}
     assert notices.count() == 2
     assert all(notice.sent_at for notice in notices)
+
+
+def _addressed() -> int:
+    """Notices with somebody to send them to (each is one message)."""
+    return sum(1 for notice in RoundNotice.objects.all() if notice.recipient_list)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_redis_restarted_with_reminders_queued_closes_every_round_and_reminds_once(
+    provider_user, other_provider_user, due
+):
+    """Redis (a private one on a free port: the shared 6379 is never restarted)
+    goes away with the beat's message and the reminders' e-mails queued, and
+    comes back empty: the next beat runs close every round past its due date, and
+    every notice reaches the mail server once."""
+    from tests.celery_worker import celery_worker, tasks_sent_to, wait_for
+    from tests.hardening.test_failures import (
+        _drop_broker_connections,
+        broker,
+        private_redis,
+        queued_messages,
+    )
+    from tests.smtp_sink import smtp_sink
+
+    closing, soon = due
+    ids = [round.pk for round in closing]
+    past_due = Round.objects.filter(pk__in=ids, status=RoundStatus.OPEN)
+    unsent = RoundNotice.objects.filter(sent_at__isnull=True)
+    port = _free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    queue = f"test-round-redis-{os.getpid()}"
+    with broker(url):
+        with private_redis(port), tasks_sent_to(queue):
+            round_deadlines.delay()  # the beat's run, queued
+            assert services.rounds_remind() == 2  # reminders recorded and queued
+            assert queued_messages(queue) == 3
+            _drop_broker_connections()
+        # Redis is gone and comes back empty: every queued message is lost.
+        with private_redis(port), smtp_sink() as (smtp_port, mail):
+            assert queued_messages(queue) == 0
+            assert past_due.count() == ROUNDS
+            reminders = RoundNotice.objects.filter(kind=NoticeKind.REMINDER)
+            assert reminders.count() == 2
+            assert not reminders.exclude(sent_at__isnull=True).exists()
+            worker_env = {
+                "CELERY_BROKER_URL": url,
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(smtp_port),
+                "EMAIL_USE_TLS": "0",
+            }
+            with celery_worker(extra_env=worker_env, queue=queue):
+                round_deadlines.delay()  # the next beat runs, a minute apart
+                round_deadlines.delay()
+                wait_for(
+                    lambda: (
+                        not past_due.exists()
+                        and not unsent.exists()
+                        and len(mail) == _addressed()
+                    )
+                )
+                round_deadlines.delay()
+                wait_for(lambda: queued_messages(queue) == 0)
+            # The worker has stopped: whatever it was doing is done.
+            sent = [(message["Subject"], message["To"]) for message in mail]
+    assert not past_due.exists()
+    # One message a notice: a notice sent twice would add one.
+    assert len(sent) == _addressed() == RoundNotice.objects.count()
+    assert reminders.count() == 2 and not reminders.filter(sent_at=None).exists()
+    reminded = [to for subject, to in sent if subject.startswith("Reminder")]
+    assert len(reminded) == len(set(reminded)) == 2
+    for round_id in ids:
+        closed = RoundNotice.objects.filter(round_id=round_id, kind=NoticeKind.CLOSED)
+        assert closed.count() == 1

@@ -4,6 +4,9 @@ the other does not; the round closes in the background (the beat task); the
 agency reads response scores beside catalog scores, records the decision,
 downloads the package, and ``verify_package`` confirms it. axe on every page."""
 
+import json
+import zipfile
+
 import pytest
 from django.core.management import call_command
 
@@ -11,6 +14,7 @@ from brokering.models import Round
 from brokering.tasks import round_deadlines
 from catalog.models import ClaimLevel
 from tests.brokering.rounds import active_need, offering_with_claims, pass_due_date
+from tests.catalog.workflow_helpers import pdf_bytes
 from tests.e2e.conftest import sign_in_on
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,6 +28,7 @@ def test_a_round_from_invitation_to_verified_package(
     agency_user,
     provider_user,
     other_provider,
+    broker,
     assert_accessible,
     tmp_path,
 ):
@@ -70,12 +75,20 @@ def test_a_round_from_invitation_to_verified_package(
     provider.wait_for_selector("text=Yes, PIV or Login.gov.")
     for code in ("FFM.010.010.011", "FFM.010.010.012", "FFM.010.010.013", "AGY-001"):
         provider.get_by_label(f"Level for {code}").select_option("meets")
+    evidence = tmp_path / "soc1-report.pdf"
+    evidence.write_bytes(pdf_bytes())
+    provider.get_by_label("Upload evidence for FFM.010.010.011").set_input_files(
+        evidence
+    )
     provider.get_by_label("One-time implementation cost (USD)").fill("250000")
     provider.get_by_label("Months from award to go-live").fill("9")
     provider.get_by_role("button", name="Save draft").click()
     provider.wait_for_selector("text=Draft saved.")
     provider.get_by_role("button", name="Submit response").click()
     provider.wait_for_selector("text=Response submitted.")
+    provider.wait_for_selector("text=soc1-report.pdf")
+    assert_accessible(provider)
+    provider.get_by_role("link", name="Answer in the workbook").click()
     assert_accessible(provider)
 
     round = Round.objects.get(need=need)
@@ -105,6 +118,18 @@ def test_a_round_from_invitation_to_verified_package(
     round.refresh_from_db()
     call_command("verify_package", str(path), "--digest", round.decision.digest)
 
+    package = json.loads(zipfile.ZipFile(path).read("package.json"))
+    answers = [e for e in package["invited"] if e["answers"]][0]["answers"]
+    assert [a["evidence"]["file_name"] for a in answers if a["evidence"]] == [
+        "soc1-report.pdf"
+    ]
+
     page.goto(f"/needs/{need.pk}/rounds/")
     assert round.decision.digest in page.content()
     assert_accessible(page)
+
+    back_office = browser.new_context(base_url=live_server.url).new_page()
+    sign_in_on(back_office, broker)
+    back_office.goto("/admin/dashboard/")
+    back_office.wait_for_selector("text=Response rates")
+    assert_accessible(back_office)

@@ -11,6 +11,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection, connections, transaction
@@ -456,15 +457,15 @@ PRIVATE_REDIS_PORT = 6390
 
 
 @contextmanager
-def private_redis():
-    """A Redis of this test's own on port 6390, keeping nothing on disk."""
+def private_redis(port: int = PRIVATE_REDIS_PORT):
+    """A Redis of this test's own (port 6390 unless given), keeping nothing on disk."""
     import subprocess
 
     process = subprocess.Popen(
         [
             "redis-server",
             "--port",
-            str(PRIVATE_REDIS_PORT),
+            str(port),
             "--save",
             "",
             "--appendonly",
@@ -477,7 +478,7 @@ def private_redis():
     try:
         import redis
 
-        client = redis.Redis(port=PRIVATE_REDIS_PORT)
+        client = redis.Redis(port=port)
         wait_for(lambda: _answers(client), timeout=60, interval=0.1)
         yield process
     finally:
@@ -514,7 +515,7 @@ def broker(url: str):
     os.environ["CELERY_BROKER_URL"] = url
     app.conf.broker_url = app.conf.broker_write_url = url
     try:
-        assert app.connection_for_write().port == PRIVATE_REDIS_PORT
+        assert app.connection_for_write().port == urlsplit(url).port
         yield
     finally:
         _drop_broker_connections()
