@@ -25,7 +25,6 @@ import statistics
 import time
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.test import Client
 from django.urls import reverse
@@ -228,14 +227,8 @@ def form_data(invitation: Invitation, items: list[dict], salt: int = 0) -> dict:
 
 def _post(client: Client, url: str, data: dict) -> float:
     started = time.perf_counter()
-    # As a browser posts the form (it has no enctype): URL-encoded.
-    response = client.post(
-        url,
-        urlencode(data),
-        content_type="application/x-www-form-urlencoded",
-        secure=True,
-        HTTP_X_FORWARDED_PROTO="https",
-    )
+    # As a browser posts the form with its evidence uploads: multipart.
+    response = client.post(url, data, secure=True, HTTP_X_FORWARDED_PROTO="https")
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 302 or response.url != url:
         raise RuntimeError(f"POST {url} answered {response.status_code}")

@@ -20,6 +20,7 @@ from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from brokering.models import (
     Answer,
@@ -399,6 +400,8 @@ def response_save(
     invitation.scored_at = None
     invitation.save()
     existing = {a.item_id: a for a in invitation.answers.all()}
+    added: list[Answer] = []
+    changed: dict[str, list[Answer]] = {}  # by the fields written
     for item_id, given in answers.items():
         row = existing.get(item_id) or Answer(invitation=invitation, item_id=item_id)
         fields = {
@@ -413,7 +416,17 @@ def response_save(
             continue
         for key, value in fields.items():
             setattr(row, key, value)
-        row.save()
+        if row.pk:
+            changed.setdefault(",".join(fields), []).append(row)
+        else:
+            added.append(row)
+    # A response's hundreds of answers in a few statements, each answer written
+    # with its history row (as saving it would, by the same user).
+    bulk_create_with_history(added, Answer, default_user=user)
+    for names, rows in changed.items():
+        bulk_update_with_history(
+            rows, Answer, fields=names.split(","), default_user=user
+        )
     if invitation.status == ResponseStatus.SUBMITTED:
         _send_scoring(invitation.pk)
     return invitation
