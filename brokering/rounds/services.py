@@ -495,11 +495,14 @@ def response_score(*, invitation_id: int) -> bool:
     offering = selectors.offering_row(invitation.offering)
     answers = [
         {
-            "item": codes[a.item_id],
-            "level": a.level,
-            "roadmap_date": a.roadmap_date.isoformat() if a.roadmap_date else None,
+            "item": codes[item_id],
+            "level": level,
+            "roadmap_date": roadmap_date.isoformat() if roadmap_date else None,
         }
-        for a in invitation.answers.filter(item_id__in=codes)
+        for item_id, level, roadmap_date in invitation.answers.values_list(
+            "item_id", "level", "roadmap_date"
+        )
+        if item_id in codes
     ]
     catalog = selectors.catalog_claims(
         offering_ids=[invitation.offering_id], codes=set(codes.values())
