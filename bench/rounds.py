@@ -11,7 +11,8 @@ and each provider's response saved through its response page:
   test client and so the whole middleware stack, as ``bench/renders.py`` does, in
   three steps per provider: the first save of a draft (every answer new), a save of
   the draft with a twentieth of its answers changed, and the submission (the same
-  form with *submit*). Baseline: the in-process floor, ``/healthz/live`` through the
+  form with *submit*), encoded as the page's form says a browser sends it
+  (URL-encoded, or multipart when the form takes uploads). Baseline: the in-process floor, ``/healthz/live`` through the
   same stack, measured in the same run.
 * 11b, scoring the responses: the background scorer
   (:func:`brokering.rounds.services.response_score`, what the Celery task runs)
@@ -25,6 +26,7 @@ import statistics
 import time
 import zlib
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.test import Client
 from django.urls import reverse
@@ -67,6 +69,7 @@ class RoundFigures:
     floor_ms: float
     saves: dict[str, list[float]] = field(default_factory=dict)  # step -> ms each
     answers_saved: int = 0
+    encoding: str = ""
     submitted: int = 0
     scoring_s: float = 0.0
     scored: int = 0
@@ -225,14 +228,35 @@ def form_data(invitation: Invitation, items: list[dict], salt: int = 0) -> dict:
     return data
 
 
-def _post(client: Client, url: str, data: dict) -> float:
+def _post(client: Client, url: str, data: dict, multipart: bool) -> float:
+    """One POST of the form, encoded as the page's form says a browser sends it."""
+    encoded = (
+        {}
+        if multipart
+        else {
+            "data": urlencode(data),
+            "content_type": "application/x-www-form-urlencoded",
+        }
+    )
     started = time.perf_counter()
-    # As a browser posts the form with its evidence uploads: multipart.
-    response = client.post(url, data, secure=True, HTTP_X_FORWARDED_PROTO="https")
+    response = client.post(
+        url,
+        **(encoded or {"data": data}),
+        secure=True,
+        HTTP_X_FORWARDED_PROTO="https",
+    )
     elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 302 or response.url != url:
         raise RuntimeError(f"POST {url} answered {response.status_code}")
     return elapsed
+
+
+def _form_is_multipart(client: Client, url: str) -> bool:
+    """Whether the response page's form posts multipart (it takes uploads)."""
+    page = client.get(url, secure=True, HTTP_X_FORWARDED_PROTO="https")
+    if page.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {page.status_code}")
+    return 'enctype="multipart/form-data"' in page.content.decode()
 
 
 def _floor_ms(client: Client) -> float:
@@ -252,16 +276,21 @@ def save_responses(round: Round, figures: RoundFigures) -> None:
     items = selectors.item_rows(need=round.need)
     steps: dict[str, list[float]] = {"first save": [], "changed": [], "submit": []}
     invitations = list(round.invitations.select_related("offering").order_by("id"))
+    multipart = None
     for invitation in invitations:
         client = Client(HTTP_HOST="localhost")
         client.force_login(provider_user(invitation.offering.provider_id))
         url = reverse("requests:request-detail", args=[invitation.pk])
+        if multipart is None:
+            multipart = _form_is_multipart(client, url)
         first = form_data(invitation, items)
         changed = form_data(invitation, items, salt=1)
-        steps["first save"].append(_post(client, url, first))
-        steps["changed"].append(_post(client, url, changed))
-        steps["submit"].append(_post(client, url, {**changed, "submit": "1"}))
+        steps["first save"].append(_post(client, url, first, multipart))
+        steps["changed"].append(_post(client, url, changed, multipart))
+        submit = {**changed, "submit": "1"}
+        steps["submit"].append(_post(client, url, submit, multipart))
     figures.saves = steps
+    figures.encoding = "multipart" if multipart else "URL-encoded"
     figures.answers_saved = Answer.objects.filter(invitation__round=round).count()
     figures.submitted = round.invitations.filter(
         status=ResponseStatus.SUBMITTED
@@ -316,7 +345,8 @@ def round_lines(r: RoundFigures) -> list:
             "11a",
             "round: save a response",
             f"{r.invited} providers x {r.items} items, the response page's POST "
-            f"in process ({len(r.saves['first save'])} each step): {steps}; "
+            f"({r.encoding}) in process ({len(r.saves['first save'])} each step): "
+            f"{steps}; "
             f"{r.answers_saved:,} answers saved, {r.submitted} submitted"
             f"{'' if complete else ' (INCOMPLETE)'}",
             f"in-process floor (/healthz/live, same middleware) {r.floor_ms:.2f} ms",
