@@ -12,8 +12,9 @@ and each provider's response saved through its response page:
   three steps per provider: the first save of a draft (every answer new), a save of
   the draft with a twentieth of its answers changed, and the submission (the same
   form with *submit*), encoded as the page's form says a browser sends it
-  (URL-encoded, or multipart when the form takes uploads). Baseline: the in-process floor, ``/healthz/live`` through the
-  same stack, measured in the same run.
+  (URL-encoded, or multipart when the form takes uploads). Baseline: the
+  in-process floor, ``/healthz/live`` through the same stack, measured in the
+  same run.
 * 11b, scoring the responses: the background scorer
   (:func:`brokering.rounds.services.response_score`, what the Celery task runs)
   over every submitted response, one after another. Baseline: the same need scored
@@ -28,6 +29,7 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -113,7 +115,12 @@ def round_need(items: int = ITEMS) -> Need:
     """The bench's need of ``items`` capabilities, made with the needs' services
     (created, its priorities imported, activated) and scored from the catalog; the
     one made by an earlier run when there is one."""
-    found = Need.objects.filter(title=NEED_TITLE, status=NeedStatus.ACTIVE).first()
+    found = (
+        Need.objects.filter(title=NEED_TITLE, status=NeedStatus.ACTIVE)
+        .annotate(size=Count("items"))
+        .filter(size=items)
+        .first()
+    )
     if found is not None:
         return found
     model = Need.objects.get(pk=needs_near(300, 1)[0])
@@ -307,9 +314,11 @@ def score_responses(round: Round) -> int:
     )
 
 
-def round_benchmarks(repeat: int = 3) -> RoundFigures:
-    need = round_need()
-    round = open_round(need)
+def round_benchmarks(
+    repeat: int = 3, providers: int = PROVIDERS, items: int = ITEMS
+) -> RoundFigures:
+    need = round_need(items)
+    round = open_round(need, providers)
     visitor = Client(HTTP_HOST="localhost")
     figures = RoundFigures(
         need_id=need.pk,
