@@ -173,3 +173,36 @@ def test_a_response_of_hundreds_of_items_is_saved_and_scored_through_the_page(
     assert services.response_score(invitation_id=invitation.pk)
     invitation.refresh_from_db()
     assert invitation.scored_at is not None and invitation.response_score > 0
+
+
+def test_each_item_renders_its_own_label_input_and_value(
+    invitation, provider_user, client_for
+):
+    """The item fields share their kind's widget: each still renders its own."""
+    items = list(invitation.round.need.items.order_by("id"))
+    levels = [M, C, R, M]
+    services.response_save(
+        invitation_id=invitation.pk,
+        user=provider_user,
+        response=services.ResponseInput(),
+        answers={
+            item.pk: services.AnswerInput(
+                level=level,
+                roadmap_date=datetime.date(2027, 6, 30) if level == R else None,
+                comment=f"Comment {n}",
+            )
+            for n, (item, level) in enumerate(zip(items, levels, strict=True))
+        },
+    )
+    url = reverse("requests:request-detail", args=[invitation.pk])
+    html = client_for(provider_user).get(url).content.decode()
+    rows = {row["pk"]: row for row in selectors.item_rows(need=invitation.round.need)}
+    for n, (item, level) in enumerate(zip(items, levels, strict=True)):
+        code = rows[item.pk]["code"]
+        assert f'for="id_level_{item.pk}"' in html
+        assert f"Level for {code}" in html and f"Comment on {code}" in html
+        select = html.split(f'name="level_{item.pk}"', 1)[1].split("</select>", 1)[0]
+        assert f'value="{level}" selected' in select
+        assert select.count("selected") == 1
+        assert f"\nComment {n}</textarea>" in html
+    assert f'name="date_{items[2].pk}" value="2027-06-30"' in html
