@@ -126,10 +126,6 @@ def offering_documents(*, offering_id: int) -> QuerySet[OfferingDocument]:
 def item_rows(*, need: Need) -> list[dict[str, Any]]:
     """Every item of the need as the package and the scorer read it, with its
     primary key (``pk``), in (function, ID) order."""
-    # The release's items of the other kinds (a few dozen); its capabilities (a
-    # thousand) only as the need's items name them, as release_items reads them.
-    refs = {ref.key: ref for ref in release_items(need.release_id, capabilities=False)}
-    rows = []
     keys = {kind: f"{field}_id" for kind, field in ITEM_FIELDS.items()}
     items = NeedItem.objects.filter(need=need).values(  # values: hundreds of items
         "capability__code",
@@ -146,7 +142,18 @@ def item_rows(*, need: Need) -> list[dict[str, Any]]:
         "function__code",
         *keys.values(),
     )
-    for item in items.order_by("id"):
+    items = list(items.order_by("id"))
+    # The release's items of the other kinds (a few dozen), when the need has any;
+    # its capabilities (a thousand) only as the need's items name them, as
+    # release_items reads them.
+    others = {item["kind"] for item in items} - {ItemKind.CAPABILITY, ItemKind.AGENCY}
+    refs = (
+        {ref.key: ref for ref in release_items(need.release_id, capabilities=False)}
+        if others
+        else {}
+    )
+    rows = []
+    for item in items:
         kind = item["kind"]
         item_id = item[keys[kind]] if kind in keys else None
         ref = refs.get((kind, item_id or 0))

@@ -507,7 +507,7 @@ def response_score(*, invitation_id: int) -> bool:
     catalog = selectors.catalog_claims(
         offering_ids=[invitation.offering_id], codes=set(codes.values())
     )[invitation.offering_id]
-    entry = pkg.score_entry(need_data, items, offering, answers, basis=pkg.RESPONSE)
+    entry = pkg.score_only(need_data, items, offering, answers, basis=pkg.RESPONSE)
     invitation.response_score = entry["score"]
     invitation.response_eligible = entry["eligible"]
     invitation.response_gaps = entry["gaps"]
