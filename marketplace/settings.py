@@ -208,10 +208,6 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # whole release. Django's default of 1,000 fields refused any response of more than
 # 248 items (400 Bad Request, found by the round benchmark, bench/rounds.py).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
-# A browser sends every file input of a multipart form, empty ones included, and
-# Django counts each towards this limit (default 100): a response form with an
-# evidence upload per item needs one per item.
-DATA_UPLOAD_MAX_NUMBER_FILES = 5_000
 
 # Content Security Policy (django-csp): no inline script or style, nothing from other
 # origins; USWDS is served from /static/. Its file input previews use data: images.
