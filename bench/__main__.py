@@ -232,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench import alerts
 
         print("   ... alerts of followed needs in process", flush=True)
-        results.alerts = alerts.alert_benchmarks(repeat=min(args.repeat, 3))
+        results.alerts = alerts.alert_benchmarks(repeat=args.repeat)
     lines = results.lines()
     report.print_lines(lines)
     saved = results.save(ROOT / "bench" / "results", lines)
