@@ -25,6 +25,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count
 
 from bench.rounds import agency_user
@@ -177,6 +178,15 @@ class Change:
         refresh_claim_vectors(offering_ids=[self.offering_id])
 
 
+def _vacuum() -> None:
+    """Clear the matches' dead rows that the runs between timed runs leave (each
+    need's rescoring rewrites its kept matches), as autovacuum does in production;
+    the bench's server may run without it, and the dead rows slow every run that
+    reads a need's ranking a little more each time."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {Match._meta.db_table}")
+
+
 def _offering_run(offering_id: int) -> float:
     """The offering's scoring run as the worker executes it; seconds."""
     run = ScoringRun.objects.create(offering_id=offering_id, reason="bench: alerts")
@@ -269,6 +279,7 @@ def alert_benchmarks(repeat: int = 3, followed_needs: int = FOLLOWED) -> AlertFi
         else:
             unfollow_all()
         change.up()
+        _vacuum()
         seconds = _offering_run(offering_id)
         created = _alerts_of(offering_id)
         if alerted:
