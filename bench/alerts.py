@@ -75,14 +75,18 @@ class AlertFigures:
         return statistics.median(self.alerted_s)
 
     @property
+    def pairs(self) -> list[float]:
+        return [
+            alerted / baseline - 1
+            for alerted, baseline in zip(self.alerted_s, self.baseline_s, strict=True)
+        ]
+
+    @property
     def overhead(self) -> float:
         """The median over pairs of neighbouring runs (B A, A B, ...) of the
         alerted run's excess over its baseline: a load that drifts during the
         bench moves both runs of a pair alike."""
-        return statistics.median(
-            alerted / baseline - 1
-            for alerted, baseline in zip(self.alerted_s, self.baseline_s, strict=True)
-        )
+        return statistics.median(self.pairs)
 
 
 def _second_user(agency_id: int) -> User:
@@ -305,6 +309,7 @@ def alert_lines(a: AlertFigures) -> list:
     from bench.report import Line
 
     created = ", ".join(str(n) for n in a.created)
+    pairs = ", ".join(f"{p:+.0%}" for p in a.pairs)
     return [
         Line(
             "12",
@@ -312,8 +317,8 @@ def alert_lines(a: AlertFigures) -> list:
             f"1 offering changed into the top of {a.followed} followed needs "
             f"({a.follows} follows; {a.active_needs} active needs): its scoring "
             f"run with the alerts {a.alerted * 1000:,.1f} ms (median of "
-            f"{len(a.alerted_s)}): alert overhead {a.overhead:+.1%} (median over "
-            f"pairs of neighbouring runs); alerts created "
+            f"{len(a.alerted_s)}): alert overhead {a.overhead:+.1%}, the median "
+            f"over pairs of neighbouring runs ({pairs}); alerts created "
             f"{created}, expected {a.expected}: "
             f"{'exact' if a.exact else 'NOT EXACT'}",
             f"the same run without followers {a.baseline * 1000:,.1f} ms",
