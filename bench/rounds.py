@@ -23,6 +23,7 @@ and each provider's response saved through its response page:
 """
 
 import datetime
+import gc
 import statistics
 import time
 import zlib
@@ -72,6 +73,7 @@ class RoundFigures:
     saves: dict[str, list[float]] = field(default_factory=dict)  # step -> ms each
     answers_saved: int = 0
     encoding: str = ""
+    gc_pauses_ms: list[float] = field(default_factory=list)  # during the POSTs
     submitted: int = 0
     scoring_s: float = 0.0
     scored: int = 0
@@ -277,6 +279,30 @@ def _floor_ms(client: Client) -> float:
     return statistics.median(once() for _ in range(200))
 
 
+class FullCollections:
+    """Python's full garbage collections (generation 2) while installed: how many
+    and how long, for the figures (they are the page's slowest requests)."""
+
+    def __init__(self) -> None:
+        self.pauses_ms: list[float] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses_ms.append((time.perf_counter() - self._started) * 1000)
+
+    def __enter__(self) -> "FullCollections":
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gc.callbacks.remove(self)
+
+
 def save_responses(round: Round, figures: RoundFigures) -> None:
     """Each invited provider saves its draft, saves it again with changes, then
     submits it, through its response page (each POST timed)."""
@@ -284,6 +310,7 @@ def save_responses(round: Round, figures: RoundFigures) -> None:
     steps: dict[str, list[float]] = {"first save": [], "changed": [], "submit": []}
     invitations = list(round.invitations.select_related("offering").order_by("id"))
     multipart = None
+    collections = FullCollections()
     for invitation in invitations:
         client = Client(HTTP_HOST="localhost")
         client.force_login(provider_user(invitation.offering.provider_id))
@@ -292,11 +319,13 @@ def save_responses(round: Round, figures: RoundFigures) -> None:
             multipart = _form_is_multipart(client, url)
         first = form_data(invitation, items)
         changed = form_data(invitation, items, salt=1)
-        steps["first save"].append(_post(client, url, first, multipart))
-        steps["changed"].append(_post(client, url, changed, multipart))
         submit = {**changed, "submit": "1"}
-        steps["submit"].append(_post(client, url, submit, multipart))
+        with collections:
+            steps["first save"].append(_post(client, url, first, multipart))
+            steps["changed"].append(_post(client, url, changed, multipart))
+            steps["submit"].append(_post(client, url, submit, multipart))
     figures.saves = steps
+    figures.gc_pauses_ms = collections.pauses_ms
     figures.encoding = "multipart" if multipart else "URL-encoded"
     figures.answers_saved = Answer.objects.filter(invitation__round=round).count()
     figures.submitted = round.invitations.filter(
@@ -348,6 +377,13 @@ def round_lines(r: RoundFigures) -> list:
         for step in r.saves
     )
     per_response = r.scoring_s / max(r.scored, 1)
+    pauses = (
+        f"{len(r.gc_pauses_ms)} full garbage collections during the "
+        f"{sum(len(times) for times in r.saves.values())} POSTs, median "
+        f"{statistics.median(r.gc_pauses_ms):.0f} ms"
+        if r.gc_pauses_ms
+        else "no full garbage collection during the POSTs"
+    )
     complete = r.answers_saved == r.invited * r.items and r.submitted == r.invited
     return [
         Line(
@@ -355,7 +391,7 @@ def round_lines(r: RoundFigures) -> list:
             "round: save a response",
             f"{r.invited} providers x {r.items} items, the response page's POST "
             f"({r.encoding}) in process ({len(r.saves['first save'])} each step): "
-            f"{steps}; "
+            f"{steps}; {pauses}; "
             f"{r.answers_saved:,} answers saved, {r.submitted} submitted"
             f"{'' if complete else ' (INCOMPLETE)'}",
             f"in-process floor (/healthz/live, same middleware) {r.floor_ms:.2f} ms",
