@@ -45,11 +45,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--skip",
-        choices=["http", "renders", "scoring"],
+        choices=["http", "renders", "scoring", "rounds", "alerts"],
         action="append",
         default=[],
-        help="leave out the HTTP (1-4), the cold renders (9) or the scoring "
-        "benchmarks (5-7)",
+        help="leave out the HTTP (1-4), the cold renders (9), the scoring "
+        "benchmarks (5-7), the market research round (11) or the alerts (12)",
     )
     parser.add_argument(
         "--database-url",
@@ -223,6 +223,16 @@ def main(argv: list[str] | None = None) -> int:
         results.renders = renders.cold_renders()
     if "scoring" not in args.skip:
         run_scoring(target, results, args.repeat)
+    if "rounds" not in args.skip:
+        from bench import rounds
+
+        print("   ... a market research round in process", flush=True)
+        results.rounds = rounds.round_benchmarks(repeat=min(args.repeat, 3))
+    if "alerts" not in args.skip:
+        from bench import alerts
+
+        print("   ... alerts of followed needs in process", flush=True)
+        results.alerts = alerts.alert_benchmarks(repeat=args.repeat)
     lines = results.lines()
     report.print_lines(lines)
     saved = results.save(ROOT / "bench" / "results", lines)

@@ -59,6 +59,8 @@ class Results:
     offering_run_s: float = 0.0
     worker_peak: list[float] = field(default_factory=list)
     renders: object = None
+    rounds: object = None
+    alerts: object = None
 
     def floor(self) -> HttpFigures:
         runs = sorted(self.http["floor"], key=lambda f: f.rps)
@@ -72,6 +74,14 @@ class Results:
             lines.extend(self._render_lines())
         if self.scoring:
             lines.extend(self._scoring_lines())
+        if self.rounds:
+            from bench.rounds import round_lines
+
+            lines.extend(round_lines(self.rounds))
+        if self.alerts:
+            from bench.alerts import alert_lines
+
+            lines.extend(alert_lines(self.alerts))
         lines.append(self._memory_line())
         if self.http and self.celery:
             lines.append(self._throughput_line())
@@ -255,6 +265,8 @@ class Results:
             "offering_run_on_worker_s": self.offering_run_s,
             "worker_peak_mb": self.worker_peak,
             "renders": asdict(self.renders) if self.renders else None,
+            "rounds": asdict(self.rounds) if self.rounds else None,
+            "alerts": asdict(self.alerts) if self.alerts else None,
             "lines": [line.text() for line in lines],
         }
         path.write_text(json.dumps(data, indent=2, default=str))

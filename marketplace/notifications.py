@@ -19,6 +19,7 @@ without a query of its own.
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from celery import shared_task
 from django.conf import settings
@@ -54,37 +55,67 @@ def _recount(user_ids: Iterable[int]) -> None:
     )
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class Alert:
+    """One event to alert some users of (:func:`notify_many`)."""
+
+    user_ids: tuple[int, ...]
+    event_key: str
+    subject: str
+    body: str
+    url: str = ""
+
+
 def notify(
     *, user_ids: Iterable[int], event_key: str, subject: str, body: str, url: str = ""
 ) -> int:
     """One alert for each user about one event; users who have it already are left
     alone. Returns how many alerts were new. Immediate e-mails leave after commit."""
-    user_ids = sorted(set(user_ids))
-    if not user_ids:
+    return notify_many(
+        [Alert(tuple(user_ids), event_key, subject, body, url)]  # one event
+    )
+
+
+@transaction.atomic
+def notify_many(alerts: Iterable[Alert]) -> int:
+    """:func:`notify` for many events at once, in a constant number of queries (a
+    scoring run alerting the followers of hundreds of needs): the alerts users have
+    already are read in one query, the new ones written in one, the unread counts
+    kept in one, and their e-mails queued in one task after commit."""
+    wanted = [
+        (user_id, alert) for alert in alerts for user_id in sorted(set(alert.user_ids))
+    ]
+    if not wanted:
         return 0
     have = set(
         Notification.objects.filter(
-            user_id__in=user_ids, event_key=event_key
-        ).values_list("user_id", flat=True)
+            user_id__in={user_id for user_id, _alert in wanted},
+            event_key__in={alert.event_key[:200] for _user_id, alert in wanted},
+        ).values_list("user_id", "event_key")
     )
-    new = [user_id for user_id in user_ids if user_id not in have]
+    new = []
+    for user_id, alert in wanted:
+        key = (user_id, alert.event_key[:200])
+        if key not in have:
+            have.add(key)  # an event named twice is one alert
+            new.append((user_id, alert))
     Notification.objects.bulk_create(
         [
             Notification(
                 user_id=user_id,
-                event_key=event_key[:200],
-                subject=one_line(subject)[:200],
-                body=body,
-                url=url[:500],
+                event_key=alert.event_key[:200],
+                subject=one_line(alert.subject)[:200],
+                body=alert.body,
+                url=alert.url[:500],
             )
-            for user_id in new
+            for user_id, alert in new
         ],
         ignore_conflicts=True,
     )
     if new:
-        _recount(new)
-        transaction.on_commit(lambda: _enqueue_emails(new))
+        users = sorted({user_id for user_id, _alert in new})
+        _recount(users)
+        transaction.on_commit(lambda: _enqueue_emails(users))
     return len(new)
 
 

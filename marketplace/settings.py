@@ -203,6 +203,11 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE_SECONDS", 8 * 60 * 60)
 SESSION_IDLE_SECONDS = env_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A provider's response form posts four fields per need item (level, roadmap date,
+# comment, evidence): a need of every kind has about 400 items, a need may hold the
+# whole release. Django's default of 1,000 fields refused any response of more than
+# 248 items (400 Bad Request, found by the round benchmark, bench/rounds.py).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 
 # Content Security Policy (django-csp): no inline script or style, nothing from other
 # origins; USWDS is served from /static/. Its file input previews use data: images.

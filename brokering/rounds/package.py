@@ -118,12 +118,7 @@ def score_entry(
     offered = offering_spec(offering, claims)
     result = score(spec, offered)
     return {
-        "offering_id": offering["offering_id"],
-        "basis": basis,
-        "score": result.score,
-        "eligible": result.eligible,
-        "ineligible_reasons": list(result.ineligible_reasons),
-        "gaps": [str(gap) for gap in result.gaps],
+        **_scored(offering, basis, result),
         "lines": [
             {
                 "item": str(line.item.capability),
@@ -137,6 +132,31 @@ def score_entry(
             }
             for line in explain(spec, offered)
         ],
+    }
+
+
+def score_only(
+    need: Mapping[str, Any],
+    items: Sequence[Mapping[str, Any]],
+    offering: Mapping[str, Any],
+    claims: Iterable[Mapping[str, Any]],
+    *,
+    basis: str,
+) -> dict[str, Any]:
+    """:func:`score_entry` without the explanation's lines (the background scorer
+    keeps the score, the eligibility and the gaps only)."""
+    spec = need_spec(need, items, basis=basis)
+    return _scored(offering, basis, score(spec, offering_spec(offering, claims)))
+
+
+def _scored(offering: Mapping[str, Any], basis: str, result) -> dict[str, Any]:
+    return {
+        "offering_id": offering["offering_id"],
+        "basis": basis,
+        "score": result.score,
+        "eligible": result.eligible,
+        "ineligible_reasons": list(result.ineligible_reasons),
+        "gaps": [str(gap) for gap in result.gaps],
     }
 
 

@@ -47,7 +47,11 @@ def request_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
     form = ResponseForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
-        initial=selectors.response_initial(invitation=invitation, items=items),
+        # A bound form shows what was posted: the initial values (the saved
+        # response and the catalog claims) are read for a GET only.
+        initial=selectors.response_initial(invitation=invitation, items=items)
+        if request.method != "POST"
+        else None,
         items=items,
         documents=documents,
         uploaded=selectors.answer_evidence(invitation=invitation),

@@ -13,7 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from brokering.models import (
+    ITEM_FIELDS,
     Invitation,
+    ItemKind,
     Need,
     NeedItem,
     Question,
@@ -26,10 +28,10 @@ from brokering.rounds import package as pkg
 from brokering.scoring.formula import ineligibility
 from brokering.scoring.inputs import awaits_answer
 from brokering.selectors import offering_claims
-from catalog.models import Offering, OfferingDocument, OfferingStatus
+from catalog.models import Claim, Offering, OfferingDocument, OfferingStatus
 from marketplace.formats import display_datetime
 from marketplace.roles import is_agency_user, is_broker, is_provider_user
-from standards.items import kind_rank, release_items
+from standards.items import ItemRef, kind_rank, release_items
 
 
 def rounds_visible_to(user) -> QuerySet[Round]:
@@ -147,30 +149,65 @@ def answer_evidence(*, invitation: Invitation) -> dict[int, ResponseDocument]:
 def item_rows(*, need: Need) -> list[dict[str, Any]]:
     """Every item of the need as the package and the scorer read it, with its
     primary key (``pk``), in (function, ID) order."""
-    refs = {ref.key: ref for ref in release_items(need.release_id)}
+    keys = {kind: f"{field}_id" for kind, field in ITEM_FIELDS.items()}
+    items = NeedItem.objects.filter(need=need).values(  # values: hundreds of items
+        "capability__code",
+        "capability__function__code",
+        "capability__statement",
+        "pk",
+        "kind",
+        "code",
+        "priority",
+        "statement",
+        "target",
+        "authority",
+        "rationale",
+        "function__code",
+        *keys.values(),
+    )
+    items = list(items.order_by("id"))
+    # The release's items of the other kinds (a few dozen), when the need has any;
+    # its capabilities (a thousand) only as the need's items name them, as
+    # release_items reads them.
+    others = {item["kind"] for item in items} - {ItemKind.CAPABILITY, ItemKind.AGENCY}
+    refs = (
+        {ref.key: ref for ref in release_items(need.release_id, capabilities=False)}
+        if others
+        else {}
+    )
     rows = []
-    items = NeedItem.objects.filter(need=need).select_related("function")
-    for item in items.order_by("id"):
-        ref = refs.get((item.kind, item.item_id or 0))
-        if item.kind == "agency" or ref is None:
-            code = item.code or f"{item.kind}:{item.item_id}"
-            function = item.function.code if item.function else ""
-            statement, standard_target = item.statement, ""
+    for item in items:
+        kind = item["kind"]
+        item_id = item[keys[kind]] if kind in keys else None
+        ref = refs.get((kind, item_id or 0))
+        if kind == ItemKind.CAPABILITY and item_id is not None:
+            ref = ItemRef(
+                kind,
+                item_id,
+                item["capability__code"],
+                item["capability__function__code"] or "",
+                item["capability__statement"] or "",
+                "",
+            )
+        if kind == "agency" or ref is None:
+            code = item["code"] or f"{kind}:{item_id}"
+            function = item["function__code"] or ""
+            statement, standard_target = item["statement"], ""
         else:
             code, function = ref.code, ref.function
             statement, standard_target = ref.label, ref.target
         rows.append(
             {
-                "pk": item.pk,
+                "pk": item["pk"],
                 "code": code,
-                "kind": item.kind,
+                "kind": kind,
                 "function": function,
-                "priority": item.priority,
-                "awaiting": awaits_answer(item.kind, item.target, ref),
+                "priority": item["priority"],
+                "awaiting": awaits_answer(kind, item["target"], ref),
                 "statement": statement,
-                "target": item.target or standard_target,
-                "authority": item.authority,
-                "rationale": item.rationale,
+                "target": item["target"] or standard_target,
+                "authority": item["authority"],
+                "rationale": item["rationale"],
             }
         )
     return sorted(
@@ -202,19 +239,28 @@ def offering_row(offering: Offering) -> dict[str, Any]:
 
 
 def catalog_claims(*, offering_ids: list[int], codes: set[str]) -> dict[int, list]:
-    """The offerings' catalog claims on the need's items, as plain claims."""
+    """The offerings' catalog claims on the need's items, as plain claims: their
+    capability claims read as values, on those items only (an offering claims on
+    a thousand capabilities, a need has a few hundred), their claims on items of
+    the other kinds through :func:`brokering.selectors.offering_claims`."""
     found: dict[int, list] = {offering_id: [] for offering_id in offering_ids}
-    for claim in offering_claims(offering_ids=offering_ids):
+
+    def add(offering_id: int, code: str, level: str, roadmap_date) -> None:
+        found[offering_id].append(
+            {
+                "item": code,
+                "level": level,
+                "roadmap_date": roadmap_date.isoformat() if roadmap_date else None,
+            }
+        )
+
+    for row in Claim.objects.filter(
+        offering_id__in=offering_ids, capability__code__in=codes
+    ).values_list("offering_id", "capability__code", "level", "roadmap_date"):
+        add(*row)
+    for claim in offering_claims(offering_ids=offering_ids, capability_ids=[]):
         if claim.item_code in codes:
-            found[claim.offering_id].append(
-                {
-                    "item": claim.item_code,
-                    "level": claim.level,
-                    "roadmap_date": claim.roadmap_date.isoformat()
-                    if claim.roadmap_date
-                    else None,
-                }
-            )
+            add(claim.offering_id, claim.item_code, claim.level, claim.roadmap_date)
     for claims in found.values():
         claims.sort(key=lambda claim: claim["item"])
     return found

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from brokering.models import (
     Answer,
@@ -303,6 +304,8 @@ def response_save(
     invitation.scored_at = None
     invitation.save()
     existing = {a.item_id: a for a in invitation.answers.all()}
+    added: list[Answer] = []
+    changed: dict[str, list[Answer]] = {}  # by the fields written
     for item_id, given in answers.items():
         row = existing.get(item_id) or Answer(invitation=invitation, item_id=item_id)
         fields = {
@@ -319,7 +322,17 @@ def response_save(
             continue
         for key, value in fields.items():
             setattr(row, key, value)
-        row.save()
+        if row.pk:
+            changed.setdefault(",".join(fields), []).append(row)
+        else:
+            added.append(row)
+    # A response's hundreds of answers in a few statements, each answer written
+    # with its history row (as saving it would, by the same user).
+    bulk_create_with_history(added, Answer, default_user=user)
+    for names, rows in changed.items():
+        bulk_update_with_history(
+            rows, Answer, fields=names.split(","), default_user=user
+        )
     if invitation.status == ResponseStatus.SUBMITTED:
         _send_scoring(invitation.pk)
     return invitation
@@ -395,16 +408,19 @@ def response_score(*, invitation_id: int) -> bool:
     offering = selectors.offering_row(invitation.offering)
     answers = [
         {
-            "item": codes[a.item_id],
-            "level": a.level,
-            "roadmap_date": a.roadmap_date.isoformat() if a.roadmap_date else None,
+            "item": codes[item_id],
+            "level": level,
+            "roadmap_date": roadmap_date.isoformat() if roadmap_date else None,
         }
-        for a in invitation.answers.filter(item_id__in=codes)
+        for item_id, level, roadmap_date in invitation.answers.values_list(
+            "item_id", "level", "roadmap_date"
+        )
+        if item_id in codes
     ]
     catalog = selectors.catalog_claims(
         offering_ids=[invitation.offering_id], codes=set(codes.values())
     )[invitation.offering_id]
-    entry = pkg.score_entry(need_data, items, offering, answers, basis=pkg.RESPONSE)
+    entry = pkg.score_only(need_data, items, offering, answers, basis=pkg.RESPONSE)
     invitation.response_score = entry["score"]
     invitation.response_eligible = entry["eligible"]
     invitation.response_gaps = entry["gaps"]

@@ -22,14 +22,22 @@ of the offering that crosses again is a new event. Alerts are delivered by
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 
 from brokering.models import Match, Need, NeedFollow, NeedStatus
 from brokering.scoring.ranking import RANK_ORDER
 from catalog.models import Offering
-from marketplace.notifications import notify
+from marketplace.notifications import Alert, notify_many
 
 ALERT_TOP = 10
 
@@ -83,30 +91,33 @@ def offering_standing(
     *, offering_id: int, followers: dict[int, list[int]] | None = None
 ) -> Standing:
     """The offering's standing in the followed needs: one query when nobody
-    follows a need of its release, three otherwise."""
+    follows a need of its release, two otherwise (the offering's matches, each
+    with whether it is among its need's first :data:`ALERT_TOP` kept matches, read
+    from the ranking index: never a need's whole ranking)."""
     if followers is None:
         followers = _followers(offering_id)
     standing = Standing(followers)
     if not followers:
         return standing
-    standing.top = {
-        need_id
-        for need_id, ranked_offering in Match.objects.filter(
-            need_id__in=list(followers), top=True
-        )
+    first = (
+        Match.objects.filter(need_id=OuterRef("need_id"), top=True)
+        .order_by(*RANK_ORDER)
+        .values("pk")[:ALERT_TOP]
+    )
+    for match_id, need_id, eligible, gaps, fingerprint, in_top in (
+        Match.objects.filter(need_id__in=list(followers), offering_id=offering_id)
         .annotate(
-            place=Window(
-                RowNumber(), partition_by=[F("need_id")], order_by=list(RANK_ORDER)
+            in_top=Case(
+                When(Q(top=True, pk__in=Subquery(first)), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
         )
-        .filter(place__lte=ALERT_TOP)
-        .values_list("need_id", "offering_id")
-        if ranked_offering == offering_id
-    }
-    for match_id, need_id, eligible, gaps, fingerprint in Match.objects.filter(
-        need_id__in=list(followers), offering_id=offering_id
-    ).values_list("id", "need_id", "eligible", "gaps_count", "fingerprint"):
+        .values_list("id", "need_id", "eligible", "gaps_count", "fingerprint", "in_top")
+    ):
         standing.matches[need_id] = (match_id, fingerprint)
+        if in_top:
+            standing.top.add(need_id)
         if eligible and gaps == 0:
             standing.clear.add(need_id)
     return standing
@@ -125,7 +136,7 @@ def need_alerts_raise(*, offering_id: int, before: Standing) -> int:
         return 0
     offering = Offering.objects.select_related("provider").get(pk=offering_id)
     titles = dict(Need.objects.filter(pk__in=crossed).values_list("pk", "title"))
-    new = 0
+    alerts = []
     for need_id in crossed:
         match_id, fingerprint = after.matches[need_id]
         reasons = []
@@ -134,18 +145,20 @@ def need_alerts_raise(*, offering_id: int, before: Standing) -> int:
         if need_id in cleared:
             reasons.append("is now eligible with no must-have gap")
         what = " and ".join(reasons)
-        new += notify(
-            user_ids=after.followers[need_id],
-            event_key=f"need:{need_id}:offering:{offering_id}:{fingerprint}",
-            subject=f"{offering.name} {what} of “{titles[need_id]}”",
-            body=(
-                f"{offering.name} ({offering.provider.name}) {what} of the need "
-                f"“{titles[need_id]}” you follow, after the offering was published "
-                "or changed."
-            ),
-            url=reverse(
-                "brokering:match-detail",
-                kwargs={"need_id": need_id, "match_id": match_id},
-            ),
+        alerts.append(
+            Alert(
+                user_ids=tuple(after.followers[need_id]),
+                event_key=f"need:{need_id}:offering:{offering_id}:{fingerprint}",
+                subject=f"{offering.name} {what} of “{titles[need_id]}”",
+                body=(
+                    f"{offering.name} ({offering.provider.name}) {what} of the need "
+                    f"“{titles[need_id]}” you follow, after the offering was "
+                    "published or changed."
+                ),
+                url=reverse(
+                    "brokering:match-detail",
+                    kwargs={"need_id": need_id, "match_id": match_id},
+                ),
+            )
         )
-    return new
+    return notify_many(alerts)

@@ -126,3 +126,82 @@ def test_the_need_page_follows_and_unfollows(followed, client_for, agency_user):
     client.post(reverse("brokering:need-follow", args=[followed.pk]))
     client.post(reverse("brokering:need-follow", args=[followed.pk]))  # double submit
     assert followed.follows.count() == 1
+
+
+@pytest.fixture
+def three_followed(followed, make_need, agency, agency_user):
+    """Three needs with the same items and a full top 10; the agency user follows
+    all three, a colleague the third only."""
+    from brokering.services.alerts import need_follow as follow
+    from tests.marketplace.factories import UserFactory
+
+    needs = [followed]
+    for _ in range(2):
+        need = make_need(agency, status=NeedStatus.ACTIVE)
+        services.matches_refresh_for_need(need_id=need.pk)
+        follow(user=agency_user, need=need)
+        needs.append(need)
+    colleague = UserFactory(username="colleague", agency=agency)
+    follow(user=colleague, need=needs[2])
+    return needs, colleague
+
+
+def test_one_run_alerts_every_follower_of_every_need_it_crosses_once(
+    three_followed,
+    make_offering,
+    capabilities,
+    run_offering,
+    agency_user,
+    django_assert_max_num_queries,
+):
+    needs, colleague = three_followed
+    offering = make_offering([(capabilities[1], M)], slug="rising")
+    set_levels(offering, capabilities, [M, M, M, M])
+    run_offering(offering)
+    alerts = Notification.objects.order_by("user_id", "event_key")
+    assert sorted((a.user_id, a.event_key.split(":")[1]) for a in alerts) == sorted(
+        [(agency_user.pk, str(need.pk)) for need in needs]
+        + [(colleague.pk, str(needs[2].pk))]
+    )
+    for alert in alerts:
+        need_id = int(alert.event_key.split(":")[1])
+        assert "entered the top 10" in alert.subject
+        assert "eligible with no must-have gap" in alert.subject
+        assert alert.url.startswith(reverse("brokering:need-detail", args=[need_id]))
+    agency_user.refresh_from_db()
+    colleague.refresh_from_db()
+    assert (agency_user.unread_notifications, colleague.unread_notifications) == (3, 1)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [agency_user.email] * 3 + [colleague.email]
+    )
+    run_offering(offering)  # the same event again: nothing new
+    assert Notification.objects.count() == 4 and len(mail.outbox) == 4
+
+
+def test_the_alerts_queries_do_not_grow_with_the_needs_crossed(
+    three_followed, make_offering, capabilities, agency_user
+):
+    """The standing and the alerts read and write in a constant number of queries,
+    whether the offering crosses one need or three."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from brokering.services.alerts import need_alerts_raise, offering_standing
+
+    needs, _colleague = three_followed
+
+    def queries(offering) -> int:
+        set_levels(offering, capabilities, [M, M, M, M])
+        before = offering_standing(offering_id=offering.pk)
+        services.matches_refresh_for_offering(offering_id=offering.pk)
+        with CaptureQueriesContext(connection) as captured:
+            after = offering_standing(offering_id=offering.pk)
+            assert need_alerts_raise(offering_id=offering.pk, before=before)
+        return len(captured), len(after.top)
+
+    three = queries(make_offering([(capabilities[1], M)], slug="first"))
+    need_unfollow(user=agency_user, need=needs[1])
+    need_unfollow(user=agency_user, need=needs[2])  # the colleague follows it still
+    one = queries(make_offering([(capabilities[1], M)], slug="second"))
+    assert (three[1], one[1]) == (3, 2)
+    assert three[0] == one[0]

@@ -139,3 +139,34 @@ def test_another_users_saved_search_answers_404(client_for, agency_user, provide
     url = reverse("catalog:saved-search-delete", args=[search.pk])
     assert client_for(provider_user).post(url).status_code == 404
     assert SavedSearch.objects.filter(pk=search.pk).exists()
+
+
+def test_many_events_at_once_alert_each_user_once(commit, agency_user):
+    from marketplace.notifications import Alert, notify_many
+    from tests.marketplace.factories import UserFactory
+
+    colleague = UserFactory(username="colleague", agency=agency_user.agency)
+    alert(commit, agency_user, 1)
+    created = commit(
+        notify_many,
+        alerts=[
+            Alert((agency_user.pk, colleague.pk), "e:1", "One", "b"),
+            Alert((colleague.pk, colleague.pk), "e:2", "Two", "b", "/x/"),
+            Alert((colleague.pk,), "e:2", "Two again", "b"),  # the same event
+            Alert((agency_user.pk,), "test:1", "Alert 1", "b"),  # had already
+        ],
+    )
+    assert created == 3
+    assert sorted(
+        Notification.objects.values_list("user__username", "event_key", "subject")
+    ) == [
+        ("agency-user", "e:1", "One"),
+        ("agency-user", "test:1", "Alert 1"),
+        ("colleague", "e:1", "One"),
+        ("colleague", "e:2", "Two"),
+    ]
+    colleague.refresh_from_db()
+    assert colleague.unread_notifications == 2
+    # One e-mail per new alert, the earlier alert's e-mail not sent again.
+    assert sorted(m.subject for m in mail.outbox) == ["Alert 1", "One", "One", "Two"]
+    assert notify_many([]) == 0
