@@ -161,8 +161,8 @@ _SHELVES_KEPT = 2
 class _CachedShelf:
     width: int
     version: int | None  # the catalog version it is of (snapshot mode)
-    keys: list[tuple[Any, ...]]
-    rows: list[tuple[Any, ...]]
+    keys: list[tuple[Any, ...]]  # of its rows (row mode)
+    rows: list[tuple[Any, ...]]  # row mode
     shelf: Shelf
 
 
@@ -177,7 +177,8 @@ def published_shelf(release_id: int, width: int) -> Shelf:
     the last shelves it read. With ``SCORING_SHELF_SNAPSHOT`` (production), a kept
     shelf of the current catalog version is used as it is (one query: the
     version), and a fresh worker reads the release's packed snapshot in one
-    sequential read (:func:`catalog.shelf.published_rows`, which brings the
+    sequential read and turns it into the shelf's arrays without a Python object
+    per offering (:func:`catalog.shelf.published_columns`, which brings the
     snapshot up to date when the catalog changed). Without it (the tests, which
     change rows directly), every published offering's key is read (its id,
     profile and vector stamp: small values, not the vectors) and only the rows
@@ -187,26 +188,27 @@ def published_shelf(release_id: int, width: int) -> Shelf:
     cached = _shelves.pop(cache_key, None)
     if cached is not None and cached.width != width:
         cached = None
-    version: int | None = None
     if settings.SCORING_SHELF_SNAPSHOT:
-        version = pagecache.version(CATALOG_SCOPE)
-        if cached is not None and cached.version == version:
-            _shelves[cache_key] = cached
-            return cached.shelf
-        version, rows = shelf_store.published_rows(release_id)
-    elif cached is None:
-        rows = list(shelf_store.published(release_id).values_list(*_SHELF_FIELDS))
+        if cached is None or cached.version != pagecache.version(CATALOG_SCOPE):
+            version, columns = shelf_store.published_columns(release_id)
+            cached = _CachedShelf(
+                width, version, [], [], Shelf.from_columns(columns, width)
+            )
     else:
-        rows = shelf_store.rows_since(release_id, cached.rows)
-    keys = [shelf_store.key_of(row) for row in rows]
-    if cached is not None and keys == cached.keys:
-        shelf = cached.shelf
-    else:
-        shelf = Shelf.from_rows([row[:-1] for row in rows], width)
-    _shelves[cache_key] = _CachedShelf(width, version, keys, rows, shelf)
+        if cached is None:
+            rows = list(shelf_store.published(release_id).values_list(*_SHELF_FIELDS))
+        else:
+            rows = shelf_store.rows_since(release_id, cached.rows)
+        keys = [shelf_store.key_of(row) for row in rows]
+        if cached is None or keys != cached.keys:
+            shelf = Shelf.from_rows([row[:-1] for row in rows], width)
+        else:
+            shelf = cached.shelf
+        cached = _CachedShelf(width, None, keys, rows, shelf)
+    _shelves[cache_key] = cached
     while len(_shelves) > _SHELVES_KEPT:
         _shelves.pop(next(iter(_shelves)))
-    return shelf
+    return cached.shelf
 
 
 def forget_shelves() -> None:
