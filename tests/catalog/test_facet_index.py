@@ -15,6 +15,7 @@ from django.http import QueryDict
 from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.forms import offering_search
 from catalog.models import (
+    ContractVehicle,
     DeploymentModel,
     FedrampStatus,
     ImpactLevel,
@@ -24,7 +25,8 @@ from catalog.models import (
     OfferingStatus,
     ProviderKind,
 )
-from catalog.selectors import facets
+from catalog.pagecache import pages_stale
+from catalog.selectors import facets, search_choices
 from catalog.services.claims import ItemClaimInput
 from catalog.services.search import announce
 from standards.items import ItemKind
@@ -207,6 +209,18 @@ def test_a_process_keeps_the_index_until_the_catalog_changes(settings):
     second = facets.facet_index()
     assert second is not first
     assert facets.facet_index() is second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_keeps_the_search_choices_until_the_catalog_changes(settings):
+    settings.CATALOG_FACET_INDEX_KEEP = True
+    random_catalog(6, size=4)
+    first = search_choices()
+    assert search_choices() is first  # kept: only the version was read
+    ContractVehicle.objects.create(name="A new vehicle", slug="a-new-vehicle")
+    pages_stale()  # as the admin does when it saves a contract vehicle
+    assert ("a-new-vehicle", "A new vehicle") in search_choices().vehicles
+    assert search_choices() is not first
 
 
 @pytest.mark.django_db
