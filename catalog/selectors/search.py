@@ -2,9 +2,8 @@
 fixed number of queries (see :func:`search_offerings`). Parameters are validated by
 :func:`catalog.forms.offering_search` first."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import overload
 
 import numpy as np
 from django.contrib.postgres.search import (
@@ -49,6 +48,7 @@ from catalog.selectors.common import (
     with_coverage,
 )
 from catalog.selectors.facets import FacetIndex, facet_index, kept_per_version
+from catalog.selectors.listing import Listing
 from standards.models import (
     ExchangeSystem,
     Function,
@@ -315,40 +315,6 @@ def _id_in(index: FacetIndex, mask: np.ndarray) -> Q | RawSQL:
         (ids,),
         output_field=BooleanField(),
     )
-
-
-@dataclass
-class Listing:
-    """Search results in their order, read a page at a time: ``listing[a:b]`` reads
-    only those offerings (with provider, release, contract vehicles and coverage),
-    whatever the number of results."""
-
-    ids: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def count(self) -> int:
-        return len(self.ids)
-
-    @overload
-    def __getitem__(self, item: int) -> Offering: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[Offering]: ...
-
-    def __getitem__(self, item: int | slice) -> Offering | list[Offering]:
-        if isinstance(item, int):
-            return self[item : item + 1 or None][0]
-        chunk = self.ids[item].tolist()
-        found = with_coverage(
-            offering_list_related(published_offerings().filter(pk__in=chunk))
-        ).in_bulk()
-        # An offering withdrawn since the index was built is left out.
-        return [found[pk] for pk in chunk if pk in found]
-
-    def __iter__(self) -> Iterator[Offering]:
-        return iter(self[:])
 
 
 @dataclass
