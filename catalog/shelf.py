@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from catalog.models import Offering, OfferingStatus, ShelfSnapshot
 from catalog.pagecache import SCOPE
 from marketplace import pagecache
+from standards.items import release_items
 
 # A shelf row: what the scorer reads of each published offering, and the stamp of
 # its vector (set by every write of the vector) last.
@@ -80,10 +81,10 @@ def _lengths(values: Sequence[Any]) -> np.ndarray:
 HALF_BYTE = 16
 
 
-def pack(rows: Sequence[Sequence[Any]]) -> bytes:
-    """``ROW_FIELDS`` rows (in id order) as one value. Level codes take half a byte
-    each when every vector has the same (even) length and no code is a verified
-    claim's."""
+def pack(rows: Sequence[Sequence[Any]], codes: Sequence[str] | None = None) -> bytes:
+    """``ROW_FIELDS`` rows (in id order) as one value, with the release's item IDs
+    in vector order (``codes``) when given. Level codes take half a byte each when
+    every vector has the same (even) length and no code is a verified claim's."""
     profiles: dict[tuple[str, str, str], int] = {}
     profile_of = np.fromiter(
         (profiles.setdefault((r[2], r[3], r[4]), len(profiles)) for r in rows),
@@ -122,7 +123,8 @@ def pack(rows: Sequence[Sequence[Any]]) -> bytes:
             len(rows),
         ),
     }
-    return _laid_out(arrays, {"halves": halves, "profiles": list(profiles)})
+    plain = {"halves": halves, "profiles": list(profiles), "codes": codes}
+    return _laid_out(arrays, plain)
 
 
 # A snapshot's value: MAGIC, the length of a JSON header (8 bytes, little-endian),
@@ -184,6 +186,9 @@ class Columns:
     roadmap_lengths: np.ndarray  # int64 per row; NONE: no vector
     roadmaps: np.ndarray  # uint8: the roadmap pairs end to end
     stamps: np.ndarray  # int64 microseconds since the epoch per row; NONE: none
+    # The release's item IDs in vector order, as of the snapshot (a release does
+    # not change once imported: standards.items), or None when not stored.
+    codes: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -265,6 +270,7 @@ def unpack_columns(data: bytes | memoryview) -> Columns:
         roadmap_lengths=arrays["roadmap_lengths"],
         roadmaps=arrays["roadmaps"],
         stamps=arrays["stamps"],
+        codes=plain.get("codes"),
     )
 
 
@@ -332,8 +338,10 @@ def _read(release_id: int) -> tuple[int, bytes | memoryview] | None:
 
 
 def _save(release_id: int, version: int, rows: list[tuple[Any, ...]]) -> bytes:
-    """Store the snapshot of ``rows``; its packed value."""
-    data = pack(rows)
+    """Store the snapshot of ``rows`` with the release's item IDs; its packed value.
+    One more query: the release's items."""
+    codes = [ref.code for ref in release_items(release_id, labels=False)]
+    data = pack(rows, codes)
     ShelfSnapshot.objects.bulk_create(
         [
             ShelfSnapshot(

@@ -8,6 +8,7 @@ import pytest
 from brokering.models import NeedStatus
 from brokering.scoring import inputs
 from brokering.scoring.encodings import Shelf
+from brokering.services import matches_refresh_for_need
 from catalog import services
 from catalog import shelf as shelf_store
 from catalog.models import (
@@ -98,8 +99,9 @@ def test_a_current_snapshot_is_one_read_and_only_changed_rows_are_read_again(
         shelf_store.published_rows(release.pk)
     Claim.objects.filter(offering=offerings[2]).update(level=ClaimLevel.EXTENSION)
     services.claims_changed(offering_ids=[offerings[2].pk])
-    # The version, the old snapshot, the keys, the one changed row, the new snapshot.
-    with django_assert_num_queries(5) as captured:
+    # The version, the old snapshot, the keys, the one changed row, the release's
+    # items (stored with the snapshot), the new snapshot.
+    with django_assert_num_queries(6) as captured:
         _version, rows = shelf_store.published_rows(release.pk)
     changed = captured.captured_queries[3]["sql"]
     assert changed.endswith(
@@ -214,3 +216,29 @@ def test_a_shelf_from_the_snapshots_columns_equals_one_from_its_rows(
     )
     empty = shelf_store.unpack_columns(shelf_store.pack([]))
     _same_shelf(Shelf.from_columns(empty, width), Shelf.from_rows([], width))
+
+
+def test_a_fresh_worker_scores_a_need_in_three_reads(
+    settings,
+    agency,
+    release,
+    make_offering,
+    make_need,
+    capabilities,
+    django_assert_num_queries,
+):
+    """The snapshot stores the release's item IDs, so a need whose vector is
+    current is scored from three reads: the need, the version, the snapshot."""
+    settings.SCORING_SHELF_SNAPSHOT = True
+    for levels in (ClaimLevel.MEETS, ClaimLevel.ROADMAP):
+        make_offering([(c, levels) for c in capabilities])
+    need = make_need(agency, status=NeedStatus.ACTIVE)
+    matches_refresh_for_need(need_id=need.pk)  # stores the need's item vector
+    first = [
+        (s.result, s.fingerprint) for s in inputs.score_need_against_published(need.pk)
+    ]
+    inputs.forget_shelves()
+    with django_assert_num_queries(3):
+        scores = inputs.score_need_against_published(need.pk)
+    assert not scores.rebuilt
+    assert [(s.result, s.fingerprint) for s in scores] == first
