@@ -157,22 +157,27 @@ def _similar_names_and_query(q: str) -> tuple[list[int], list[int], str, str]:
     the matches a misspelling still finds; PostgreSQL's text of ``q`` as a
     full-text query (``'payrol' & 'grant'``); and ``UPPER(q)``. PostgreSQL only.
 
-    Two queries. The similarity uses the operator form (``name %> q``), which the
-    trigram indexes serve; the operator's threshold is a setting, set here for the
-    current transaction only (by the query that also parses ``q``), and so is
-    ``enable_seqscan``: the planner prices the similarity as cheap and would
-    compute it for every provider (10 ms for 2,000) rather than ask their index
-    (1.5 ms). The providers' offerings are found in the facet index, not joined.
+    Two queries (three inside a caller's transaction). The similarity uses the
+    operator form (``name %> q``), which the trigram indexes serve; the
+    operator's threshold is a setting, set here for the current transaction only
+    (by the query that also parses ``q``), and so is ``enable_seqscan``: the
+    planner prices the similarity as cheap and would compute it for every
+    provider (10 ms for 2,000) rather than ask their index (1.5 ms). The
+    providers' offerings are found in the facet index, not joined.
     """
+    # Inside a caller's transaction the settings would outlive this read: the
+    # planner's is put back then.
+    nested = connection.in_atomic_block
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "current_setting('enable_seqscan'), "
                 "set_config('enable_seqscan', 'off', true), "
                 "websearch_to_tsquery(%s::regconfig, %s)::text, UPPER(%s)",
                 [str(TRIGRAM_THRESHOLD), SEARCH_CONFIG, q, q],
             )
-            _threshold, _scan, tsquery, upper_q = cursor.fetchone()
+            _threshold, scan, _off, tsquery, upper_q = cursor.fetchone()
         by_name = (
             published_offerings()
             .filter(name__trigram_word_similar=q)
@@ -190,6 +195,9 @@ def _similar_names_and_query(q: str) -> tuple[list[int], list[int], str, str]:
         similar: tuple[list[int], list[int]] = ([], [])
         for side, pk in by_name.union(by_provider, all=True):
             similar[side].append(pk)
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [scan])
     return similar[0], similar[1], tsquery, upper_q
 
 
