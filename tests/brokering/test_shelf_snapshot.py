@@ -242,3 +242,19 @@ def test_a_fresh_worker_scores_a_need_in_three_reads(
         scores = inputs.score_need_against_published(need.pk)
     assert not scores.rebuilt
     assert [(s.result, s.fingerprint) for s in scores] == first
+
+
+def test_a_snapshot_of_an_older_layout_is_taken_again_from_the_rows(
+    settings, release, make_offering, capabilities
+):
+    """A value written before the current layout (an npz archive) reads as no
+    snapshot: the rows are read and the snapshot stored again."""
+    settings.SCORING_SHELF_SNAPSHOT = True
+    make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    shelf_store.published_columns(release.pk)
+    ShelfSnapshot.objects.filter(release=release).update(data=b"PK\x03\x04older")
+    _version, rows = shelf_store.published_rows(release.pk)
+    assert _normalised(rows) == _rows_now(release.pk)
+    stored = bytes(ShelfSnapshot.objects.get(release=release).data)
+    assert stored.startswith(shelf_store.MAGIC)
+    assert shelf_store.unpack(stored) == _rows_now(release.pk)
