@@ -6,20 +6,24 @@ computation. :class:`catalog.models.ShelfSnapshot` keeps those rows packed into 
 value per release, as of one catalog version (:mod:`catalog.pagecache`: every change
 of claims, publication, provider or offering bumps it in its own transaction):
 
-* :func:`published_rows` answers the rows of the current version from the snapshot
-  in one read (``COPY ... (FORMAT binary)`` on PostgreSQL: no hex text to decode);
+* :func:`published_columns` answers the rows of the current version from the
+  snapshot in one read (``COPY ... (FORMAT binary)`` on PostgreSQL: no hex text to
+  decode) as :class:`Columns`, NumPy arrays with no Python object per offering
+  (:func:`published_rows` as rows);
 * when the version has moved on, it reads the offerings' keys (id, profile and the
   vector's stamp), takes the unchanged rows from the old snapshot and reads only
   the changed ones, and stores the new snapshot: the update is incremental;
-* :func:`pack` and :func:`unpack` are exact inverses (``tests/catalog/test_shelf.py``
-  proves the snapshot equal to the rows after every way they change).
+* :func:`pack` and :func:`unpack` are exact inverses
+  (``tests/brokering/test_shelf_snapshot.py`` proves the snapshot equal to the rows
+  after every way they change, verified claims included).
 """
 
 import datetime
-import io
+import functools
 import json
 import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,6 +33,7 @@ from django.db.models import QuerySet
 from catalog.models import Offering, OfferingStatus, ShelfSnapshot
 from catalog.pagecache import SCOPE
 from marketplace import pagecache
+from standards.items import release_items
 
 # A shelf row: what the scorer reads of each published offering, and the stamp of
 # its vector (set by every write of the vector) last.
@@ -71,9 +76,15 @@ def _lengths(values: Sequence[Any]) -> np.ndarray:
     )
 
 
-def pack(rows: Sequence[Sequence[Any]]) -> bytes:
-    """``ROW_FIELDS`` rows (in id order) as one value. Level codes (0-5) take half
-    a byte each when every vector has the same length."""
+# Level codes that fit in half a byte: a verified claim's code (VERIFIED_BIT, 128 and
+# up) does not, and a shelf holding one keeps whole bytes.
+HALF_BYTE = 16
+
+
+def pack(rows: Sequence[Sequence[Any]], codes: Sequence[str] | None = None) -> bytes:
+    """``ROW_FIELDS`` rows (in id order) as one value, with the release's item IDs
+    in vector order (``codes``) when given. Level codes take half a byte each when
+    every vector has the same (even) length and no code is a verified claim's."""
     profiles: dict[tuple[str, str, str], int] = {}
     profile_of = np.fromiter(
         (profiles.setdefault((r[2], r[3], r[4]), len(profiles)) for r in rows),
@@ -84,22 +95,24 @@ def pack(rows: Sequence[Sequence[Any]]) -> bytes:
     level_lengths = _lengths(levels)
     joined = b"".join(bytes(v) for v in levels if v is not None)
     width = int(level_lengths[0]) if len(rows) else 0
-    halves = bool(len(rows)) and width > 0 and bool((level_lengths == width).all())
     level_bytes: np.ndarray = np.frombuffer(joined, dtype=np.uint8)
-    if halves and width % 2 == 0:
+    halves = (
+        bool(len(rows))
+        and width > 0
+        and width % 2 == 0
+        and bool((level_lengths == width).all())
+        and int(level_bytes.max(initial=0)) < HALF_BYTE
+    )
+    if halves:
         pairs = level_bytes.reshape(-1, 2)
         level_bytes = ((pairs[:, 0] << 4) | pairs[:, 1]).astype(np.uint8)
-    else:
-        halves = False
     roadmaps = [r[6] for r in rows]
     arrays = {
         "ids": np.fromiter((r[0] for r in rows), np.int64, len(rows)),
         "releases": np.fromiter((r[1] for r in rows), np.int64, len(rows)),
         "profile_of": profile_of,
-        "profiles": np.frombuffer(json.dumps(list(profiles)).encode(), np.uint8),
         "level_lengths": level_lengths,
         "levels": level_bytes,
-        "halves": np.array([halves]),
         "roadmap_lengths": _lengths(roadmaps),
         "roadmaps": np.frombuffer(
             b"".join(bytes(v) for v in roadmaps if v is not None), np.uint8
@@ -110,89 +123,239 @@ def pack(rows: Sequence[Sequence[Any]]) -> bytes:
             len(rows),
         ),
     }
-    out = io.BytesIO()
-    np.savez(out, **arrays)  # type: ignore[arg-type]
-    return out.getvalue()
+    plain = {"halves": halves, "profiles": list(profiles), "codes": codes}
+    return _laid_out(arrays, plain)
+
+
+# A snapshot's value: MAGIC, the length of a JSON header (8 bytes, little-endian),
+# the header (the arrays' names, types and sizes, and the plain values), then each
+# array's bytes, every part starting at a multiple of 8 bytes. A reader takes each
+# array where it lies in the value read, with no copy (np.frombuffer).
+MAGIC = b"FMSHELF2"
+_ALIGN = 8
+
+
+def _padding(size: int) -> bytes:
+    return bytes(-size % _ALIGN)
+
+
+def _laid_out(arrays: dict[str, np.ndarray], plain: dict[str, Any]) -> bytes:
+    header = json.dumps(
+        {**plain, "arrays": [[n, a.dtype.str, a.size] for n, a in arrays.items()]}
+    ).encode()
+    parts = [MAGIC, struct.pack("<Q", len(header)), header, _padding(len(header))]
+    for array in arrays.values():
+        parts += [array.tobytes(), _padding(array.nbytes)]
+    return b"".join(parts)
+
+
+def _arrays(data: bytes | memoryview) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The arrays (views into ``data``) and plain values of a :func:`_laid_out`
+    value."""
+    (length,) = struct.unpack_from("<Q", data, len(MAGIC))
+    at = len(MAGIC) + 8
+    plain = json.loads(bytes(data[at : at + length]))
+    at += length + len(_padding(length))
+    arrays = {}
+    for name, dtype, size in plain.pop("arrays"):
+        array = np.frombuffer(data, dtype=np.dtype(dtype), count=size, offset=at)
+        arrays[name] = array
+        at += array.nbytes + len(_padding(array.nbytes))
+    return arrays, plain
+
+
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    """Where each value starts in the values laid end to end (a missing one takes no
+    room); one more entry: the end."""
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(np.where(lengths < 0, 0, lengths), out=starts[1:])
+    return starts
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A shelf's rows as arrays, in id order: what scoring reads from a snapshot
+    without making a Python object per offering (:meth:`rows` makes them)."""
+
+    ids: np.ndarray  # int64
+    releases: np.ndarray  # int64
+    profiles: list[tuple[Any, ...]]  # distinct (provider kind, deployment, impact)
+    profile_of: np.ndarray  # int64 per row, into ``profiles``
+    level_lengths: np.ndarray  # int64 per row; NONE: no vector
+    levels: np.ndarray  # uint8: the level vectors end to end
+    roadmap_lengths: np.ndarray  # int64 per row; NONE: no vector
+    roadmaps: np.ndarray  # uint8: the roadmap pairs end to end
+    stamps: np.ndarray  # int64 microseconds since the epoch per row; NONE: none
+    # The release's item IDs in vector order, as of the snapshot (a release does
+    # not change once imported: standards.items), or None when not stored.
+    codes: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @functools.cached_property
+    def _level_starts(self) -> np.ndarray:
+        return _starts(self.level_lengths)
+
+    @functools.cached_property
+    def _roadmap_starts(self) -> np.ndarray:
+        return _starts(self.roadmap_lengths)
+
+    def level_bytes(self, row: int) -> bytes | None:
+        """The level vector of a row as stored (``None``: the offering has none)."""
+        if self.level_lengths[row] < 0:
+            return None
+        start, end = self._level_starts[row : row + 2].tolist()
+        return self.levels[start:end].tobytes()
+
+    def roadmap_bytes(self, row: int) -> bytes | None:
+        if self.roadmap_lengths[row] < 0:
+            return None
+        start, end = self._roadmap_starts[row : row + 2].tolist()
+        return self.roadmaps[start:end].tobytes()
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The ``ROW_FIELDS`` rows (vectors as ``bytes``)."""
+        levels = _split(self.levels.tobytes(), self.level_lengths)
+        roadmaps = _split(self.roadmaps.tobytes(), self.roadmap_lengths)
+        stamps = [
+            None if s == NONE else EPOCH + datetime.timedelta(microseconds=s)
+            for s in self.stamps.tolist()
+        ]
+        return [
+            (pk, release, *self.profiles[profile], level, roadmap, stamp)
+            for pk, release, profile, level, roadmap, stamp in zip(
+                self.ids.tolist(),
+                self.releases.tolist(),
+                self.profile_of.tolist(),
+                levels,
+                roadmaps,
+                stamps,
+                strict=True,
+            )
+        ]
 
 
 def _split(blob: bytes, lengths: np.ndarray) -> list[bytes | None]:
-    ends = np.cumsum(np.where(lengths < 0, 0, lengths)).tolist()
-    starts = [0, *ends[:-1]][: len(ends)]
+    starts = _starts(lengths).tolist()
     return [
         None if n < 0 else blob[a:b]
-        for a, b, n in zip(starts, ends, lengths.tolist(), strict=True)
+        for a, b, n in zip(starts, starts[1:], lengths.tolist(), strict=False)
     ]
 
 
-def unpack(data: bytes) -> list[tuple[Any, ...]]:
+def _halves_apart(packed: np.ndarray) -> np.ndarray:
+    """Level codes stored two to a byte, one to a byte again."""
+    apart = np.empty((len(packed), 2), dtype=np.uint8)
+    np.right_shift(packed, 4, out=apart[:, 0])
+    np.bitwise_and(packed, 15, out=apart[:, 1])
+    return apart.reshape(-1)
+
+
+def unpack_columns(data: bytes | memoryview) -> Columns:
+    """The rows :func:`pack` was given, as :class:`Columns`: the arrays are read
+    where they lie in ``data`` (level codes stored two to a byte are spread out),
+    with no Python object per row."""
+    arrays, plain = _arrays(data)
+    levels = arrays["levels"]
+    if plain["halves"]:
+        levels = _halves_apart(levels)
+    return Columns(
+        ids=arrays["ids"],
+        releases=arrays["releases"],
+        profiles=[tuple(p) for p in plain["profiles"]],
+        profile_of=arrays["profile_of"],
+        level_lengths=arrays["level_lengths"],
+        levels=levels,
+        roadmap_lengths=arrays["roadmap_lengths"],
+        roadmaps=arrays["roadmaps"],
+        stamps=arrays["stamps"],
+        codes=plain.get("codes"),
+    )
+
+
+def unpack(data: bytes | memoryview) -> list[tuple[Any, ...]]:
     """The rows :func:`pack` was given (vectors as ``bytes``)."""
-    arrays = np.load(io.BytesIO(data), allow_pickle=False)
-    level_bytes = arrays["levels"]
-    if bool(arrays["halves"][0]):
-        level_bytes = np.stack((level_bytes >> 4, level_bytes & 15), axis=1)
-    profiles = [tuple(p) for p in json.loads(arrays["profiles"].tobytes())]
-    levels = _split(level_bytes.tobytes(), arrays["level_lengths"])
-    roadmaps = _split(arrays["roadmaps"].tobytes(), arrays["roadmap_lengths"])
-    stamps = [
-        None if s == NONE else EPOCH + datetime.timedelta(microseconds=s)
-        for s in arrays["stamps"].tolist()
-    ]
-    return [
-        (pk, release, *profiles[profile], level, roadmap, stamp)
-        for pk, release, profile, level, roadmap, stamp in zip(
-            arrays["ids"].tolist(),
-            arrays["releases"].tolist(),
-            arrays["profile_of"].tolist(),
-            levels,
-            roadmaps,
-            stamps,
-            strict=True,
-        )
-    ]
+    return unpack_columns(data).rows()
 
 
-def _read(release_id: int) -> tuple[int, bytes] | None:
-    """``(version, data)`` of the release's snapshot: one read."""
+class _Chunks:
+    """A file for ``COPY ... TO STDOUT`` that keeps what it is given as it is (the
+    snapshot's row comes in one piece: no copy into a growing buffer)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(data)
+        return len(data)
+
+
+def _copied_row(parts: list[bytes]) -> tuple[int, memoryview] | None:
+    """The ``(version, data)`` row of a binary COPY's output, or ``None``.
+
+    PGCOPY: an 11-byte signature, flags and extension length (4 bytes each), then
+    per row a field count (2 bytes) and each field's length (4) and bytes; -1 ends.
+    PostgreSQL sends the header with the first row, and the end apart: the row is
+    read where it lies in the first part (joined with the rest only if it spans
+    them)."""
+    copied = memoryview(parts[0])
+    at = 19 + struct.unpack_from(">i", copied, 15)[0]
+    if struct.unpack_from(">h", copied, at)[0] != 2:
+        return None  # no row: the end (-1)
+    version = struct.unpack_from(">q", copied, at + 6)[0]
+    length = struct.unpack_from(">i", copied, at + 14)[0]
+    if at + 18 + length > len(copied):
+        copied = memoryview(b"".join(parts))
+    return version, copied[at + 18 : at + 18 + length]
+
+
+def _read(release_id: int) -> tuple[int, bytes | memoryview] | None:
+    """``(version, data)`` of the release's snapshot: one read. A value of another
+    layout (an older one) reads as no snapshot: it is taken again from the rows."""
     if connection.vendor != "postgresql":
         found = (
             ShelfSnapshot.objects.filter(release_id=release_id)
             .values_list("version", "data")
             .first()
         )
-        return (found[0], bytes(found[1])) if found else None
-    out = io.BytesIO()
-    with connection.cursor() as cursor:
-        query = cursor.mogrify(
-            f"COPY (SELECT version, data FROM {ShelfSnapshot._meta.db_table} "  # noqa: S608  # nosec B608 - model metadata
-            "WHERE release_id = %s) TO STDOUT WITH (FORMAT binary)",
-            [release_id],
+        snapshot: tuple[int, bytes | memoryview] | None = (
+            (found[0], bytes(found[1])) if found else None
         )
-        cursor.copy_expert(query, out)
-    copied = out.getbuffer()
-    # PGCOPY: 11-byte signature, flags and extension length (4 bytes each), then
-    # per row a field count (2 bytes) and each field's length (4) and bytes.
-    at = 19 + struct.unpack_from(">i", copied, 15)[0]
-    if struct.unpack_from(">h", copied, at)[0] != 2:
-        return None  # no row: the trailer (-1)
-    version = struct.unpack_from(">q", copied, at + 6)[0]
-    length = struct.unpack_from(">i", copied, at + 14)[0]
-    return version, bytes(copied[at + 18 : at + 18 + length])
+    else:
+        out = _Chunks()
+        with connection.cursor() as cursor:
+            query = cursor.mogrify(
+                f"COPY (SELECT version, data FROM {ShelfSnapshot._meta.db_table} "  # noqa: S608  # nosec B608 - model metadata
+                "WHERE release_id = %s) TO STDOUT WITH (FORMAT binary)",
+                [release_id],
+            )
+            cursor.copy_expert(query, out)
+        snapshot = _copied_row(out.parts)
+    if snapshot is None or bytes(snapshot[1][: len(MAGIC)]) != MAGIC:
+        return None
+    return snapshot
 
 
-def _save(release_id: int, version: int, rows: list[tuple[Any, ...]]) -> None:
+def _save(release_id: int, version: int, rows: list[tuple[Any, ...]]) -> bytes:
+    """Store the snapshot of ``rows`` with the release's item IDs; its packed value.
+    One more query: the release's items."""
+    codes = [ref.code for ref in release_items(release_id, labels=False)]
+    data = pack(rows, codes)
     ShelfSnapshot.objects.bulk_create(
         [
             ShelfSnapshot(
                 release_id=release_id,
                 version=version,
                 offerings=len(rows),
-                data=pack(rows),
+                data=data,
             )
         ],
         update_conflicts=True,
         unique_fields=["release"],
         update_fields=["version", "offerings", "data", "built_at"],
     )
+    return data
 
 
 def rows_since(
@@ -216,19 +379,24 @@ def rows_since(
     return rows
 
 
-def published_rows(release_id: int) -> tuple[int, list[tuple[Any, ...]]]:
-    """``(catalog version, rows)``: the release's published offerings with their
-    vectors, in id order. Two reads when the snapshot is of the current version
-    (the version and the snapshot); otherwise the snapshot is brought up to date
-    from the rows changed since (:func:`rows_since`; every row when there is no
-    snapshot) and stored again."""
+def published_columns(release_id: int) -> tuple[int, Columns]:
+    """``(catalog version, columns)``: the release's published offerings with their
+    vectors, in id order, as arrays. Two reads when the snapshot is of the current
+    version (the version and the snapshot); otherwise the snapshot is brought up to
+    date from the rows changed since (:func:`rows_since`; every row when there is
+    no snapshot) and stored again."""
     version = pagecache.version(SCOPE)
     snapshot = _read(release_id)
     if snapshot is not None and snapshot[0] == version:
-        return version, unpack(snapshot[1])
+        return version, unpack_columns(snapshot[1])
     if snapshot is None:
         rows = list(published(release_id).values_list(*ROW_FIELDS))
     else:
         rows = rows_since(release_id, unpack(snapshot[1]))
-    _save(release_id, version, rows)
-    return version, rows
+    return version, unpack_columns(_save(release_id, version, rows))
+
+
+def published_rows(release_id: int) -> tuple[int, list[tuple[Any, ...]]]:
+    """:func:`published_columns` as ``ROW_FIELDS`` rows (vectors as ``bytes``)."""
+    version, columns = published_columns(release_id)
+    return version, columns.rows()

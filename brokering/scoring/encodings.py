@@ -17,7 +17,7 @@ import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,9 @@ from brokering.scoring.formula import (
     NeedSpec,
 )
 from catalog.vectors import LEVEL_CODES, LEVEL_MASK, VERIFIED_BIT, decode_roadmap
+
+if TYPE_CHECKING:  # pure: the columns are only read here
+    from catalog.shelf import Columns
 
 # A row of ``values()``: field name to value.
 Row = dict[str, Any]
@@ -230,6 +233,21 @@ def constraints(row: Row) -> NeedSpec:
     )
 
 
+def _roadmap_pairs(
+    joined: bytes, counts: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, item positions and date ordinals of the roadmap pairs of a shelf's rows
+    (``joined``: their roadmap vectors end to end; ``counts``: pairs per row); pairs
+    outside the item space are dropped."""
+    if not counts.any():
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    pairs = decode_roadmap(joined).astype(np.int64)
+    row_of = np.repeat(np.arange(len(counts)), counts)
+    inside = (pairs[:, 0] >= 0) & (pairs[:, 0] < width)
+    return row_of[inside], pairs[inside, 0], pairs[inside, 1]
+
+
 @dataclass
 class Shelf:
     """Published offerings of one release as arrays, in offering id order."""
@@ -241,9 +259,9 @@ class Shelf:
     roadmap_dates: np.ndarray  # int64: date ordinal of each pair
     profiles: list[tuple[str, str, str]]  # distinct (kind, deployment, impact)
     profile_of: np.ndarray  # int64 per offering, into ``profiles``
-    _raw: tuple[
-        Sequence[Any], ...
-    ]  # (kinds, deployments, impacts, levels, roadmaps) for digests
+    # What a digest reads of an offering: (kinds, deployments, impacts, levels,
+    # roadmaps) per row, or the snapshot's columns the shelf was made from.
+    _raw: "tuple[Sequence[Any], ...] | Columns"
     _digests: dict[int, bytes] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -286,14 +304,7 @@ class Shelf:
             blank = bytes(width)
             packed = b"".join((bytes(v) + blank)[:width] for v in levels)
         matrix = np.frombuffer(packed, dtype=np.uint8).reshape(len(rows), width)
-        if counts.any():
-            pairs = decode_roadmap(b"".join(roadmaps)).astype(np.int64)
-            row_of = np.repeat(np.arange(len(rows)), counts)
-            inside = (pairs[:, 0] >= 0) & (pairs[:, 0] < width)
-            roadmap = (row_of[inside], pairs[inside, 0], pairs[inside, 1])
-        else:
-            empty = np.zeros(0, dtype=np.int64)
-            roadmap = (empty, empty, empty)
+        roadmap = _roadmap_pairs(b"".join(roadmaps), counts, width)
         index: dict[tuple[str, str, str], int] = {}
         profile_of = np.fromiter(
             (
@@ -312,14 +323,49 @@ class Shelf:
             (kinds, deployments, impacts, levels, roadmaps),
         )
 
+    @classmethod
+    def from_columns(cls, columns: "Columns", width: int) -> "Shelf":
+        """From a snapshot's :class:`~catalog.shelf.Columns` (in id order), as
+        :meth:`from_rows` makes it from their rows, with NumPy work only when every
+        vector has ``width`` items (else through the rows)."""
+        count = len(columns)
+        if not count or not bool((columns.level_lengths == width).all()):
+            return cls.from_rows([row[:-1] for row in columns.rows()], width)
+        matrix = columns.levels.reshape(count, width)
+        counts = np.where(columns.roadmap_lengths < 0, 0, columns.roadmap_lengths) // 8
+        return cls(
+            columns.ids,
+            matrix,
+            *_roadmap_pairs(columns.roadmaps.tobytes(), counts, width),
+            list(columns.profiles),
+            columns.profile_of,
+            columns,
+        )
+
     def digest(self, row: int) -> bytes:
         """The offering part of a fingerprint (kind, deployment, impact, vector)."""
         found = self._digests.get(row)
         if found is None:
-            kinds, deployments, impacts, levels, roadmaps = self._raw
-            found = self._digests[row] = offering_digest(
-                kinds[row], deployments[row], impacts[row], levels[row], roadmaps[row]
-            )
+            if isinstance(self._raw, tuple):
+                kinds, deployments, impacts, levels, roadmaps = self._raw
+                found = offering_digest(
+                    kinds[row],
+                    deployments[row],
+                    impacts[row],
+                    levels[row],
+                    roadmaps[row],
+                )
+            else:
+                columns = self._raw
+                kind, deployment, impact = columns.profiles[columns.profile_of[row]]
+                found = offering_digest(
+                    kind,
+                    deployment,
+                    impact,
+                    columns.level_bytes(row),
+                    columns.roadmap_bytes(row),
+                )
+            self._digests[row] = found
         return found
 
 

@@ -161,9 +161,10 @@ _SHELVES_KEPT = 2
 class _CachedShelf:
     width: int
     version: int | None  # the catalog version it is of (snapshot mode)
-    keys: list[tuple[Any, ...]]
-    rows: list[tuple[Any, ...]]
+    keys: list[tuple[Any, ...]]  # of its rows (row mode)
+    rows: list[tuple[Any, ...]]  # row mode
     shelf: Shelf
+    codes: list[str] | None = None  # the release's item IDs (snapshot mode)
 
 
 # Shelves this process read, by (database, release), newest last.
@@ -177,36 +178,53 @@ def published_shelf(release_id: int, width: int) -> Shelf:
     the last shelves it read. With ``SCORING_SHELF_SNAPSHOT`` (production), a kept
     shelf of the current catalog version is used as it is (one query: the
     version), and a fresh worker reads the release's packed snapshot in one
-    sequential read (:func:`catalog.shelf.published_rows`, which brings the
+    sequential read and turns it into the shelf's arrays without a Python object
+    per offering (:func:`catalog.shelf.published_columns`, which brings the
     snapshot up to date when the catalog changed). Without it (the tests, which
     change rows directly), every published offering's key is read (its id,
     profile and vector stamp: small values, not the vectors) and only the rows
     whose key changed are read again (:func:`catalog.shelf.rows_since`).
     """
+    return _kept_shelf(release_id, width).shelf
+
+
+def _kept_shelf(release_id: int, width: int | None) -> _CachedShelf:
+    """:func:`published_shelf` with what the process keeps beside it; ``width``
+    None (snapshot mode only): the number of the release's items the snapshot
+    stores."""
     cache_key = (connection.settings_dict["NAME"], release_id)
     cached = _shelves.pop(cache_key, None)
-    if cached is not None and cached.width != width:
+    if cached is not None and width is not None and cached.width != width:
         cached = None
-    version: int | None = None
     if settings.SCORING_SHELF_SNAPSHOT:
-        version = pagecache.version(CATALOG_SCOPE)
-        if cached is not None and cached.version == version:
-            _shelves[cache_key] = cached
-            return cached.shelf
-        version, rows = shelf_store.published_rows(release_id)
-    elif cached is None:
-        rows = list(shelf_store.published(release_id).values_list(*_SHELF_FIELDS))
+        if cached is None or cached.version != pagecache.version(CATALOG_SCOPE):
+            version, columns = shelf_store.published_columns(release_id)
+            codes = columns.codes
+            if width is None:
+                if codes is None:
+                    codes = [r.code for r in release_items(release_id, labels=False)]
+                width = len(codes)
+            elif codes is not None and len(codes) != width:
+                codes = None
+            shelf = Shelf.from_columns(columns, width)
+            cached = _CachedShelf(width, version, [], [], shelf, codes)
     else:
-        rows = shelf_store.rows_since(release_id, cached.rows)
-    keys = [shelf_store.key_of(row) for row in rows]
-    if cached is not None and keys == cached.keys:
-        shelf = cached.shelf
-    else:
-        shelf = Shelf.from_rows([row[:-1] for row in rows], width)
-    _shelves[cache_key] = _CachedShelf(width, version, keys, rows, shelf)
+        if width is None:
+            width = len(release_items(release_id, labels=False))
+        if cached is None:
+            rows = list(shelf_store.published(release_id).values_list(*_SHELF_FIELDS))
+        else:
+            rows = shelf_store.rows_since(release_id, cached.rows)
+        keys = [shelf_store.key_of(row) for row in rows]
+        if cached is None or keys != cached.keys:
+            shelf = Shelf.from_rows([row[:-1] for row in rows], width)
+        else:
+            shelf = cached.shelf
+        cached = _CachedShelf(width, None, keys, rows, shelf)
+    _shelves[cache_key] = cached
     while len(_shelves) > _SHELVES_KEPT:
         _shelves.pop(next(iter(_shelves)))
-    return shelf
+    return cached
 
 
 def forget_shelves() -> None:
@@ -219,9 +237,12 @@ def score_need_against_published(need_id: int) -> NeedScores:
 
     Three queries: the need with its item vector, the release's item space, the
     offerings with their claim vectors (or their keys only, when this process read
-    them before: :func:`published_shelf`). A need whose vector is missing or older
-    than the need is read from its items instead (one more query), and ``rebuilt``
-    says so. An unknown need scores against nothing.
+    them before: :func:`published_shelf`). With ``SCORING_SHELF_SNAPSHOT``, a need
+    whose vector is current takes the release's item IDs from the snapshot, which
+    stores them (a release does not change once imported), and the item space is
+    not read. A need whose vector is missing or older than the need is read from
+    its items instead (one more query), and ``rebuilt`` says so. An unknown need
+    scores against nothing.
     """
     rows = list(Need.objects.filter(pk=need_id).values(*_NEED_FIELDS, *_VECTOR_FIELDS))
     if not rows:
@@ -230,12 +251,19 @@ def score_need_against_published(need_id: int) -> NeedScores:
             NeedInputs(need_id, 0, nothing, ()).encode(()), Shelf.from_rows([], 0)
         )
     row = rows[0]
-    space = release_items(row["release_id"], labels=False)
+    release_id = row["release_id"]
+    if settings.SCORING_SHELF_SNAPSHOT and vector_is_current(row):
+        kept = _kept_shelf(release_id, None)
+        if kept.codes is not None:
+            return NeedScores(
+                code_from_vector(row), kept.shelf, release_codes=kept.codes
+            )
+    space = release_items(release_id, labels=False)
     order, codes = [ref.key for ref in space], [ref.code for ref in space]
-    shelf = published_shelf(row["release_id"], len(codes))
+    shelf = published_shelf(release_id, len(codes))
     if vector_is_current(row):
         return NeedScores(code_from_vector(row), shelf, release_codes=codes)
-    (inputs,) = _with_items(rows, {row["release_id"]: space})
+    (inputs,) = _with_items(rows, {release_id: space})
     return NeedScores(inputs.encode(order), shelf, rebuilt=True)
 
 

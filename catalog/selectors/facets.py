@@ -23,8 +23,9 @@ document column), so a query made only of them is answered from memory.
 import datetime
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -123,6 +124,7 @@ class FacetIndex:
     exchanges: np.ndarray
     exchange_systems: list[str]
     upper_names: np.ndarray  # each name as the database's UPPER() writes it
+    providers: np.ndarray  # each offering's provider id
     common_words: frozenset[str] = frozenset()
     common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
     _by_id: np.ndarray = field(init=False)
@@ -146,6 +148,10 @@ class FacetIndex:
         mask = np.zeros(len(self.ids), dtype=bool)
         mask[self._positions(np.asarray(pks, dtype=np.int64))[0]] = True
         return mask
+
+    def of_providers(self, provider_ids: Sequence[int]) -> np.ndarray:
+        """The offerings of ``provider_ids``."""
+        return np.isin(self.providers, np.asarray(provider_ids, dtype=np.int64))
 
     def value_mask(self, name: str, chosen: Sequence[str]) -> np.ndarray:
         codes = [c for c, value in enumerate(self.values[name]) if value in chosen]
@@ -331,6 +337,7 @@ def build() -> FacetIndex:
             "capability_count",
             "updated_at",
             *COLUMNS.values(),
+            "provider_id",
             "upper_name",
         )
     )
@@ -391,34 +398,47 @@ def build() -> FacetIndex:
         exchanges=exchanges,
         exchange_systems=exchange_systems,
         upper_names=np.array([r[-1] for r in rows], dtype=str),
+        providers=np.fromiter((r[-2] for r in rows), np.int64, len(rows)),
         common_words=(
             _common_words() if connection.vendor == "postgresql" else frozenset()
         ),
     )
 
 
-_kept: dict[tuple[str, int, int], FacetIndex] = {}
+# What a process keeps per catalog version (and day): the index, and the search's
+# choices (catalog.selectors.search.search_choices), by name.
+_kept: dict[tuple[str, int, int], dict[str, Any]] = {}
 _lock = threading.Lock()
 
+T = TypeVar("T")
 
-def facet_index() -> FacetIndex:
-    """The index of the current catalog version: one query (the version) when this
-    process has it already."""
+
+def kept_per_version(name: str, read: Callable[[], T]) -> T:
+    """``read()``, kept by this process for the current catalog version: one query
+    (the version) when it has it already. With ``CATALOG_FACET_INDEX_KEEP`` off, or
+    inside a transaction (the version may yet roll back with what it saw), read
+    afresh."""
     if not settings.CATALOG_FACET_INDEX_KEEP or connection.in_atomic_block:
-        # Inside a transaction the version may yet roll back with what it saw.
-        return build()
+        return read()
     # The day too: the FedRAMP authorization-age buckets move with the date.
     key = (
         connection.settings_dict["NAME"],
         pagecache.version(SCOPE),
         timezone.localdate().toordinal(),
     )
-    index = _kept.get(key)
-    if index is None:
-        with _lock:  # one build per process and version, whatever the threads
-            index = _kept.get(key)
-            if index is None:
-                index = build()
+    values = _kept.get(key)
+    if values is None or name not in values:
+        with _lock:  # one read per process and version, whatever the threads
+            values = _kept.get(key)
+            if values is None:
                 _kept.clear()
-                _kept[key] = index
-    return index
+                values = _kept[key] = {}
+            if name not in values:
+                values[name] = read()
+    return values[name]
+
+
+def facet_index() -> FacetIndex:
+    """The index of the current catalog version: one query (the version) when this
+    process has it already."""
+    return kept_per_version("index", build)

@@ -2,10 +2,13 @@
 per release and catalog version, brought up to date from the rows changed since, and
 always equal to the rows it packs; scoring from it equals scoring from the rows."""
 
+import numpy as np
 import pytest
 
 from brokering.models import NeedStatus
 from brokering.scoring import inputs
+from brokering.scoring.encodings import Shelf
+from brokering.services import matches_refresh_for_need
 from catalog import services
 from catalog import shelf as shelf_store
 from catalog.models import (
@@ -16,6 +19,7 @@ from catalog.models import (
     ShelfSnapshot,
 )
 from catalog.pagecache import SCOPE
+from catalog.services.claims import claims_verify
 from marketplace import pagecache
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +99,9 @@ def test_a_current_snapshot_is_one_read_and_only_changed_rows_are_read_again(
         shelf_store.published_rows(release.pk)
     Claim.objects.filter(offering=offerings[2]).update(level=ClaimLevel.EXTENSION)
     services.claims_changed(offering_ids=[offerings[2].pk])
-    # The version, the old snapshot, the keys, the one changed row, the new snapshot.
-    with django_assert_num_queries(5) as captured:
+    # The version, the old snapshot, the keys, the one changed row, the release's
+    # items (stored with the snapshot), the new snapshot.
+    with django_assert_num_queries(6) as captured:
         _version, rows = shelf_store.published_rows(release.pk)
     changed = captured.captured_queries[3]["sql"]
     assert changed.endswith(
@@ -124,3 +129,132 @@ def test_scoring_from_the_snapshot_equals_scoring_from_the_rows(
     settings.SCORING_SHELF_SNAPSHOT = True
     assert ranked() == from_rows  # builds the snapshot
     assert ranked() == from_rows  # reads it
+
+
+def _verified(offering, capabilities):
+    claims_verify(claims=offering.claims.filter(capability__in=capabilities), by=None)
+    return offering
+
+
+def test_verified_claims_survive_the_snapshot(
+    settings, agency, release, make_offering, make_need, capabilities
+):
+    """A verified claim's level code has its high bit set (catalog.vectors): it does
+    not fit in half a byte, so such a shelf is kept whole, and a need counting
+    verified claims only scores the same from the snapshot as from the rows."""
+    first = make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    second = make_offering([(c, ClaimLevel.CONFIGURABLE) for c in capabilities])
+    _verified(first, capabilities[:2])
+    _verified(second, capabilities[1:3])
+    services.claims_changed(offering_ids=[first.pk, second.pk])
+    rows = _rows_now(release.pk)
+    assert max(max(row[5]) for row in rows) >= 128  # verified codes are there
+    assert shelf_store.unpack(shelf_store.pack(rows)) == rows
+    need = make_need(agency, status=NeedStatus.ACTIVE, verified_claims_only=True)
+
+    def ranked():
+        scores = inputs.score_need_against_published(need.pk)
+        inputs.forget_shelves()
+        return [
+            (s.result.offering, s.result.score, s.result.gaps, s.fingerprint)
+            for s in scores
+        ]
+
+    from_rows = ranked()
+    # Must 5, should 3, could 1, must 5: verified meets on the first two items
+    # earn 8 of 14; verified configurable (90%) on the second and third, 4 of 14.
+    assert [round(score, 2) for _o, score, _g, _f in from_rows] == [57.14, 25.71]
+    settings.SCORING_SHELF_SNAPSHOT = True
+    assert ranked() == from_rows  # builds the snapshot
+    assert ranked() == from_rows  # reads it
+
+
+def _same_shelf(one: Shelf, other: Shelf) -> None:
+    for name in (
+        "offering_ids",
+        "levels",
+        "roadmap_rows",
+        "roadmap_positions",
+        "roadmap_dates",
+        "profile_of",
+    ):
+        assert np.array_equal(getattr(one, name), getattr(other, name)), name
+    assert one.profiles == other.profiles
+    assert [one.digest(row) for row in range(len(one))] == [
+        other.digest(row) for row in range(len(other))
+    ]
+
+
+def test_a_shelf_from_the_snapshots_columns_equals_one_from_its_rows(
+    release, make_offering, capabilities
+):
+    """Scoring reads a snapshot as arrays (Shelf.from_columns), never row by row:
+    the same shelf, digests included, as from the rows."""
+    make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    make_offering([(capabilities[0], ClaimLevel.ROADMAP)], deployment_model="paas")
+    _verified(
+        make_offering([(c, ClaimLevel.EXTENSION) for c in capabilities[1:]]),
+        capabilities[2:],
+    )
+    make_offering([])
+    rows = _rows_now(release.pk)
+    width = len(rows[0][5])
+    columns = shelf_store.unpack_columns(shelf_store.pack(rows))
+    _same_shelf(
+        Shelf.from_columns(columns, width),
+        Shelf.from_rows([row[:-1] for row in rows], width),
+    )
+    # Vectors of unequal lengths, or missing, go through the rows.
+    odd = [
+        (*rows[0][:5], b"\x05\x04\x03", b"", rows[0][7]),
+        (*rows[1][:5], None, None, None),
+        *rows[2:],
+    ]
+    _same_shelf(
+        Shelf.from_columns(shelf_store.unpack_columns(shelf_store.pack(odd)), width),
+        Shelf.from_rows([row[:-1] for row in odd], width),
+    )
+    empty = shelf_store.unpack_columns(shelf_store.pack([]))
+    _same_shelf(Shelf.from_columns(empty, width), Shelf.from_rows([], width))
+
+
+def test_a_fresh_worker_scores_a_need_in_three_reads(
+    settings,
+    agency,
+    release,
+    make_offering,
+    make_need,
+    capabilities,
+    django_assert_num_queries,
+):
+    """The snapshot stores the release's item IDs, so a need whose vector is
+    current is scored from three reads: the need, the version, the snapshot."""
+    settings.SCORING_SHELF_SNAPSHOT = True
+    for levels in (ClaimLevel.MEETS, ClaimLevel.ROADMAP):
+        make_offering([(c, levels) for c in capabilities])
+    need = make_need(agency, status=NeedStatus.ACTIVE)
+    matches_refresh_for_need(need_id=need.pk)  # stores the need's item vector
+    first = [
+        (s.result, s.fingerprint) for s in inputs.score_need_against_published(need.pk)
+    ]
+    inputs.forget_shelves()
+    with django_assert_num_queries(3):
+        scores = inputs.score_need_against_published(need.pk)
+    assert not scores.rebuilt
+    assert [(s.result, s.fingerprint) for s in scores] == first
+
+
+def test_a_snapshot_of_an_older_layout_is_taken_again_from_the_rows(
+    settings, release, make_offering, capabilities
+):
+    """A value written before the current layout (an npz archive) reads as no
+    snapshot: the rows are read and the snapshot stored again."""
+    settings.SCORING_SHELF_SNAPSHOT = True
+    make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
+    shelf_store.published_columns(release.pk)
+    ShelfSnapshot.objects.filter(release=release).update(data=b"PK\x03\x04older")
+    _version, rows = shelf_store.published_rows(release.pk)
+    assert _normalised(rows) == _rows_now(release.pk)
+    stored = bytes(ShelfSnapshot.objects.get(release=release).data)
+    assert stored.startswith(shelf_store.MAGIC)
+    assert shelf_store.unpack(stored) == _rows_now(release.pk)

@@ -15,6 +15,7 @@ from django.http import QueryDict
 from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.forms import offering_search
 from catalog.models import (
+    ContractVehicle,
     DeploymentModel,
     FedrampStatus,
     ImpactLevel,
@@ -24,7 +25,10 @@ from catalog.models import (
     OfferingStatus,
     ProviderKind,
 )
-from catalog.selectors import facets
+from catalog.pagecache import pages_stale
+from catalog.selectors import facets, search_choices
+from catalog.selectors.common import with_coverage
+from catalog.selectors.listing import listed
 from catalog.services.claims import ItemClaimInput
 from catalog.services.search import announce
 from standards.items import ItemKind
@@ -209,6 +213,18 @@ def test_a_process_keeps_the_index_until_the_catalog_changes(settings):
     assert facets.facet_index() is second
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_process_keeps_the_search_choices_until_the_catalog_changes(settings):
+    settings.CATALOG_FACET_INDEX_KEEP = True
+    random_catalog(6, size=4)
+    first = search_choices()
+    assert search_choices() is first  # kept: only the version was read
+    ContractVehicle.objects.create(name="A new vehicle", slug="a-new-vehicle")
+    pages_stale()  # as the admin does when it saves a contract vehicle
+    assert ("a-new-vehicle", "A new vehicle") in search_choices().vehicles
+    assert search_choices() is not first
+
+
 @pytest.mark.django_db
 def test_the_catalog_page_filters_by_treasury_system_without_javascript(client):
     random_catalog(7, size=10)
@@ -223,3 +239,52 @@ def test_the_catalog_page_filters_by_treasury_system_without_javascript(client):
     )
     unknown = client.get("/catalog/", {"exchange": "No such system"})
     assert unknown.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_listed_offering_shows_what_the_offering_says():
+    """The catalog page's rows (catalog.selectors.listing) are read as values, ready
+    to print: each equals what the model instance would show."""
+    random_catalog(8, size=12)
+    ids = list(
+        Offering.objects.filter(status=OfferingStatus.PUBLISHED)
+        .order_by("-name")
+        .values_list("pk", flat=True)
+    )
+    rows = listed(ids)
+    assert [row.pk for row in rows] == ids
+    offerings = with_coverage(Offering.objects.select_related("provider")).in_bulk()
+    for row in rows:
+        offering = offerings[row.pk]
+        assert (
+            row.name,
+            row.slug,
+            row.provider_name,
+            row.provider_kind,
+            row.summary,
+            row.category,
+            row.deployment_model,
+            row.fedramp_status,
+            row.fedramp_impact,
+            row.covered_count,
+            row.capability_count,
+            row.coverage,
+            row.updated_at,
+            row.vehicles,
+        ) == (
+            offering.name,
+            offering.slug,
+            offering.provider.name,
+            offering.provider.get_kind_display(),
+            offering.summary,
+            offering.get_category_display(),
+            offering.get_deployment_model_display(),
+            offering.get_fedramp_status_display(),
+            offering.get_fedramp_impact_display() if offering.fedramp_impact else "",
+            offering.covered_count,
+            offering.capability_count,
+            offering.coverage,  # type: ignore[attr-defined]  # annotated
+            offering.updated_at,
+            tuple(v.name for v in offering.contract_vehicles.order_by("name")),
+        )
+    assert any(row.vehicles for row in rows)
