@@ -244,23 +244,30 @@ def match_get(*, user, need_id: int, match_id: int) -> Match:
 
 def need_spec(*, need: Need) -> scoring.NeedSpec:
     """The need as the formula reads it, items of every kind (items awaiting the
-    provider's answer in ``awaiting``)."""
-    (inputs,) = load_needs(Need.objects.filter(pk=need.pk))
+    provider's answer in ``awaiting``); the release's items are those the page
+    reads once (:func:`need_release_items`)."""
+    (inputs,) = load_needs(
+        Need.objects.filter(pk=need.pk),
+        spaces={need.release_id: need_release_items(need)},
+    )
     return inputs.spec
 
 
-def offering_claims(*, offering_ids, capability_ids=None) -> list:
+def offering_claims(
+    *, offering_ids, capability_ids=None, spaces: dict[int, list[ItemRef]] | None = None
+) -> list:
     """The offerings' claims of every kind (``Claim`` and ``ItemClaim`` rows), each
-    with ``item_code``: the ID of the item it is on (:mod:`standards.items`)."""
+    with ``item_code``: the ID of the item it is on (:mod:`standards.items`; the
+    releases' items already read can be given in ``spaces``, release id -> items).
+    """
     offering_ids = list(offering_ids)
-    claims = Claim.objects.filter(offering_id__in=offering_ids).select_related(
-        "capability"
+    # The capability's code in the same row: no Capability instance per claim.
+    claims = Claim.objects.filter(offering_id__in=offering_ids).annotate(
+        item_code=F("capability__code")
     )
     if capability_ids is not None:
         claims = claims.filter(capability_id__in=capability_ids)
     found: list[Any] = list(claims)
-    for claim in found:
-        claim.item_code = claim.capability.code
     item_claims = list(
         ItemClaim.objects.filter(offering_id__in=offering_ids).annotate(
             release_id=F("offering__release_id")
@@ -268,9 +275,10 @@ def offering_claims(*, offering_ids, capability_ids=None) -> list:
     )
     codes = {}
     for release_id in sorted({claim.release_id for claim in item_claims}):
-        codes.update(
-            {ref.key: ref.code for ref in release_items(release_id, labels=False)}
-        )
+        refs = (spaces or {}).get(release_id)
+        if refs is None:
+            refs = release_items(release_id, labels=False)
+        codes.update({ref.key: ref.code for ref in refs})
     for item_claim in item_claims:
         item_claim.item_code = codes.get(  # type: ignore[attr-defined]
             (item_claim.kind, item_claim.item_id or 0), ""
@@ -304,6 +312,7 @@ def explained_lines(
     claims = offering_claims(
         offering_ids=[m.offering_id for m in matches],
         capability_ids=need.items.values("capability_id"),
+        spaces={need.release_id: need_release_items(need)},
     )
     by_offering: dict[int, list] = {}
     for claim in claims:
@@ -371,7 +380,10 @@ def awaiting_items(*, need: Need) -> list[dict]:
     them: kind, ID, function, priority, statement, target, authority."""
     refs = {ref.key: ref for ref in need_release_items(need)}
     rows = []
-    for item in need.items.select_related("function").order_by("kind", "code", "id"):
+    # Only these kinds can await an answer (awaits_answer): a need's hundreds of
+    # capabilities are not read as instances for nothing.
+    candidates = need.items.filter(kind__in=["agency", "measure"])
+    for item in candidates.select_related("function").order_by("kind", "code", "id"):
         ref = refs.get((item.kind, item.item_id or 0))
         if not awaits_answer(item.kind, item.target, ref):
             continue
