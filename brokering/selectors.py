@@ -4,9 +4,11 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -253,21 +255,51 @@ def need_spec(*, need: Need) -> scoring.NeedSpec:
     return inputs.spec
 
 
+@dataclass(slots=True)
+class CapabilityClaim:
+    """A capability claim as the scores and their explanation read it (the
+    ``Claim`` row's values with the capability's code: a need's page reads
+    hundreds, and model instances were most of its cost)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "offering_id",
+        "capability__code",
+        "level",
+        "roadmap_date",
+        "evidence",
+        "evidence_url",
+        "verified",
+        "verified_at",
+        "updated_at",
+    )
+
+    offering_id: int
+    item_code: str
+    level: str
+    roadmap_date: datetime.date | None
+    evidence: str
+    evidence_url: str
+    verified: bool
+    verified_at: datetime.datetime | None
+    updated_at: datetime.datetime
+
+
 def offering_claims(
     *, offering_ids, capability_ids=None, spaces: dict[int, list[ItemRef]] | None = None
 ) -> list:
-    """The offerings' claims of every kind (``Claim`` and ``ItemClaim`` rows), each
-    with ``item_code``: the ID of the item it is on (:mod:`standards.items`; the
+    """The offerings' claims of every kind (:class:`CapabilityClaim` values and
+    ``ItemClaim`` rows), each with ``item_code``: the ID of the item it is on
+    (:mod:`standards.items`; the
     releases' items already read can be given in ``spaces``, release id -> items).
     """
     offering_ids = list(offering_ids)
-    # The capability's code in the same row: no Capability instance per claim.
-    claims = Claim.objects.filter(offering_id__in=offering_ids).annotate(
-        item_code=F("capability__code")
-    )
+    claims = Claim.objects.filter(offering_id__in=offering_ids)
     if capability_ids is not None:
         claims = claims.filter(capability_id__in=capability_ids)
-    found: list[Any] = list(claims)
+    found: list[Any] = [
+        CapabilityClaim(*values)
+        for values in claims.values_list(*CapabilityClaim.FIELDS)
+    ]
     item_claims = list(
         ItemClaim.objects.filter(offering_id__in=offering_ids).annotate(
             release_id=F("offering__release_id")

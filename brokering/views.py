@@ -486,7 +486,10 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "need": match.need,
             "match": match,
             "explanation": explanation,
-            "rows": display.line_rows(explanation["lines"]),
+            "rows": display.table_rows(
+                "brokering/_explanation_rows.html",
+                display.line_rows(explanation["lines"]),
+            ),
             "functions": _functions(match),
             "documents": list(match.offering.documents.all()),
             "documents_unlinked": not may_download(request.user, match.offering),
@@ -561,7 +564,9 @@ def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     sections = [
         {
             "match": match,
-            "rows": display.line_rows(explained[match.pk]),
+            "rows": display.table_rows(
+                "brokering/_fit_gap_rows.html", display.line_rows(explained[match.pk])
+            ),
             "documents_unlinked": not may_download(request.user, match.offering),
         }
         for match in matches
