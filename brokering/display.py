@@ -3,6 +3,8 @@ a dict of values ready to place, so the templates' loops only place them (filter
 includes and attribute lookups per cell were most of a cold render of a 300-item
 need's explanation)."""
 
+import functools
+
 from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -13,6 +15,8 @@ from catalog import freshness
 from catalog.models import claim_level_label
 from marketplace.formats import display_date
 
+# A level's label, made once per level (a page asks for it hundreds of times).
+_level_label = functools.cache(claim_level_label)
 # Evidence is cut to this many words in the tables (the whole text is in exports).
 EVIDENCE_WORDS = 30
 
@@ -26,7 +30,7 @@ def claim_with_reason(line: scoring.Line) -> str:
     ``"No claim"``; for a need counting verified claims only, ``"Meets (out of the
     box) — not verified, credited 0 (this need counts verified claims only)"``.
     """
-    label = claim_level_label(line.level)
+    label = _level_label(line.level)
     if line.unverified:
         return (
             f"{label} — not verified, credited 0 (this need counts verified claims "
@@ -39,7 +43,17 @@ def claim_with_reason(line: scoring.Line) -> str:
 
 
 def _evidence(text: str) -> str:
-    return Truncator(text).words(EVIDENCE_WORDS, truncate=" …") if text else ""
+    """The ``truncatewords`` filter's text (words joined by one space, `` …`` after
+    the last kept when cut); most evidence is short and needs no Truncator."""
+    words = text.split()
+    if len(words) <= EVIDENCE_WORDS:
+        return " ".join(words)
+    return Truncator(text).words(EVIDENCE_WORDS, truncate=" …")
+
+
+# Few distinct values, each written once per process (a page has hundreds of rows).
+_capfirst = functools.cache(capfirst)
+_credit_text = functools.cache(scoring.credit_text)
 
 
 def line_rows(entries: list[dict]) -> list[dict]:
@@ -53,9 +67,9 @@ def line_rows(entries: list[dict]) -> list[dict]:
         rows.append(
             {
                 "code": item.capability,
-                "kind": capfirst(item.kind),
+                "kind": _capfirst(item.kind),
                 "function": item.function,
-                "priority": capfirst(item.priority),
+                "priority": _capfirst(item.priority),
                 "statement": entry["statement"],
                 "weight": line.weight,
                 "claim": claim_with_reason(line),
@@ -63,8 +77,8 @@ def line_rows(entries: list[dict]) -> list[dict]:
                 "freshness_tag": freshness.tag(entry["freshness"]),
                 "evidence": _evidence(claim.evidence) if claim else "",
                 "evidence_url": claim.evidence_url if claim else "",
-                "credit": scoring.credit_text(line.credit),
-                "contribution": scoring.credit_text(line.contribution),
+                "credit": _credit_text(line.credit),
+                "contribution": _credit_text(line.contribution),
                 "is_gap": line.is_gap,
             }
         )

@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from brokering import scoring
 from brokering.models import (
@@ -351,6 +352,7 @@ def explained_lines(
         by_offering.setdefault(claim.offering_id, []).append(claim)
     statements = item_statements(need=need)
     expiries = freshness.evidence_expiries(m.offering_id for m in matches)
+    now = timezone.now()  # one moment for every claim's freshness
     explained = {}
     for match in matches:
         own = by_offering.get(match.offering_id, [])
@@ -358,18 +360,20 @@ def explained_lines(
         lines = scoring.explain(
             spec, offering_spec(offering=match.offering, claims=own)
         )
-        explained[match.pk] = [
-            {
-                "line": line,
-                "claim": by_code.get(str(line.item.capability)),
-                "statement": statements.get(str(line.item.capability), ""),
-                "freshness": freshness.of_claim(
-                    by_code.get(str(line.item.capability)),
-                    expiries.get(match.offering_id),
-                ),
-            }
-            for line in sorted(lines, key=line_order)
-        ]
+        expiry = expiries.get(match.offering_id)
+        entries = []
+        for line in sorted(lines, key=line_order):
+            code = str(line.item.capability)
+            claim = by_code.get(code)
+            entries.append(
+                {
+                    "line": line,
+                    "claim": claim,
+                    "statement": statements.get(code, ""),
+                    "freshness": freshness.of_claim(claim, expiry, now=now),
+                }
+            )
+        explained[match.pk] = entries
     return explained
 
 

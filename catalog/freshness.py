@@ -104,7 +104,11 @@ def document_expired(document, today: datetime.date | None = None) -> bool:
     return document.expires_on is not None and document.expires_on < today
 
 
-def of_claim(claim, evidence_expires_on: datetime.date | None) -> Freshness | None:
+def of_claim(
+    claim,
+    evidence_expires_on: datetime.date | None,
+    now: datetime.datetime | None = None,
+) -> Freshness | None:
     """:func:`claim_freshness` of a claim row (``None`` for no claim)."""
     if claim is None:
         return None
@@ -112,6 +116,7 @@ def of_claim(claim, evidence_expires_on: datetime.date | None) -> Freshness | No
         verified_at=claim.verified_at,
         stated_at=claim.updated_at,
         evidence_expires_on=evidence_expires_on,
+        now=now,
     )
 
 
