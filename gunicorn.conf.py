@@ -5,8 +5,9 @@ Threaded workers (``gthread``): a worker serves ``GUNICORN_THREADS`` requests at
 so one slow render (a cold search, a large export) never holds the requests queued
 behind it, while the page cache, the facet index and the database connections of a
 process are shared by its threads. Sizing (docs/performance.md, "Serving"): one
-worker per core, four threads each; memory is about 150 MB a worker at 20,000
-offerings.
+worker per core, four threads each; a worker is about 130 MB before its first
+page and 160-170 MB after serving the bench's pages at 20,000 offerings
+(docs/performance.md, finding 20).
 """
 
 import multiprocessing

@@ -4,8 +4,10 @@ the in-process floor (``/healthz/live`` through the same stack) measured in the
 same run.
 
 The pages: offering pages (visitors), and for an active need of about 300 items
-its results, the explanation of its best match and its fit-gap report (signed in
-as a user of the need's agency, made for the bench database when it has none).
+its results, the explanation of its best match and its fit-gap report of three
+shortlisted offerings (signed in as a user of the need's agency, made for the bench
+database when it has none; its best three matches are shortlisted when fewer are:
+a report of no offering measured an empty page).
 """
 
 import statistics
@@ -17,11 +19,13 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.scoring import needs_near
-from brokering.models import Match, Need
+from brokering.models import Match, MatchStatus, Need
 from catalog.models import Offering, OfferingStatus
 from catalog.selectors import facets
 
 PAGES = 40
+# Offerings on the measured fit-gap report: an agency's shortlist.
+SHORTLISTED = 3
 
 
 @dataclass
@@ -58,6 +62,23 @@ def _agency_client(need: Need) -> Client:
     return client
 
 
+def _shortlist(need_id: int, count: int) -> None:
+    """Shortlist the need's best matches until ``count`` are (through the service,
+    as an agency does)."""
+    from brokering import services
+
+    shortlisted = Match.objects.filter(
+        need_id=need_id, status__in=[MatchStatus.SHORTLISTED, MatchStatus.RECOMMENDED]
+    ).count()
+    best = Match.objects.filter(need_id=need_id, status=MatchStatus.PROPOSED).order_by(
+        "-score", "id"
+    )[: max(0, count - shortlisted)]
+    for match in best:
+        services.match_decide(
+            match_id=match.pk, status=MatchStatus.SHORTLISTED, decided_by=None
+        )
+
+
 def cold_renders(pages: int = PAGES) -> RenderFigures:
     settings.PAGE_CACHE_SECONDS = 0
     visitor = Client(HTTP_HOST="localhost")
@@ -84,6 +105,7 @@ def cold_renders(pages: int = PAGES) -> RenderFigures:
     need = Need.objects.get(pk=need_id)
     agency = _agency_client(need)
     match = Match.objects.filter(need_id=need_id).order_by("-score", "id").first()
+    _shortlist(need_id, SHORTLISTED)
     need_urls = {
         "results": reverse("brokering:need-results", args=[need_id]),
         "explanation": reverse("brokering:match-detail", args=[need_id, match.pk])

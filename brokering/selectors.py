@@ -4,14 +4,17 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from brokering import scoring
 from brokering.models import (
@@ -244,23 +247,60 @@ def match_get(*, user, need_id: int, match_id: int) -> Match:
 
 def need_spec(*, need: Need) -> scoring.NeedSpec:
     """The need as the formula reads it, items of every kind (items awaiting the
-    provider's answer in ``awaiting``)."""
-    (inputs,) = load_needs(Need.objects.filter(pk=need.pk))
+    provider's answer in ``awaiting``); the release's items are those the page
+    reads once (:func:`need_release_items`)."""
+    (inputs,) = load_needs(
+        Need.objects.filter(pk=need.pk),
+        spaces={need.release_id: need_release_items(need)},
+    )
     return inputs.spec
 
 
-def offering_claims(*, offering_ids, capability_ids=None) -> list:
-    """The offerings' claims of every kind (``Claim`` and ``ItemClaim`` rows), each
-    with ``item_code``: the ID of the item it is on (:mod:`standards.items`)."""
-    offering_ids = list(offering_ids)
-    claims = Claim.objects.filter(offering_id__in=offering_ids).select_related(
-        "capability"
+@dataclass(slots=True)
+class CapabilityClaim:
+    """A capability claim as the scores and their explanation read it (the
+    ``Claim`` row's values with the capability's code: a need's page reads
+    hundreds, and model instances were most of its cost)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "offering_id",
+        "capability__code",
+        "level",
+        "roadmap_date",
+        "evidence",
+        "evidence_url",
+        "verified",
+        "verified_at",
+        "updated_at",
     )
+
+    offering_id: int
+    item_code: str
+    level: str
+    roadmap_date: datetime.date | None
+    evidence: str
+    evidence_url: str
+    verified: bool
+    verified_at: datetime.datetime | None
+    updated_at: datetime.datetime
+
+
+def offering_claims(
+    *, offering_ids, capability_ids=None, spaces: dict[int, list[ItemRef]] | None = None
+) -> list:
+    """The offerings' claims of every kind (:class:`CapabilityClaim` values and
+    ``ItemClaim`` rows), each with ``item_code``: the ID of the item it is on
+    (:mod:`standards.items`; the
+    releases' items already read can be given in ``spaces``, release id -> items).
+    """
+    offering_ids = list(offering_ids)
+    claims = Claim.objects.filter(offering_id__in=offering_ids)
     if capability_ids is not None:
         claims = claims.filter(capability_id__in=capability_ids)
-    found: list[Any] = list(claims)
-    for claim in found:
-        claim.item_code = claim.capability.code
+    found: list[Any] = [
+        CapabilityClaim(*values)
+        for values in claims.values_list(*CapabilityClaim.FIELDS)
+    ]
     item_claims = list(
         ItemClaim.objects.filter(offering_id__in=offering_ids).annotate(
             release_id=F("offering__release_id")
@@ -268,9 +308,10 @@ def offering_claims(*, offering_ids, capability_ids=None) -> list:
     )
     codes = {}
     for release_id in sorted({claim.release_id for claim in item_claims}):
-        codes.update(
-            {ref.key: ref.code for ref in release_items(release_id, labels=False)}
-        )
+        refs = (spaces or {}).get(release_id)
+        if refs is None:
+            refs = release_items(release_id, labels=False)
+        codes.update({ref.key: ref.code for ref in refs})
     for item_claim in item_claims:
         item_claim.item_code = codes.get(  # type: ignore[attr-defined]
             (item_claim.kind, item_claim.item_id or 0), ""
@@ -304,12 +345,14 @@ def explained_lines(
     claims = offering_claims(
         offering_ids=[m.offering_id for m in matches],
         capability_ids=need.items.values("capability_id"),
+        spaces={need.release_id: need_release_items(need)},
     )
     by_offering: dict[int, list] = {}
     for claim in claims:
         by_offering.setdefault(claim.offering_id, []).append(claim)
     statements = item_statements(need=need)
     expiries = freshness.evidence_expiries(m.offering_id for m in matches)
+    now = timezone.now()  # one moment for every claim's freshness
     explained = {}
     for match in matches:
         own = by_offering.get(match.offering_id, [])
@@ -317,18 +360,20 @@ def explained_lines(
         lines = scoring.explain(
             spec, offering_spec(offering=match.offering, claims=own)
         )
-        explained[match.pk] = [
-            {
-                "line": line,
-                "claim": by_code.get(str(line.item.capability)),
-                "statement": statements.get(str(line.item.capability), ""),
-                "freshness": freshness.of_claim(
-                    by_code.get(str(line.item.capability)),
-                    expiries.get(match.offering_id),
-                ),
-            }
-            for line in sorted(lines, key=line_order)
-        ]
+        expiry = expiries.get(match.offering_id)
+        entries = []
+        for line in sorted(lines, key=line_order):
+            code = str(line.item.capability)
+            claim = by_code.get(code)
+            entries.append(
+                {
+                    "line": line,
+                    "claim": claim,
+                    "statement": statements.get(code, ""),
+                    "freshness": freshness.of_claim(claim, expiry, now=now),
+                }
+            )
+        explained[match.pk] = entries
     return explained
 
 
@@ -371,7 +416,10 @@ def awaiting_items(*, need: Need) -> list[dict]:
     them: kind, ID, function, priority, statement, target, authority."""
     refs = {ref.key: ref for ref in need_release_items(need)}
     rows = []
-    for item in need.items.select_related("function").order_by("kind", "code", "id"):
+    # Only these kinds can await an answer (awaits_answer): a need's hundreds of
+    # capabilities are not read as instances for nothing.
+    candidates = need.items.filter(kind__in=["agency", "measure"])
+    for item in candidates.select_related("function").order_by("kind", "code", "id"):
         ref = refs.get((item.kind, item.item_id or 0))
         if not awaits_answer(item.kind, item.target, ref):
             continue

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from brokering import reports, scoring, selectors, services
+from brokering import display, reports, scoring, selectors, services
 from brokering.forms import (
     NeedBasicsForm,
     NeedFunctionsForm,
@@ -486,6 +486,10 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "need": match.need,
             "match": match,
             "explanation": explanation,
+            "rows": display.table_rows(
+                "brokering/_explanation_rows.html",
+                display.line_rows(explanation["lines"]),
+            ),
             "functions": _functions(match),
             "documents": list(match.offering.documents.all()),
             "documents_unlinked": not may_download(request.user, match.offering),
@@ -560,7 +564,9 @@ def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     sections = [
         {
             "match": match,
-            "entries": explained[match.pk],
+            "rows": display.table_rows(
+                "brokering/_fit_gap_rows.html", display.line_rows(explained[match.pk])
+            ),
             "documents_unlinked": not may_download(request.user, match.offering),
         }
         for match in matches

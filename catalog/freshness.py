@@ -25,6 +25,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, Min, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from catalog.models import Claim, OfferingDocument
 
@@ -40,6 +42,32 @@ FRESHNESS_HELP = {
     Freshness.STALE: "Not verified by a broker for more than {days} days.",
     Freshness.EXPIRED: "Evidence it rests on is past its expiry date.",
 }
+
+
+# How each state looks: a USWDS tag (includes/freshness_tag.html and the tables
+# whose rows are prepared in Python print :func:`tag`).
+TAG_CLASSES = {
+    Freshness.EXPIRED: "usa-tag bg-secondary-dark",
+    Freshness.STALE: "usa-tag bg-gold text-ink",
+    Freshness.FRESH: "usa-tag bg-base-dark",
+}
+
+
+_tags: dict[str, SafeString] = {}
+
+
+def tag(state: str | None) -> SafeString:
+    """A freshness state as its tag (nothing for ``None``: no claim); three
+    possible tags, each made once."""
+    if not state:
+        return SafeString("")
+    made = _tags.get(state)
+    if made is None:
+        known = Freshness(state)
+        made = _tags[state] = format_html(
+            '<span class="{}">{}</span>', TAG_CLASSES[known], known.label
+        )
+    return made
 
 
 def stale_after_days() -> int:
@@ -76,7 +104,11 @@ def document_expired(document, today: datetime.date | None = None) -> bool:
     return document.expires_on is not None and document.expires_on < today
 
 
-def of_claim(claim, evidence_expires_on: datetime.date | None) -> Freshness | None:
+def of_claim(
+    claim,
+    evidence_expires_on: datetime.date | None,
+    now: datetime.datetime | None = None,
+) -> Freshness | None:
     """:func:`claim_freshness` of a claim row (``None`` for no claim)."""
     if claim is None:
         return None
@@ -84,6 +116,7 @@ def of_claim(claim, evidence_expires_on: datetime.date | None) -> Freshness | No
         verified_at=claim.verified_at,
         stated_at=claim.updated_at,
         evidence_expires_on=evidence_expires_on,
+        now=now,
     )
 
 

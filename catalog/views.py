@@ -4,6 +4,7 @@ Views parse input, call a selector or a service and answer. Bad query parameters
 the page back with the problem named at its field (status 400), never a server error.
 """
 
+import functools
 from typing import cast
 from urllib.parse import urlencode
 
@@ -121,6 +122,21 @@ def _selected_filters(request: HttpRequest, search: selectors.OfferingSearch) ->
     return chips
 
 
+@functools.lru_cache(maxsize=256)
+def _claim_filter_fields(
+    functions: tuple[tuple[str, str], ...], function: str, level: str
+) -> tuple[str, str]:
+    """The claims filter's two fields as HTML for a valid choice: the same few
+    for every offering page of a release (a select's options rendered through the
+    form renderer's templates were a fifth of a cold offering page), so made once
+    per release's functions and choice."""
+    form = catalog_forms.ClaimFilterForm(
+        {"function": function, "level": level}, functions=list(functions)
+    )
+    form.is_valid()
+    return form["function"].as_field_group(), form["level"].as_field_group()
+
+
 @public
 @require_GET
 @cached_for_visitors("catalog")
@@ -137,9 +153,13 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page_form = PageForm(request.GET)
     status = 200
     function = level = ""
+    filter_fields = None
     if filter_form.is_valid():
         function = filter_form.cleaned_data["function"]
         level = filter_form.cleaned_data["level"]
+        filter_fields = _claim_filter_fields(
+            tuple((f.code, f"{f.code} {f.name}") for f in functions), function, level
+        )
     else:
         status = 400
     documents = list(offering.documents.all())
@@ -159,6 +179,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "stale_after_days": freshness.stale_after_days(),
         "evidence_unlinked": not may_download(request.user, offering),
         "filter_form": filter_form,
+        "filter_fields": filter_fields,
         "filtered": bool(function or level),
         "level_legend": LEVEL_LEGEND,
         "querystring_without_page": _query_string(request.GET),

@@ -96,6 +96,15 @@ TEMPLATES = [
             ],
         },
     },
+    # The longest tables' rows only (templates/jinja2/: a need's explanation and
+    # fit-gap rows), rendered by brokering.display.table_rows; autoescaped as
+    # Django's templates are.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 FORM_RENDERER = "marketplace.forms.USWDSFormRenderer"
 

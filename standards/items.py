@@ -17,7 +17,7 @@ imported, so IDs and positions are stable.
 import re
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Value
 from django.db.models.functions import Cast, Concat
 
@@ -80,13 +80,8 @@ def function_of(text: str) -> str:
     return found.group(0) if found else ""
 
 
-def release_items(
-    release_id: int, *, labels: bool = True, capabilities: bool = True
-) -> list[ItemRef]:
-    """The release's items in vector order, in one query (a union over the four
-    kinds). ``labels=False`` leaves the labels empty (what scoring reads);
-    ``capabilities=False`` leaves the capabilities out (an offering page's other
-    kinds' sections: a thousand rows it would read for nothing)."""
+def _union(release_id: int, labels: bool, capabilities: bool) -> models.QuerySet:
+    """The query of :func:`release_items`: one union over the kinds."""
     text = models.TextField()
 
     def rows(model, kind, code, position, name, function, label, target):
@@ -150,7 +145,7 @@ def release_items(
         ),
     )
     if capabilities:
-        query = rows(
+        return rows(
             Capability,
             ItemKind.CAPABILITY,
             F("code"),
@@ -160,11 +155,46 @@ def release_items(
             F("statement"),
             "",
         ).union(*others, all=True)
-    else:
-        query = others[0].union(*others[1:], all=True)
+    return others[0].union(*others[1:], all=True)
+
+
+# The union's SQL, compiled once per database and shape (labels, capabilities):
+# building it through the ORM cost several times what running it does, on every
+# page that shows a release's items. Only the release id changes between calls.
+_compiled: dict[tuple[str, bool, bool], tuple[str, tuple, list[int]]] = {}
+# A release id no database has: it marks the parameters that take the real one.
+_RELEASE_SLOT = -7_346_513
+
+
+def _union_rows(release_id: int, labels: bool, capabilities: bool) -> list[tuple]:
+    key = (connection.alias, labels, capabilities)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        sql, params = _union(
+            _RELEASE_SLOT, labels, capabilities
+        ).query.sql_with_params()
+        slots = [i for i, value in enumerate(params) if value == _RELEASE_SLOT]
+        compiled = _compiled[key] = (sql, tuple(params), slots)
+    sql, template, slots = compiled
+    params = list(template)
+    for i in slots:
+        params[i] = release_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def release_items(
+    release_id: int, *, labels: bool = True, capabilities: bool = True
+) -> list[ItemRef]:
+    """The release's items in vector order, in one query (a union over the four
+    kinds). ``labels=False`` leaves the labels empty (what scoring reads);
+    ``capabilities=False`` leaves the capabilities out (an offering page's other
+    kinds' sections: a thousand rows it would read for nothing)."""
     rank = {kind: n for n, kind in enumerate(KIND_ORDER)}
     found = sorted(
-        query, key=lambda row: (rank[row[0]], row[2], row[3], row[4], row[1])
+        _union_rows(release_id, labels, capabilities),
+        key=lambda row: (rank[row[0]], row[2], row[3], row[4], row[1]),
     )
     items: list[ItemRef] = []
     seen: dict[str, int] = {}

@@ -1,11 +1,10 @@
 """Template filters of the brokering pages: credits kept in hundredths (see
-:mod:`brokering.scoring`) and the claim of an explanation line in words."""
+:mod:`brokering.scoring`), the claim of an explanation line in words and the
+coverage bar of a function."""
 
 from django import template
 
-from brokering import scoring, selectors
-from catalog.models import claim_level_label
-from marketplace.formats import display_date
+from brokering import display, scoring, selectors
 
 register = template.Library()
 
@@ -24,24 +23,16 @@ def hundredths(value) -> str:
 
 @register.filter
 def claim_with_reason(line: scoring.Line) -> str:
-    """The claim level of an explanation line in the one vocabulary, saying why it
-    earns what it earns where the level alone does not: a roadmap date is on or
-    before the go-live date (credited) or after it (0).
+    """The claim level of an explanation line in words
+    (:func:`brokering.display.claim_with_reason`)."""
+    return display.claim_with_reason(line)
 
-    ``"On the roadmap — 2029-01-01, after go-live"``; ``"Does not meet"``;
-    ``"No claim"``; for a need counting verified claims only, ``"Meets (out of the
-    box) — not verified, credited 0 (this need counts verified claims only)"``.
-    """
-    label = claim_level_label(line.level)
-    if line.unverified:
-        return (
-            f"{label} — not verified, credited 0 (this need counts verified claims "
-            "only)"
-        )
-    if line.level == scoring.ROADMAP and line.roadmap_date:
-        relation = "by go-live" if line.credit else "after go-live"
-        return f"{label} — {display_date(line.roadmap_date)}, {relation}"
-    return label
+
+@register.filter
+def coverage_bar(row: dict) -> str:
+    """Capabilities covered in one function, figures and bar
+    (:func:`brokering.display.coverage_bar`)."""
+    return display.coverage_bar(row)
 
 
 @register.simple_tag

@@ -23,7 +23,8 @@ document column), so a query made only of them is answered from memory.
 import datetime
 import re
 import threading
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -47,7 +48,7 @@ from catalog.models import ItemClaim, Offering, OfferingFunction
 from catalog.models.search import COVERED_LEVELS
 from catalog.pagecache import SCOPE
 from catalog.selectors.common import published_offerings
-from marketplace import pagecache
+from marketplace import memory, pagecache
 from standards.items import ItemKind
 
 # The facets that are columns of the offering (or of its provider), by parameter.
@@ -66,15 +67,32 @@ COMMON_SHARE = 0.2
 # A text query the kept words can answer: lexemes joined by AND, nothing else.
 PLAIN_AND = re.compile(r"'([^'\\ ]+)'(?: & '([^'\\ ]+)')*")
 LEXEME = re.compile(r"'([^'\\ ]+)'")
+# Rows read at a time to build the index (a server-side cursor on PostgreSQL): a
+# web worker never holds all of them at once.
+BUILD_CHUNK = 5000
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 
 
-def _codes(values: Sequence) -> tuple[np.ndarray, list]:
-    """``values`` as small integer codes, and the distinct values the codes index."""
-    distinct = sorted(set(values), key=lambda v: (v is None, str(v)))
-    position = {value: code for code, value in enumerate(distinct)}
-    return np.fromiter((position[v] for v in values), np.int16, len(values)), distinct
+class _Codes:
+    """One facet column as small integer codes, coded as its values come: codes in
+    the order first seen, renumbered in the values' order at the end (the column's
+    values are not all kept: a new string per row at 20,000 offerings)."""
+
+    def __init__(self) -> None:
+        self.first: dict = {}  # value -> code, in the order first seen
+        self.seen = array("q")
+
+    def add(self, value) -> None:
+        self.seen.append(self.first.setdefault(value, len(self.first)))
+
+    def result(self) -> tuple[np.ndarray, list]:
+        """The codes and the distinct values they index (sorted, ``None`` last)."""
+        distinct = sorted(self.first, key=lambda v: (v is None, str(v)))
+        renumber = np.empty(len(distinct), dtype=np.int16)
+        for code, value in enumerate(distinct):
+            renumber[self.first[value]] = code
+        return renumber[np.frombuffer(self.seen, dtype=np.int64)], distinct
 
 
 def _any_of(matrix: np.ndarray, labels: list[str], chosen: Sequence[str]) -> np.ndarray:
@@ -91,16 +109,25 @@ def _column_counts(
 
 
 def _membership(
-    rows: Sequence[tuple[int, str]], position: dict[int, int], size: int
+    rows: Iterable[tuple[int, str]], position: dict[int, int], size: int
 ) -> tuple[np.ndarray, list[str]]:
-    """A boolean matrix offerings x labels from ``(offering id, label)`` rows."""
-    labels = sorted({label for _pk, label in rows})
-    column = {label: j for j, label in enumerate(labels)}
+    """A boolean matrix offerings x labels from ``(offering id, label)`` rows, read
+    as they come (a hundred thousand rows at 20,000 offerings: kept as a list, they
+    were most of a web worker's peak memory)."""
+    column: dict[str, int] = {}  # label -> column, in the order first seen
+    at, of = array("q"), array("q")
+    for pk, label in rows:
+        at.append(position[pk])
+        of.append(column.setdefault(label, len(column)))
+    labels = sorted(column)
+    sorted_column = np.empty(len(column), dtype=np.int64)
+    for j, label in enumerate(labels):
+        sorted_column[column[label]] = j
     matrix = np.zeros((size, len(labels)), dtype=bool)
-    if rows:
+    if at:
         matrix[
-            [position[pk] for pk, _label in rows],
-            [column[label] for _pk, label in rows],
+            np.frombuffer(at, dtype=np.int64),
+            sorted_column[np.frombuffer(of, dtype=np.int64)],
         ] = True
     return matrix, labels
 
@@ -323,7 +350,7 @@ def build() -> FacetIndex:
         default=Value("no"),
         output_field=CharField(),
     )
-    rows = list(
+    rows = (
         published_offerings()
         .annotate(
             has_report=has_report,
@@ -341,54 +368,67 @@ def build() -> FacetIndex:
             "upper_name",
         )
     )
-    ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    covered = np.fromiter((r[1] for r in rows), np.float64, len(rows))
-    capabilities = np.fromiter((r[2] for r in rows), np.float64, len(rows))
+    # Read a chunk at a time into compact arrays: the rows are never all held at
+    # once (they were most of a web worker's peak memory at 20,000 offerings).
+    pks, covered, capabilities, updated, providers = (array("q") for _ in range(5))
+    columns = {name: _Codes() for name in COLUMNS}
+    names = []
+    for row in rows.iterator(chunk_size=BUILD_CHUNK):
+        pks.append(row[0])
+        covered.append(row[1])
+        capabilities.append(row[2])
+        updated.append((row[3] - EPOCH) // MICROSECOND)
+        for i, column in enumerate(columns.values(), start=4):
+            column.add(row[i])
+        providers.append(row[-2])
+        names.append(row[-1])
+    ids = np.frombuffer(pks, dtype=np.int64).copy()
+    covered_counts = np.frombuffer(covered, dtype=np.int64).astype(np.float64)
+    capability_counts = np.frombuffer(capabilities, dtype=np.int64).astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        coverage = np.where(capabilities == 0, 0.0, covered * 100.0 / capabilities)
-    updated = np.fromiter(
-        ((r[3] - EPOCH) // MICROSECOND for r in rows), np.int64, len(rows)
-    )
+        coverage = np.where(
+            capability_counts == 0,
+            0.0,
+            covered_counts * 100.0 / capability_counts,
+        )
     codes, values = {}, {}
-    for i, name in enumerate(COLUMNS, start=4):
-        codes[name], values[name] = _codes([r[i] for r in rows])
+    for name, column in columns.items():
+        codes[name], values[name] = column.result()
+    upper_names = np.array(names, dtype=str)
+    size = len(ids)
+    del names
     position = {int(pk): i for i, pk in enumerate(ids)}
     published = published_offerings().values("pk")
     functions, function_codes = _membership(
-        list(
-            OfferingFunction.objects.filter(offering__in=published).values_list(
-                "offering_id", "function_code"
-            )
-        ),
+        OfferingFunction.objects.filter(offering__in=published)
+        .values_list("offering_id", "function_code")
+        .iterator(chunk_size=BUILD_CHUNK),
         position,
-        len(rows),
+        size,
     )
     vehicles, vehicle_slugs = _membership(
-        list(
-            Offering.contract_vehicles.through.objects.filter(
-                offering__in=published
-            ).values_list("offering_id", F("contractvehicle__slug"))
-        ),
+        Offering.contract_vehicles.through.objects.filter(offering__in=published)
+        .values_list("offering_id", F("contractvehicle__slug"))
+        .iterator(chunk_size=BUILD_CHUNK),
         position,
-        len(rows),
+        size,
     )
     exchanges, exchange_systems = _membership(
-        list(
-            ItemClaim.objects.filter(
-                offering__in=published,
-                kind=ItemKind.EXCHANGE,
-                level__in=COVERED_LEVELS,
-            )
-            .values_list("offering_id", F("exchange__system__name"))
-            .distinct()
-        ),
+        ItemClaim.objects.filter(
+            offering__in=published,
+            kind=ItemKind.EXCHANGE,
+            level__in=COVERED_LEVELS,
+        )
+        .values_list("offering_id", F("exchange__system__name"))
+        .distinct()
+        .iterator(chunk_size=BUILD_CHUNK),
         position,
-        len(rows),
+        size,
     )
     return FacetIndex(
         ids=ids,
         coverage=coverage,
-        updated=updated,
+        updated=np.frombuffer(updated, dtype=np.int64).copy(),
         codes=codes,
         values=values,
         functions=functions,
@@ -397,8 +437,8 @@ def build() -> FacetIndex:
         vehicle_slugs=vehicle_slugs,
         exchanges=exchanges,
         exchange_systems=exchange_systems,
-        upper_names=np.array([r[-1] for r in rows], dtype=str),
-        providers=np.fromiter((r[-2] for r in rows), np.int64, len(rows)),
+        upper_names=upper_names,
+        providers=np.frombuffer(providers, dtype=np.int64).copy(),
         common_words=(
             _common_words() if connection.vendor == "postgresql" else frozenset()
         ),
@@ -435,6 +475,9 @@ def kept_per_version(name: str, read: Callable[[], T]) -> T:
                 values = _kept[key] = {}
             if name not in values:
                 values[name] = read()
+                # The rows read for it are freed: their pages go back to the
+                # system, not kept at the read's peak (marketplace.memory).
+                memory.release_free_memory()
     return values[name]
 
 

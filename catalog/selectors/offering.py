@@ -141,6 +141,7 @@ def _display_row(values: tuple, evidence_expires_on: datetime.date | None) -> di
         "verified": bool(verified),
         "verified_on": display_date(verified_at),
         "freshness": state,
+        "freshness_tag": freshness.tag(state),
     }
 
 

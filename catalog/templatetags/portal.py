@@ -39,5 +39,11 @@ def freshness(claim, evidence_expires_on):
 
 
 @register.filter
+def freshness_tag(state) -> str:
+    """A freshness state as its USWDS tag (:func:`catalog.freshness.tag`)."""
+    return freshness_policy.tag(state)
+
+
+@register.filter
 def evidence_expired(document) -> bool:
     return freshness_policy.document_expired(document)

@@ -74,10 +74,10 @@ def test_fit_gap_report_reads_documents_in_one_query(
     url = reverse("brokering:need-report", args=[need.pk])
     client.get(url)
     # Fixed whatever the number of offerings: 8 as before the item kinds, plus the
-    # release's item space (read once), the need's own items read for the
-    # statements and for the items awaiting the provider's answer, the other
-    # kinds' claims, and the offerings' evidence expiries for the claims'
-    # freshness (#19).
-    with django_assert_num_queries(14):
+    # release's item space (read once, for the scores and the statements alike),
+    # the need's own items read for the statements and for the items awaiting the
+    # provider's answer, the other kinds' claims, and the offerings' evidence
+    # expiries for the claims' freshness (#19).
+    with django_assert_num_queries(13):
         html = client.get(url).text
     assert html.count("Evidence documents of ") == 4
