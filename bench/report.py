@@ -193,6 +193,7 @@ class Results:
                 and s.engine_s <= 0.1
                 and s.refresh_need_s <= 0.5,
             ),
+            self._every_kind_line(),
             Line(
                 "6",
                 "rescore one offering",
@@ -214,6 +215,25 @@ class Results:
                 c.overhead <= 0.10,
             ),
         ]
+
+    def _every_kind_line(self) -> Line:
+        """Line 5's need asks for items of every kind (issue #17's size)."""
+        s = self.scoring
+        kinds = s.need_kinds
+        wanted = ("capability", "measure", "exchange", "report")
+        return Line(
+            "5k",
+            "need of every kind",
+            f"line 5 scored need {s.need_id}: {kinds.get('capability', 0)} "
+            f"capabilities, {kinds.get('measure', 0)} service measures ({s.awaiting} "
+            "with the agency's own target: awaiting the provider's answer, out of "
+            f"the sums), {kinds.get('exchange', 0)} exchanges, "
+            f"{kinds.get('report', 0)} reports; engine and naive join identical: "
+            f"{'yes' if s.identical else 'NO'}",
+            f"naive join over the claims of every kind {_ms(s.naive_s)}",
+            "every kind in the need, results identical",
+            all(kinds.get(kind) for kind in wanted) and s.identical,
+        )
 
     def _memory_line(self) -> Line:
         figures, passed = [], True
