@@ -79,7 +79,11 @@ def direct_counts(release) -> dict[str, list[int]]:
     return counts
 
 
-def test_coverage_counts_equal_a_direct_count_over_claims(shelf):
+@pytest.mark.parametrize("snapshot", [False, True], ids=["vectors", "snapshot"])
+def test_coverage_counts_equal_a_direct_count_over_claims(shelf, settings, snapshot):
+    # Counted from the claim vectors: read directly, or from the scorer's packed
+    # snapshot of the shelf (production).
+    settings.SCORING_SHELF_SNAPSHOT = snapshot
     release, _capabilities, _add = shelf
     picture = market_coverage()
     assert picture.release == release
@@ -185,3 +189,16 @@ def test_the_picture_is_made_once_per_change_of_the_catalog(
     ClaimFactory(offering=offering, capability=capabilities[0])
     offerings_published(offering_ids=[offering.pk])  # what publishing announces
     assert market_coverage().offering_count == 4
+
+
+def test_the_page_charts_one_function_at_a_time_and_links_every_capability(
+    client, shelf
+):
+    # The first function by default; every capability stays one CSV away.
+    page = client.get(reverse("catalog:coverage")).content.decode()
+    capabilities = page.split('id="capabilities"', 1)[1].split("</section>", 1)[0]
+    assert "FFM.010.010.011" in capabilities
+    assert "FFM.020.010.011" not in capabilities
+    assert f'href="{reverse("catalog:coverage-csv", args=["capabilities"])}"' in page
+    second = client.get(reverse("catalog:coverage"), {"function": "FFM.020"})
+    assert "FFM.020.010.011" in second.content.decode().split('id="capabilities"')[1]
