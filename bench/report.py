@@ -86,6 +86,10 @@ class Results:
             ("9c", "cold results page", "results", 40),
             ("9d", "cold explanation page", "explanation", 40),
             ("9e", "cold fit-gap page", "fit-gap", 40),
+            ("9f", "cold coverage page", "coverage", 200),
+            ("9g", "coverage, changed", "coverage-changed", 200),
+            ("9h", "cold dashboard", "dashboard", 200),
+            ("9i", "dashboard, changed", "dashboard-changed", 200),
         ):
             if what not in r.pages:
                 continue
@@ -94,7 +98,13 @@ class Results:
                 Line(
                     number,
                     name,
-                    f"{len(r.pages[what])} renders in process, page cache off: median "
+                    f"{len(r.pages[what])} renders in process, page cache off"
+                    + (
+                        ", the catalog changed before each"
+                        if what.endswith("-changed")
+                        else ""
+                    )
+                    + f": median "
                     f"{median:.1f} / p95 {r.p95(what):.1f} ms = "
                     f"{median / r.floor_ms:.0f}x the in-process floor",
                     f"in-process floor (/healthz/live, same middleware) "
@@ -165,6 +175,10 @@ class Results:
         page("3a", "catalog search mix", "search", "200 two-word queries", 0.25, 50)
         page("3b", "search, common word", "search-worst", "q=financial", 0.25)
         page("4", "offering page", "offering", "200 offerings", 0.25)
+        if self.http.get("coverage"):
+            page("11a", "coverage page", "coverage", "/catalog/coverage/", 0.25)
+        if self.http.get("dashboard"):
+            page("11b", "broker dashboard", "dashboard", "/admin/dashboard/", 0.25)
         return lines
 
     def _scoring_lines(self) -> list[Line]:
