@@ -93,11 +93,15 @@ def market_coverage() -> MarketCoverage | None:
     return cached_value("catalog", "market-coverage", _market_coverage)
 
 
-def published_levels(release_id: int) -> np.ndarray:
-    """An ``(offerings, items)`` matrix of the level codes (verified bit dropped) of
-    the release's published offerings, from their claim vectors: the scorer's
-    snapshot where it keeps one (one read), else the vectors read in one query.
-    An offering without a vector has no claim (a row of zeros)."""
+BLOCK = 2048  # offerings counted at a time (bounds a web worker's memory)
+
+
+def level_counts(release_id: int, columns: int) -> tuple[int, dict[str, np.ndarray]]:
+    """The number of published offerings of the release, and for each counted level
+    how many of them claim it on each of the first ``columns`` items of the item
+    space (verified or not), from their claim vectors: the scorer's snapshot where
+    it keeps one (one read), else the vectors read in one query. An offering
+    without a vector has no claim."""
     if settings.SCORING_SHELF_SNAPSHOT:
         _version, rows = shelf.published_rows(release_id)
         vectors = [row[5] for row in rows]
@@ -105,39 +109,37 @@ def published_levels(release_id: int) -> np.ndarray:
         vectors = list(
             shelf.published(release_id).values_list("claim_vector__levels", flat=True)
         )
-    width = max((len(v) for v in vectors if v is not None), default=0)
-    empty = bytes(width)
-    packed = b"".join(
-        bytes(v) if v is not None and len(v) == width else empty for v in vectors
-    )
-    matrix = np.frombuffer(packed, dtype=np.uint8).reshape(len(vectors), width)
-    return matrix & LEVEL_MASK
+    counts = {level: np.zeros(columns, dtype=np.int64) for level in COUNTED_LEVELS}
+    empty = bytes(columns)
+    for start in range(0, len(vectors), BLOCK):
+        block = [
+            bytes(v[:columns]) if v is not None and len(v) >= columns else empty
+            for v in vectors[start : start + BLOCK]
+        ]
+        matrix = np.frombuffer(b"".join(block), dtype=np.uint8).reshape(
+            len(block), columns
+        )
+        matrix = matrix & LEVEL_MASK
+        for level, found in counts.items():
+            found += np.count_nonzero(matrix == LEVEL_CODES[level], axis=0)
+    return len(vectors), counts
 
 
 def _market_coverage() -> MarketCoverage | None:
     release = current_release()
     if release is None:
         return None
-    levels = published_levels(release.pk)
-    offering_count = levels.shape[0]
     capabilities = list(
         Capability.objects.filter(release=release)
         .order_by("code")
-        .values("id", "code", "statement", "function__code", "function__name")
+        .values("code", "statement", "function__code", "function__name")
     )
     # Capabilities come first in the vectors, in code order: column n is the n-th.
-    columns = levels[:, : len(capabilities)]
-    by_level = {
-        level: (columns == LEVEL_CODES[level]).sum(axis=0).tolist()
-        if columns.shape[1]
-        else [0] * len(capabilities)
-        for level in COUNTED_LEVELS
-    }
+    offering_count, by_level = level_counts(release.pk, len(capabilities))
     functions: dict[str, FunctionCoverage] = {}
     for index, row in enumerate(capabilities):
         meets, configurable, extension = (
-            by_level[level][index] if index < columns.shape[1] else 0
-            for level in COUNTED_LEVELS
+            int(by_level[level][index]) for level in COUNTED_LEVELS
         )
         function = functions.setdefault(
             row["function__code"],
