@@ -5,20 +5,20 @@ For each capability: how many published offerings of the current release *meet* 
 (out of the box), *configure* it, cover it by *extension*, or *lack* it (no claim, a
 roadmap claim or "does not meet"). The counts come from the published offerings'
 claim vectors (:mod:`catalog.vectors`, derived from the claims by the one claims
-writer; capabilities first, in code order), counted column by column in NumPy: the
-release's shelf of vectors is read in one sequential read where the scorer keeps
-its snapshot (:func:`catalog.shelf.published_rows`), never the claims table row by
-row (12 million rows at 20,000 offerings). A few queries whatever the size of the
-catalog; the picture is kept in the cache under the catalog pages' version
-(``marketplace.pagecache.cached_value``): made once per change of the catalog, one
-query (the version) otherwise. ``tests/catalog/test_coverage.py`` holds the counts
-equal to a direct count over the claims.
+writer; capabilities first, in code order), counted column by column in NumPy a
+block of offerings at a time (bounded memory in a web worker), never from the
+claims table row by row (11 million rows at 20,000 offerings). A few queries
+whatever the size of the catalog; the picture is kept in the cache under the
+catalog pages' version (``marketplace.pagecache.cached_value``): made once per
+change of the catalog, one query (the version) otherwise.
+``tests/catalog/test_coverage.py`` holds the counts equal to a direct count over the
+claims.
 """
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 
 from catalog import shelf
 from catalog.models import ClaimLevel
@@ -99,30 +99,29 @@ BLOCK = 2048  # offerings counted at a time (bounds a web worker's memory)
 def level_counts(release_id: int, columns: int) -> tuple[int, dict[str, np.ndarray]]:
     """The number of published offerings of the release, and for each counted level
     how many of them claim it on each of the first ``columns`` items of the item
-    space (verified or not), from their claim vectors: the scorer's snapshot where
-    it keeps one (one read), else the vectors read in one query. An offering
-    without a vector has no claim."""
-    if settings.SCORING_SHELF_SNAPSHOT:
-        _version, rows = shelf.published_rows(release_id)
-        vectors = [row[5] for row in rows]
-    else:
-        vectors = list(
-            shelf.published(release_id).values_list("claim_vector__levels", flat=True)
-        )
+    space (verified or not), from their claim vectors, read and counted
+    :data:`BLOCK` offerings at a time (a server-side cursor on PostgreSQL). An
+    offering without a vector has no claim."""
+    vectors = (
+        shelf.published(release_id)
+        .values_list("claim_vector__levels", flat=True)
+        .iterator(chunk_size=BLOCK)
+    )
     counts = {level: np.zeros(columns, dtype=np.int64) for level in COUNTED_LEVELS}
     empty = bytes(columns)
-    for start in range(0, len(vectors), BLOCK):
-        block = [
-            bytes(v[:columns]) if v is not None and len(v) >= columns else empty
-            for v in vectors[start : start + BLOCK]
-        ]
+    offerings = 0
+    while block := [
+        bytes(v[:columns]) if v is not None and len(v) >= columns else empty
+        for v in itertools.islice(vectors, BLOCK)
+    ]:
+        offerings += len(block)
         matrix = np.frombuffer(b"".join(block), dtype=np.uint8).reshape(
             len(block), columns
         )
         matrix = matrix & LEVEL_MASK
         for level, found in counts.items():
             found += np.count_nonzero(matrix == LEVEL_CODES[level], axis=0)
-    return len(vectors), counts
+    return offerings, counts
 
 
 def _market_coverage() -> MarketCoverage | None:

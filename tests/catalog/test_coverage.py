@@ -79,11 +79,11 @@ def direct_counts(release) -> dict[str, list[int]]:
     return counts
 
 
-@pytest.mark.parametrize("snapshot", [False, True], ids=["vectors", "snapshot"])
-def test_coverage_counts_equal_a_direct_count_over_claims(shelf, settings, snapshot):
-    # Counted from the claim vectors: read directly, or from the scorer's packed
-    # snapshot of the shelf (production).
-    settings.SCORING_SHELF_SNAPSHOT = snapshot
+@pytest.mark.parametrize("block", [None, 2], ids=["one block", "blocks of 2"])
+def test_coverage_counts_equal_a_direct_count_over_claims(shelf, monkeypatch, block):
+    # Counted from the claim vectors, a block of offerings at a time.
+    if block:
+        monkeypatch.setattr("catalog.selectors.coverage.BLOCK", block)
     release, _capabilities, _add = shelf
     picture = market_coverage()
     assert picture.release == release
