@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
+from django.db import connection
 
 from catalog import shelf
-from catalog.models import ClaimLevel
+from catalog.models import ClaimLevel, ClaimVector, Offering, OfferingStatus
 from catalog.vectors import LEVEL_CODES, LEVEL_MASK
 from marketplace.pagecache import cached_value
 from standards.models import Capability, StandardsRelease
@@ -111,17 +112,29 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 def _keys(release_id: int) -> tuple[np.ndarray, np.ndarray]:
     """The published offerings' ids (ascending) and their vectors' stamps
-    (microseconds; -1 without a vector). One query of small values."""
-    rows = list(
+    (microseconds; -1 without a vector). One query of small values: on PostgreSQL
+    the stamps come as integers (no datetime made per row: 18,000 rows)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT o.id, COALESCE((EXTRACT(EPOCH FROM v.updated_at) * 1000000)"  # noqa: S608 - model metadata
+                f"::bigint, -1) FROM {Offering._meta.db_table} o "
+                f"LEFT JOIN {ClaimVector._meta.db_table} v ON v.offering_id = o.id "
+                "WHERE o.status = %s AND o.release_id = %s ORDER BY o.id",
+                [OfferingStatus.PUBLISHED, release_id],
+            )
+            rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+        return rows[:, 0].copy(), rows[:, 1].copy()
+    found = list(
         shelf.published(release_id).values_list("id", "claim_vector__updated_at")
     )
-    ids = np.array([pk for pk, _stamp in rows], dtype=np.int64)
+    ids = np.array([pk for pk, _stamp in found], dtype=np.int64)
     stamps = np.array(
         [
             -1
             if stamp is None
             else (stamp - EPOCH) // datetime.timedelta(microseconds=1)
-            for _pk, stamp in rows
+            for _pk, stamp in found
         ],
         dtype=np.int64,
     )
