@@ -123,17 +123,23 @@ def commit() -> str:
 
 
 def run_http(args, wrk: str, target: Target, paths: dict, results) -> None:
-    from bench import http
+    from bench import http, urlsets
+
+    headers = urlsets.headers()
 
     with processes.gunicorn(target, workers=2) as (base, server):
 
         def measure(name: str) -> None:
+            status = http.status_of(base, paths[name][0], headers.get(name))
+            if status != 200:
+                raise RuntimeError(f"{name}: {paths[name][0]} answered {status}")
             figures = http.run_wrk(
                 wrk,
                 base,
                 paths[name],
                 duration=args.duration,
                 connections=args.connections,
+                headers=headers.get(name),
             )
             results.http[name].append(figures)
             print(
@@ -141,8 +147,15 @@ def run_http(args, wrk: str, target: Target, paths: dict, results) -> None:
                 flush=True,
             )
 
-        for urls in paths.values():  # warm both workers up on every page
-            http.run_wrk(wrk, base, urls, duration=2, connections=args.connections)
+        for name, urls in paths.items():  # warm both workers up on every page
+            http.run_wrk(
+                wrk,
+                base,
+                urls,
+                duration=2,
+                connections=args.connections,
+                headers=headers.get(name),
+            )
         # The floor runs before, between and after the pages (A B A B ...); its
         # median is the denominator.
         for name in (
@@ -152,6 +165,9 @@ def run_http(args, wrk: str, target: Target, paths: dict, results) -> None:
             "floor",
             "search-worst",
             "offering",
+            "floor",
+            "coverage",
+            "dashboard",
             "floor",
         ):
             measure(name)

@@ -37,6 +37,7 @@ def run_wrk(
     duration: float,
     connections: int = 16,
     threads: int = 2,
+    headers: dict[str, str] | None = None,
 ) -> HttpFigures:
     wait_until_idle(base)
     with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as listing:
@@ -50,6 +51,11 @@ def run_wrk(
                 f"-t{threads}",
                 f"-c{connections}",
                 f"-d{max(1, round(duration))}s",
+                *(
+                    argument
+                    for name, value in (headers or {}).items()
+                    for argument in ("-H", f"{name}: {value}")
+                ),
                 "--timeout",
                 "10s",
                 "-s",
@@ -90,6 +96,23 @@ def run_wrk(
         requests=figures["requests"],
         generator_cpu=generator_cpu,
     )
+
+
+def status_of(base: str, path: str, headers: dict[str, str] | None = None) -> int:
+    """The status the server answers for one GET (redirects not followed: a page
+    that sends wrk to the sign-in page must not be measured as the page)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    where = urlsplit(base)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=30)
+    try:
+        connection.request(
+            "GET", path, headers={"X-Forwarded-Proto": "https", **(headers or {})}
+        )
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def wait_until_idle(base: str, timeout: float = 180) -> float:

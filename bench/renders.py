@@ -7,7 +7,11 @@ The pages: offering pages (visitors), and for an active need of about 300 items
 its results, the explanation of its best match and its fit-gap report of three
 shortlisted offerings (signed in as a user of the need's agency, made for the bench
 database when it has none; its best three matches are shortlisted when fewer are:
-a report of no offering measured an empty page).
+a report of no offering measured an empty page); the market picture
+(``/catalog/coverage/``, a visitor) and the brokers' dashboard (``/admin/dashboard/``,
+a broker), each also after a change of the catalog (the catalog version moved before
+every render: what they keep per version is made again, as on the first request
+after a provider's edit).
 """
 
 import statistics
@@ -19,8 +23,10 @@ from django.test import Client
 from django.urls import reverse
 
 from bench.scoring import needs_near
+from bench.urlsets import broker_client
 from brokering.models import Match, MatchStatus, Need
 from catalog.models import Offering, OfferingStatus
+from catalog.pagecache import pages_stale
 from catalog.selectors import facets
 
 PAGES = 40
@@ -118,4 +124,16 @@ def cold_renders(pages: int = PAGES) -> RenderFigures:
             continue
         _timed(agency, url)  # the first render of a kind warms its templates
         figures.pages[name] = [_timed(agency, url) for _ in range(5)]
+    broker = broker_client()
+    for name, client, url in (
+        ("coverage", visitor, "/catalog/coverage/"),
+        ("dashboard", broker, "/admin/dashboard/"),
+    ):
+        _timed(client, url)
+        figures.pages[name] = [_timed(client, url) for _ in range(5)]
+        changed = []
+        for _ in range(5):
+            pages_stale()
+            changed.append(_timed(client, url))
+        figures.pages[f"{name}-changed"] = changed
     return figures

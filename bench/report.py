@@ -96,6 +96,10 @@ class Results:
             ("9c", "cold results page", "results", 40),
             ("9d", "cold explanation page", "explanation", 40),
             ("9e", "cold fit-gap page", "fit-gap", 40),
+            ("9f", "cold coverage page", "coverage", 200),
+            ("9g", "coverage, changed", "coverage-changed", 200),
+            ("9h", "cold dashboard", "dashboard", 200),
+            ("9i", "dashboard, changed", "dashboard-changed", 200),
         ):
             if what not in r.pages:
                 continue
@@ -104,7 +108,13 @@ class Results:
                 Line(
                     number,
                     name,
-                    f"{len(r.pages[what])} renders in process, page cache off: median "
+                    f"{len(r.pages[what])} renders in process, page cache off"
+                    + (
+                        ", the catalog changed before each"
+                        if what.endswith("-changed")
+                        else ""
+                    )
+                    + f": median "
                     f"{median:.1f} / p95 {r.p95(what):.1f} ms = "
                     f"{median / r.floor_ms:.0f}x the in-process floor",
                     f"in-process floor (/healthz/live, same middleware) "
@@ -175,6 +185,10 @@ class Results:
         page("3a", "catalog search mix", "search", "200 two-word queries", 0.25, 50)
         page("3b", "search, common word", "search-worst", "q=financial", 0.25)
         page("4", "offering page", "offering", "200 offerings", 0.25)
+        if self.http.get("coverage"):
+            page("11a", "coverage page", "coverage", "/catalog/coverage/", 0.25)
+        if self.http.get("dashboard"):
+            page("11b", "broker dashboard", "dashboard", "/admin/dashboard/", 0.25)
         return lines
 
     def _scoring_lines(self) -> list[Line]:
@@ -203,6 +217,7 @@ class Results:
                 and s.engine_s <= 0.1
                 and s.refresh_need_s <= 0.5,
             ),
+            self._every_kind_line(),
             Line(
                 "6",
                 "rescore one offering",
@@ -224,6 +239,25 @@ class Results:
                 c.overhead <= 0.10,
             ),
         ]
+
+    def _every_kind_line(self) -> Line:
+        """Line 5's need asks for items of every kind (issue #17's size)."""
+        s = self.scoring
+        kinds = s.need_kinds
+        wanted = ("capability", "measure", "exchange", "report")
+        return Line(
+            "5k",
+            "need of every kind",
+            f"line 5 scored need {s.need_id}: {kinds.get('capability', 0)} "
+            f"capabilities, {kinds.get('measure', 0)} service measures ({s.awaiting} "
+            "with the agency's own target: awaiting the provider's answer, out of "
+            f"the sums), {kinds.get('exchange', 0)} exchanges, "
+            f"{kinds.get('report', 0)} reports; engine and naive join identical: "
+            f"{'yes' if s.identical else 'NO'}",
+            f"naive join over the claims of every kind {_ms(s.naive_s)}",
+            "every kind in the need, results identical",
+            all(kinds.get(kind) for kind in wanted) and s.identical,
+        )
 
     def _memory_line(self) -> Line:
         figures, passed = [], True

@@ -14,20 +14,20 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, F, Func
+from django.db.models import Count, F, Func, Q
 from django.utils import timezone
 
-from brokering import scoring, services
+from brokering import services
 from brokering.models import Need, NeedStatus, RunStatus, ScoringRun
 from brokering.scoring import compute, encodings, inputs
 from catalog.models import ClaimVector, Offering, OfferingStatus
 from catalog.pagecache import pages_stale
 from catalog.vectors import refresh_claim_vectors
-from standards.items import item_keys_in_order
+from standards.items import ItemKind, item_keys_in_order
 
 
 def median_time(
@@ -87,10 +87,11 @@ def _claims_flipper(offering_id: int, count: int = 20) -> Callable[[], None]:
 
 
 def needs_near(items: int, count: int) -> list[int]:
-    """Active needs whose number of items is closest to ``items``."""
+    """Active needs whose number of capabilities is closest to ``items`` (the
+    seeded needs ask for measures, exchanges and reports besides)."""
     return list(
         Need.objects.filter(status=NeedStatus.ACTIVE)
-        .annotate(size=Count("items"))
+        .annotate(size=Count("items", filter=Q(items__kind=ItemKind.CAPABILITY)))
         .annotate(distance=Func(F("size") - items, function="ABS"))
         .order_by("distance", "id")
         .values_list("id", flat=True)[:count]
@@ -114,58 +115,92 @@ def read_vectors(release_id: int) -> np.ndarray:
     )
 
 
-NAIVE_SQL = """
-SELECT c.offering_id, f.code,
-       SUM(CASE ni.priority WHEN 'must' THEN 5 WHEN 'should' THEN 3 ELSE 1 END
-           * CASE c.level WHEN 'meets' THEN 100 WHEN 'configurable' THEN 90
-                          WHEN 'extension' THEN 50
-                          WHEN 'roadmap' THEN CASE WHEN c.roadmap_date <= %(go_live)s
-                                                   THEN 25 ELSE 0 END
-                          ELSE 0 END) AS earned,
-       COUNT(*) FILTER (WHERE ni.priority = 'must'
-                          AND (c.level IN ('meets', 'configurable'))) AS musts_met
-FROM brokering_needitem ni
-JOIN catalog_claim c ON c.capability_id = ni.capability_id
-JOIN catalog_offering o ON o.id = c.offering_id
-JOIN standards_capability cap ON cap.id = ni.capability_id
-JOIN standards_function f ON f.id = cap.function_id
-WHERE ni.need_id = %(need)s AND o.status = 'published' AND o.release_id = %(release)s
-GROUP BY c.offering_id, f.code
+# The need's items the catalog can answer, every kind (an agency-specific
+# requirement, and a measure whose target Treasury leaves to the customer or the
+# need changes, await the provider's answer: brokering.scoring.inputs.awaits_answer).
+NAIVE_ITEMS = r"""
+WITH scored AS (
+  SELECT ni.kind, ni.capability_id, ni.service_measure_id, ni.exchange_id,
+         ni.report_id, ni.priority,
+         CASE ni.priority WHEN 'must' THEN 5 WHEN 'should' THEN 3 ELSE 1 END AS weight
+  FROM brokering_needitem ni
+  LEFT JOIN standards_servicemeasure sm ON sm.id = ni.service_measure_id
+  WHERE ni.need_id = %(need)s AND ni.kind <> 'agency'
+    AND NOT (ni.kind = 'measure'
+             AND (sm.target ~* '\yTBD\y' OR btrim(sm.target) = ''
+                  OR (btrim(ni.target) <> '' AND btrim(ni.target) <> btrim(sm.target))))
+)
 """
+NAIVE_CREDIT = """
+       SUM(s.weight
+           * CASE WHEN n.verified_claims_only AND NOT c.verified THEN 0
+                  ELSE CASE c.level WHEN 'meets' THEN 100 WHEN 'configurable' THEN 90
+                          WHEN 'extension' THEN 50
+                          WHEN 'roadmap' THEN CASE WHEN c.roadmap_date <= n.go_live_date
+                                                   THEN 25 ELSE 0 END
+                          ELSE 0 END END) AS earned,
+       COUNT(*) FILTER (WHERE s.priority = 'must'
+                          AND c.level IN ('meets', 'configurable')
+                          AND (c.verified OR NOT n.verified_claims_only)) AS musts_met
+"""
+# Capability claims grouped by offering and function, as before the other kinds;
+# the other kinds' claims (catalog_itemclaim) grouped by offering and kind.
+NAIVE_SQL = (
+    NAIVE_ITEMS
+    + "SELECT c.offering_id, f.code,"
+    + NAIVE_CREDIT
+    + """
+FROM scored s
+JOIN brokering_need n ON n.id = %(need)s
+JOIN catalog_claim c ON c.capability_id = s.capability_id
+JOIN catalog_offering o ON o.id = c.offering_id
+JOIN standards_capability cap ON cap.id = s.capability_id
+JOIN standards_function f ON f.id = cap.function_id
+WHERE s.kind = 'capability' AND o.status = 'published'
+  AND o.release_id = %(release)s
+GROUP BY c.offering_id, f.code
+UNION ALL
+SELECT c.offering_id, c.kind,"""
+    + NAIVE_CREDIT
+    + """
+FROM scored s
+JOIN brokering_need n ON n.id = %(need)s
+JOIN catalog_itemclaim c ON c.kind = s.kind
+  AND (c.service_measure_id = s.service_measure_id OR c.exchange_id = s.exchange_id
+       OR c.report_id = s.report_id)
+JOIN catalog_offering o ON o.id = c.offering_id
+WHERE s.kind <> 'capability' AND o.status = 'published'
+  AND o.release_id = %(release)s
+GROUP BY c.offering_id, c.kind
+"""
+)
+NAIVE_TOTALS = (
+    NAIVE_ITEMS
+    + "SELECT COALESCE(SUM(weight), 0), COUNT(*) FILTER (WHERE priority = 'must') "
+    "FROM scored"
+)
 
 
 def naive_scores(need_id: int) -> dict[int, tuple[float, int]]:
-    """The classic design: join the need's items to the claims table and GROUP BY
-    offering and function. Returns {offering: (score, gaps)} for every published
-    offering of the release (offerings without a matching claim score 0)."""
-    need = Need.objects.values("release_id", "go_live_date").get(pk=need_id)
-    weights: dict[str, int] = defaultdict(int)
-    musts: dict[str, int] = defaultdict(int)
-    for function, priority in Need.objects.filter(pk=need_id).values_list(
-        "items__capability__function__code", "items__priority"
-    ):
-        weights[function] += scoring.WEIGHTS[priority]
-        musts[function] += priority == scoring.MUST
-    total = sum(weights.values())
+    """The classic design: join the need's items of every kind to the claims tables
+    and GROUP BY offering and function (capabilities) or kind (the others).
+    Returns {offering: (score, gaps)} for every published offering of the release
+    (offerings without a matching claim score 0)."""
+    need = Need.objects.values("release_id").get(pk=need_id)
+    params = {"need": need_id, "release": need["release_id"]}
     with connection.cursor() as cursor:
-        cursor.execute(
-            NAIVE_SQL,
-            {
-                "need": need_id,
-                "release": need["release_id"],
-                "go_live": need["go_live_date"],
-            },
-        )
+        cursor.execute(NAIVE_TOTALS, params)
+        total, must_total = cursor.fetchone()
+        cursor.execute(NAIVE_SQL, params)
         rows = cursor.fetchall()
     earned: dict[int, int] = defaultdict(int)
     met: dict[int, int] = defaultdict(int)
-    for offering_id, _function, function_earned, musts_met in rows:
-        earned[offering_id] += function_earned
+    for offering_id, _group, group_earned, musts_met in rows:
+        earned[offering_id] += group_earned
         met[offering_id] += musts_met
     published = Offering.objects.filter(
         status=OfferingStatus.PUBLISHED, release_id=need["release_id"]
     ).values_list("id", flat=True)
-    must_total = sum(musts.values())
     return {
         offering_id: (
             earned[offering_id] / total if total else 0.0,
@@ -211,11 +246,17 @@ class ScoringFigures:
     refresh_offering_s: float
     offering_vector_s: float
     active_needs: int
+    # The need's items by kind, and how many of them await the provider's answer
+    # (left out of the catalog score, by the engine and the naive join alike).
+    need_kinds: dict[str, int] = field(default_factory=dict)
+    awaiting: int = 0
 
 
 def scoring_benchmarks(repeat: int = 5) -> ScoringFigures:
     need_id = needs_near(300, 1)[0]
     need = Need.objects.annotate(size=Count("items")).get(pk=need_id)
+    need_kinds = dict(need.items.order_by().values_list("kind").annotate(n=Count("id")))
+    awaiting = len(inputs.load_needs(Need.objects.filter(pk=need_id))[0].spec.awaiting)
     read_s, matrix = median_time(lambda: read_vectors(need.release_id), repeat)
     compute_s, _count = engine_compute_seconds(need_id, repeat)
     # The engine with its reads, from a cold process (no shelf kept from an earlier
@@ -281,6 +322,8 @@ def scoring_benchmarks(repeat: int = 5) -> ScoringFigures:
         refresh_offering_s=refresh_offering_s,
         offering_vector_s=offering_vector_s,
         active_needs=Need.objects.filter(status=NeedStatus.ACTIVE).count(),
+        need_kinds=need_kinds,
+        awaiting=awaiting,
     )
 
 

@@ -85,4 +85,34 @@ def build() -> dict[str, list[str]]:
         "search": search_mix(),
         "search-worst": [f"/catalog/?{urlencode({'q': COMMON_WORD})}"],
         "offering": [f"/catalog/offerings/{slug}/" for slug in slugs],
+        # The market picture (public) and the brokers' dashboard (a broker's
+        # session: headers()).
+        "coverage": ["/catalog/coverage/"],
+        "dashboard": ["/admin/dashboard/"],
     }
+
+
+def broker_client():
+    """A test client signed in as a broker (staff) of the bench database, made for
+    it when it has none."""
+    from django.test import Client
+
+    from marketplace.models import User
+
+    user, _created = User.objects.get_or_create(
+        username="bench-broker",
+        defaults={"email": "bench-broker@example.gov", "is_staff": True},
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def headers() -> dict[str, dict[str, str]]:
+    """Request headers per benchmark: the dashboard is sent with a broker's session
+    cookie (a session in the run's own session store, which gunicorn reads)."""
+    from django.conf import settings
+
+    name = settings.SESSION_COOKIE_NAME
+    session = broker_client().cookies[name].value
+    return {"dashboard": {"Cookie": f"{name}={session}"}}

@@ -313,7 +313,10 @@ def offering_claims_for_params(offering: Offering, params: Mapping) -> OfferingC
 
 
 class CoverageForm(forms.Form):
-    """The market picture's choice of function (its capabilities are charted)."""
+    """The market picture's choice of function (its capabilities are charted).
+    ``every``: "" (every function) may be chosen: the CSV download of every
+    capability; the page charts one function at a time (a thousand bars and rows,
+    more than a page reads or a cold render affords), the first by default."""
 
     function = forms.ChoiceField(
         label="Function",
@@ -321,10 +324,10 @@ class CoverageForm(forms.Form):
         error_messages=_choice_error("FIBF function of the current release"),
     )
 
-    def __init__(self, *args, functions=(), **kwargs):
+    def __init__(self, *args, functions=(), every: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["function"]).choices = [
-            ("", "Every function"),
+            *([("", "Every function")] if every else []),
             *functions,
         ]
 

@@ -205,12 +205,12 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/offering_detail.html", context, status=status)
 
 
-def _coverage_and_form(request: HttpRequest):
+def _coverage_and_form(request: HttpRequest, every: bool = True):
     picture = market_coverage()
     functions = (
         [(f.code, f"{f.code} {f.name}") for f in picture.functions] if picture else []
     )
-    form = catalog_forms.CoverageForm(request.GET, functions=functions)
+    form = catalog_forms.CoverageForm(request.GET, functions=functions, every=every)
     return picture, form
 
 
@@ -219,8 +219,10 @@ def _coverage_and_form(request: HttpRequest):
 @cached_for_visitors("catalog")
 def coverage(request: HttpRequest) -> HttpResponse:
     """The market picture: how the published offerings cover every FIBF function and
-    capability of the current release, charted with their tables and CSV files."""
-    picture, form = _coverage_and_form(request)
+    capability of the current release, charted with their tables and CSV files:
+    the capabilities of one function at a time (the first by default), every
+    capability in the CSV download."""
+    picture, form = _coverage_and_form(request, every=False)
     context: dict = {"picture": picture, "form": form}
     status = 200
     function = ""
@@ -229,6 +231,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
     else:
         function = form.cleaned_data["function"]
     if picture is not None:
+        if not function and picture.functions:
+            function = picture.functions[0].code
         context.update(
             functions_chart=charts.functions_chart(picture),
             capabilities_chart=charts.capabilities_chart(picture, function),

@@ -23,6 +23,7 @@ rules.
 """
 
 import datetime
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -297,8 +298,17 @@ def claims_changed(*, offering_ids: Iterable[int], reason: str = "claims") -> No
     announce(offering_ids=offering_ids, reason=reason)
 
 
-# A loaded claim: (capability id, level, roadmap date, evidence).
-LoadedClaim = tuple[int, str, datetime.date | None, str]
+# A loaded claim: (item, level, roadmap date, evidence); the item is a capability's
+# id, or ``(kind, id)`` of a measure, exchange or report (``ITEM_FIELD``'s kinds).
+LoadedClaim = tuple[int | tuple[str, int], str, datetime.date | None, str]
+ITEM_CLAIM_COLUMNS = [
+    "offering_id",
+    "kind",
+    *(f"{field}_id" for field in ITEM_FIELD.values()),
+    "level",
+    "roadmap_date",
+    "evidence",
+]
 LOAD_BATCH = 2000  # offerings per statement of vectors (and rows per bulk insert)
 
 
@@ -308,11 +318,12 @@ def claims_bulk_load(
 ) -> int:
     """The bulk path of this writer, for many new offerings at once (the scale
     generator's 20,000): ``claims`` holds, for each of ``offering_ids`` in turn, its
-    capability claims. Returns how many claims were written.
+    claims of every kind (:data:`LoadedClaim`). Returns how many claims were
+    written.
 
     The writer's rules govern it: the offerings must be drafts or returned, with no
     claim yet (a load states first claims; changes go through :func:`claims_save`);
-    every claim must be on a capability of the offering's release, with a known level
+    every claim must be on an item of the offering's release, with a known level
     and a date when on the roadmap (roadmap dates of other levels are dropped);
     claims are written unverified. The claim vectors are packed by the one encoding
     (:func:`catalog.vectors.claim_vector`) from the same rows, without reading them
@@ -343,7 +354,10 @@ def claims_bulk_load(
             "Claims are loaded onto draft or returned offerings only; a published "
             "offering's claims change through a revision."
         )
-    if Claim.objects.filter(offering_id__in=offering_ids).exists():
+    if (
+        Claim.objects.filter(offering_id__in=offering_ids).exists()
+        or ItemClaim.objects.filter(offering_id__in=offering_ids).exists()
+    ):
         raise ClaimRefused("A load states first claims: an offering has claims.")
     indexes = {pk: release_index(pk) for pk in set(releases.values())}
     vectors = []
@@ -355,25 +369,35 @@ def claims_bulk_load(
         refused.append(ClaimRefused(message))
         return refused[-1]
 
+    # The other kinds' rows wait here (as COPY lines, or instances elsewhere) while
+    # the capability claims stream in; they are written once those are.
+    other_lines = tempfile.SpooledTemporaryFile(max_size=1 << 24, mode="w+")  # noqa: SIM115 - closed below
+    other_claims: list[ItemClaim] = []
+
     def rows() -> Iterator[tuple[int, int, str, datetime.date | None, str]]:
         nonlocal total
         for offering_id, its_claims in zip(offering_ids, claims, strict=True):
             release_id = releases[offering_id]
             stated = []
-            for capability_id, level, roadmap_date, evidence in its_claims:
+            for item, level, roadmap_date, evidence in its_claims:
+                key = item if isinstance(item, tuple) else ("capability", item)
                 if level not in LEVEL_CODES:
                     raise refuse(f"Unknown claim level “{level}”.")
                 if level != ClaimLevel.ROADMAP:
                     roadmap_date = None
                 elif roadmap_date is None:
                     raise refuse("A roadmap claim needs a target date.")
-                if ("capability", capability_id) not in indexes[release_id]:
+                if key not in indexes[release_id]:
+                    name = ITEM_NAMES.get(key[0], key[0])
                     raise refuse(
-                        "A claim can only be made on a capability of the offering's "
-                        f"standards release; capability {capability_id} is not."
+                        f"A claim can only be made on a {name} of the offering's "
+                        f"standards release; {name} {key[1]} is not."
                     )
-                stated.append((("capability", capability_id), level, roadmap_date))
-                yield offering_id, capability_id, level, roadmap_date, evidence
+                stated.append((key, level, roadmap_date))
+                if key[0] == "capability":
+                    yield offering_id, key[1], level, roadmap_date, evidence
+                else:
+                    _item_claim_out(offering_id, key, level, roadmap_date, evidence)
             total += len(stated)
             vectors.append(
                 claim_vector(
@@ -383,6 +407,30 @@ def claims_bulk_load(
                     claims=stated,
                 )
             )
+
+    def _item_claim_out(offering_id, key, level, roadmap_date, evidence) -> None:
+        kind, item_id = key
+        if connection.vendor != "postgresql":
+            other_claims.append(
+                ItemClaim(
+                    offering_id=offering_id,
+                    kind=kind,
+                    **{f"{ITEM_FIELD[kind]}_id": item_id},
+                    level=level,
+                    roadmap_date=roadmap_date,
+                    evidence=evidence,
+                )
+            )
+            return
+        ids = "\t".join(
+            str(item_id) if field == ITEM_FIELD[kind] else NULL
+            for field in ITEM_FIELD.values()
+        )
+        other_lines.write(
+            f"{offering_id}\t{kind}\t{ids}\t{level}\t"
+            f"{roadmap_date.isoformat() if roadmap_date else NULL}\t"
+            f"{copy_escape(evidence)}\n"
+        )
 
     if connection.vendor == "postgresql":
         try:
@@ -404,6 +452,13 @@ def claims_bulk_load(
             if refused:
                 raise refused[0] from None
             raise
+        other_lines.seek(0)
+        copy_rows(
+            ItemClaim,
+            ITEM_CLAIM_COLUMNS,
+            iter(lambda: other_lines.read(1 << 20), ""),
+        )
+        other_lines.close()
     else:
         batch: list[Claim] = []
         for offering_id, capability_id, level, roadmap_date, evidence in rows():
@@ -420,6 +475,7 @@ def claims_bulk_load(
                 Claim.objects.bulk_create(batch)
                 batch = []
         Claim.objects.bulk_create(batch)
+        ItemClaim.objects.bulk_create(other_claims, batch_size=LOAD_BATCH)
     # Saved once the rows are in: under COPY the rows' reader runs inside the
     # statement, and the connection can run no other query until it ends.
     for start in range(0, len(vectors), LOAD_BATCH):

@@ -32,8 +32,15 @@ from catalog.models import (
     Offering,
     ProviderKind,
 )
-from marketplace.copying import BATCH, copy_rows, indexes_built_after
+from marketplace.copying import (
+    BATCH,
+    NULL,
+    copy_escape,
+    copy_rows,
+    indexes_built_after,
+)
 from seeding.scale.catalog import seed_catalog
+from seeding.scale.items import EVERY, agency_target, seed_other_items
 from seeding.scale.vocabulary import (
     AGENCIES,
     CONDITIONS,
@@ -63,6 +70,9 @@ class ScaleResult:
     claims: int
     needs: int
     need_items: int
+    measures: int = 0
+    exchanges: int = 0
+    reports: int = 0
 
 
 def seed_scale(
@@ -70,12 +80,17 @@ def seed_scale(
     offerings: int,
     needs: int,
     items: int,
+    measures: int | None = None,
     seed: int = 20251,
     release_name: str = "SCALE",
     log=print,
 ) -> ScaleResult:
     """Fill an empty PostgreSQL database with ``offerings`` offerings claiming against
-    ``items`` capabilities and ``needs`` active needs of a few hundred items each."""
+    ``items`` capabilities, ``measures`` service measures (a fifth of ``items`` by
+    default) and, in the FY2025 proportions, exchanges and reports, and ``needs``
+    active needs of a few hundred items of every kind each."""
+    if measures is None:
+        measures = items // 5
     if connection.vendor != "postgresql":
         raise ValueError("seed_scale writes with COPY and needs PostgreSQL.")
     if StandardsRelease.objects.filter(name=release_name).exists():
@@ -86,13 +101,22 @@ def seed_scale(
     rng = np.random.default_rng(seed)
     now = timezone.now()
     with transaction.atomic():
-        release, capability_ids, function_of = _seed_standards(
+        release, capability_ids, function_of, functions, activities = _seed_standards(
             release_name=release_name, items=items, rng=rng, log=log
+        )
+        other = seed_other_items(
+            release=release,
+            functions=functions,
+            activities=activities,
+            measures=measures,
+            rng=rng,
+            log=log,
         )
         offering_ids, published_count, claims = seed_catalog(
             release=release,
             capability_ids=capability_ids,
             function_of=function_of,
+            other=other,
             count=offerings,
             rng=rng,
             now=now,
@@ -102,6 +126,7 @@ def seed_scale(
             release=release,
             capability_ids=capability_ids,
             function_of=function_of,
+            other=other,
             count=needs,
             rng=rng,
             log=log,
@@ -127,6 +152,9 @@ def seed_scale(
         claims=claims,
         needs=need_count,
         need_items=item_count,
+        measures=len(other.measure_ids),
+        exchanges=len(other.exchange_ids),
+        reports=len(other.report_ids),
     )
 
 
@@ -206,7 +234,7 @@ def _seed_standards(*, release_name: str, items: int, rng, log):
         f"standards: release {release.name} ({status}), {len(functions)} functions, "
         f"{len(activities)} activities, {len(capability_ids)} capabilities"
     )
-    return release, capability_ids, function_of
+    return release, capability_ids, function_of, functions, activities
 
 
 def _spread(total: int, weights: np.ndarray, minimum: list[int]) -> list[int]:
@@ -221,11 +249,34 @@ def _spread(total: int, weights: np.ndarray, minimum: list[int]) -> list[int]:
     return (parts + floor).tolist()
 
 
+# The other kinds' items of a need, and the share of the measures with a target set
+# by Treasury whose target the need changes (which leaves them, like the measures
+# whose target Treasury leaves to the customer, awaiting the provider's answer).
+NEED_MEASURES, NEED_EXCHANGES, NEED_REPORTS = 60, 20, 10
+TARGET_CHANGED_SHARE = 0.2
+IN_SCOPE_WEIGHT = 4.0  # how much likelier an item of the need's functions is drawn
+
+
+def _draw(function_of, in_scope, size: int, rng) -> np.ndarray:
+    """``size`` distinct indexes of items, those of the functions in scope
+    (``in_scope`` by function index, :data:`EVERY` last) drawn first."""
+    size = min(size, len(function_of))
+    weights = np.where(in_scope[function_of], IN_SCOPE_WEIGHT, 1.0)
+    return np.sort(
+        rng.choice(
+            len(function_of), size=size, replace=False, p=weights / weights.sum()
+        )
+    )
+
+
 def _seed_needs(
-    *, release, capability_ids, function_of, count: int, rng, log
+    *, release, capability_ids, function_of, other, count: int, rng, log
 ) -> tuple[int, int]:
-    """``count`` active needs, each with 200 to 400 items drawn from the functions in
-    its scope: a fifth must, three fifths should, a fifth could."""
+    """``count`` active needs, each with 200 to 400 capabilities drawn from the
+    functions in its scope and, mostly from the same functions, 60 service measures
+    (the agency's own target where Treasury leaves it to the customer, and on a
+    fifth of the others), 20 exchanges and 10 reports: a fifth must, three fifths
+    should, a fifth could."""
     agencies = [
         Agency.objects.get_or_create(
             cgac_code=cgac, defaults={"name": name, "abbreviation": abbreviation}
@@ -270,31 +321,81 @@ def _seed_needs(
     priorities = np.array([Priority.MUST, Priority.SHOULD, Priority.COULD])
     total = 0
 
+    def priority(size: int) -> list[str]:
+        return priorities[rng.choice(3, size=size, p=[0.2, 0.6, 0.2])].tolist()
+
+    def line(need_id, kind, item_id, priority, target="") -> str:
+        ids = "\t".join(
+            str(item_id) if kind == each else NULL
+            for each in ("capability", "measure", "exchange", "report")
+        )
+        return f"{need_id}\t{kind}\t{ids}\t{priority}\t{copy_escape(target)}\n"
+
     def chunks() -> Iterator[str]:
-        nonlocal total
+        nonlocal total, awaiting
         for need_id in need_ids:
             size = int(rng.integers(200, 401))
             size = min(size, len(capability_ids))
             # Draw functions until the scope holds enough capabilities, then sample.
             order = rng.permutation(len(FUNCTIONS))
             scope = np.zeros(len(capability_ids), dtype=bool)
+            in_scope = np.zeros(len(FUNCTIONS) + 1, dtype=bool)
+            in_scope[EVERY] = True
             for function in order:
                 scope |= function_of == function
+                in_scope[function] = True
                 if scope.sum() >= size:
                     break
             chosen = np.sort(
                 rng.choice(np.flatnonzero(scope), size=size, replace=False)
             )
-            weights = rng.choice(3, size=size, p=[0.2, 0.6, 0.2])
-            total += size
-            yield "".join(
-                f"{need_id}\t{capability_ids[i]}\t{priorities[w]}\n"
-                for i, w in zip(chosen.tolist(), weights.tolist(), strict=True)
-            )
+            lines = [
+                line(need_id, "capability", capability_ids[i], p)
+                for i, p in zip(chosen.tolist(), priority(size), strict=True)
+            ]
+            measures = _draw(other.measure_function, in_scope, NEED_MEASURES, rng)
+            for i, p in zip(measures.tolist(), priority(len(measures)), strict=True):
+                own = other.measure_customer[i] or rng.random() < TARGET_CHANGED_SHARE
+                awaiting += bool(own)
+                target = agency_target(other.measure_types[i], rng) if own else ""
+                lines.append(line(need_id, "measure", other.measure_ids[i], p, target))
+            for kind, ids, functions, wanted in (
+                (
+                    "exchange",
+                    other.exchange_ids,
+                    other.exchange_function,
+                    NEED_EXCHANGES,
+                ),
+                ("report", other.report_ids, other.report_function, NEED_REPORTS),
+            ):
+                drawn = _draw(functions, in_scope, wanted, rng)
+                lines.extend(
+                    line(need_id, kind, ids[i], p)
+                    for i, p in zip(drawn.tolist(), priority(len(drawn)), strict=True)
+                )
+            total += len(lines)
+            yield "".join(lines)
 
+    awaiting = 0
     with indexes_built_after(NeedItem):
-        copy_rows(NeedItem, ["need_id", "capability_id", "priority"], chunks())
-    log(f"brokering: {count} active needs with {total} items")
+        copy_rows(
+            NeedItem,
+            [
+                "need_id",
+                "kind",
+                "capability_id",
+                "service_measure_id",
+                "exchange_id",
+                "report_id",
+                "priority",
+                "target",
+            ],
+            chunks(),
+        )
+    log(
+        f"brokering: {count} active needs with {total} items of every kind "
+        f"({awaiting} measures with the agency's own target)"
+    )
     # As activation would have: each need's item vector, then its scoring against
     # the catalog (the shelf read once), keeping its best matches.
     services.need_vectors_refresh(need_ids=need_ids)

@@ -17,6 +17,7 @@ from catalog.models import (
     DeploymentModel,
     FedrampStatus,
     ImpactLevel,
+    ItemClaim,
     MarketplaceCategory,
     Offering,
     OfferingStatus,
@@ -47,7 +48,7 @@ from seeding.scale.vocabulary import (
 
 
 def seed_catalog(
-    *, release, capability_ids, function_of, count: int, rng, now, log
+    *, release, capability_ids, function_of, other, count: int, rng, now, log
 ) -> tuple[list[int], int, int]:
     vehicles = [
         ContractVehicle.objects.get_or_create(
@@ -157,26 +158,32 @@ def seed_catalog(
     through.objects.bulk_create(links, batch_size=BATCH * 5)
     log(f"catalog: {len(providers)} providers, {count} offerings")
 
-    levels = _claim_levels(
-        categories=categories,
-        function_of=function_of,
-        function_count=function_count,
-        rng=rng,
+    covered = _covered_functions(
+        categories=categories, function_count=function_count, rng=rng
     )
+    strength = rng.uniform(0.5, 1.0, size=count)
+    # Capabilities, then the other kinds (measures, exchanges, reports): the item
+    # space's order.
+    levels = np.hstack(
+        [
+            _claim_levels(covered=covered, strength=strength, function_of=of, rng=rng)
+            for of in (function_of, other.function_of)
+        ]
+    )
+    keys = [int(pk) for pk in capability_ids] + other.keys
     roadmap_days = rng.integers(FIRST_DAY, LAST_DAY, size=levels.shape, dtype=np.int32)
     # Through the claims writer's bulk path: the same rules, the one vector encoding,
     # the catalog's own search data refresh.
-    with indexes_built_after(Claim):
+    with indexes_built_after(Claim), indexes_built_after(ItemClaim):
         claims = claims_bulk_load(
             offering_ids=offering_ids,
             claims=_claims(
-                capability_ids=capability_ids,
-                levels=levels,
-                roadmap_days=roadmap_days,
-                rng=rng,
+                keys=keys, levels=levels, roadmap_days=roadmap_days, rng=rng
             ),
         )
-    log(f"catalog: {claims} claims, {count} claim vectors and search data")
+    log(
+        f"catalog: {claims} claims of every kind, {count} claim vectors and search data"
+    )
     # Each offering gets its status; auto_now_add/auto_now stamped every row with the
     # same instant: spread them out so that "last updated" sorts mean something.
     ages = rng.integers(0, 900 * 24 * 3600, size=count)
@@ -259,26 +266,33 @@ def _phrase(word_indexes) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _claim_levels(*, categories, function_of, function_count: int, rng) -> np.ndarray:
-    """An ``(offerings, capabilities)`` array of level codes (0 = no claim).
-
-    Each offering covers a share of the functions that its category decides; inside a
-    covered function it claims nine capabilities in ten, mostly meets or configurable
-    (how strong depends on the offering); outside, a few roadmap or does-not-meet
-    claims.
-    """
+def _covered_functions(*, categories, function_count: int, rng) -> np.ndarray:
+    """An ``(offerings, functions + 1)`` array: the functions each offering covers,
+    a share that its category decides, at least one; the last column (index -1,
+    :data:`seeding.scale.items.EVERY`) stands for "every function" and is always
+    covered."""
     count = len(categories)
     low = np.array([CATEGORY_MIX[c][2][0] for c in categories])
     high = np.array([CATEGORY_MIX[c][2][1] for c in categories])
     share = low + (high - low) * rng.random(count)
-    covered = rng.random((count, function_count)) < share[:, None]
+    covered = rng.random((count, function_count + 1)) < share[:, None]
     # Every offering covers at least one function.
     covered[np.arange(count), rng.integers(function_count, size=count)] = True
+    covered[:, -1] = True
+    return covered
+
+
+def _claim_levels(*, covered, strength, function_of, rng) -> np.ndarray:
+    """An ``(offerings, items)`` array of level codes (0 = no claim).
+
+    Inside a covered function an offering claims nine items in ten, mostly meets or
+    configurable (how strong depends on the offering: ``strength``); outside, a few
+    roadmap or does-not-meet claims.
+    """
     in_scope = covered[:, function_of]
     draw = rng.random(in_scope.shape)
     claimed = np.where(in_scope, draw < 0.9, draw < 0.04)
-    strength = rng.uniform(0.5, 1.0, size=count)[:, None]
-    meets_share = 0.55 * strength
+    meets_share = 0.55 * strength[:, None]
     thresholds = np.cumsum(
         np.stack(
             [
@@ -314,8 +328,10 @@ EVIDENCE_TEXTS = [
 ]
 
 
-def _claims(*, capability_ids, levels, roadmap_days, rng) -> Iterator[list]:
-    """Each offering's claims as the claims writer's bulk path reads them."""
+def _claims(*, keys, levels, roadmap_days, rng) -> Iterator[list]:
+    """Each offering's claims as the claims writer's bulk path reads them: ``keys``
+    are the items' (a capability's primary key, or ``(kind, primary key)``), in
+    the columns' order of ``levels``."""
     level_names = {code: level for level, code in LEVEL_CODES.items()}
     roadmap_code = LEVEL_CODES[ClaimLevel.ROADMAP]
     for row in range(levels.shape[0]):
@@ -323,7 +339,7 @@ def _claims(*, capability_ids, levels, roadmap_days, rng) -> Iterator[list]:
         evidence_pick = rng.integers(len(EVIDENCE_TEXTS), size=len(indexes))
         yield [
             (
-                int(capability_ids[index]),
+                keys[index],
                 level_names[int(levels[row, index])],
                 datetime.date.fromordinal(int(roadmap_days[row, index]))
                 if levels[row, index] == roadmap_code

@@ -249,3 +249,50 @@ STATUS_MIX = [
 ]
 FIRST_DAY = datetime.date(2026, 1, 1).toordinal()
 LAST_DAY = datetime.date(2029, 12, 31).toordinal()
+
+# The release's other kinds of items, in the FY2025 workbooks' proportions (counts of
+# the FY2025 service measures, information exchanges and pre-built reports; the
+# words are invented). Per 100 service measures: 36 exchanges and 15 reports.
+EXCHANGES_PER_100_MEASURES = 36
+REPORTS_PER_100_MEASURES = 15
+# Service measures per function (0: measures of every activity, SCALE.000.000).
+MEASURES_BY_FUNCTION = {
+    0: 14,
+    10: 5,
+    20: 1,
+    30: 30,
+    40: 1,
+    60: 19,
+    70: 8,
+    80: 1,
+    90: 4,
+    100: 11,
+    110: 6,
+}
+# 54 of the 100 FY2025 measures leave the target to the service customer.
+CUSTOMER_TARGET_SHARE = 0.54
+CUSTOMER_TARGET = "TBD by service customer"
+MEASURE_TYPES = [
+    ("Volume", 37),
+    ("Timeliness", 23),
+    ("Efficiency", 20),
+    ("Quality", 20),
+]
+MEASURE_CATEGORIES = [
+    ("Customer Facing", 67),
+    ("Provider Operations", 27),
+    ("QSMO Monitoring", 3),
+    ("Oversight Reporting", 3),
+]
+# Exchanges and reports per function (FY2025: payables hold most exchanges).
+EXCHANGES_BY_FUNCTION = {30: 23, 100: 2, 60: 2, 70: 2, 110: 2, 20: 2, 10: 1}
+REPORTS_BY_FUNCTION = {60: 4, 30: 3, 10: 2, 70: 2, 100: 2, 90: 1, 110: 1}
+INCOMING_SHARE = 0.64  # 23 of the 36 FY2025 exchanges come in
+EXCHANGES_PER_SYSTEM = 1.3  # 36 exchanges with 28 systems
+SYSTEM_KINDS = _words(
+    "Disbursing Service|Collections Gateway|Debt Referral Hub|Account Reporting "
+    "Service|Payee Registry|Intragovernmental Exchange|Grants Payment Service|"
+    "Receipts Network",
+    sep="|",
+)
+REPORT_KINDS = _words("Status|Aging|Analysis|Reconciliation|Summary|Activity")

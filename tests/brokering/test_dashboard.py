@@ -8,17 +8,21 @@ import io
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from brokering.dashboard.selectors import (
+    _claims_to_reverify,
     claims_to_reverify,
     needs_by_agency,
     submissions_waiting,
 )
 from brokering.models import NeedStatus
-from catalog.models import Claim, OfferingStatus
+from catalog.freshness import Freshness, needs_reverifying, with_freshness
+from catalog.models import Claim, OfferingDocument, OfferingStatus
+from catalog.services.claims import claims_verify
 from tests.brokering.factories import AgencyFactory, NeedFactory
 from tests.catalog.factories import ClaimFactory, OfferingFactory, ProviderFactory
 from tests.standards.factories import CapabilityFactory
@@ -102,3 +106,76 @@ def test_agencies_and_providers_never_see_it(
     args = ["needs"] if name.endswith("csv") else []
     for user in (agency_user, provider_user):
         assert client_for(user).get(reverse(name, args=args)).status_code == 403
+
+
+def direct_reverify_counts() -> list[list]:
+    """Per provider, its published claims stale or expired, one claim at a time by
+    the freshness policy's SQL (what the dashboard used to run over every claim)."""
+    rows = (
+        with_freshness(Claim.objects.filter(offering__status=OfferingStatus.PUBLISHED))
+        .filter(needs_reverifying())
+        .order_by()
+        .values("offering__provider__name")
+        .annotate(
+            stale=Count("pk", filter=Q(freshness=Freshness.STALE)),
+            expired=Count("pk", filter=Q(freshness=Freshness.EXPIRED)),
+        )
+        .order_by("offering__provider__name")
+    )
+    return [[r["offering__provider__name"], r["stale"], r["expired"]] for r in rows]
+
+
+def test_claims_to_reverify_equal_direct_counts_across_changes():
+    """Counted from each offering's claim ages kept between changes: offerings all
+    stale, all fresh, in between, with expired evidence; then one offering's claims
+    change (verified again) and only its ages are read again."""
+    now = timezone.now()
+    ages = {
+        "all stale": [800, 500],
+        "all fresh": [10, 20],
+        "in between": [800, 366, 364, 3],
+        "expired": [10, 800],
+    }
+    claims = {}
+    for name, days in ages.items():
+        offering = OfferingFactory(provider=ProviderFactory(name=name))
+        claims[name] = []
+        for age in days:
+            claim = ClaimFactory(offering=offering, capability=CapabilityFactory())
+            Claim.objects.filter(pk=claim.pk).update(updated_at=now - age * DAY)
+            claims[name].append(claim)
+        if name == "expired":
+            OfferingDocument.objects.create(
+                offering=offering,
+                title="SOC 1",
+                file="evidence/soc1.pdf",
+                original_name="soc1.pdf",
+                kind="pdf",
+                size=1,
+                expires_on=timezone.localdate() - DAY,
+            )
+    OfferingFactory(status=OfferingStatus.DRAFT, provider=ProviderFactory(name="draft"))
+
+    def counted():
+        return [[p.name, p.stale, p.expired] for p in _claims_to_reverify()]
+
+    assert (
+        counted()
+        == direct_reverify_counts()
+        == [
+            ["all stale", 2, 0],
+            ["expired", 0, 2],
+            ["in between", 2, 0],
+        ]
+    )
+    # A broker verifies the in-between offering's stale claims: through the claims
+    # writer, which moves its vector's stamp, so its ages are read again.
+    claims_verify(claims=claims["in between"][:2], by=None)
+    assert (
+        counted()
+        == direct_reverify_counts()
+        == [
+            ["all stale", 2, 0],
+            ["expired", 0, 2],
+        ]
+    )

@@ -8,9 +8,16 @@ import datetime
 import pytest
 
 from catalog.models import Claim, ClaimLevel, ClaimVector, Offering, OfferingStatus
-from catalog.services.claims import ClaimInput, ClaimRefused, claims_bulk_load
+from catalog.services.claims import (
+    ClaimInput,
+    ClaimRefused,
+    ItemClaimInput,
+    claims_bulk_load,
+)
+from catalog.vectors import refresh_claim_vectors
 from standards.items import item_keys_in_order
 from standards.models import ReleaseStatus
+from tests.brokering.kinds import mixed_release
 from tests.catalog import search_reference
 from tests.catalog.factories import OfferingFactory, write_claims
 from tests.catalog.workflow_helpers import standards_tree
@@ -160,3 +167,61 @@ def test_the_bulk_load_refuses_what_the_writer_refuses(capabilities, case, messa
             ],
         )
     assert Claim.objects.count() == before
+
+
+def test_the_bulk_load_of_every_kind_equals_the_writer():
+    # Measures, exchanges and reports load as (kind, id) beside the capabilities.
+    data = mixed_release()
+    items = [
+        (("measure", data["measures"][0].pk), ClaimLevel.MEETS, None, "SLA\tsigned."),
+        (("measure", data["measures"][1].pk), ClaimLevel.ROADMAP, ROADMAP, ""),
+        (("exchange", data["exchanges"][1].pk), ClaimLevel.CONFIGURABLE, None, ""),
+        (("report", data["reports"][0].pk), ClaimLevel.DOES_NOT_MEET, ROADMAP, ""),
+        (data["capabilities"][1].pk, ClaimLevel.EXTENSION, None, ""),
+    ]
+
+    def draft(slug):
+        return OfferingFactory(
+            release=data["release"], status=OfferingStatus.DRAFT, slug=slug
+        )
+
+    written, loaded = draft("written"), draft("loaded")
+    write_claims(
+        written,
+        [
+            ItemClaimInput(
+                kind=key[0],
+                item_id=key[1],
+                level=level,
+                roadmap_date=roadmap,
+                evidence=evidence,
+            )
+            if isinstance(key, tuple)
+            else ClaimInput(capability_id=key, level=level, roadmap_date=roadmap)
+            for key, level, roadmap, evidence in items
+        ],
+    )
+    assert claims_bulk_load(offering_ids=[loaded.pk], claims=[items]) == len(items)
+
+    def state(offering):
+        vector = ClaimVector.objects.get(offering=offering)
+        return (
+            sorted(
+                offering.item_claims.values_list(
+                    "kind",
+                    "service_measure_id",
+                    "exchange_id",
+                    "report_id",
+                    "level",
+                    "roadmap_date",
+                    "evidence",
+                    "verified",
+                )
+            ),
+            list(offering.claims.values_list("capability_id", "level")),
+            (bytes(vector.levels), bytes(vector.roadmap), vector.claims_count),
+        )
+
+    assert state(written) == state(loaded)
+    refresh_claim_vectors(offering_ids=[loaded.pk])
+    assert state(written) == state(loaded)

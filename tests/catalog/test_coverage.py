@@ -12,11 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import Claim, ClaimLevel, OfferingStatus
-from catalog.selectors.coverage import market_coverage
+from catalog.models import Claim, ClaimLevel, Offering, OfferingStatus
+from catalog.selectors.coverage import _market_coverage, market_coverage
 from catalog.services import offerings_published
+from catalog.services.claims import ClaimInput
 from standards.models import ReleaseStatus
-from tests.catalog.factories import ClaimFactory, OfferingFactory
+from tests.catalog.factories import ClaimFactory, OfferingFactory, write_claims
 from tests.catalog.workflow_helpers import standards_tree
 from tests.standards.factories import CapabilityFactory, ReleaseFactory
 
@@ -79,7 +80,11 @@ def direct_counts(release) -> dict[str, list[int]]:
     return counts
 
 
-def test_coverage_counts_equal_a_direct_count_over_claims(shelf):
+@pytest.mark.parametrize("block", [None, 2], ids=["one block", "blocks of 2"])
+def test_coverage_counts_equal_a_direct_count_over_claims(shelf, monkeypatch, block):
+    # Counted from the claim vectors, a block of offerings at a time.
+    if block:
+        monkeypatch.setattr("catalog.selectors.coverage.BLOCK", block)
     release, _capabilities, _add = shelf
     picture = market_coverage()
     assert picture.release == release
@@ -185,3 +190,39 @@ def test_the_picture_is_made_once_per_change_of_the_catalog(
     ClaimFactory(offering=offering, capability=capabilities[0])
     offerings_published(offering_ids=[offering.pk])  # what publishing announces
     assert market_coverage().offering_count == 4
+
+
+def test_the_page_charts_one_function_at_a_time_and_links_every_capability(
+    client, shelf
+):
+    # The first function by default; every capability stays one CSV away.
+    page = client.get(reverse("catalog:coverage")).content.decode()
+    capabilities = page.split('id="capabilities"', 1)[1].split("</section>", 1)[0]
+    assert "FFM.010.010.011" in capabilities
+    assert "FFM.020.010.011" not in capabilities
+    assert f'href="{reverse("catalog:coverage-csv", args=["capabilities"])}"' in page
+    second = client.get(reverse("catalog:coverage"), {"function": "FFM.020"})
+    assert "FFM.020.010.011" in second.content.decode().split('id="capabilities"')[1]
+
+
+def test_the_counts_kept_between_changes_equal_a_direct_count(shelf, monkeypatch):
+    """After a change only the offerings whose claim vector moved are read again:
+    new offerings, changed claims and an offering no longer published all end up
+    counted as a direct count over the claims says."""
+    monkeypatch.setattr("catalog.selectors.coverage.BLOCK", 2)
+    release, capabilities, add = shelf
+
+    def counted():
+        return {c.code: c.values for c in _market_coverage().capabilities}
+
+    assert counted() == direct_counts(release)
+    add(2)
+    offering = release.offerings.filter(status=OfferingStatus.PUBLISHED).first()
+    write_claims(
+        offering,
+        [ClaimInput(capability_id=capabilities[0].pk, level=ClaimLevel.MEETS)],
+    )
+    retired = release.offerings.filter(status=OfferingStatus.PUBLISHED).last()
+    Offering.objects.filter(pk=retired.pk).update(status=OfferingStatus.RETIRED)
+    assert counted() == direct_counts(release)
+    assert _market_coverage().offering_count == 4
