@@ -186,9 +186,9 @@ class Results:
         page("3b", "search, common word", "search-worst", "q=financial", 0.25)
         page("4", "offering page", "offering", "200 offerings", 0.25)
         if self.http.get("coverage"):
-            page("11a", "coverage page", "coverage", "/catalog/coverage/", 0.25)
+            page("13a", "coverage page", "coverage", "/catalog/coverage/", 0.25)
         if self.http.get("dashboard"):
-            page("11b", "broker dashboard", "dashboard", "/admin/dashboard/", 0.25)
+            page("13b", "broker dashboard", "dashboard", "/admin/dashboard/", 0.25)
         return lines
 
     def _scoring_lines(self) -> list[Line]:
