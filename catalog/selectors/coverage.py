@@ -117,7 +117,7 @@ def _keys(release_id: int) -> tuple[np.ndarray, np.ndarray]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT o.id, COALESCE((EXTRACT(EPOCH FROM v.updated_at) * 1000000)"  # noqa: S608 - model metadata
+                f"SELECT o.id, COALESCE((EXTRACT(EPOCH FROM v.updated_at) * 1000000)"  # noqa: S608  # nosec B608 - model metadata
                 f"::bigint, -1) FROM {Offering._meta.db_table} o "
                 f"LEFT JOIN {ClaimVector._meta.db_table} v ON v.offering_id = o.id "
                 "WHERE o.status = %s AND o.release_id = %s ORDER BY o.id",

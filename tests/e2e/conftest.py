@@ -99,6 +99,9 @@ def axe_violations(page) -> list[dict]:
     # axe-core is served by the live server from /static/axe/ (STATICFILES_DIRS), so the
     # Content Security Policy's script-src 'self' lets it in; an inline copy would be
     # blocked, and bypassing the policy would hide the very violations we look for.
+    # A click on a link may have only started its navigation: the new page must have
+    # loaded (its document has a head) before the script is added to it.
+    page.wait_for_load_state()
     page.add_script_tag(url=AXE_URL)
     result = page.evaluate(
         "async (tags) => await axe.run(document, "
