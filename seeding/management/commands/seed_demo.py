@@ -10,9 +10,10 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from django.test.utils import override_settings
 
-from brokering.models import Match, MatchStatus, Need
+from brokering.models import Match, MatchStatus, Need, Round
 from catalog.models import Offering, OfferingStatus, Provider
 from seeding import demo
 from standards.selectors import current_release
@@ -61,11 +62,13 @@ class Command(BaseCommand):
     def summary(self) -> None:
         release = current_release()
         published = Offering.objects.filter(status=OfferingStatus.PUBLISHED).count()
+        rounds = Round.objects.count()
         write = self.stdout.write
         write(self.style.SUCCESS("Demo data is ready (all of it invented)."))
         write(
             f"  {Provider.objects.count()} providers, {published} published offerings, "
             f"{Need.objects.count()} agency needs, "
+            f"{rounds} market research round{pluralize(rounds)}, "
             f"{Match.objects.exclude(status=MatchStatus.PROPOSED).count()} matches "
             f"shortlisted or recommended; standards release "
             f"{release.name if release else '(none)'}."
