@@ -176,11 +176,11 @@ def _union_rows(release_id: int, labels: bool, capabilities: bool) -> list[tuple
         slots = [i for i, value in enumerate(params) if value == _RELEASE_SLOT]
         compiled = _compiled[key] = (sql, tuple(params), slots)
     sql, template, slots = compiled
-    params = list(template)
+    bound = list(template)
     for i in slots:
-        params[i] = release_id
+        bound[i] = release_id
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, bound)
         return cursor.fetchall()
 
 

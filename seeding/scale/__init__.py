@@ -320,6 +320,7 @@ def _seed_needs(
     need_ids = [need.id for need in Need.objects.bulk_create(needs, batch_size=BATCH)]
     priorities = np.array([Priority.MUST, Priority.SHOULD, Priority.COULD])
     total = 0
+    awaiting = 0
 
     def priority(size: int) -> list[str]:
         return priorities[rng.choice(3, size=size, p=[0.2, 0.6, 0.2])].tolist()
@@ -376,7 +377,6 @@ def _seed_needs(
             total += len(lines)
             yield "".join(lines)
 
-    awaiting = 0
     with indexes_built_after(NeedItem):
         copy_rows(
             NeedItem,

@@ -173,7 +173,8 @@ def seed_other_items(
         )
         for n in range(system_count)
     )
-    exchanges, exchange_function = [], []
+    exchanges: list[Exchange] = []
+    exchange_function: list[int] = []
     for number, count in _counts(exchange_count, EXCHANGES_BY_FUNCTION).items():
         function = function_by_number[number]
         for _ in range(count):
@@ -194,7 +195,8 @@ def seed_other_items(
     exchanges = Exchange.objects.bulk_create(exchanges, batch_size=BATCH)
 
     report_count = round(measures * REPORTS_PER_100_MEASURES / 100)
-    reports, report_function = [], []
+    reports: list[Report] = []
+    report_function: list[int] = []
     for number, count in _counts(report_count, REPORTS_BY_FUNCTION).items():
         function = function_by_number[number]
         for _ in range(count):
