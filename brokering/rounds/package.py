@@ -34,7 +34,11 @@ from brokering.scoring.formula import (
 from brokering.scoring.ranking import rank_key
 
 FORMAT = "fm-marketplace-decision-package"
-FORMAT_VERSION = 1
+# 2: the decision says whether a broker recorded it for the agency
+# (``decision.on_behalf_of``) and each answer names its uploaded evidence
+# (``answers[].evidence``: file name and SHA-256). Packages of version 1 have
+# neither; verification reads neither, so both versions verify alike.
+FORMAT_VERSION = 2
 RESPONSE, CATALOG = "response", "catalog"
 
 

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from brokering.models import Decision, ResponseDocument, RoundStatus
-from brokering.rounds import decisions, services
+from brokering.rounds import decisions, package, services
 from brokering.tasks import round_deadlines
 from catalog.models import ClaimLevel
 from tests.brokering.rounds import (
@@ -233,3 +233,23 @@ def test_bad_evidence_is_refused_at_its_field_and_nothing_is_written(
             response=services.ResponseInput(),
             answers={item.pk: services.AnswerInput(upload=upload("x.pdf", b"GIF89a"))},
         )
+
+
+def test_the_package_is_format_2_and_a_format_1_package_still_verifies(
+    need, agency_user, broker, django_capture_on_commit_callbacks
+):
+    round = open_round(need, agency_user, [need.offering])
+    _closed(round, django_capture_on_commit_callbacks)
+    decision = decisions.round_decide(
+        round_id=round.pk, decided_by=broker, recommended=[], reason="None fit."
+    )
+    data = json.loads(bytes(decision.package))
+    assert data["format_version"] == package.FORMAT_VERSION == 2
+    assert package.verify(bytes(decision.package), decision.digest) == []
+    # A package frozen before version 2: no on_behalf_of, no answers' evidence.
+    data["format_version"] = 1
+    del data["decision"]["on_behalf_of"]
+    for invited in data["invited"]:
+        for answer in invited.get("answers", []):
+            answer.pop("evidence", None)
+    assert package.verify(package.canonical_bytes(data)) == []
