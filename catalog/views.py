@@ -28,7 +28,7 @@ from catalog.models import OfferingStatus
 from catalog.selectors.compare import MAX_COMPARE, MIN_COMPARE
 from catalog.selectors.coverage import market_coverage
 from catalog.selectors.item_claims import offering_item_tables
-from catalog.templatetags.claim_levels import LEVEL_LEGEND
+from catalog.templatetags.claim_levels import LEVEL_COLOURS, LEVEL_LEGEND
 from marketplace.pagecache import cached_for_visitors
 from marketplace.roles import Role, is_signed_in, public, role_required
 from marketplace.spreadsheets import csv_attachment
@@ -175,6 +175,9 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "offering": offering,
         "claims": claims,
+        "coverage_rows": table_rows(
+            "catalog/_coverage_rows.html", claims.coverage, colours=LEVEL_COLOURS
+        ),
         "documents": documents,
         "evidence_expires_on": evidence_expires_on,
         "stale_after_days": freshness.stale_after_days(),

@@ -5,12 +5,14 @@ template's loop only places them; the page around them stays a Django template.
 Used by a need's explanation and fit-gap report (``brokering.display``) and an
 offering page's claims (``catalog.display``); docs/performance.md says why."""
 
+from collections.abc import Sequence
+
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 
-def table_rows(template_name: str, rows: list[dict]) -> SafeString:
+def table_rows(template_name: str, rows: Sequence, **context) -> SafeString:
     """``rows`` rendered by the Jinja2 template ``template_name`` (its loop
-    variable is ``rows``)."""
-    html = get_template(template_name, using="jinja2").render({"rows": rows})
+    variable is ``rows``; ``context``: what every row shares)."""
+    html = get_template(template_name, using="jinja2").render({**context, "rows": rows})
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 - autoescaped by Jinja2
