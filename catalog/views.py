@@ -216,7 +216,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         page_obj = paginator.page(page_form.cleaned_data["page"] or 1)
         context["page_obj"] = page_obj
         context["claim_rows"] = table_rows(
-            "catalog/_claim_rows.html", page_obj.object_list
+            "catalog/_claim_rows.html", list(page_obj.object_list)
         )
     return render(request, "catalog/offering_detail.html", context, status=status)
 
