@@ -30,6 +30,7 @@ from catalog.documents import may_download
 from marketplace.models import User
 from marketplace.roles import Role, role_required
 from marketplace.spreadsheets import Problems
+from marketplace.table_rows import table_rows
 from standards.models import Capability, Function
 
 READERS = (Role.AGENCY, Role.BROKER)
@@ -486,7 +487,7 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "need": match.need,
             "match": match,
             "explanation": explanation,
-            "rows": display.table_rows(
+            "rows": table_rows(
                 "brokering/_explanation_rows.html",
                 display.line_rows(explanation["lines"]),
             ),
@@ -564,7 +565,7 @@ def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     sections = [
         {
             "match": match,
-            "rows": display.table_rows(
+            "rows": table_rows(
                 "brokering/_fit_gap_rows.html", display.line_rows(explained[match.pk])
             ),
             "documents_unlinked": not may_download(request.user, match.offering),

@@ -27,11 +27,12 @@ from catalog.forms import (
 from catalog.models import OfferingStatus
 from catalog.selectors.compare import MAX_COMPARE, MIN_COMPARE
 from catalog.selectors.coverage import market_coverage
-from catalog.selectors.item_claims import offering_item_claims
-from catalog.templatetags.claim_levels import LEVEL_LEGEND
+from catalog.selectors.item_claims import offering_item_tables
+from catalog.templatetags.claim_levels import LEVEL_COLOURS, LEVEL_LEGEND
 from marketplace.pagecache import cached_for_visitors
 from marketplace.roles import Role, is_signed_in, public, role_required
 from marketplace.spreadsheets import csv_attachment
+from marketplace.table_rows import table_rows
 
 PAGE_SIZE = 20
 
@@ -174,6 +175,9 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "offering": offering,
         "claims": claims,
+        "coverage_rows": table_rows(
+            "catalog/_coverage_rows.html", claims.coverage, colours=LEVEL_COLOURS
+        ),
         "documents": documents,
         "evidence_expires_on": evidence_expires_on,
         "stale_after_days": freshness.stale_after_days(),
@@ -183,7 +187,15 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "filtered": bool(function or level),
         "level_legend": LEVEL_LEGEND,
         "querystring_without_page": _query_string(request.GET),
-        "item_sections": offering_item_claims(offering),
+        "item_sections": [
+            {
+                "section": section,
+                "rows": table_rows("catalog/_item_claim_rows.html", section.rows),
+            }
+            for section in offering_item_tables(
+                offering, evidence_expires_on=evidence_expires_on
+            )
+        ],
     }
     if is_signed_in(request.user):
         context["shortlist_form"] = ShortlistAddForm(
@@ -201,7 +213,11 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         }
         status = 404
     elif status == 200:
-        context["page_obj"] = paginator.page(page_form.cleaned_data["page"] or 1)
+        page_obj = paginator.page(page_form.cleaned_data["page"] or 1)
+        context["page_obj"] = page_obj
+        context["claim_rows"] = table_rows(
+            "catalog/_claim_rows.html", list(page_obj.object_list)
+        )
     return render(request, "catalog/offering_detail.html", context, status=status)
 
 

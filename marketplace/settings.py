@@ -97,8 +97,8 @@ TEMPLATES = [
         },
     },
     # The longest tables' rows only (templates/jinja2/: a need's explanation and
-    # fit-gap rows), rendered by brokering.display.table_rows; autoescaped as
-    # Django's templates are.
+    # fit-gap rows, an offering page's claims), rendered by marketplace.table_rows;
+    # autoescaped as Django's templates are.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],

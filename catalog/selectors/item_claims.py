@@ -1,11 +1,28 @@
 """An offering's claims on service measures, information exchanges and pre-built
-reports, for its catalog page: one section per kind, every item of the release with
-the offering's claim (or none)."""
+reports: one section per kind, every item of the release with the offering's claim
+(or none). :func:`offering_item_claims` gives the claims as instances (the API, the
+provider's forms); :func:`offering_item_tables` gives the catalog page's rows ready
+to print."""
 
+import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from catalog.models import ITEM_FIELD, ItemClaim, Offering
+from django.utils import timezone
+
+from catalog import freshness
+from catalog.models import ITEM_FIELD, ItemClaim, Offering, claim_level_label
+from marketplace.formats import display_date
 from standards.items import ItemKind, ItemRef, release_items
+
+# The kinds with a section of their own, in the page's order (capabilities have
+# the claims table).
+SECTION_KINDS = (ItemKind.MEASURE, ItemKind.EXCHANGE, ItemKind.REPORT)
+
+Claim = TypeVar("Claim")
+Row = TypeVar("Row")
 
 
 @dataclass
@@ -25,18 +42,111 @@ class ItemClaimSection:
         return sum(1 for row in self.rows if row.claim is not None)
 
 
+def _sections(
+    release_id: int,
+    claims: dict[tuple[str, int], Claim],
+    row: Callable[[ItemRef, Claim | None], Row],
+) -> list[tuple[str, list[Row]]]:
+    """The release's items of each section's kind, in vector order, each made a
+    row with the offering's claim on it (``None``: no claim); kinds the release
+    has no item of are left out."""
+    rows: dict[str, list[Row]] = {kind: [] for kind in SECTION_KINDS}
+    for ref in release_items(release_id, capabilities=False):
+        if ref.kind in rows:
+            rows[ref.kind].append(row(ref, claims.get(ref.key)))
+    return [(kind, kind_rows) for kind, kind_rows in rows.items() if kind_rows]
+
+
 def offering_item_claims(offering: Offering) -> list[ItemClaimSection]:
-    """Two queries: the release's items, the offering's claims on them. Kinds the
-    release has no item of are left out."""
+    """Two queries: the release's items, the offering's claims on them."""
     claims = {
         (claim.kind, getattr(claim, f"{ITEM_FIELD[claim.kind]}_id")): claim
         for claim in ItemClaim.objects.filter(offering=offering)
     }
-    sections: dict[str, ItemClaimSection] = {
-        kind: ItemClaimSection(kind, str(ItemKind(kind).label))
-        for kind in (ItemKind.MEASURE, ItemKind.EXCHANGE, ItemKind.REPORT)
+    return [
+        ItemClaimSection(kind, str(ItemKind(kind).label), rows)
+        for kind, rows in _sections(offering.release_id, claims, ItemClaimRow)
+    ]
+
+
+@dataclass
+class ItemClaimTable:
+    """One kind's section of an offering page: its rows ready to print."""
+
+    kind: str
+    label: str
+    claimed: int
+    rows: list[dict]
+
+
+# What a row shows of a claim, read as values (no instance per claim).
+_CLAIM_FIELDS = (
+    "kind",
+    "service_measure_id",
+    "exchange_id",
+    "report_id",
+    "level",
+    "roadmap_date",
+    "evidence",
+    "evidence_url",
+    "verified",
+    "verified_at",
+    "updated_at",
+)
+_ITEM_ID_AT = {kind: 1 + n for n, kind in enumerate(SECTION_KINDS)}
+# A level's label, made once per level (a page asks for it hundreds of times).
+_level_label = functools.cache(claim_level_label)
+
+
+def offering_item_tables(
+    offering: Offering, *, evidence_expires_on: datetime.date | None
+) -> list[ItemClaimTable]:
+    """The sections of :func:`offering_item_claims` (the same two queries) with
+    each row a dict of text ready to print, its freshness as its tag judged with
+    the offering's earliest evidence expiry: an offering page's hundreds of rows
+    are rendered by Jinja2 (``catalog/_item_claim_rows.html``), not looked up
+    cell by cell."""
+    claims = {
+        (values[0], values[_ITEM_ID_AT[values[0]]]): values[4:]
+        for values in ItemClaim.objects.filter(offering=offering)
+        .order_by()
+        .values_list(*_CLAIM_FIELDS)
     }
-    for ref in release_items(offering.release_id, capabilities=False):
-        if ref.kind in sections:
-            sections[ref.kind].rows.append(ItemClaimRow(ref, claims.get(ref.key)))
-    return [section for section in sections.values() if section.rows]
+    now = timezone.now()
+
+    def row(ref: ItemRef, claim: tuple | None) -> dict:
+        shown = {
+            "code": ref.code,
+            "function": ref.function,
+            "label": ref.label,
+            "target": ref.target,
+            "claimed": claim is not None,
+        }
+        if claim is None:
+            return shown
+        level, roadmap_date, evidence, evidence_url, verified, verified_at = claim[:6]
+        state = freshness.claim_freshness(
+            verified_at=verified_at,
+            stated_at=claim[6],
+            evidence_expires_on=evidence_expires_on,
+            now=now,
+        )
+        shown.update(
+            level=_level_label(level),
+            roadmap_date=display_date(roadmap_date),
+            verified=verified,
+            freshness_tag=freshness.tag(state),
+            evidence=evidence,
+            evidence_url=evidence_url,
+        )
+        return shown
+
+    return [
+        ItemClaimTable(
+            kind=kind,
+            label=str(ItemKind(kind).label),
+            claimed=sum(1 for shown in rows if shown["claimed"]),
+            rows=rows,
+        )
+        for kind, rows in _sections(offering.release_id, claims, row)
+    ]

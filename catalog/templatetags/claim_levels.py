@@ -1,11 +1,8 @@
-"""How claim levels look: the bar colour of each level (USWDS palette)."""
-
-from django import template
+"""How claim levels look: the bar colour of each level (USWDS palette), read by
+the charts and the offering page's coverage rows (``catalog/_coverage_rows.html``)."""
 
 from catalog.models import ClaimLevel
 from catalog.selectors.common import LEVEL_ORDER
-
-register = template.Library()
 
 # Bar colours per level, best first; "no claim" is the grey track.
 LEVEL_COLOURS: dict[str, str] = {
@@ -16,8 +13,3 @@ LEVEL_COLOURS: dict[str, str] = {
     ClaimLevel.DOES_NOT_MEET: "#d83933",
 }
 LEVEL_LEGEND = [(level, level.label, LEVEL_COLOURS[level]) for level in LEVEL_ORDER]
-
-
-@register.filter
-def level_colour(level: str) -> str:
-    return LEVEL_COLOURS.get(level, "")

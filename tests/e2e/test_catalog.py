@@ -138,3 +138,51 @@ def test_an_agency_user_shortlists_an_offering(page, sign_in, agency_user, catal
     page.wait_for_url("**/catalog/shortlists/**")
     assert page.get_by_role("heading", name="Core FS FY2027").is_visible()
     assert page.get_by_role("link", name="IBC Ledger Shared Service").is_visible()
+
+
+def test_an_offering_page_with_claims_of_every_kind_is_accessible(
+    page, provider, assert_accessible
+):
+    from catalog.models import OfferingStatus
+    from catalog.services.claims import ItemClaimInput
+    from tests.brokering.kinds import mixed_release
+    from tests.catalog.factories import write_claims
+    from tests.catalog.workflow_helpers import offering_in
+
+    data = mixed_release()
+    offering = offering_in(
+        OfferingStatus.PUBLISHED,
+        provider,
+        data["release"],
+        capabilities=data["capabilities"][:2],
+        slug="ledger-kinds",
+    )
+    write_claims(
+        offering,
+        [
+            ItemClaimInput(
+                kind="measure",
+                item_id=data["measures"][0].pk,
+                level="meets",
+                evidence="Paid on time.",
+                evidence_url="https://example.com/sla",
+            ),
+            ItemClaimInput(
+                kind="exchange",
+                item_id=data["exchanges"][0].pk,
+                level="roadmap",
+                roadmap_date=datetime.date(2027, 3, 31),
+            ),
+            ItemClaimInput(kind="report", item_id=data["reports"][1].pk, level="meets"),
+        ],
+    )
+    page.goto("/catalog/offerings/ledger-kinds/")
+    for kind, heading in [
+        ("measure", "Service measures"),
+        ("exchange", "Information exchanges"),
+        ("report", "Pre-built reports"),
+    ]:
+        assert page.locator(f"#claims-{kind}").inner_text() == heading
+    region = page.get_by_role("region", name="Service measures")
+    assert region.get_by_role("link", name="Evidence for FFM.010.010.0011").is_visible()
+    assert_accessible(page)
