@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brokering.models import NeedStatus
+from brokering.rounds import services
 from brokering.services.needs import need_archive, need_create
 from catalog.models import Claim, OfferingDocument, OfferingStatus
 from catalog.services.claims import claims_verify
@@ -23,9 +24,9 @@ from marketplace.pagecache import CSRF_PLACEHOLDER
 from tests.brokering.factories import AgencyFactory, NeedFactory
 from tests.brokering.rounds import (
     active_need,
+    full_answers,
     offering_with_claims,
     open_round,
-    submit_response,
 )
 from tests.catalog.factories import ClaimFactory, OfferingFactory, ProviderFactory
 from tests.marketplace.factories import UserFactory
@@ -159,7 +160,15 @@ def test_a_round_opened_and_a_response_submitted_show_at_once(
     assert table(page(client), "rounds")[agency.name] == [1, 0, 0, 0]
     responses = table(page(client), "responses")
     assert list(responses.values()) == [[0, 0, 1]]  # submitted, draft, invited
-    submit_response(live.invitations.get(), UserFactory(provider=provider))
+    invitation, answering = live.invitations.get(), UserFactory(provider=provider)
+    services.response_save(
+        invitation_id=invitation.pk,
+        user=answering,
+        response=services.ResponseInput(),
+        answers=full_answers(need),
+    )
+    assert list(table(page(client), "responses").values()) == [[0, 1, 0]]
+    services.response_submit(invitation_id=invitation.pk, user=answering)
     assert list(table(page(client), "responses").values()) == [[1, 0, 0]]
 
 
