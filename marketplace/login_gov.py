@@ -22,7 +22,7 @@ from pathlib import Path
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -33,18 +33,25 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from marketplace.oidc import login_gov_enabled, tell
-
 logger = logging.getLogger(__name__)
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # Seconds of clock difference tolerated between Login.gov and the portal.
 CLOCK_LEEWAY_SECONDS = 60
+# Set on the request once a message explains the failure, so that no second, vaguer
+# message is added on the way out.
+TOLD = "_login_gov_failure_told"
 
 UNREACHABLE = (
     "Login.gov could not complete your sign-in just now. Please try again in a few "
     "minutes, or sign in with your username and password."
 )
+
+
+def tell(request: HttpRequest, text: str) -> None:
+    if not getattr(request, TOLD, False):
+        messages.error(request, text)
+        setattr(request, TOLD, True)
 
 
 @cache
@@ -58,17 +65,10 @@ def _private_key(path: str) -> bytes:
 
 
 class Backend(OIDCAuthenticationBackend):
-    """Maps a Login.gov identity with a verified e-mail to an existing active user."""
-
-    def __init__(self, *args, **kwargs):
-        if login_gov_enabled():
-            super().__init__(*args, **kwargs)
-        else:
-            self.UserModel = get_user_model()
+    """Maps a Login.gov identity with a verified e-mail to an existing active user
+    (made by :class:`marketplace.oidc.LoginGovBackend` once Login.gov is on)."""
 
     def authenticate(self, request, **kwargs):
-        if request is None or not login_gov_enabled():
-            return None
         try:
             return super().authenticate(request, **kwargs)
         except (

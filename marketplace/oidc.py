@@ -13,16 +13,11 @@ backend Django lists); the client itself, with its HTTP and JWT libraries, is
 """
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from marketplace.roles import public
-
-# Set on the request once a message explains the failure, so that no second, vaguer
-# message is added on the way out.
-TOLD = "_login_gov_failure_told"
 
 
 def login_gov_enabled() -> bool:
@@ -32,12 +27,6 @@ def login_gov_enabled() -> bool:
 def context(request: HttpRequest) -> dict:
     """Template context: whether to offer the "Sign in with Login.gov" button."""
     return {"login_gov_enabled": login_gov_enabled()}
-
-
-def tell(request: HttpRequest, text: str) -> None:
-    if not getattr(request, TOLD, False):
-        messages.error(request, text)
-        setattr(request, TOLD, True)
 
 
 class LoginGovBackend:
