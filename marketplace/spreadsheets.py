@@ -38,6 +38,10 @@ Writing — ``csv_bytes(rows)``, ``csv_attachment(rows, filename)``,
 Errors of an import — ``Problems``
     Collects per-row problems, keeps the first ``Problems.SHOWN`` (50) and counts the
     rest, so an error page stays small whatever the file.
+
+openpyxl is imported by the functions that read or write a workbook, not with this
+module: the CSV files every page's tables offer do not load it into every web
+process (docs/performance.md, finding 29).
 """
 
 from __future__ import annotations
