@@ -5,9 +5,10 @@ Threaded workers (``gthread``): a worker serves ``GUNICORN_THREADS`` requests at
 so one slow render (a cold search, a large export) never holds the requests queued
 behind it, while the page cache, the facet index and the database connections of a
 process are shared by its threads. Sizing (docs/performance.md, "Serving"): one
-worker per core, four threads each; a worker is about 130 MB before its first
-page and 160-170 MB after serving the bench's pages at 20,000 offerings
-(docs/performance.md, finding 27).
+worker per core, four threads each; a worker is about 115 MB before its first
+page (what only a few pages use is imported on first use) and 130-140 MB after
+serving the bench's pages at 2,000 offerings (docs/performance.md, findings 27
+and 29).
 """
 
 import multiprocessing

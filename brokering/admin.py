@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 
-from brokering import services
+from brokering import pagecache, services
 from brokering.models import (
     Agency,
     Match,
@@ -24,10 +24,12 @@ from brokering.rounds import admin as rounds_admin  # noqa: F401 (registers roun
 from brokering.scoring.ranking import RANK_ORDER
 from marketplace.admin import HistoryAdmin
 from marketplace.admin_access import BrokerReadOnly, OperatorOnly
+from marketplace.pagecache import StaleOnAdminSave
 
 
 @admin.register(Agency)
-class AgencyAdmin(OperatorOnly, admin.ModelAdmin):
+class AgencyAdmin(OperatorOnly, StaleOnAdminSave, admin.ModelAdmin):
+    page_scopes = (pagecache.SCOPE,)  # the brokers' dashboard shows their names
     list_display = ["name", "abbreviation", "cgac_code"]
     search_fields = ["name", "abbreviation", "cgac_code"]
 

@@ -32,7 +32,7 @@ from catalog.models import (
     Shortlist,
     ShortlistEntry,
 )
-from catalog.pagecache import pages_stale
+from catalog.pagecache import ShownOnCatalogPages
 from catalog.services.claims import (
     ClaimInput,
     claims_check,
@@ -44,23 +44,6 @@ from catalog.services.search import announce
 from catalog.workflow import offering_retire
 from marketplace.admin import HistoryAdmin
 from marketplace.admin_access import BrokerEditor
-
-
-class ShownOnCatalogPages:
-    """Saving or deleting these rows changes what the catalog's visitor pages show:
-    their cached copies go stale in the same request."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
-        pages_stale()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)  # type: ignore[misc]
-        pages_stale()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
-        pages_stale()
 
 
 class HttpsUrls:

@@ -36,6 +36,7 @@ from catalog.models import (
     ReviewComment,
     Submission,
 )
+from catalog.pagecache import ShownOnCatalogPages
 from catalog.services.claims import CLAIM_FIELDS, claims_verify
 from catalog.workflow import (
     CONTENT_FIELDS,
@@ -335,7 +336,7 @@ class ReviewCommentAdmin(BrokerEditor, admin.ModelAdmin):
 
 
 @admin.register(OfferingDocument)
-class OfferingDocumentAdmin(BrokerEditor, HistoryAdmin):
+class OfferingDocumentAdmin(BrokerEditor, ShownOnCatalogPages, HistoryAdmin):
     broker_may_add = False  # rows come from the workflow
     broker_may_delete = False
     list_display = ("title", "offering", "kind", "size", "uploaded_by", "uploaded_at")

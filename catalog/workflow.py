@@ -9,7 +9,8 @@ documents onto the published row and deletes the revision.
 
 Claims are written by :mod:`catalog.services.claims` (a revision's copy too), which
 refreshes the claim vectors and sends ``offerings_changed`` in the same transaction.
-Statuses change nowhere else.
+Statuses change nowhere else; each transition makes the review queue's cached pages
+stale (``catalog.pagecache.REVIEW_SCOPE``).
 """
 
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from catalog.models import (
     ReviewAction,
     ReviewComment,
 )
+from catalog.pagecache import review_stale
 from catalog.services.claims import claims_changed, claims_copy
 from catalog.services.guards import (
     EDITABLE_STATUSES,
@@ -67,6 +69,9 @@ def _unique_slug(name: str) -> str:
 
 
 def _comment(offering: Offering, action: str, by, body: str = "") -> ReviewComment:
+    """Record a transition. Every transition records one, so the review queue's
+    cached pages go stale here (:func:`catalog.pagecache.review_stale`)."""
+    review_stale()
     return ReviewComment.objects.create(
         offering=offering, action=action, body=body, author=by
     )

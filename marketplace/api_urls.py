@@ -7,12 +7,13 @@ patterns are exempted from it here, in one place; the token settings page is an
 ordinary page and keeps the middleware.
 """
 
+import functools
 import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path, re_path, reverse
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -111,13 +112,32 @@ def _exempt_from_login_middleware(patterns: list[Any]) -> list[Any]:
     return patterns
 
 
-schema_view = SpectacularAPIView.as_view(permission_classes=[PublicReadOnly])
-docs_view = SpectacularSwaggerSplitView.as_view(
-    url_name="api:schema",
-    template_name="marketplace/api_docs.html",
-    permission_classes=[PublicReadOnly],
-    title="FM Marketplace API",
-)
+@functools.cache
+def _spectacular(name: str):
+    """drf-spectacular's views, made on the first request for the schema or the
+    docs: their generator imports DRF's test client and unittest (4.5 MB), which no
+    other page needs, so a web process does not load them at start."""
+    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+    if name == "schema":
+        return SpectacularAPIView.as_view(permission_classes=[PublicReadOnly])
+    return SpectacularSwaggerSplitView.as_view(
+        url_name="api:schema",
+        template_name="marketplace/api_docs.html",
+        permission_classes=[PublicReadOnly],
+        title="FM Marketplace API",
+    )
+
+
+@csrf_exempt
+def schema_view(request, *args, **kwargs):
+    return _spectacular("schema")(request, *args, **kwargs)
+
+
+@csrf_exempt
+def docs_view(request, *args, **kwargs):
+    return _spectacular("docs")(request, *args, **kwargs)
+
 
 urlpatterns = [
     *_exempt_from_login_middleware([path("", ApiRoot.as_view(), name="root")]),

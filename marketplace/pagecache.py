@@ -15,17 +15,30 @@ reads that cost too much to make on every request, signed in or not.
 Only the view's answer is cached: every middleware (security headers, CSP, sessions)
 still runs on every request. Requests that carry a session or a message cookie,
 signed-in users, and anything but a 200 answer to a GET are never cached.
+
+:func:`cached_per_session` keeps a signed-in page (the brokers' dashboard) for one
+session of one user, under the versions of every scope it shows and today's date;
+the decorators in front of it (the role check) run on every request, and the page's
+CSRF token is put in at serve time, so a kept page is never another user's and never
+carries a token this request cannot post.
 """
 
 import functools
 import hashlib
+import threading
 import zlib
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
+
+from marketplace import memory
 
 KEY_PREFIX = "page"
 
@@ -37,6 +50,16 @@ def version(scope: str) -> int:
         PageStamp.objects.filter(scope=scope).values_list("version", flat=True).first()
         or 0
     )
+
+
+def versions(scopes: tuple[str, ...]) -> str:
+    """The versions of several scopes, in one query, as one part of a key."""
+    from marketplace.models import PageStamp
+
+    found = dict(
+        PageStamp.objects.filter(scope__in=scopes).values_list("scope", "version")
+    )
+    return ".".join(str(found.get(scope, 0)) for scope in scopes)
 
 
 def bump(scope: str) -> None:
@@ -96,9 +119,117 @@ def cached_for_visitors(scope: str):
     return decorator
 
 
+class StaleOnAdminSave:
+    """A model admin whose saves and deletes change what cached pages show: the
+    versions of its ``page_scopes`` are bumped in the same request."""
+
+    page_scopes: tuple[str, ...] = ()
+
+    def _pages_stale(self) -> None:
+        for scope in self.page_scopes:
+            bump(scope)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        self._pages_stale()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)  # type: ignore[misc]
+        self._pages_stale()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        self._pages_stale()
+
+
+# What a page kept per session holds where its CSRF token goes: the token of the
+# request that is served is put in its place (letters only: HTML-escaping keeps it).
+CSRF_PLACEHOLDER = "csrftokenkeptoutofthepagecache"
+
+
+def _session_key(scopes: tuple[str, ...], request) -> str | None:
+    """The key of the page of this request's user and session, or ``None`` when the
+    request is not to be cached: not a GET, not signed in, no session yet, or
+    messages waiting (a render shows and uses them up)."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if (
+        request.method != "GET"
+        or not request.user.is_authenticated
+        or not session_key
+        or len(get_messages(request))
+    ):
+        return None
+    mine = hashlib.sha256(
+        f"{session_key}:{request.get_full_path()}".encode()
+    ).hexdigest()
+    return (
+        f"{KEY_PREFIX}:session:{versions(scopes)}:{timezone.localdate().isoformat()}"
+        f":{request.user.pk}:{mine}"
+    )
+
+
+def _with_token(request, body: bytes) -> bytes:
+    return body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+
+
+def cached_per_session(*scopes: str, seconds_setting: str):
+    """Serve a signed-in user's page (a view answering a ``TemplateResponse``) from
+    the cache, per user, session, URL, the versions of ``scopes`` (every change of
+    what the page shows bumps one of them) and today's date (ages counted in days);
+    ``settings.<seconds_setting>`` bounds how long a page is kept (what ages by the
+    hour or minute is at most that late), 0 turns it off."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            seconds = getattr(settings, seconds_setting)
+            key = _session_key(scopes, request) if seconds > 0 else None
+            if key is None:
+                return view(request, *args, **kwargs)
+            kept = cache.get(key)
+            if kept is not None:
+                content_type, packed = kept
+                return HttpResponse(
+                    _with_token(request, zlib.decompress(packed)),
+                    content_type=content_type,
+                )
+            response = view(request, *args, **kwargs)
+            if (
+                not isinstance(response, SimpleTemplateResponse)
+                or response.status_code != 200
+                or response.is_rendered
+            ):
+                return response
+            # Rendered with the placeholder, kept so, and served with this
+            # request's own token (which also renews the CSRF cookie, as a render
+            # does).
+            response.context_data = {
+                **(response.context_data or {}),
+                "csrf_token": CSRF_PLACEHOLDER,
+            }
+            response.render()
+            if not response.cookies:
+                cache.set(
+                    key,
+                    (response["Content-Type"], zlib.compress(response.content, 1)),
+                    seconds,
+                )
+            response.content = _with_token(request, response.content)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
 # How long a value computed for a scope is kept at most (the scope's version makes it
 # stale at once when what it shows changes).
 VALUE_SECONDS = 3600
+# One computation at a time per process: the threads of a worker that ask for a value
+# while it is being computed wait for it, rather than each reading the same rows (the
+# bench's 16 connections on a cold coverage page made four at once: a worker's peak
+# 28 MB higher). Re-entrant, for a value computed from another.
+_computing = threading.RLock()
 
 
 def cached_value(scope: str, name: str, compute, *, extra: str = ""):
@@ -109,6 +240,12 @@ def cached_value(scope: str, name: str, compute, *, extra: str = ""):
     key = f"value:{scope}:{version(scope)}:{name}:{extra}"
     found = cache.get(key)
     if found is None:
-        found = compute()
-        cache.set(key, found, VALUE_SECONDS)
+        with _computing:
+            found = cache.get(key)
+            if found is None:
+                found = compute()
+                cache.set(key, found, VALUE_SECONDS)
+                # What the computation read is freed: its pages go back to the
+                # system rather than keep the worker at the read's peak.
+                memory.release_free_memory()
     return found

@@ -166,6 +166,11 @@ STORAGES = {
 # long at most (marketplace.pagecache); any change to what they show drops them at once.
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
+# The brokers' dashboard is kept per broker and session (marketplace.pagecache) until
+# needs, rounds, submissions, claims or evidence change, and this long at most: what
+# ages by the hour (submissions waiting, responses overdue) is at most this late.
+# 0 turns it off.
+DASHBOARD_CACHE_SECONDS = env_int("DJANGO_DASHBOARD_CACHE_SECONDS", 60)
 # Each web process keeps the catalog's facet index of the current catalog version
 # (catalog.selectors.facets); the tests, which write rows directly, build it per search.
 CATALOG_FACET_INDEX_KEEP = env_bool("DJANGO_CATALOG_FACET_INDEX_KEEP", default=True)

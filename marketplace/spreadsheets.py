@@ -38,6 +38,10 @@ Writing — ``csv_bytes(rows)``, ``csv_attachment(rows, filename)``,
 Errors of an import — ``Problems``
     Collects per-row problems, keeps the first ``Problems.SHOWN`` (50) and counts the
     rest, so an error page stays small whatever the file.
+
+openpyxl is imported by the functions that read or write a workbook, not with this
+module: the CSV files every page's tables offer do not load it into every web
+process (docs/performance.md, finding 29).
 """
 
 from __future__ import annotations
@@ -53,12 +57,7 @@ from pathlib import PurePath
 from xml.parsers import expat
 
 import filetype
-import openpyxl
 from django.http import HttpResponse
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 MIB = 1024 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -138,6 +137,9 @@ CHOICE_SPARE_ROWS = 500
 
 
 def _add_choices(sheet, header: Sequence, choices: Mapping[str, Sequence[str]]) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     for heading, allowed in choices.items():
         letter = get_column_letter(list(header).index(heading) + 1)
         values = ", ".join(allowed)
@@ -157,6 +159,8 @@ def _add_choices(sheet, header: Sequence, choices: Mapping[str, Sequence[str]]) 
 def _xlsx_text(value):
     """``escape``, and the control characters XML cannot hold (a stray U+0001 in a
     title, say) shown as U+FFFD instead of failing the whole file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     value = escape(value)
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
@@ -166,6 +170,10 @@ def _xlsx_text(value):
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook of the given sheets, every text cell escaped and stored as text;
     dates are real dates shown as YYYY-MM-DD."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for spec in sheets:
@@ -388,6 +396,8 @@ def _damaged(name: str) -> str:
 @contextmanager
 def _opened(name: str, data: bytes, limits: Limits) -> Iterator:
     """The workbook, read-only, once ``check_xlsx`` passed; closed afterwards."""
+    import openpyxl
+
     check_xlsx(name, data, limits)
     try:
         workbook = openpyxl.load_workbook(

@@ -41,6 +41,7 @@ def pytest_configure(config):
     # Tests change data with factories, which do not bump the page versions; the
     # page cache has its own tests (tests/marketplace/test_pagecache.py).
     settings.PAGE_CACHE_SECONDS = 0
+    settings.DASHBOARD_CACHE_SECONDS = 0  # tests/brokering/test_dashboard_cache.py
     # Nor the catalog's facet index: built per search (tests/catalog/test_facets.py
     # keeps it and proves a catalog change is seen).
     settings.CATALOG_FACET_INDEX_KEEP = False

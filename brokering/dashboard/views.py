@@ -1,11 +1,21 @@
-"""The brokers' dashboard page and its CSV files, in the back office's look."""
+"""The brokers' dashboard page and its CSV files, in the back office's look.
+
+The page is kept per broker and session (``marketplace.pagecache.cached_per_session``)
+until what it shows changes: the published catalog (claims, publication, evidence),
+the review queue, or brokering's needs and rounds, each a scope whose version the
+writers bump; and for ``DASHBOARD_CACHE_SECONDS`` at most, so what ages by the hour
+(submissions waiting, responses overdue) is at most that late. The CSV files are read
+afresh."""
 
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
+from brokering import pagecache as brokering_pages
 from brokering.dashboard import charts, selectors
+from catalog import pagecache as catalog_pages
+from marketplace.pagecache import cached_per_session
 from marketplace.roles import Role, role_required
 from marketplace.spreadsheets import csv_attachment
 
@@ -18,8 +28,13 @@ BUILDERS = {
 }
 
 
+# Every change of what the page shows bumps one of these.
+SCOPES = (catalog_pages.SCOPE, catalog_pages.REVIEW_SCOPE, brokering_pages.SCOPE)
+
+
 @role_required(Role.BROKER)
 @require_GET
+@cached_per_session(*SCOPES, seconds_setting="DASHBOARD_CACHE_SECONDS")
 def dashboard(request: HttpRequest) -> HttpResponse:
     waiting = selectors.submissions_waiting()
     rounds = selectors.rounds_by_agency()

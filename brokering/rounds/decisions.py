@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from brokering.models import Decision, ResponseStatus, Round, RoundStatus
+from brokering.pagecache import pages_stale
 from brokering.rounds import package as pkg
 from brokering.rounds import selectors
 from brokering.rounds.services import RoundError, acts_for_agency
@@ -174,4 +175,5 @@ def round_decide(
     decision = Decision.objects.create(**decided, package=data, digest=pkg.digest(data))
     round.status = RoundStatus.DECIDED
     round.save(update_fields=["status"])
+    pages_stale()
     return decision

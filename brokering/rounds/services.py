@@ -6,7 +6,9 @@ Every status change locks the round row first (then the invitation), so a person
 the beat task and a worker delivered the same message twice agree: a round closes
 once, a notice is recorded once (``RoundNotice`` is unique per round, kind and
 recipient, and is written in the transaction that queues its e-mail). Tasks are
-sent by name after commit (:mod:`brokering.tasks` registers them).
+sent by name after commit (:mod:`brokering.tasks` registers them). A change of a
+round's or a response's status makes the brokers' dashboard's cached pages stale
+(:mod:`brokering.pagecache`).
 """
 
 import datetime
@@ -36,6 +38,7 @@ from brokering.models import (
     RoundNotice,
     RoundStatus,
 )
+from brokering.pagecache import pages_stale
 from brokering.rounds import package as pkg
 from brokering.rounds import selectors
 from brokering.rounds.evidence import response_document_add
@@ -141,6 +144,7 @@ def round_open(
         anonymous=anonymous,
         opened_by=opened_by,
     )
+    pages_stale()
     for offering in offerings:
         invitation = Invitation.objects.create(round=round, offering=offering)
         tell_provider(
@@ -166,6 +170,7 @@ def round_extend(*, round_id: int, due_at: datetime.datetime) -> Round:
     round.status = RoundStatus.OPEN
     round.closed_at = None
     round.save(update_fields=["due_at", "status", "closed_at"])
+    pages_stale()
     return round
 
 
@@ -179,6 +184,7 @@ def round_cancel(*, round_id: int) -> Round:
     round.status = RoundStatus.CANCELLED
     round.closed_at = round.closed_at or timezone.now()
     round.save(update_fields=["status", "closed_at"])
+    pages_stale()
     return round
 
 
@@ -193,6 +199,7 @@ def round_close(*, round_id: int, now: datetime.datetime | None = None) -> bool:
     round.status = RoundStatus.CLOSED
     round.closed_at = now
     round.save(update_fields=["status", "closed_at"])
+    pages_stale()
     submitted = round.invitations.filter(status=ResponseStatus.SUBMITTED).count()
     invited = round.invitations.count()
     tell_agency(
@@ -300,6 +307,7 @@ def response_save(
         setattr(invitation, field, value)
     if invitation.status == ResponseStatus.INVITED:
         invitation.status = ResponseStatus.DRAFT
+        pages_stale()
     invitation.updated_by = user
     invitation.scored_at = None
     invitation.save()
@@ -365,6 +373,7 @@ def response_submit(*, invitation_id: int, user) -> Invitation:
     invitation.updated_by = user
     invitation.scored_at = None
     invitation.save()
+    pages_stale()
     _send_scoring(invitation.pk)
     if not round.invitations.exclude(status=ResponseStatus.SUBMITTED).exists():
         tell_agency(

@@ -1,6 +1,7 @@
 """Writes of needs and their items: create, edit, set functions and priorities,
 activate, archive, clone. Each change to what scoring reads refreshes the need's item
-vector and, for an active need, records a scoring run."""
+vector and, for an active need, records a scoring run; each change of the needs the
+brokers' dashboard counts makes its cached pages stale (:mod:`brokering.pagecache`)."""
 
 import datetime
 from collections.abc import Iterable, Mapping
@@ -10,6 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from brokering.models import Agency, ItemKind, Need, NeedItem, NeedStatus, Priority
+from brokering.pagecache import pages_stale
 from brokering.services.runs import scoring_run_enqueue
 from brokering.services.vectors import need_vectors_refresh
 from standards.models import Capability
@@ -32,6 +34,7 @@ def need_create(
     accepted_deployment_models: Iterable[str] = (),
     verified_claims_only: bool = False,
 ) -> Need:
+    pages_stale()
     return Need.objects.create(
         agency=agency,
         created_by=created_by,
@@ -186,6 +189,7 @@ def need_activate(*, need_id: int) -> Need:
     need.status = NeedStatus.ACTIVE
     need.activated_at = timezone.now()
     need.save(update_fields=["status", "activated_at", "updated_at"])
+    pages_stale()
     need_vectors_refresh(need_ids=[need.pk])
     scoring_run_enqueue(need_id=need.pk, reason="need activated")
     return need
@@ -198,6 +202,7 @@ def need_archive(*, need_id: int) -> Need:
         raise TransitionError("The need is already archived.")
     need.status = NeedStatus.ARCHIVED
     need.save(update_fields=["status", "updated_at"])
+    pages_stale()
     return need
 
 
@@ -222,4 +227,5 @@ def need_clone(*, need_id: int, created_by) -> Need:
         item.pk, item.id, item.need = None, None, copy
     bulk_create_with_history(copied, NeedItem)
     need_vectors_refresh(need_ids=[copy.pk])
+    pages_stale()
     return copy

@@ -7,8 +7,6 @@ import io
 import json
 import zipfile
 
-from openpyxl.utils import get_column_letter
-
 from standards.importers.base import (
     FIELDS,
     INTEGER_FIELDS,
@@ -82,6 +80,8 @@ def _read_csv_rows(text_: str, file_name: str) -> ReleaseData:
             )
     data = ReleaseData()
     builder = Builder(data)
+    from openpyxl.utils import get_column_letter
+
     letters = {name: get_column_letter(header.index(name) + 1) for name in CSV_COLUMNS}
     letters.update(function=letters["function_code"], activity=letters["activity_code"])
     headers = {name: name for name in CSV_COLUMNS}

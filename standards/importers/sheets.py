@@ -10,10 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.xml.functions import iterparse
-
 from marketplace.spreadsheets import Limits, SpreadsheetError, check_xlsx
 from standards.importers.base import (
     StandardsFileError,
@@ -104,6 +100,8 @@ class WorkbookReader:
         self.file = file_name
         data = check_workbook(source, file_name)
         try:
+            from openpyxl import load_workbook
+
             self.book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a non-xlsx file
             raise StandardsFileError(
@@ -161,6 +159,9 @@ class WorkbookReader:
         openpyxl's streaming reader gives a merged value on its first row only, so
         the ranges are read from the sheet's XML: one streaming pass with the parser
         openpyxl itself uses (defusedxml when installed), bounded by the zip checks."""
+        from openpyxl.utils import range_boundaries
+        from openpyxl.xml.functions import iterparse
+
         worksheet = self.book[self.names[sheet.strip().casefold()]]
         ranges = []
         with worksheet._get_source() as source:  # openpyxl 3.1 (pinned)
@@ -190,6 +191,8 @@ class WorkbookReader:
                 file=self.file,
                 sheet=spec.sheet,
             )
+        from openpyxl.utils import get_column_letter
+
         letters = {name: get_column_letter(i + 1) for name, i in positions.items()}
         for number, values in rows:
             picked = {

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-from openpyxl.utils import column_index_from_string
-
 from standards.importers.base import (
     ReleaseData,
     StandardsFileError,
@@ -310,6 +308,8 @@ def fill_merged_exchange_cells(
     takes the range's value: Excel shows one cell over both exchanges. Only rows
     that have their own exchange (information) are filled, so systems whose whole
     exchange is merged with the system above keep no exchange of their own."""
+    from openpyxl.utils import column_index_from_string  # not at start: 4 MB
+
     by_number = {row.number: row for row in rows}
     for row in rows:
         if not text(row.values.get("information")).strip():
