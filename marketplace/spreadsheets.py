@@ -41,7 +41,7 @@ Errors of an import — ``Problems``
 
 openpyxl is imported by the functions that read or write a workbook, not with this
 module: the CSV files every page's tables offer do not load it into every web
-process (docs/performance.md, finding 29).
+process (docs/performance.md, finding 30).
 """
 
 from __future__ import annotations
