@@ -303,7 +303,7 @@ def response_save(
     invitation.updated_by = user
     invitation.scored_at = None
     invitation.save()
-    existing = {a.item_id: a for a in invitation.answers.all()}
+    existing = {a.item_id: a for a in invitation.answers.order_by()}
     added: list[Answer] = []
     changed: dict[str, list[Answer]] = {}  # by the fields written
     for item_id, given in answers.items():
@@ -353,7 +353,9 @@ def response_submit(*, invitation_id: int, user) -> Invitation:
     if invitation.status == ResponseStatus.SUBMITTED:
         return invitation
     answered = set(
-        invitation.answers.exclude(level="").values_list("item_id", flat=True)
+        invitation.answers.exclude(level="")
+        .order_by()
+        .values_list("item_id", flat=True)
     )
     missing = NeedItem.objects.filter(need_id=round.need_id).exclude(pk__in=answered)
     if missing.exists():
@@ -412,7 +414,8 @@ def response_score(*, invitation_id: int) -> bool:
             "level": level,
             "roadmap_date": roadmap_date.isoformat() if roadmap_date else None,
         }
-        for item_id, level, roadmap_date in invitation.answers.values_list(
+        # Unordered: the model's order joins the invitation and the need's items.
+        for item_id, level, roadmap_date in invitation.answers.order_by().values_list(
             "item_id", "level", "roadmap_date"
         )
         if item_id in codes
