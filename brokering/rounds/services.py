@@ -21,7 +21,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from brokering.models import (
     Answer,
@@ -39,6 +38,7 @@ from brokering.models import (
 from brokering.rounds import package as pkg
 from brokering.rounds import selectors
 from brokering.rounds.evidence import response_document_add
+from brokering.rounds.history import CHANGED, CREATED, rows_history
 from brokering.rounds.notices import (
     agency_emails,
     provider_emails,
@@ -328,11 +328,19 @@ def response_save(
             added.append(row)
     # A response's hundreds of answers in a few statements, each answer written
     # with its history row (as saving it would, by the same user).
-    bulk_create_with_history(added, Answer, default_user=user)
-    for names, rows in changed.items():
-        bulk_update_with_history(
-            rows, Answer, fields=names.split(","), default_user=user
+    Answer.objects.bulk_create(added)
+    if any(row.pk is None for row in added):  # a database that returns no ids
+        ids = dict(
+            invitation.answers.filter(
+                item_id__in=[row.item_id for row in added]
+            ).values_list("item_id", "pk")
         )
+        for row in added:
+            row.pk = ids[row.item_id]
+    rows_history(Answer, [row.pk for row in added], CREATED, user)
+    for names, rows in changed.items():
+        Answer.objects.bulk_update(rows, fields=names.split(","))
+        rows_history(Answer, [row.pk for row in rows], CHANGED, user)
     if invitation.status == ResponseStatus.SUBMITTED:
         _send_scoring(invitation.pk)
     return invitation
