@@ -240,8 +240,14 @@ class ResponseForm(SingleLineFields, forms.Form):
                     else:
                         cleaned[name] = field.clean(value)
                 except forms.ValidationError as error:
-                    self._item_fields()
                     self.add_error(name, error)
+
+    def add_error(self, field, error) -> None:
+        """An item's error is marked on its own field: the items' fields are
+        added first (a form with errors is rendered again)."""
+        if field is not None and field not in self.fields:
+            self._item_fields()
+        super().add_error(field, error)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
