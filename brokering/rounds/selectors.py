@@ -260,22 +260,29 @@ def catalog_claims(*, offering_ids: list[int], codes: set[str]) -> dict[int, lis
             }
         )
 
-    for row in Claim.objects.filter(
-        offering_id__in=offering_ids, capability__code__in=codes
-    ).values_list("offering_id", "capability__code", "level", "roadmap_date"):
+    # Unordered (sorted below): the models' orders join the offerings to sort.
+    for row in (
+        Claim.objects.filter(offering_id__in=offering_ids, capability__code__in=codes)
+        .order_by()
+        .values_list("offering_id", "capability__code", "level", "roadmap_date")
+    ):
         add(*row)
     # The claims on the other kinds as values, named by their releases' items of
     # those kinds (a few dozen; not the thousand capabilities, which no item claim
     # is on): the background scorer reads them once per response.
-    item_claims = ItemClaim.objects.filter(offering_id__in=offering_ids).values_list(
-        "offering_id",
-        "offering__release_id",
-        "kind",
-        "service_measure_id",
-        "exchange_id",
-        "report_id",
-        "level",
-        "roadmap_date",
+    item_claims = (
+        ItemClaim.objects.filter(offering_id__in=offering_ids)
+        .order_by()
+        .values_list(
+            "offering_id",
+            "offering__release_id",
+            "kind",
+            "service_measure_id",
+            "exchange_id",
+            "report_id",
+            "level",
+            "roadmap_date",
+        )
     )
     names: dict[int, dict[tuple[str, int], str]] = {}
     for offering_id, release_id, kind, *ids, level, roadmap_date in item_claims:
