@@ -141,10 +141,9 @@ def offering_documents(*, offering_id: int) -> QuerySet[OfferingDocument]:
 
 def answer_evidence(*, invitation: Invitation) -> dict[int, ResponseDocument]:
     """The evidence uploaded with the response, by need item id."""
+    answers = invitation.answers.filter(evidence__isnull=False).order_by()
     return {
-        answer.item_id: answer.evidence
-        for answer in invitation.answers.select_related("evidence")
-        if answer.evidence is not None
+        answer.item_id: answer.evidence for answer in answers.select_related("evidence")
     }
 
 

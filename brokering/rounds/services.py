@@ -303,11 +303,18 @@ def response_save(
     invitation.updated_by = user
     invitation.scored_at = None
     invitation.save()
-    existing = {a.item_id: a for a in invitation.answers.order_by()}
+    # The saved answers as values (a row per answer; model rows only for the
+    # answers written).
+    saved = ("level", "roadmap_date", "comment", "document_id", "evidence_id")
+    existing = {
+        item_id: (pk, dict(zip(saved, values, strict=True)))
+        for item_id, pk, *values in invitation.answers.order_by().values_list(
+            "item_id", "pk", *saved
+        )
+    }
     added: list[Answer] = []
     changed: dict[str, list[Answer]] = {}  # by the fields written
     for item_id, given in answers.items():
-        row = existing.get(item_id) or Answer(invitation=invitation, item_id=item_id)
         fields = {
             "level": given.level,
             "roadmap_date": given.roadmap_date
@@ -318,14 +325,12 @@ def response_save(
         }
         if given.upload is not None:
             fields["evidence_id"] = _evidence(invitation, user, given.upload).pk
-        if row.pk and all(getattr(row, k) == v for k, v in fields.items()):
-            continue
-        for key, value in fields.items():
-            setattr(row, key, value)
-        if row.pk:
+        pk, current = existing.get(item_id, (None, None))
+        if current is None:
+            added.append(Answer(invitation=invitation, item_id=item_id, **fields))
+        elif any(current[key] != value for key, value in fields.items()):
+            row = Answer(pk=pk, invitation=invitation, item_id=item_id, **fields)
             changed.setdefault(",".join(fields), []).append(row)
-        else:
-            added.append(row)
     # A response's hundreds of answers in a few statements, each answer written
     # with its history row (as saving it would, by the same user).
     Answer.objects.bulk_create(added)
