@@ -85,3 +85,10 @@ class FieldsFirstHandler(FileUploadHandler):
                 value.decode(encoding, errors="replace"),
             )
         return post, MultiValueDict()
+
+    # A body Django parses (a larger one) passes through to the next handlers.
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None

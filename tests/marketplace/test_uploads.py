@@ -106,3 +106,13 @@ def test_an_upload_still_arrives_as_a_file(rf):
     request = rf.post("/", data={"a": "1", "evidence_1": upload})
     assert request.POST["a"] == "1"
     assert request.FILES["evidence_1"].read() == b"%PDF-1.7 proof"
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=64)
+def test_a_larger_body_is_parsed_by_django_through_the_next_handlers(rf):
+    """Not read here at all: Django's parser passes its file on past this
+    handler to the memory or disk handler."""
+    upload = SimpleUploadedFile("proof.pdf", b"%PDF-1.7 " + b"x" * 500)
+    request = rf.post("/", data={"a": "1", "evidence_1": upload})
+    assert request.POST["a"] == "1"
+    assert request.FILES["evidence_1"].read() == b"%PDF-1.7 " + b"x" * 500
