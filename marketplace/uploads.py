@@ -76,7 +76,8 @@ class FieldsFirstHandler(FileUploadHandler):
         encoding = encoding or settings.DEFAULT_CHARSET
         fields = plain_fields(body, boundary)
         if fields is None:
-            others = [h for h in self.request.upload_handlers if h is not self]
+            handlers = getattr(self.request, "upload_handlers", [])
+            others = [handler for handler in handlers if handler is not self]
             return MultiPartParser(META, io.BytesIO(body), others, encoding).parse()
         post = QueryDict(mutable=True, encoding=encoding)
         for name, value in fields:

@@ -222,7 +222,7 @@ class ResponseForm(SingleLineFields, forms.Form):
         """The response's fields as Django cleans them, then each item's in one
         pass with its kind's field (a labelled copy cleans the same), without a
         bound field per input: a response of 400 items posts 2,000."""
-        super()._clean_fields()  # every field added so far
+        super()._clean_fields()  # type: ignore[misc]  # every field added so far
         if self._items_added:
             return
         data, files, cleaned = self.data, self.files, self.cleaned_data
@@ -234,7 +234,7 @@ class ResponseForm(SingleLineFields, forms.Form):
                     value = field.widget.value_from_datadict(
                         data, files, self.add_prefix(name)
                     )
-                    if kind == "evidence":
+                    if isinstance(field, forms.FileField):
                         initial = self.get_initial_for_field(field, name)
                         cleaned[name] = field.clean(value, initial)
                     else:

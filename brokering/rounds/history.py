@@ -9,6 +9,7 @@ per few hundred rows.
 """
 
 from collections.abc import Sequence
+from typing import cast
 
 from django.conf import settings
 from django.db import connection
@@ -27,17 +28,20 @@ def rows_history(model: type[Model], ids: Sequence[int], kind: str, user) -> Non
     history = model.history.model  # type: ignore[attr-defined]
     quote = connection.ops.quote_name
     tracked = [field.attname for field in history.tracked_fields]
-    source = ", ".join(quote(model._meta.get_field(name).column) for name in tracked)
-    target = [history._meta.get_field(name).column for name in tracked]
+    columns = {f.attname: cast(str, f.column) for f in model._meta.concrete_fields}
+    kept = {f.attname: cast(str, f.column) for f in history._meta.concrete_fields}
+    source = ", ".join(quote(columns[name]) for name in tracked)
+    target = [kept[name] for name in tracked]
     target += [
-        history._meta.get_field(name).column
+        kept[name]
         for name in (
             "history_date",
             "history_change_reason",
             "history_type",
-            "history_user",
+            "history_user_id",
         )
     ]
+    key = columns[model._meta.pk.attname]
     when = connection.ops.adapt_datetimefield_value(timezone.now())
     user_id = getattr(user, "pk", None)
     with connection.cursor() as cursor:
@@ -49,7 +53,7 @@ def rows_history(model: type[Model], ids: Sequence[int], kind: str, user) -> Non
                 f"({', '.join(quote(column) for column in target)}) "
                 f"SELECT {source}, %s, %s, %s, %s "
                 f"FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN "
+                f"WHERE {quote(key)} IN "
                 f"({', '.join(['%s'] * len(batch))})",
                 [when, "", kind, user_id, *batch],
             )

@@ -143,7 +143,9 @@ def answer_evidence(*, invitation: Invitation) -> dict[int, ResponseDocument]:
     """The evidence uploaded with the response, by need item id."""
     answers = invitation.answers.filter(evidence__isnull=False).order_by()
     return {
-        answer.item_id: answer.evidence for answer in answers.select_related("evidence")
+        answer.item_id: answer.evidence
+        for answer in answers.select_related("evidence")
+        if answer.evidence is not None
     }
 
 
