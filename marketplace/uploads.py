@@ -79,7 +79,7 @@ class FieldsFirstHandler(FileUploadHandler):
             handlers = getattr(self.request, "upload_handlers", [])
             others = [handler for handler in handlers if handler is not self]
             return MultiPartParser(META, io.BytesIO(body), others, encoding).parse()
-        post = QueryDict(mutable=True, encoding=encoding)
+        post = QueryDict(mutable=True)  # as Django's parser makes it
         for name, value in fields:
             post.appendlist(
                 name.decode("ascii"),
