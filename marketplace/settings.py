@@ -222,6 +222,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # whole release. Django's default of 1,000 fields refused any response of more than
 # 248 items (400 Bad Request, found by the round benchmark, bench/rounds.py).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# Multipart posts of plain fields (a form that takes uploads, no file chosen) parsed
+# in one pass; every other body by Django's parser (marketplace/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "marketplace.uploads.FieldsFirstHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Content Security Policy (django-csp): no inline script or style, nothing from other
 # origins; USWDS is served from /static/. Its file input previews use data: images.

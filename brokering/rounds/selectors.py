@@ -27,8 +27,13 @@ from brokering.models import (
 from brokering.rounds import package as pkg
 from brokering.scoring.formula import ineligibility
 from brokering.scoring.inputs import awaits_answer
-from brokering.selectors import offering_claims
-from catalog.models import Claim, Offering, OfferingDocument, OfferingStatus
+from catalog.models import (
+    Claim,
+    ItemClaim,
+    Offering,
+    OfferingDocument,
+    OfferingStatus,
+)
 from marketplace.formats import display_datetime
 from marketplace.roles import is_agency_user, is_broker, is_provider_user
 from standards.items import ItemRef, kind_rank, release_items
@@ -136,9 +141,10 @@ def offering_documents(*, offering_id: int) -> QuerySet[OfferingDocument]:
 
 def answer_evidence(*, invitation: Invitation) -> dict[int, ResponseDocument]:
     """The evidence uploaded with the response, by need item id."""
+    answers = invitation.answers.filter(evidence__isnull=False).order_by()
     return {
         answer.item_id: answer.evidence
-        for answer in invitation.answers.select_related("evidence")
+        for answer in answers.select_related("evidence")
         if answer.evidence is not None
     }
 
@@ -242,7 +248,8 @@ def catalog_claims(*, offering_ids: list[int], codes: set[str]) -> dict[int, lis
     """The offerings' catalog claims on the need's items, as plain claims: their
     capability claims read as values, on those items only (an offering claims on
     a thousand capabilities, a need has a few hundred), their claims on items of
-    the other kinds through :func:`brokering.selectors.offering_claims`."""
+    the other kinds named as :func:`brokering.selectors.offering_claims` names
+    them."""
     found: dict[int, list] = {offering_id: [] for offering_id in offering_ids}
 
     def add(offering_id: int, code: str, level: str, roadmap_date) -> None:
@@ -254,13 +261,40 @@ def catalog_claims(*, offering_ids: list[int], codes: set[str]) -> dict[int, lis
             }
         )
 
-    for row in Claim.objects.filter(
-        offering_id__in=offering_ids, capability__code__in=codes
-    ).values_list("offering_id", "capability__code", "level", "roadmap_date"):
+    # Unordered (sorted below): the models' orders join the offerings to sort.
+    for row in (
+        Claim.objects.filter(offering_id__in=offering_ids, capability__code__in=codes)
+        .order_by()
+        .values_list("offering_id", "capability__code", "level", "roadmap_date")
+    ):
         add(*row)
-    for claim in offering_claims(offering_ids=offering_ids, capability_ids=[]):
-        if claim.item_code in codes:
-            add(claim.offering_id, claim.item_code, claim.level, claim.roadmap_date)
+    # The claims on the other kinds as values, named by their releases' items of
+    # those kinds (a few dozen; not the thousand capabilities, which no item claim
+    # is on): the background scorer reads them once per response.
+    item_claims = (
+        ItemClaim.objects.filter(offering_id__in=offering_ids)
+        .order_by()
+        .values_list(
+            "offering_id",
+            "offering__release_id",
+            "kind",
+            "service_measure_id",
+            "exchange_id",
+            "report_id",
+            "level",
+            "roadmap_date",
+        )
+    )
+    names: dict[int, dict[tuple[str, int], str]] = {}
+    for offering_id, release_id, kind, *ids, level, roadmap_date in item_claims:
+        if release_id not in names:
+            names[release_id] = {
+                ref.key: ref.code
+                for ref in release_items(release_id, labels=False, capabilities=False)
+            }
+        code = names[release_id].get((kind, next((i for i in ids if i), 0)), "")
+        if code in codes:
+            add(offering_id, code, level, roadmap_date)
     for claims in found.values():
         claims.sort(key=lambda claim: claim["item"])
     return found

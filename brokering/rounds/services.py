@@ -23,7 +23,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from brokering.models import (
     Answer,
@@ -42,6 +41,7 @@ from brokering.pagecache import pages_stale
 from brokering.rounds import package as pkg
 from brokering.rounds import selectors
 from brokering.rounds.evidence import response_document_add
+from brokering.rounds.history import CHANGED, CREATED, rows_history
 from brokering.rounds.notices import (
     agency_emails,
     provider_emails,
@@ -311,11 +311,18 @@ def response_save(
     invitation.updated_by = user
     invitation.scored_at = None
     invitation.save()
-    existing = {a.item_id: a for a in invitation.answers.all()}
+    # The saved answers as values (a row per answer; model rows only for the
+    # answers written).
+    saved = ("level", "roadmap_date", "comment", "document_id", "evidence_id")
+    existing = {
+        item_id: (pk, dict(zip(saved, values, strict=True)))
+        for item_id, pk, *values in invitation.answers.order_by().values_list(
+            "item_id", "pk", *saved
+        )
+    }
     added: list[Answer] = []
     changed: dict[str, list[Answer]] = {}  # by the fields written
     for item_id, given in answers.items():
-        row = existing.get(item_id) or Answer(invitation=invitation, item_id=item_id)
         fields = {
             "level": given.level,
             "roadmap_date": given.roadmap_date
@@ -326,21 +333,27 @@ def response_save(
         }
         if given.upload is not None:
             fields["evidence_id"] = _evidence(invitation, user, given.upload).pk
-        if row.pk and all(getattr(row, k) == v for k, v in fields.items()):
-            continue
-        for key, value in fields.items():
-            setattr(row, key, value)
-        if row.pk:
+        pk, current = existing.get(item_id, (None, None))
+        if current is None:
+            added.append(Answer(invitation=invitation, item_id=item_id, **fields))
+        elif any(current[key] != value for key, value in fields.items()):
+            row = Answer(pk=pk, invitation=invitation, item_id=item_id, **fields)
             changed.setdefault(",".join(fields), []).append(row)
-        else:
-            added.append(row)
     # A response's hundreds of answers in a few statements, each answer written
     # with its history row (as saving it would, by the same user).
-    bulk_create_with_history(added, Answer, default_user=user)
-    for names, rows in changed.items():
-        bulk_update_with_history(
-            rows, Answer, fields=names.split(","), default_user=user
+    Answer.objects.bulk_create(added)
+    if any(row.pk is None for row in added):  # a database that returns no ids
+        ids = dict(
+            invitation.answers.filter(
+                item_id__in=[row.item_id for row in added]
+            ).values_list("item_id", "pk")
         )
+        for row in added:
+            row.pk = ids[row.item_id]
+    rows_history(Answer, [row.pk for row in added], CREATED, user)
+    for names, rows in changed.items():
+        Answer.objects.bulk_update(rows, fields=names.split(","))
+        rows_history(Answer, [row.pk for row in rows], CHANGED, user)
     if invitation.status == ResponseStatus.SUBMITTED:
         _send_scoring(invitation.pk)
     return invitation
@@ -361,7 +374,9 @@ def response_submit(*, invitation_id: int, user) -> Invitation:
     if invitation.status == ResponseStatus.SUBMITTED:
         return invitation
     answered = set(
-        invitation.answers.exclude(level="").values_list("item_id", flat=True)
+        invitation.answers.exclude(level="")
+        .order_by()
+        .values_list("item_id", flat=True)
     )
     missing = NeedItem.objects.filter(need_id=round.need_id).exclude(pk__in=answered)
     if missing.exists():
@@ -421,7 +436,8 @@ def response_score(*, invitation_id: int) -> bool:
             "level": level,
             "roadmap_date": roadmap_date.isoformat() if roadmap_date else None,
         }
-        for item_id, level, roadmap_date in invitation.answers.values_list(
+        # Unordered: the model's order joins the invitation and the need's items.
+        for item_id, level, roadmap_date in invitation.answers.order_by().values_list(
             "item_id", "level", "roadmap_date"
         )
         if item_id in codes
