@@ -32,7 +32,9 @@ def result_items(offerings: list[ListedOffering]) -> SafeString:
         rows.append(
             {
                 **vars(offering),
-                "url": reverse("catalog:offering-detail", kwargs={"slug": offering.slug}),
+                "url": reverse(
+                    "catalog:offering-detail", kwargs={"slug": offering.slug}
+                ),
                 "percent": floatformat(offering.coverage, 0),
                 "updated": date(template_localtime(offering.updated_at)),
             }

@@ -74,7 +74,7 @@ def test_the_facets_and_results_escape_what_providers_typed(client, world):
     body = text(client.get(CATALOG, {"vehicle": "s70"}))
     assert "<b>" not in body and "<70>" not in body
     assert "Schedule &lt;70&gt; &amp; more <span" in body  # the facet's label
-    assert "usa-tag bg-base-lighter text-ink\">Schedule &lt;70&gt; &amp; more<" in body
+    assert 'usa-tag bg-base-lighter text-ink">Schedule &lt;70&gt; &amp; more<' in body
     assert ">Granite &lt;b&gt;Ledger&lt;/b&gt;</a></h3>" in body
     assert 'name="vehicle" value="s70" checked' in body
 
