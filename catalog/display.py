@@ -4,11 +4,13 @@ function, Treasury system, vehicle and fixed choice with a count) and the page's
 results. Through Django's engine they were about half of a cold search's render
 (docs/performance.md); the page around them stays a Django template."""
 
+from collections.abc import Iterable
+
 from django.template.defaultfilters import date, floatformat
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 
 from catalog.selectors import Facet
 from catalog.selectors.listing import ListedOffering
@@ -24,7 +26,7 @@ def facet_fieldsets(facets: list[Facet]) -> SafeString:
     return _rendered("catalog/_facets.html", {"facets": facets})
 
 
-def result_items(offerings: list[ListedOffering]) -> SafeString:
+def result_items(offerings: Iterable[ListedOffering]) -> SafeString:
     """The results' list items, each value printed as Django's filters print it
     (``floatformat:0``, ``date``)."""
     rows = []
@@ -36,7 +38,7 @@ def result_items(offerings: list[ListedOffering]) -> SafeString:
                     "catalog:offering-detail", kwargs={"slug": offering.slug}
                 ),
                 "percent": floatformat(offering.coverage, 0),
-                "updated": date(template_localtime(offering.updated_at)),
+                "updated": date(localtime(offering.updated_at)),
             }
         )
     return _rendered("catalog/_results.html", {"rows": rows})

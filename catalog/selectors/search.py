@@ -208,9 +208,11 @@ def _similar_names_and_query(q: str) -> tuple[list[int], list[int], str, str]:
 
 # Queries whose matches (and relevance) a process keeps per catalog version: the
 # next page, sort or facet choice of the same words reads no text again. A kept
-# match is 1 bit per offering (2.2 KB at 18,000), a kept relevance 500 figures.
+# match is 1 bit per offering (2.2 KB at 18,000), a kept relevance at most
+# RELEVANCE_PER_QUERY figures (and the up to 500 of a search's ranking).
 TEXT_MATCHES_KEPT = 256
-RELEVANCE_KEPT = 64
+RELEVANCE_KEPT = 32
+RELEVANCE_PER_QUERY = 1000
 
 
 def _text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
@@ -219,7 +221,9 @@ def _text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     word by word ``icontains`` elsewhere (:func:`_text_filter`); and, on
     PostgreSQL, ``UPPER(q)``. Kept per catalog version for the last
     :data:`TEXT_MATCHES_KEPT` queries (:class:`catalog.selectors.facets.Recent`)."""
-    kept = kept_per_version("text matches", lambda: Recent(TEXT_MATCHES_KEPT))
+    kept: Recent[str, tuple[np.ndarray, str | None]] = kept_per_version(
+        "text matches", lambda: Recent(TEXT_MATCHES_KEPT)
+    )
     packed, upper_q = kept.get(q, lambda: _packed(*_read_text_mask(index, q)))
     return np.unpackbits(packed, count=len(index)).astype(bool), upper_q
 
@@ -429,7 +433,12 @@ def _relevance(q: str, ranked: list[int]) -> dict[int, float]:
     """The relevance of the offerings ``ranked`` (:func:`_relevance_score`): one
     query for those not kept yet for ``q`` (per catalog version, the last
     :data:`RELEVANCE_KEPT` queries), none when every one is."""
-    kept = kept_per_version("relevance", lambda: Recent(RELEVANCE_KEPT)).get(q, dict)
+    recent: Recent[str, dict[int, float]] = kept_per_version(
+        "relevance", lambda: Recent(RELEVANCE_KEPT)
+    )
+    kept = recent.get(q, dict)
+    if len(kept) > RELEVANCE_PER_QUERY:  # many facet choices of a common word
+        kept.clear()
     missing = [pk for pk in ranked if pk not in kept]
     if missing:
         kept.update(
