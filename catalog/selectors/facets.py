@@ -502,11 +502,15 @@ class Recent(Generic[K, T]):
                 self._values.move_to_end(key)
                 return self._values[key]
         value = read()
+        self.put(key, value)
+        return value
+
+    def put(self, key: K, value: T) -> None:
         with self._lock:
             self._values[key] = value
+            self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
-        return value
 
 
 def facet_index() -> FacetIndex:

@@ -436,18 +436,22 @@ def _relevance(q: str, ranked: list[int]) -> dict[int, float]:
     recent: Recent[str, dict[int, float]] = kept_per_version(
         "relevance", lambda: Recent(RELEVANCE_KEPT)
     )
+    # A kept value is never changed (threads share it): a new one replaces it.
     kept = recent.get(q, dict)
-    if len(kept) > RELEVANCE_PER_QUERY:  # many facet choices of a common word
-        kept.clear()
-    missing = [pk for pk in ranked if pk not in kept]
+    relevance = {pk: kept[pk] for pk in ranked if pk in kept}
+    missing = [pk for pk in ranked if pk not in relevance]
     if missing:
-        kept.update(
+        relevance.update(
             published_offerings()
             .filter(_id_list(missing))
             .annotate(relevance=_relevance_score(q))
             .values_list("pk", "relevance")
         )
-    return {pk: kept[pk] for pk in ranked if pk in kept}
+        # Many facet choices of a common word: start again past the bound.
+        recent.put(
+            q, {**kept, **relevance} if len(kept) < RELEVANCE_PER_QUERY else relevance
+        )
+    return relevance
 
 
 FACET_NAMES = [
