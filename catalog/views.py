@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog import charts, exports, freshness, selectors, services
+from catalog import charts, display, exports, freshness, selectors, services
 from catalog import forms as catalog_forms
 from catalog.documents import may_download
 from catalog.forms import (
@@ -73,6 +73,7 @@ def offering_list(request: HttpRequest) -> HttpResponse:
         )
     context.update(
         search=search,
+        facet_fieldsets=display.facet_fieldsets(search.facets),
         q=search.params["q"],
         sort=search.params["sort"],
         selected_filters=_selected_filters(request, search),
@@ -94,7 +95,8 @@ def offering_list(request: HttpRequest) -> HttpResponse:
             "last_query": _query_string(request.GET),
         }
         return render(request, "catalog/offering_list.html", context, status=404)
-    context["page_obj"] = paginator.page(number)
+    page = context["page_obj"] = paginator.page(number)
+    context["result_items"] = display.result_items(page.object_list)
     return render(request, "catalog/offering_list.html", context)
 
 

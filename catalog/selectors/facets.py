@@ -24,9 +24,10 @@ import datetime
 import re
 import threading
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -479,6 +480,37 @@ def kept_per_version(name: str, read: Callable[[], T]) -> T:
                 # system, not kept at the read's peak (marketplace.memory).
                 memory.release_free_memory()
     return values[name]
+
+
+K = TypeVar("K")
+
+
+class Recent(Generic[K, T]):
+    """The values last read for at most ``size`` keys (thread-safe): what a search
+    read for its text, kept with the catalog version it was read at
+    (:func:`kept_per_version`), so the next page, sort or facet choice of the
+    same words does not read it again."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[K, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, read: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = read()
+        self.put(key, value)
+        return value
+
+    def put(self, key: K, value: T) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
 
 
 def facet_index() -> FacetIndex:

@@ -47,7 +47,12 @@ from catalog.selectors.common import (
     published_offerings,
     with_coverage,
 )
-from catalog.selectors.facets import FacetIndex, facet_index, kept_per_version
+from catalog.selectors.facets import (
+    FacetIndex,
+    Recent,
+    facet_index,
+    kept_per_version,
+)
 from catalog.selectors.listing import Listing
 from standards.models import (
     ExchangeSystem,
@@ -201,11 +206,33 @@ def _similar_names_and_query(q: str) -> tuple[list[int], list[int], str, str]:
     return similar[0], similar[1], tsquery, upper_q
 
 
+# Queries whose matches (and relevance) a process keeps per catalog version: the
+# next page, sort or facet choice of the same words reads no text again. A kept
+# match is 1 bit per offering (2.2 KB at 18,000), a kept relevance at most
+# RELEVANCE_PER_QUERY figures (and the up to 500 of a search's ranking).
+TEXT_MATCHES_KEPT = 256
+RELEVANCE_KEPT = 32
+RELEVANCE_PER_QUERY = 1000
+
+
 def _text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     """The offerings of ``index`` that ``q`` matches: full-text or a similar name on
     PostgreSQL (a query made only of very common words is answered by the index),
     word by word ``icontains`` elsewhere (:func:`_text_filter`); and, on
-    PostgreSQL, ``UPPER(q)``."""
+    PostgreSQL, ``UPPER(q)``. Kept per catalog version for the last
+    :data:`TEXT_MATCHES_KEPT` queries (:class:`catalog.selectors.facets.Recent`)."""
+    kept: Recent[str, tuple[np.ndarray, str | None]] = kept_per_version(
+        "text matches", lambda: Recent(TEXT_MATCHES_KEPT)
+    )
+    packed, upper_q = kept.get(q, lambda: _packed(*_read_text_mask(index, q)))
+    return np.unpackbits(packed, count=len(index)).astype(bool), upper_q
+
+
+def _packed(mask: np.ndarray, upper_q: str | None) -> tuple[np.ndarray, str | None]:
+    return np.packbits(mask), upper_q
+
+
+def _read_text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     if connection.vendor != "postgresql":
         return index.mask_of(_matching_ids(_text_filter(q))), None
     by_name, by_provider, tsquery, upper_q = _similar_names_and_query(q)
@@ -310,6 +337,18 @@ def _by_relevance(
     ).order_by("-exact_match", F("relevance").desc(nulls_last=True), *PRE_ORDER)
 
 
+def _id_list(ids: list[int]) -> Q | RawSQL:
+    """The offerings of ``ids``: on PostgreSQL one array parameter (Django
+    prepares each of 500 ids of ``pk__in`` apart)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    return RawSQL(  # noqa: S611  # nosec B611 - model metadata; ids bound
+        f'"{Offering._meta.db_table}"."id" = ANY(%s::bigint[])',
+        (ids,),
+        output_field=BooleanField(),
+    )
+
+
 def _id_in(index: FacetIndex, mask: np.ndarray) -> Q | RawSQL:
     """The published offerings of ``mask``, named by the shorter list: its ids, or
     those it leaves out. On PostgreSQL the list is one array parameter."""
@@ -382,17 +421,37 @@ def _relevance_listing(
         if ranked_all
         else index.first_by_coverage(matching, rank_limit)
     )
-    relevance = dict(
-        published_offerings()
-        .filter(pk__in=ranked)
-        .annotate(relevance=_relevance_score(q))
-        .values_list("pk", "relevance")
-    )
+    relevance = _relevance(q, ranked)
     return Listing(
         index.by_relevance(
             matching, exact=exact, relevance=relevance, ranked_all=ranked_all
         )
     )
+
+
+def _relevance(q: str, ranked: list[int]) -> dict[int, float]:
+    """The relevance of the offerings ``ranked`` (:func:`_relevance_score`): one
+    query for those not kept yet for ``q`` (per catalog version, the last
+    :data:`RELEVANCE_KEPT` queries), none when every one is."""
+    recent: Recent[str, dict[int, float]] = kept_per_version(
+        "relevance", lambda: Recent(RELEVANCE_KEPT)
+    )
+    # A kept value is never changed (threads share it): a new one replaces it.
+    kept = recent.get(q, dict)
+    relevance = {pk: kept[pk] for pk in ranked if pk in kept}
+    missing = [pk for pk in ranked if pk not in relevance]
+    if missing:
+        relevance.update(
+            published_offerings()
+            .filter(_id_list(missing))
+            .annotate(relevance=_relevance_score(q))
+            .values_list("pk", "relevance")
+        )
+        # Many facet choices of a common word: start again past the bound.
+        recent.put(
+            q, {**kept, **relevance} if len(kept) < RELEVANCE_PER_QUERY else relevance
+        )
+    return relevance
 
 
 FACET_NAMES = [

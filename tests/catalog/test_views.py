@@ -65,6 +65,20 @@ def test_a_search_keeps_its_choices_in_the_url_and_the_form(client, world):
     assert "Keel Payables" not in body
 
 
+def test_the_facets_and_results_escape_what_providers_typed(client, world):
+    # Both are rendered by Jinja2 (catalog.display), autoescaped as Django's are.
+    vehicle = ContractVehicleFactory(name="Schedule <70> & more", slug="s70")
+    world["ledger"].name = "Granite <b>Ledger</b>"
+    world["ledger"].save()
+    world["ledger"].contract_vehicles.add(vehicle)
+    body = text(client.get(CATALOG, {"vehicle": "s70"}))
+    assert "<b>" not in body and "<70>" not in body
+    assert "Schedule &lt;70&gt; &amp; more <span" in body  # the facet's label
+    assert 'usa-tag bg-base-lighter text-ink">Schedule &lt;70&gt; &amp; more<' in body
+    assert ">Granite &lt;b&gt;Ledger&lt;/b&gt;</a></h3>" in body
+    assert 'name="vehicle" value="s70" checked' in body
+
+
 def test_an_empty_result_explains_what_to_do(client, world):
     response = client.get(CATALOG, {"q": "nothing-like-this"})
     assert response.status_code == 200
