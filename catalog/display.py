@@ -7,23 +7,18 @@ results. Through Django's engine they were about half of a cold search's render
 from collections.abc import Iterable
 
 from django.template.defaultfilters import date, floatformat
-from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 
 from catalog.selectors import Facet
 from catalog.selectors.listing import ListedOffering
-
-
-def _rendered(template_name: str, context: dict) -> SafeString:
-    html = get_template(template_name, using="jinja2").render(context)
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703 - autoescaped by Jinja2
+from marketplace.table_rows import table_rows
 
 
 def facet_fieldsets(facets: list[Facet]) -> SafeString:
     """One fieldset of checkboxes per facet: its values with a count or ticked."""
-    return _rendered("catalog/_facets.html", {"facets": facets})
+    return table_rows("catalog/_facets.html", facets)
 
 
 def result_items(offerings: Iterable[ListedOffering]) -> SafeString:
@@ -41,4 +36,4 @@ def result_items(offerings: Iterable[ListedOffering]) -> SafeString:
                 "updated": date(localtime(offering.updated_at)),
             }
         )
-    return _rendered("catalog/_results.html", {"rows": rows})
+    return table_rows("catalog/_results.html", rows)

@@ -2,8 +2,9 @@
 autoescaped): three to four times faster than Django's engine for the same markup.
 The rows are prepared once in Python (dicts of values ready to print), so the
 template's loop only places them; the page around them stays a Django template.
-Used by a need's explanation and fit-gap report (``brokering.display``) and an
-offering page's claims (``catalog.display``); docs/performance.md says why."""
+Used by a need's explanation and fit-gap report (``brokering.display``), an
+offering page's claims (``catalog.views``) and the search page's facets and
+results (``catalog.display``); docs/performance.md says why."""
 
 from collections.abc import Sequence
 
