@@ -8,11 +8,11 @@ import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -230,6 +230,21 @@ def shortlisted_matches(*, need: Need) -> QuerySet[Match]:
     )
 
 
+def fit_gap(*, need: Need) -> dict:
+    """What the fit-gap report says, its page and its downloads alike: the
+    shortlisted matches (with their evidence documents), each one's lines
+    (:func:`explained_lines`) and the items awaiting the provider's answer. A fixed
+    number of queries whatever the size of the shortlist or of the catalog."""
+    matches = list(
+        shortlisted_matches(need=need).prefetch_related("offering__documents")
+    )
+    return {
+        "matches": matches,
+        "explained": explained_lines(need=need, matches=matches),
+        "awaiting": awaiting_items(need=need),
+    }
+
+
 def match_get(*, user, need_id: int, match_id: int) -> Match:
     need = need_get(user=user, need_id=need_id)
     match = (
@@ -257,22 +272,10 @@ def need_spec(*, need: Need) -> scoring.NeedSpec:
 
 
 @dataclass(slots=True)
-class CapabilityClaim:
-    """A capability claim as the scores and their explanation read it (the
-    ``Claim`` row's values with the capability's code: a need's page reads
-    hundreds, and model instances were most of its cost)."""
-
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "offering_id",
-        "capability__code",
-        "level",
-        "roadmap_date",
-        "evidence",
-        "evidence_url",
-        "verified",
-        "verified_at",
-        "updated_at",
-    )
+class ClaimValues:
+    """A claim as the scores and their explanation read it: the ``Claim`` or
+    ``ItemClaim`` row's values with ``item_code``, the ID of the item it is on (a
+    need's page reads hundreds, and model instances were most of its cost)."""
 
     offering_id: int
     item_code: str
@@ -285,38 +288,83 @@ class CapabilityClaim:
     updated_at: datetime.datetime
 
 
+# The values every claim row gives after what names its item.
+_CLAIM_VALUES = (
+    "level",
+    "roadmap_date",
+    "evidence",
+    "evidence_url",
+    "verified",
+    "verified_at",
+    "updated_at",
+)
+
+
+def _on_need_items(claims: QuerySet[ItemClaim], need: Need) -> QuerySet[ItemClaim]:
+    items = need.items.order_by()
+    return claims.filter(
+        Q(service_measure_id__in=items.values("service_measure_id"))
+        | Q(exchange_id__in=items.values("exchange_id"))
+        | Q(report_id__in=items.values("report_id"))
+    )
+
+
 def offering_claims(
-    *, offering_ids, capability_ids=None, spaces: dict[int, list[ItemRef]] | None = None
-) -> list:
-    """The offerings' claims of every kind (:class:`CapabilityClaim` values and
-    ``ItemClaim`` rows), each with ``item_code``: the ID of the item it is on
-    (:mod:`standards.items`; the
-    releases' items already read can be given in ``spaces``, release id -> items).
-    """
+    *,
+    offering_ids,
+    of_need: Need | None = None,
+    capability_ids=None,
+    spaces: dict[int, list[ItemRef]] | None = None,
+) -> list[ClaimValues]:
+    """The offerings' claims of every kind as :class:`ClaimValues`, in two queries
+    whatever the size of the catalog: ``of_need``, only those on the need's items;
+    ``capability_ids``, only those capabilities' (``[]``: the other kinds only).
+    An item's code comes from its release's items (:mod:`standards.items`; those
+    already read can be given in ``spaces``, release id -> items)."""
     offering_ids = list(offering_ids)
-    claims = Claim.objects.filter(offering_id__in=offering_ids)
+    # order_by(): the models' orderings go through the offering's name, a join
+    # with the whole catalog that nothing here needs.
+    claims = Claim.objects.filter(offering_id__in=offering_ids).order_by()
+    item_claims = ItemClaim.objects.filter(offering_id__in=offering_ids).order_by()
+    if of_need is not None:
+        claims = claims.filter(
+            capability_id__in=of_need.items.order_by().values("capability_id")
+        )
+        item_claims = _on_need_items(item_claims, of_need)
     if capability_ids is not None:
         claims = claims.filter(capability_id__in=capability_ids)
-    found: list[Any] = [
-        CapabilityClaim(*values)
-        for values in claims.values_list(*CapabilityClaim.FIELDS)
+    found = [
+        ClaimValues(*values)
+        for values in claims.values_list(
+            "offering_id", "capability__code", *_CLAIM_VALUES
+        )
     ]
-    item_claims = list(
-        ItemClaim.objects.filter(offering_id__in=offering_ids).annotate(
-            release_id=F("offering__release_id")
+    # An item's release is the release of its own row (a standards table of a
+    # few hundred rows), never the offering's (the catalog).
+    rows = list(
+        item_claims.values_list(
+            "offering_id",
+            "kind",
+            Coalesce("service_measure_id", "exchange_id", "report_id"),
+            Coalesce(
+                "service_measure__release_id",
+                "exchange__release_id",
+                "report__release_id",
+            ),
+            *_CLAIM_VALUES,
         )
     )
     codes = {}
-    for release_id in sorted({claim.release_id for claim in item_claims}):
+    for release_id in sorted({row[3] for row in rows}):
         refs = (spaces or {}).get(release_id)
         if refs is None:
             refs = release_items(release_id, labels=False)
         codes.update({ref.key: ref.code for ref in refs})
-    for item_claim in item_claims:
-        item_claim.item_code = codes.get(  # type: ignore[attr-defined]
-            (item_claim.kind, item_claim.item_id or 0), ""
-        )
-    return found + item_claims
+    found.extend(
+        ClaimValues(offering_id, codes.get((kind, item_id), ""), *values)
+        for offering_id, kind, item_id, _release_id, *values in rows
+    )
+    return found
 
 
 def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
@@ -344,7 +392,7 @@ def explained_lines(
     spec = spec or need_spec(need=need)
     claims = offering_claims(
         offering_ids=[m.offering_id for m in matches],
-        capability_ids=need.items.values("capability_id"),
+        of_need=need,
         spaces={need.release_id: need_release_items(need)},
     )
     by_offering: dict[int, list] = {}
@@ -479,7 +527,8 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
     claims = list(
         offering_claims(
             offering_ids=[m.offering_id for m in matches],
-            capability_ids=need.items.values("capability_id"),
+            of_need=need,
+            spaces={need.release_id: need_release_items(need)},
         )
     )
     by_offering: dict[int, list] = {}
