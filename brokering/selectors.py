@@ -26,7 +26,7 @@ from brokering.models import (
     RunStatus,
     ScoringRun,
 )
-from brokering.scoring.inputs import awaits_answer, load_needs
+from brokering.scoring.inputs import awaits_answer, need_inputs
 from catalog import freshness
 from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, ItemClaim, OfferingStatus
 from catalog.models.search import COVERED_LEVELS
@@ -264,11 +264,7 @@ def need_spec(*, need: Need) -> scoring.NeedSpec:
     """The need as the formula reads it, items of every kind (items awaiting the
     provider's answer in ``awaiting``); the release's items are those the page
     reads once (:func:`need_release_items`)."""
-    (inputs,) = load_needs(
-        Need.objects.filter(pk=need.pk),
-        spaces={need.release_id: need_release_items(need)},
-    )
-    return inputs.spec
+    return need_inputs(need, {need.release_id: need_release_items(need)}).spec
 
 
 @dataclass(slots=True)
@@ -458,16 +454,29 @@ def need_release_items(need: Need) -> list[ItemRef]:
     return cached
 
 
+def _answered_by_agency(need: Need) -> list[NeedItem]:
+    """The need's items of the kinds that can await the provider's answer
+    (:func:`awaits_answer`), read once per need object: the items awaiting an
+    answer and the agency's own statements come from the same rows (a need's
+    hundreds of capabilities are not read as instances for nothing)."""
+    cached = getattr(need, "_answered_by_agency", None)
+    if cached is None:
+        cached = list(
+            need.items.filter(kind__in=["agency", "measure"])
+            .select_related("function")
+            .order_by("kind", "code", "id")
+        )
+        need._answered_by_agency = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def awaiting_items(*, need: Need) -> list[dict]:
     """The need's items that await the provider's answer (agency-specific
     requirements, measures at the agency's target), as pages and exports show
     them: kind, ID, function, priority, statement, target, authority."""
     refs = {ref.key: ref for ref in need_release_items(need)}
     rows = []
-    # Only these kinds can await an answer (awaits_answer): a need's hundreds of
-    # capabilities are not read as instances for nothing.
-    candidates = need.items.filter(kind__in=["agency", "measure"])
-    for item in candidates.select_related("function").order_by("kind", "code", "id"):
+    for item in _answered_by_agency(need):
         ref = refs.get((item.kind, item.item_id or 0))
         if not awaits_answer(item.kind, item.target, ref):
             continue
@@ -497,7 +506,11 @@ def item_statements(*, need: Need) -> dict[str, str]:
     """Item ID -> what the item says, for every item of the need (the standards'
     items from the release, the agency's own from the need)."""
     statements = {ref.code: ref.label for ref in need_release_items(need)}
-    statements.update(need.items.filter(kind="agency").values_list("code", "statement"))
+    statements.update(
+        (item.code, item.statement)
+        for item in _answered_by_agency(need)
+        if item.kind == "agency"
+    )
     return statements
 
 
