@@ -408,13 +408,13 @@ def explained_lines(
         entries = []
         for line in sorted(lines, key=line_order):
             code = str(line.item.capability)
-            claim = by_code.get(code)
+            on_item = by_code.get(code)
             entries.append(
                 {
                     "line": line,
-                    "claim": claim,
+                    "claim": on_item,
                     "statement": statements.get(code, ""),
-                    "freshness": freshness.of_claim(claim, expiry, now=now),
+                    "freshness": freshness.of_claim(on_item, expiry, now=now),
                 }
             )
         explained[match.pk] = entries
