@@ -238,9 +238,10 @@ def fit_gap(*, need: Need) -> dict:
     matches = list(
         shortlisted_matches(need=need).prefetch_related("offering__documents")
     )
+    documents = {m.offering_id: list(m.offering.documents.all()) for m in matches}
     return {
         "matches": matches,
-        "explained": explained_lines(need=need, matches=matches),
+        "explained": explained_lines(need=need, matches=matches, documents=documents),
         "awaiting": awaiting_items(need=need),
     }
 
@@ -379,12 +380,17 @@ def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
 
 
 def explained_lines(
-    *, need: Need, matches, spec: scoring.NeedSpec | None = None
+    *,
+    need: Need,
+    matches,
+    spec: scoring.NeedSpec | None = None,
+    documents: dict[int, list] | None = None,
 ) -> dict[int, list[dict]]:
     """Each match's score line by line, recomputed from the claims table: ``{match
     id: [{line, claim, statement, freshness}]}`` in item order (``freshness``:
     :mod:`catalog.freshness`, ``None`` for no claim). Four queries at most, whatever
-    the number of matches."""
+    the number of matches; three when the page has read the offerings' evidence
+    documents (``documents``: offering id -> its documents)."""
     spec = spec or need_spec(need=need)
     claims = offering_claims(
         offering_ids=[m.offering_id for m in matches],
@@ -395,7 +401,13 @@ def explained_lines(
     for claim in claims:
         by_offering.setdefault(claim.offering_id, []).append(claim)
     statements = item_statements(need=need)
-    expiries = freshness.evidence_expiries(m.offering_id for m in matches)
+    if documents is None:
+        expiries = freshness.evidence_expiries(m.offering_id for m in matches)
+    else:
+        expiries = {
+            offering_id: freshness.earliest_expiry(read)
+            for offering_id, read in documents.items()
+        }
     now = timezone.now()  # one moment for every claim's freshness
     explained = {}
     for match in matches:
@@ -426,11 +438,17 @@ def line_order(line: scoring.Line) -> tuple:
     return (kind_rank(line.item.kind), line.item.function, line.item.capability)
 
 
-def match_explanation(*, match: Match) -> dict:
+def match_explanation(*, match: Match, documents: list | None = None) -> dict:
     """The score of a match recomputed line by line from the claims table, with the
-    evidence of each claim."""
+    evidence of each claim (``documents``: the offering's evidence documents when
+    the page has read them)."""
     spec = need_spec(need=match.need)
-    entries = explained_lines(need=match.need, matches=[match], spec=spec)[match.pk]
+    entries = explained_lines(
+        need=match.need,
+        matches=[match],
+        spec=spec,
+        documents=None if documents is None else {match.offering_id: documents},
+    )[match.pk]
     lines = [entry["line"] for entry in entries]
     return {
         "lines": entries,

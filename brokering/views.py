@@ -477,7 +477,8 @@ def _functions(match) -> list[dict]:
 @require_GET
 def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpResponse:
     match = selectors.match_get(user=request.user, need_id=need_id, match_id=match_id)
-    explanation = selectors.match_explanation(match=match)
+    documents = list(match.offering.documents.all())
+    explanation = selectors.match_explanation(match=match, documents=documents)
     rules = selectors.scoring_rules()
     return render(
         request,
@@ -491,7 +492,7 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
                 display.line_rows(explanation["lines"]),
             ),
             "functions": _functions(match),
-            "documents": list(match.offering.documents.all()),
+            "documents": documents,
             "documents_unlinked": not may_download(request.user, match.offering),
             "weights": rules["weights"],
             "credits": rules["credits"],
