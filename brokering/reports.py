@@ -6,9 +6,7 @@ Reading and writing (bounded readers, one formula-escaping policy) live in
 
 from collections.abc import Iterable, Sequence
 
-from brokering import scoring
 from brokering.models import Match, Need, Priority
-from catalog import freshness
 from catalog.models import claim_level_label
 from marketplace.spreadsheets import (
     Limits,
@@ -141,45 +139,33 @@ def _awaiting_statement(item: dict) -> str:
     return item["statement"] + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
-    """One row per capability of the need x shortlisted offering."""
-    from brokering.selectors import (
-        awaiting_items,
-        item_statements,
-        line_order,
-        need_spec,
-        offering_spec,
-    )
-
-    spec = need_spec(need=need)
-    statements = item_statements(need=need)
-    awaiting = awaiting_items(need=need)
-    claims_by_offering: dict[int, list] = {}
-    for claim in claims:
-        claims_by_offering.setdefault(claim.offering_id, []).append(claim)
-    expiries = freshness.evidence_expiries(m.offering_id for m in matches)
+def fit_gap_rows(
+    need: Need, matches: Sequence[Match], explained: dict[int, list[dict]], awaiting
+) -> list[list]:
+    """One row per item of the need x shortlisted offering: the lines the page
+    shows (:func:`brokering.selectors.explained_lines`), then the items awaiting
+    the provider's answer (:func:`brokering.selectors.awaiting_items`)."""
     rows = []
     for match in matches:
-        offering_claims = claims_by_offering.get(match.offering_id, [])
-        by_code = {claim.item_code: claim for claim in offering_claims}
-        lines = scoring.explain(
-            spec, offering_spec(offering=match.offering, claims=offering_claims)
-        )
-        for line in sorted(lines, key=line_order):
-            claim = by_code.get(line.item.capability)
+        offering = match.offering
+        head = [
+            need.pk,
+            need.title,
+            match.offering_id,
+            offering.slug,
+            offering.name,
+            offering.provider.name,
+            match.status,
+            round(match.score, 2),
+        ]
+        for entry in explained[match.pk]:
+            line, claim = entry["line"], entry["claim"]
             rows.append(
                 [
-                    need.pk,
-                    need.title,
-                    match.offering_id,
-                    match.offering.slug,
-                    match.offering.name,
-                    match.offering.provider.name,
-                    match.status,
-                    round(match.score, 2),
+                    *head,
                     line.item.function,
                     line.item.capability,
-                    statements.get(str(line.item.capability), ""),
+                    entry["statement"],
                     line.item.priority,
                     line.weight,
                     claim_level_label(line.level),
@@ -191,7 +177,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
                     claim.evidence_url if claim else "",
                     line.item.kind,
                     "no",
-                    freshness.of_claim(claim, expiries.get(match.offering_id)) or "",
+                    entry["freshness"] or "",
                     "yes" if line.unverified else "no",
                 ]
             )
@@ -199,14 +185,7 @@ def fit_gap_rows(need: Need, matches: Sequence[Match], claims) -> list[list]:
         for item in awaiting:
             rows.append(
                 [
-                    need.pk,
-                    need.title,
-                    match.offering_id,
-                    match.offering.slug,
-                    match.offering.name,
-                    match.offering.provider.name,
-                    match.status,
-                    round(match.score, 2),
+                    *head,
                     item["function"],
                     item["code"],
                     _awaiting_statement(item),

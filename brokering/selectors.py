@@ -4,19 +4,17 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
-import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, ClassVar
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from brokering import scoring
+from brokering.claim_reads import offering_claims
 from brokering.models import (
     Match,
     MatchStatus,
@@ -26,9 +24,9 @@ from brokering.models import (
     RunStatus,
     ScoringRun,
 )
-from brokering.scoring.inputs import awaits_answer, load_needs
+from brokering.scoring.inputs import awaits_answer, need_inputs
 from catalog import freshness
-from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, ItemClaim, OfferingStatus
+from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, OfferingStatus
 from catalog.models.search import COVERED_LEVELS
 from marketplace.roles import is_agency_user, is_broker
 from standards.items import ItemRef, kind_rank, release_items
@@ -230,6 +228,22 @@ def shortlisted_matches(*, need: Need) -> QuerySet[Match]:
     )
 
 
+def fit_gap(*, need: Need) -> dict:
+    """What the fit-gap report says, its page and its downloads alike: the
+    shortlisted matches (with their evidence documents), each one's lines
+    (:func:`explained_lines`) and the items awaiting the provider's answer. A fixed
+    number of queries whatever the size of the shortlist or of the catalog."""
+    matches = list(
+        shortlisted_matches(need=need).prefetch_related("offering__documents")
+    )
+    documents = {m.offering_id: list(m.offering.documents.all()) for m in matches}
+    return {
+        "matches": matches,
+        "explained": explained_lines(need=need, matches=matches, documents=documents),
+        "awaiting": awaiting_items(need=need),
+    }
+
+
 def match_get(*, user, need_id: int, match_id: int) -> Match:
     need = need_get(user=user, need_id=need_id)
     match = (
@@ -249,74 +263,7 @@ def need_spec(*, need: Need) -> scoring.NeedSpec:
     """The need as the formula reads it, items of every kind (items awaiting the
     provider's answer in ``awaiting``); the release's items are those the page
     reads once (:func:`need_release_items`)."""
-    (inputs,) = load_needs(
-        Need.objects.filter(pk=need.pk),
-        spaces={need.release_id: need_release_items(need)},
-    )
-    return inputs.spec
-
-
-@dataclass(slots=True)
-class CapabilityClaim:
-    """A capability claim as the scores and their explanation read it (the
-    ``Claim`` row's values with the capability's code: a need's page reads
-    hundreds, and model instances were most of its cost)."""
-
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "offering_id",
-        "capability__code",
-        "level",
-        "roadmap_date",
-        "evidence",
-        "evidence_url",
-        "verified",
-        "verified_at",
-        "updated_at",
-    )
-
-    offering_id: int
-    item_code: str
-    level: str
-    roadmap_date: datetime.date | None
-    evidence: str
-    evidence_url: str
-    verified: bool
-    verified_at: datetime.datetime | None
-    updated_at: datetime.datetime
-
-
-def offering_claims(
-    *, offering_ids, capability_ids=None, spaces: dict[int, list[ItemRef]] | None = None
-) -> list:
-    """The offerings' claims of every kind (:class:`CapabilityClaim` values and
-    ``ItemClaim`` rows), each with ``item_code``: the ID of the item it is on
-    (:mod:`standards.items`; the
-    releases' items already read can be given in ``spaces``, release id -> items).
-    """
-    offering_ids = list(offering_ids)
-    claims = Claim.objects.filter(offering_id__in=offering_ids)
-    if capability_ids is not None:
-        claims = claims.filter(capability_id__in=capability_ids)
-    found: list[Any] = [
-        CapabilityClaim(*values)
-        for values in claims.values_list(*CapabilityClaim.FIELDS)
-    ]
-    item_claims = list(
-        ItemClaim.objects.filter(offering_id__in=offering_ids).annotate(
-            release_id=F("offering__release_id")
-        )
-    )
-    codes = {}
-    for release_id in sorted({claim.release_id for claim in item_claims}):
-        refs = (spaces or {}).get(release_id)
-        if refs is None:
-            refs = release_items(release_id, labels=False)
-        codes.update({ref.key: ref.code for ref in refs})
-    for item_claim in item_claims:
-        item_claim.item_code = codes.get(  # type: ignore[attr-defined]
-            (item_claim.kind, item_claim.item_id or 0), ""
-        )
-    return found + item_claims
+    return need_inputs(need, {need.release_id: need_release_items(need)}).spec
 
 
 def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
@@ -335,23 +282,34 @@ def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
 
 
 def explained_lines(
-    *, need: Need, matches, spec: scoring.NeedSpec | None = None
+    *,
+    need: Need,
+    matches,
+    spec: scoring.NeedSpec | None = None,
+    documents: dict[int, list] | None = None,
 ) -> dict[int, list[dict]]:
     """Each match's score line by line, recomputed from the claims table: ``{match
     id: [{line, claim, statement, freshness}]}`` in item order (``freshness``:
     :mod:`catalog.freshness`, ``None`` for no claim). Four queries at most, whatever
-    the number of matches."""
+    the number of matches; three when the page has read the offerings' evidence
+    documents (``documents``: offering id -> its documents)."""
     spec = spec or need_spec(need=need)
     claims = offering_claims(
         offering_ids=[m.offering_id for m in matches],
-        capability_ids=need.items.values("capability_id"),
+        of_need=need,
         spaces={need.release_id: need_release_items(need)},
     )
     by_offering: dict[int, list] = {}
     for claim in claims:
         by_offering.setdefault(claim.offering_id, []).append(claim)
     statements = item_statements(need=need)
-    expiries = freshness.evidence_expiries(m.offering_id for m in matches)
+    if documents is None:
+        expiries = freshness.evidence_expiries(m.offering_id for m in matches)
+    else:
+        expiries = {
+            offering_id: freshness.earliest_expiry(read)
+            for offering_id, read in documents.items()
+        }
     now = timezone.now()  # one moment for every claim's freshness
     explained = {}
     for match in matches:
@@ -364,13 +322,13 @@ def explained_lines(
         entries = []
         for line in sorted(lines, key=line_order):
             code = str(line.item.capability)
-            claim = by_code.get(code)
+            on_item = by_code.get(code)
             entries.append(
                 {
                     "line": line,
-                    "claim": claim,
+                    "claim": on_item,
                     "statement": statements.get(code, ""),
-                    "freshness": freshness.of_claim(claim, expiry, now=now),
+                    "freshness": freshness.of_claim(on_item, expiry, now=now),
                 }
             )
         explained[match.pk] = entries
@@ -382,11 +340,17 @@ def line_order(line: scoring.Line) -> tuple:
     return (kind_rank(line.item.kind), line.item.function, line.item.capability)
 
 
-def match_explanation(*, match: Match) -> dict:
+def match_explanation(*, match: Match, documents: list | None = None) -> dict:
     """The score of a match recomputed line by line from the claims table, with the
-    evidence of each claim."""
+    evidence of each claim (``documents``: the offering's evidence documents when
+    the page has read them)."""
     spec = need_spec(need=match.need)
-    entries = explained_lines(need=match.need, matches=[match], spec=spec)[match.pk]
+    entries = explained_lines(
+        need=match.need,
+        matches=[match],
+        spec=spec,
+        documents=None if documents is None else {match.offering_id: documents},
+    )[match.pk]
     lines = [entry["line"] for entry in entries]
     return {
         "lines": entries,
@@ -410,16 +374,29 @@ def need_release_items(need: Need) -> list[ItemRef]:
     return cached
 
 
+def _answered_by_agency(need: Need) -> list[NeedItem]:
+    """The need's items of the kinds that can await the provider's answer
+    (:func:`awaits_answer`), read once per need object: the items awaiting an
+    answer and the agency's own statements come from the same rows (a need's
+    hundreds of capabilities are not read as instances for nothing)."""
+    cached = getattr(need, "_answered_by_agency", None)
+    if cached is None:
+        cached = list(
+            need.items.filter(kind__in=["agency", "measure"])
+            .select_related("function")
+            .order_by("kind", "code", "id")
+        )
+        need._answered_by_agency = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def awaiting_items(*, need: Need) -> list[dict]:
     """The need's items that await the provider's answer (agency-specific
     requirements, measures at the agency's target), as pages and exports show
     them: kind, ID, function, priority, statement, target, authority."""
     refs = {ref.key: ref for ref in need_release_items(need)}
     rows = []
-    # Only these kinds can await an answer (awaits_answer): a need's hundreds of
-    # capabilities are not read as instances for nothing.
-    candidates = need.items.filter(kind__in=["agency", "measure"])
-    for item in candidates.select_related("function").order_by("kind", "code", "id"):
+    for item in _answered_by_agency(need):
         ref = refs.get((item.kind, item.item_id or 0))
         if not awaits_answer(item.kind, item.target, ref):
             continue
@@ -449,7 +426,11 @@ def item_statements(*, need: Need) -> dict[str, str]:
     """Item ID -> what the item says, for every item of the need (the standards'
     items from the release, the agency's own from the need)."""
     statements = {ref.code: ref.label for ref in need_release_items(need)}
-    statements.update(need.items.filter(kind="agency").values_list("code", "statement"))
+    statements.update(
+        (item.code, item.statement)
+        for item in _answered_by_agency(need)
+        if item.kind == "agency"
+    )
     return statements
 
 
@@ -479,7 +460,8 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
     claims = list(
         offering_claims(
             offering_ids=[m.offering_id for m in matches],
-            capability_ids=need.items.values("capability_id"),
+            of_need=need,
+            spaces={need.release_id: need_release_items(need)},
         )
     )
     by_offering: dict[int, list] = {}

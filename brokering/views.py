@@ -478,7 +478,8 @@ def _functions(match) -> list[dict]:
 @require_GET
 def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpResponse:
     match = selectors.match_get(user=request.user, need_id=need_id, match_id=match_id)
-    explanation = selectors.match_explanation(match=match)
+    documents = list(match.offering.documents.all())
+    explanation = selectors.match_explanation(match=match, documents=documents)
     rules = selectors.scoring_rules()
     return render(
         request,
@@ -492,7 +493,7 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
                 display.line_rows(explanation["lines"]),
             ),
             "functions": _functions(match),
-            "documents": list(match.offering.documents.all()),
+            "documents": documents,
             "documents_unlinked": not may_download(request.user, match.offering),
             "weights": rules["weights"],
             "credits": rules["credits"],
@@ -545,41 +546,26 @@ def need_matrix(request: HttpRequest, need_id: int) -> HttpResponse:
     )
 
 
-def _fit_gap(need):
-    matches = list(selectors.shortlisted_matches(need=need))
-    claims = selectors.offering_claims(
-        offering_ids=[m.offering_id for m in matches],
-        capability_ids=need.items.values("capability_id"),
-    )
-    return matches, reports.fit_gap_rows(need, matches, claims)
-
-
 @role_required(*READERS)
 @require_GET
 def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
-    matches = list(
-        selectors.shortlisted_matches(need=need).prefetch_related("offering__documents")
-    )
-    explained = selectors.explained_lines(need=need, matches=matches)
+    report = selectors.fit_gap(need=need)
     sections = [
         {
             "match": match,
             "rows": table_rows(
-                "brokering/_fit_gap_rows.html", display.line_rows(explained[match.pk])
+                "brokering/_fit_gap_rows.html",
+                display.line_rows(report["explained"][match.pk]),
             ),
             "documents_unlinked": not may_download(request.user, match.offering),
         }
-        for match in matches
+        for match in report["matches"]
     ]
     return render(
         request,
         "brokering/need_report.html",
-        {
-            "need": need,
-            "sections": sections,
-            "awaiting": selectors.awaiting_items(need=need),
-        },
+        {"need": need, "sections": sections, "awaiting": report["awaiting"]},
     )
 
 
@@ -587,7 +573,10 @@ def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
 @require_GET
 def need_report_download(request: HttpRequest, need_id: int, fmt: str) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
-    _, rows = _fit_gap(need)
+    report = selectors.fit_gap(need=need)
+    rows = reports.fit_gap_rows(
+        need, report["matches"], report["explained"], report["awaiting"]
+    )
     columns = reports.FIT_GAP_COLUMNS
     if fmt == "csv":
         content = reports.to_csv(columns, rows)

@@ -79,6 +79,15 @@ def load_needs(
     return _with_items(list(needs_query.values(*_NEED_FIELDS)), spaces)
 
 
+def need_inputs(need: Need, spaces: dict[int, list[ItemRef]]) -> NeedInputs:
+    """:func:`load_needs` of one need already read (a page's): its items' query
+    only."""
+    (inputs,) = _with_items(
+        [{field: getattr(need, field) for field in _NEED_FIELDS}], spaces
+    )
+    return inputs
+
+
 def awaits_answer(kind: str, target: str, ref: ItemRef | None) -> bool:
     """An item the catalog cannot answer: an agency-specific requirement, or a
     service measure whose target the agency sets (Treasury leaves it to the

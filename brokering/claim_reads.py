@@ -1,0 +1,109 @@
+"""The claims a need's pages read: an offering's claims of every kind as plain
+values, on the need's items, in two queries whatever the size of the catalog
+(re-exported by :mod:`brokering.selectors`)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from brokering.models import Need
+from catalog.models import Claim, ItemClaim
+from standards.items import ItemRef, release_items
+
+
+@dataclass(slots=True)
+class ClaimValues:
+    """A claim as the scores and their explanation read it: the ``Claim`` or
+    ``ItemClaim`` row's values with ``item_code``, the ID of the item it is on (a
+    need's page reads hundreds, and model instances were most of its cost)."""
+
+    offering_id: int
+    item_code: str
+    level: str
+    roadmap_date: datetime.date | None
+    evidence: str
+    evidence_url: str
+    verified: bool
+    verified_at: datetime.datetime | None
+    updated_at: datetime.datetime
+
+
+# The values every claim row gives after what names its item.
+_CLAIM_VALUES = (
+    "level",
+    "roadmap_date",
+    "evidence",
+    "evidence_url",
+    "verified",
+    "verified_at",
+    "updated_at",
+)
+
+
+def _on_need_items(claims: QuerySet[ItemClaim], need: Need) -> QuerySet[ItemClaim]:
+    items = need.items.order_by()
+    return claims.filter(
+        Q(service_measure_id__in=items.values("service_measure_id"))
+        | Q(exchange_id__in=items.values("exchange_id"))
+        | Q(report_id__in=items.values("report_id"))
+    )
+
+
+def offering_claims(
+    *,
+    offering_ids,
+    of_need: Need | None = None,
+    capability_ids=None,
+    spaces: dict[int, list[ItemRef]] | None = None,
+) -> list[ClaimValues]:
+    """The offerings' claims of every kind as :class:`ClaimValues`, in two queries
+    whatever the size of the catalog: ``of_need``, only those on the need's items;
+    ``capability_ids``, only those capabilities' (``[]``: the other kinds only).
+    An item's code comes from its release's items (:mod:`standards.items`; those
+    already read can be given in ``spaces``, release id -> items)."""
+    offering_ids = list(offering_ids)
+    # order_by(): the models' orderings go through the offering's name, a join
+    # with the whole catalog that nothing here needs.
+    claims = Claim.objects.filter(offering_id__in=offering_ids).order_by()
+    item_claims = ItemClaim.objects.filter(offering_id__in=offering_ids).order_by()
+    if of_need is not None:
+        claims = claims.filter(
+            capability_id__in=of_need.items.order_by().values("capability_id")
+        )
+        item_claims = _on_need_items(item_claims, of_need)
+    if capability_ids is not None:
+        claims = claims.filter(capability_id__in=capability_ids)
+    found = [
+        ClaimValues(*values)
+        for values in claims.values_list(
+            "offering_id", "capability__code", *_CLAIM_VALUES
+        )
+    ]
+    # An item's release is the release of its own row (a standards table of a
+    # few hundred rows), never the offering's (the catalog).
+    rows = list(
+        item_claims.values_list(
+            "offering_id",
+            "kind",
+            Coalesce("service_measure_id", "exchange_id", "report_id"),
+            Coalesce(
+                "service_measure__release_id",
+                "exchange__release_id",
+                "report__release_id",
+            ),
+            *_CLAIM_VALUES,
+        )
+    )
+    codes = {}
+    for release_id in sorted({row[3] for row in rows}):
+        refs = (spaces or {}).get(release_id)
+        if refs is None:
+            refs = release_items(release_id, labels=False)
+        codes.update({ref.key: ref.code for ref in refs})
+    found.extend(
+        ClaimValues(offering_id, codes.get((kind, item_id), ""), *values)
+        for offering_id, kind, item_id, _release_id, *values in rows
+    )
+    return found

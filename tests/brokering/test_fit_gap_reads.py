@@ -1,0 +1,70 @@
+"""The fit-gap report and the explanation read the shortlisted offerings' claims
+only: their queries, and what each query reads, do not grow with the catalog
+(issue #20: the claims' reads were ordered by the offering's name, a join with
+every offering of the catalog, so the report grew with it)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from brokering import services
+from brokering.models import Match, MatchStatus, NeedStatus
+from catalog.models import ClaimLevel
+
+pytestmark = pytest.mark.django_db
+
+CLAIM_TABLES = ('FROM "catalog_claim"', 'FROM "catalog_itemclaim"')
+
+
+@pytest.fixture
+def shortlisted(agency, make_need, make_offering, capabilities):
+    need = make_need(agency, status=NeedStatus.ACTIVE)
+    for n in range(2):
+        make_offering([(c, ClaimLevel.MEETS) for c in capabilities], slug=f"s-{n}")
+    services.matches_refresh_for_need(need_id=need.pk)
+    for match in Match.objects.filter(need=need):
+        services.match_decide(
+            match_id=match.pk, status=MatchStatus.SHORTLISTED, decided_by=None
+        )
+    return need
+
+
+def _reads(client, url: str) -> list[str]:
+    client.get(url)  # what a process reads once (sessions, templates) is read
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _claims_reads(reads: list[str]) -> list[str]:
+    return [sql for sql in reads if any(table in sql for table in CLAIM_TABLES)]
+
+
+def test_the_fit_gap_pages_read_as_much_whatever_the_size_of_the_catalog(
+    client_for, agency_user, shortlisted, make_offering, capabilities
+):
+    need = shortlisted
+    client = client_for(agency_user)
+    urls = [
+        reverse("brokering:need-report", args=[need.pk]),
+        reverse("brokering:need-report-download", args=[need.pk, "csv"]),
+        reverse(
+            "brokering:match-detail",
+            args=[need.pk, Match.objects.filter(need=need).first().pk],
+        ),
+    ]
+    before = [_reads(client, url) for url in urls]
+    for n in range(6):  # the catalog grows; the shortlist does not
+        make_offering([(capabilities[0], ClaimLevel.MEETS)], slug=f"more-{n}")
+    services.matches_refresh_for_need(need_id=need.pk)
+    after = [_reads(client, url) for url in urls]
+    assert [len(reads) for reads in after] == [len(reads) for reads in before]
+    assert len(after[0]) == 10  # the page's pin (test_views_evidence)
+    # One query per kind of claim (the explanation also counts its coverage).
+    assert [len(_claims_reads(reads)) for reads in after] == [2, 2, 3]
+    for reads in after:
+        claims = _claims_reads(reads)
+        # Nothing joins the catalog's offerings: the claims are the shortlist's.
+        assert not [sql for sql in claims if '"catalog_offering"' in sql]
