@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from bench import processes
 from bench.scoring import median_time, needs_near
 from brokering import services as need_services
 from brokering.models import (
@@ -311,12 +312,7 @@ def save_responses(round: Round, figures: RoundFigures) -> None:
     invitations = list(round.invitations.select_related("offering").order_by("id"))
     multipart = None
     collections = FullCollections()
-    # As a web worker does once it has imported the application
-    # (gunicorn.conf.py's post_worker_init): what this process holds already (the
-    # earlier benchmarks' leftovers included) is out of the collector's reach, so a
-    # full collection walks only what the requests make.
-    gc.collect()
-    gc.freeze()
+    processes.freeze_as_a_worker()
     for invitation in invitations:
         client = Client(HTTP_HOST="localhost")
         client.force_login(provider_user(invitation.offering.provider_id))
