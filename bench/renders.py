@@ -87,7 +87,10 @@ def _shortlist(need_id: int, count: int) -> None:
 
 
 def cold_renders(pages: int = PAGES) -> RenderFigures:
+    # Cold: neither visitors' pages nor the dashboard kept per session are served
+    # from the cache.
     settings.PAGE_CACHE_SECONDS = 0
+    settings.DASHBOARD_CACHE_SECONDS = 0
     visitor = Client(HTTP_HOST="localhost")
     for _ in range(20):  # warm the process: imports, templates, connections
         _timed(visitor, "/healthz/live")
