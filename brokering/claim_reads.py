@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from brokering.models import Need
-from catalog.models import Claim, ItemClaim
+from catalog.models import CLAIM_SHOWN_FIELDS, Claim, ItemClaim
 from standards.items import ItemRef, release_items
 
 
@@ -31,15 +31,7 @@ class ClaimValues:
 
 
 # The values every claim row gives after what names its item.
-_CLAIM_VALUES = (
-    "level",
-    "roadmap_date",
-    "evidence",
-    "evidence_url",
-    "verified",
-    "verified_at",
-    "updated_at",
-)
+_CLAIM_VALUES = CLAIM_SHOWN_FIELDS
 
 
 def _on_need_items(claims: QuerySet[ItemClaim], need: Need) -> QuerySet[ItemClaim]:

@@ -17,6 +17,7 @@ from catalog.fedramp import AUTHORIZATION_AGES
 from catalog.freshness import Freshness
 from catalog.freshness import of_claim as freshness_of_claim
 from catalog.models import (
+    CLAIM_SHOWN_FIELDS,
     NO_CLAIM_LABEL,
     Claim,
     ClaimLevel,
@@ -165,17 +166,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = [
-            "capability",
-            "function",
-            "level",
-            "roadmap_date",
-            "evidence",
-            "evidence_url",
-            "verified",
-            "verified_at",
-            "updated_at",
-        ]
+        fields = ["capability", "function", *CLAIM_SHOWN_FIELDS]
 
 
 class ClaimColumns(serializers.Serializer):

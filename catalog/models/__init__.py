@@ -2,6 +2,7 @@
 
 from catalog.models.item_claims import ITEM_FIELD, ItemClaim, ItemClaimKind
 from catalog.models.listings import (
+    CLAIM_SHOWN_FIELDS,
     IMPACT_LEVEL_RANK,
     NO_CLAIM_LABEL,
     Claim,
@@ -47,6 +48,7 @@ __all__ = [
     "ReviewAction",
     "ReviewComment",
     "Submission",
+    "CLAIM_SHOWN_FIELDS",
     "IMPACT_LEVEL_RANK",
     "NO_CLAIM_LABEL",
     "ITEM_FIELD",

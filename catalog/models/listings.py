@@ -310,6 +310,19 @@ class ClaimFields(models.Model):
         abstract = True
 
 
+# What a claim shows of itself, whatever its kind (read as values by the pages, the
+# reports and the API; ``verified_by`` is the back office's).
+CLAIM_SHOWN_FIELDS = (
+    "level",
+    "roadmap_date",
+    "evidence",
+    "evidence_url",
+    "verified",
+    "verified_at",
+    "updated_at",
+)
+
+
 class Claim(ClaimFields):
     """What an offering says about one capability. No claim means unknown."""
 

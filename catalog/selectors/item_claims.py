@@ -13,7 +13,13 @@ from typing import TypeVar
 from django.utils import timezone
 
 from catalog import freshness
-from catalog.models import ITEM_FIELD, ItemClaim, Offering, claim_level_label
+from catalog.models import (
+    CLAIM_SHOWN_FIELDS,
+    ITEM_FIELD,
+    ItemClaim,
+    Offering,
+    claim_level_label,
+)
 from marketplace.formats import display_date
 from standards.items import ItemKind, ItemRef, release_items
 
@@ -85,13 +91,7 @@ _CLAIM_FIELDS = (
     "service_measure_id",
     "exchange_id",
     "report_id",
-    "level",
-    "roadmap_date",
-    "evidence",
-    "evidence_url",
-    "verified",
-    "verified_at",
-    "updated_at",
+    *CLAIM_SHOWN_FIELDS,
 )
 _ITEM_ID_AT = {kind: 1 + n for n, kind in enumerate(SECTION_KINDS)}
 # A level's label, made once per level (a page asks for it hundreds of times).
