@@ -21,10 +21,15 @@ from brokering.dashboard.selectors import (
 )
 from brokering.models import NeedStatus
 from catalog.freshness import Freshness, needs_reverifying, with_freshness
-from catalog.models import Claim, OfferingDocument, OfferingStatus
+from catalog.models import Claim, OfferingStatus
 from catalog.services.claims import claims_verify
 from tests.brokering.factories import AgencyFactory, NeedFactory
-from tests.catalog.factories import ClaimFactory, OfferingFactory, ProviderFactory
+from tests.catalog.factories import (
+    ClaimFactory,
+    OfferingDocumentFactory,
+    OfferingFactory,
+    ProviderFactory,
+)
 from tests.standards.factories import CapabilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,13 +150,8 @@ def test_claims_to_reverify_equal_direct_counts_across_changes():
             Claim.objects.filter(pk=claim.pk).update(updated_at=now - age * DAY)
             claims[name].append(claim)
         if name == "expired":
-            OfferingDocument.objects.create(
+            OfferingDocumentFactory(
                 offering=offering,
-                title="SOC 1",
-                file="evidence/soc1.pdf",
-                original_name="soc1.pdf",
-                kind="pdf",
-                size=1,
                 expires_on=timezone.localdate() - DAY,
             )
     OfferingFactory(status=OfferingStatus.DRAFT, provider=ProviderFactory(name="draft"))

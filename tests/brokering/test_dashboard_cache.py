@@ -28,7 +28,12 @@ from tests.brokering.rounds import (
     offering_with_claims,
     open_round,
 )
-from tests.catalog.factories import ClaimFactory, OfferingFactory, ProviderFactory
+from tests.catalog.factories import (
+    ClaimFactory,
+    OfferingDocumentFactory,
+    OfferingFactory,
+    ProviderFactory,
+)
 from tests.marketplace.factories import UserFactory
 from tests.standards.factories import CapabilityFactory, ReleaseFactory
 
@@ -205,13 +210,8 @@ def test_a_claim_verified_shows_at_once(client_for, broker):
 
 
 def evidence(offering, expires_on: datetime.date) -> OfferingDocument:
-    return OfferingDocument.objects.create(
+    return OfferingDocumentFactory(
         offering=offering,
-        title="SOC 1",
-        file="evidence/soc1.pdf",
-        original_name="soc1.pdf",
-        kind="pdf",
-        size=1,
         expires_on=expires_on,
     )
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from brokering import services
 from brokering.models import Match, NeedStatus
-from catalog.models import Claim, ClaimLevel, OfferingDocument
+from catalog.models import Claim, ClaimLevel
 from catalog.vectors import refresh_claim_vectors
+from tests.catalog.factories import OfferingDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,13 +82,8 @@ def test_freshness_on_the_explanation_matrix_and_report(
     assert matrix.content.decode().count(stale) == 1
     report = client.get(reverse("brokering:need-report", args=[need.pk]))
     assert report.content.decode().count(stale) == 1
-    OfferingDocument.objects.create(
+    OfferingDocumentFactory(
         offering=match.offering,
-        title="SOC 1",
-        file="evidence/soc1.pdf",
-        original_name="soc1.pdf",
-        kind="pdf",
-        size=1,
         expires_on=timezone.localdate() - datetime.timedelta(days=1),
     )
     answer = client.get(

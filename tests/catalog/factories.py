@@ -9,6 +9,7 @@ from catalog.models import (
     ImpactLevel,
     MarketplaceCategory,
     Offering,
+    OfferingDocument,
     OfferingStatus,
     PricingModel,
     Provider,
@@ -75,6 +76,21 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, offering, capability, **fields):
         write_claims(offering, [ClaimInput(capability_id=capability.pk, **fields)])
         return model_class.objects.get(offering=offering, capability=capability)
+
+
+class OfferingDocumentFactory(factory.django.DjangoModelFactory):
+    """An evidence document of an offering (a one-byte PDF's record; no file is
+    written): give ``expires_on`` or ``as_of`` to test freshness."""
+
+    class Meta:
+        model = OfferingDocument
+
+    offering = factory.SubFactory(OfferingFactory)
+    title = "SOC 1"
+    file = "evidence/soc1.pdf"
+    original_name = "soc1.pdf"
+    kind = "pdf"
+    size = 1
 
 
 class ContractVehicleFactory(factory.django.DjangoModelFactory):

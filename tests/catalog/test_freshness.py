@@ -14,7 +14,11 @@ from catalog.freshness import (
     with_freshness,
 )
 from catalog.models import Claim, ClaimToReverify, OfferingDocument, OfferingStatus
-from tests.catalog.factories import ClaimFactory, OfferingFactory
+from tests.catalog.factories import (
+    ClaimFactory,
+    OfferingDocumentFactory,
+    OfferingFactory,
+)
 from tests.standards.factories import CapabilityFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,13 +69,8 @@ def claims_of_every_age():
     now = timezone.now()
     offering = OfferingFactory()
     expired_offering = OfferingFactory(release=offering.release)
-    OfferingDocument.objects.create(
+    OfferingDocumentFactory(
         offering=expired_offering,
-        title="SOC 1",
-        file="evidence/soc1.pdf",
-        original_name="soc1.pdf",
-        kind="pdf",
-        size=1,
         expires_on=timezone.localdate() - DAY,
     )
     cases = {

@@ -12,11 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import ItemClaim, OfferingDocument, OfferingStatus
+from catalog.models import ItemClaim, OfferingStatus
 from catalog.selectors.item_claims import offering_item_claims, offering_item_tables
 from catalog.services.claims import ItemClaimInput
 from tests.brokering.kinds import mixed_release
-from tests.catalog.factories import write_claims
+from tests.catalog.factories import OfferingDocumentFactory, write_claims
 from tests.catalog.workflow_helpers import offering_in
 
 pytestmark = pytest.mark.django_db
@@ -117,13 +117,8 @@ def test_each_kind_lists_every_item_with_the_offerings_claim(client, offering):
 
 
 def test_expired_evidence_marks_every_claim_of_every_kind(client, offering):
-    OfferingDocument.objects.create(
+    OfferingDocumentFactory(
         offering=offering,
-        title="SOC 1",
-        file="evidence/soc1.pdf",
-        original_name="soc1.pdf",
-        kind="pdf",
-        size=1,
         expires_on=timezone.localdate() - DAY,
     )
     page = client.get(offering.get_absolute_url()).content.decode()
