@@ -1,6 +1,6 @@
 """What the brokers' dashboard reads: a fixed number of grouped queries, whatever the
 number of needs, offerings or claims; the claims to re-verify from each offering's
-claim ages, kept between changes (:func:`claims_to_reverify`)."""
+claim ages (claims of every kind), kept between changes (:func:`claims_to_reverify`)."""
 
 import datetime
 from dataclasses import dataclass
@@ -28,6 +28,7 @@ from catalog.freshness import (
 )
 from catalog.models import (
     Claim,
+    ItemClaim,
     Offering,
     OfferingDocument,
     OfferingStatus,
@@ -131,7 +132,7 @@ def claims_to_reverify() -> list[ProviderClaims]:
 # vector's stamp (moved by every write of its claims, verification included), and
 # how many claims it has with the oldest and newest "last verified, else stated"
 # of them (microseconds since the epoch).
-CLAIM_AGES_KEY = "dashboard:claim-ages"
+CLAIM_AGES_KEY = "dashboard:claim-ages:every-kind"
 CLAIM_AGES_SECONDS = 7 * 24 * 3600
 FIELDS = ("ids", "providers", "stamps", "counts", "first", "last")
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -158,11 +159,44 @@ def _published_keys() -> dict[str, np.ndarray]:
     }
 
 
+# Claims of every kind: capabilities, and measures, exchanges and reports (one
+# freshness policy for all, ``catalog.freshness``).
+CLAIM_MODELS = (Claim, ItemClaim)
+
+
+def _ages_of_claims(
+    offering_ids: list[int] | None,
+) -> dict[int, tuple[int, datetime.datetime, datetime.datetime]]:
+    """Per published offering (all, or those of ``offering_ids``): how many claims
+    of every kind it has, and the oldest and newest "last verified, else stated" of
+    them. One grouped query per kind of claim."""
+    stated = Coalesce("verified_at", "updated_at")
+    ages: dict[int, tuple[int, datetime.datetime, datetime.datetime]] = {}
+    for model in CLAIM_MODELS:
+        claims = model.objects.filter(offering__status=OfferingStatus.PUBLISHED)
+        if offering_ids is not None:
+            claims = claims.filter(offering_id__in=offering_ids)
+        for pk, count, first, last in (
+            claims.order_by()
+            .values_list("offering_id")
+            .annotate(n=Count("pk"), first=Min(stated), last=Max(stated))
+        ):
+            if pk in ages:
+                known = ages[pk]
+                count, first, last = (
+                    known[0] + count,
+                    min(known[1], first),
+                    max(known[2], last),
+                )
+            ages[pk] = (count, first, last)
+    return dict(sorted(ages.items()))
+
+
 def _claim_ages() -> dict[str, np.ndarray]:
     """The published offerings' claim ages (``FIELDS``). Those of an offering whose
     claims did not change since the last call come from the cache: after a
     provider's edit one offering's claims are read again, not every published
-    claim (12 million at 20,000 offerings). Two queries at most."""
+    claim (12 million at 20,000 offerings). Three queries at most."""
     now = _published_keys()
     known = cache.get(CLAIM_AGES_KEY)
     ages = {
@@ -180,18 +214,13 @@ def _claim_ages() -> dict[str, np.ndarray]:
             ages[name][kept] = known[name][at[kept]]
     changed = now["ids"][~kept]
     if len(changed):
-        claims = Claim.objects.filter(offering__status=OfferingStatus.PUBLISHED)
-        if len(changed) < len(now["ids"]) // 2:
-            claims = claims.filter(offering_id__in=changed.tolist())
-        stated = Coalesce("verified_at", "updated_at")
-        rows = list(
-            claims.order_by()
-            .values_list("offering_id")
-            .annotate(n=Count("pk"), first=Min(stated), last=Max(stated))
-        )
-        at = np.searchsorted(now["ids"], [row[0] for row in rows])
+        only = changed.tolist() if len(changed) < len(now["ids"]) // 2 else None
+        rows = _ages_of_claims(only)
+        at = np.searchsorted(now["ids"], list(rows))
         fresh = ~kept[at] if rows else np.zeros(0, dtype=bool)
-        for index, (_pk, count, first, last), take in zip(at, rows, fresh, strict=True):
+        for index, (count, first, last), take in zip(
+            at, rows.values(), fresh, strict=True
+        ):
             if take:
                 ages["counts"][index] = count
                 ages["first"][index] = _micros(first)
@@ -235,14 +264,15 @@ def _claims_to_reverify() -> list[ProviderClaims]:
     all_stale = ~expired & (ages["last"] < cutoff)
     between = ~expired & ~all_stale & (ages["first"] < cutoff)
     stale = np.where(all_stale, ages["counts"], 0)
-    for pk, count in (
-        Claim.objects.filter(offering_id__in=ids[between].tolist())
-        .filter(freshness_q(Freshness.STALE, now))
-        .order_by()
-        .values_list("offering_id")
-        .annotate(n=Count("pk"))
-    ):
-        stale[np.searchsorted(ids, pk)] = count
+    for model in CLAIM_MODELS:
+        for pk, count in (
+            model.objects.filter(offering_id__in=ids[between].tolist())
+            .filter(freshness_q(Freshness.STALE, now))
+            .order_by()
+            .values_list("offering_id")
+            .annotate(n=Count("pk"))
+        ):
+            stale[np.searchsorted(ids, pk)] += count
     expired_counts = np.where(expired, ages["counts"], 0)
     totals: dict[int, list[int]] = {}
     for provider, stale_count, expired_count in zip(

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from catalog.models.item_claims import ItemClaim
 from catalog.models.listings import Claim, Offering
 from marketplace.validators import plausible_date
 
@@ -233,3 +234,13 @@ class ClaimToReverify(Claim):
         proxy = True
         verbose_name = "claim to re-verify"
         verbose_name_plural = "claims to re-verify"
+
+
+class ItemClaimToReverify(ItemClaim):
+    """The same queue for claims on service measures, information exchanges and
+    reports: the freshness policy is the same for claims of every kind."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "measure, exchange or report claim to re-verify"
+        verbose_name_plural = "measure, exchange and report claims to re-verify"

@@ -21,11 +21,12 @@ from brokering.dashboard.selectors import (
 )
 from brokering.models import NeedStatus
 from catalog.freshness import Freshness, needs_reverifying, with_freshness
-from catalog.models import Claim, OfferingStatus
+from catalog.models import Claim, ItemClaim, OfferingStatus
 from catalog.services.claims import claims_verify
 from tests.brokering.factories import AgencyFactory, NeedFactory
 from tests.catalog.factories import (
     ClaimFactory,
+    MeasureClaimFactory,
     OfferingDocumentFactory,
     OfferingFactory,
     ProviderFactory,
@@ -114,20 +115,28 @@ def test_agencies_and_providers_never_see_it(
 
 
 def direct_reverify_counts() -> list[list]:
-    """Per provider, its published claims stale or expired, one claim at a time by
-    the freshness policy's SQL (what the dashboard used to run over every claim)."""
-    rows = (
-        with_freshness(Claim.objects.filter(offering__status=OfferingStatus.PUBLISHED))
-        .filter(needs_reverifying())
-        .order_by()
-        .values("offering__provider__name")
-        .annotate(
-            stale=Count("pk", filter=Q(freshness=Freshness.STALE)),
-            expired=Count("pk", filter=Q(freshness=Freshness.EXPIRED)),
+    """Per provider, its published claims of every kind stale or expired, one claim
+    at a time by the freshness policy's SQL (what the dashboard used to run over
+    every claim)."""
+    totals: dict[str, list[int]] = {}
+    for model in (Claim, ItemClaim):
+        rows = (
+            with_freshness(
+                model.objects.filter(offering__status=OfferingStatus.PUBLISHED)
+            )
+            .filter(needs_reverifying())
+            .order_by()
+            .values("offering__provider__name")
+            .annotate(
+                stale=Count("pk", filter=Q(freshness=Freshness.STALE)),
+                expired=Count("pk", filter=Q(freshness=Freshness.EXPIRED)),
+            )
         )
-        .order_by("offering__provider__name")
-    )
-    return [[r["offering__provider__name"], r["stale"], r["expired"]] for r in rows]
+        for row in rows:
+            entry = totals.setdefault(row["offering__provider__name"], [0, 0])
+            entry[0] += row["stale"]
+            entry[1] += row["expired"]
+    return [[name, *totals[name]] for name in sorted(totals)]
 
 
 def test_claims_to_reverify_equal_direct_counts_across_changes():
@@ -178,4 +187,47 @@ def test_claims_to_reverify_equal_direct_counts_across_changes():
             ["all stale", 2, 0],
             ["expired", 0, 2],
         ]
+    )
+
+
+def test_claims_on_measures_exchanges_and_reports_are_counted_too():
+    """The freshness policy is the same for claims of every kind: a stale measure
+    claim counts beside the capability claims, an offering whose claims are all on
+    measures is counted, and verifying a measure claim again takes it off."""
+    now = timezone.now()
+    plan = {
+        # provider: [(kind, age in days)]
+        "measures only": [("measure", 800), ("measure", 400)],
+        "mixed": [("capability", 10), ("measure", 800), ("measure", 5)],
+        "expired": [("measure", 10)],
+    }
+    measure_claims = {}
+    for name, claims in plan.items():
+        offering = OfferingFactory(provider=ProviderFactory(name=name))
+        measure_claims[name] = []
+        for kind, age in claims:
+            if kind == "capability":
+                claim = ClaimFactory(offering=offering)
+            else:
+                claim = MeasureClaimFactory(offering=offering)
+                measure_claims[name].append(claim)
+            type(claim).objects.filter(pk=claim.pk).update(updated_at=now - age * DAY)
+        if name == "expired":
+            OfferingDocumentFactory(
+                offering=offering, expires_on=timezone.localdate() - DAY
+            )
+
+    def counted():
+        return [[p.name, p.stale, p.expired] for p in _claims_to_reverify()]
+
+    assert (
+        counted()
+        == direct_reverify_counts()
+        == [["expired", 0, 1], ["measures only", 2, 0], ["mixed", 1, 0]]
+    )
+    claims_verify(claims=measure_claims["mixed"][:1], by=None, again=True)
+    assert (
+        counted()
+        == direct_reverify_counts()
+        == [["expired", 0, 1], ["measures only", 2, 0]]
     )

@@ -7,6 +7,7 @@ from catalog.models import (
     DeploymentModel,
     FedrampStatus,
     ImpactLevel,
+    ItemClaim,
     MarketplaceCategory,
     Offering,
     OfferingDocument,
@@ -18,9 +19,13 @@ from catalog.models import (
     ShortlistEntry,
 )
 from catalog.services import offering_search_refresh
-from catalog.services.claims import ClaimInput, claims_save
+from catalog.services.claims import ClaimInput, ItemClaimInput, claims_save
 from catalog.services.guards import EDITABLE_STATUSES
-from tests.standards.factories import CapabilityFactory, ReleaseFactory
+from tests.standards.factories import (
+    CapabilityFactory,
+    ReleaseFactory,
+    ServiceMeasureFactory,
+)
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):
@@ -76,6 +81,28 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, offering, capability, **fields):
         write_claims(offering, [ClaimInput(capability_id=capability.pk, **fields)])
         return model_class.objects.get(offering=offering, capability=capability)
+
+
+class MeasureClaimFactory(factory.django.DjangoModelFactory):
+    """A claim on a service measure (an :class:`ItemClaim`), written like
+    :class:`ClaimFactory` through the one claims writer."""
+
+    class Meta:
+        model = ItemClaim
+
+    offering = factory.SubFactory(OfferingFactory)
+    service_measure = factory.SubFactory(ServiceMeasureFactory)
+    level = ClaimLevel.MEETS
+
+    @classmethod
+    def _create(cls, model_class, *args, offering, service_measure, **fields):
+        write_claims(
+            offering,
+            [ItemClaimInput(kind="measure", item_id=service_measure.pk, **fields)],
+        )
+        return model_class.objects.get(
+            offering=offering, service_measure=service_measure
+        )
 
 
 class OfferingDocumentFactory(factory.django.DjangoModelFactory):

@@ -13,9 +13,17 @@ from catalog.freshness import (
     of_claim,
     with_freshness,
 )
-from catalog.models import Claim, ClaimToReverify, OfferingDocument, OfferingStatus
+from catalog.models import (
+    Claim,
+    ClaimToReverify,
+    ItemClaim,
+    ItemClaimToReverify,
+    OfferingDocument,
+    OfferingStatus,
+)
 from tests.catalog.factories import (
     ClaimFactory,
+    MeasureClaimFactory,
     OfferingDocumentFactory,
     OfferingFactory,
 )
@@ -167,5 +175,88 @@ def test_agencies_and_providers_cannot_open_the_queue(
     client_for, agency_user, provider_user
 ):
     url = reverse("admin:catalog_claimtoreverify_changelist")
+    for user in (agency_user, provider_user):
+        assert client_for(user).get(url).status_code == 302
+
+
+@pytest.fixture
+def measure_claims_of_every_age():
+    """Claims on service measures: fresh, stale (stated and verified), expired, and
+    an old one on a draft offering (never in the queue)."""
+    now = timezone.now()
+    offering = OfferingFactory()
+    expired_offering = OfferingFactory(release=offering.release)
+    OfferingDocumentFactory(
+        offering=expired_offering, expires_on=timezone.localdate() - DAY
+    )
+    draft = OfferingFactory(status=OfferingStatus.DRAFT, release=offering.release)
+    cases = {
+        "fresh": (offering, None, now - 10 * DAY),
+        "stale-verified": (offering, now - 366 * DAY, now - 366 * DAY),
+        "stale-stated": (offering, None, now - 400 * DAY),
+        "expired": (expired_offering, now - DAY, now - DAY),
+        "draft": (draft, None, now - 900 * DAY),
+    }
+    claims = {}
+    for name, (target, verified_at, stated_at) in cases.items():
+        claim = MeasureClaimFactory(offering=target)
+        ItemClaim.objects.filter(pk=claim.pk).update(
+            verified=verified_at is not None,
+            verified_at=verified_at,
+            updated_at=stated_at,
+        )
+        claims[name] = claim.pk
+    return claims
+
+
+def test_the_measure_exchange_and_report_queue_lists_and_reverifies_them(
+    client_for, broker, measure_claims_of_every_age
+):
+    claims = measure_claims_of_every_age
+    url = reverse("admin:catalog_itemclaimtoreverify_changelist")
+    client = client_for(broker)
+    response = client.get(url)
+    assert response.status_code == 200
+    listed = {claim.pk for claim in response.context["cl"].result_list}
+    assert listed == {claims[n] for n in ("stale-verified", "stale-stated", "expired")}
+    page = response.content.decode()
+    measure = ItemClaim.objects.select_related("service_measure").get(
+        pk=claims["stale-stated"]
+    )
+    assert str(measure.service_measure) in page
+    expired_only = client.get(url, {"freshness": "expired"}).context["cl"].result_list
+    assert [c.pk for c in expired_only] == [claims["expired"]]
+    stale = [claims["stale-verified"], claims["stale-stated"]]
+    client.post(
+        url, {"action": "reverify", "_selected_action": [str(pk) for pk in stale]}
+    )
+    assert not ItemClaimToReverify.objects.filter(pk__in=stale).filter(
+        verified_at__lt=timezone.now() - DAY
+    )
+    listed = {c.pk for c in client.get(url).context["cl"].result_list}
+    assert listed == {claims["expired"]}
+    # The capability queue is not where they show.
+    capability_queue = reverse("admin:catalog_claimtoreverify_changelist")
+    assert not client.get(capability_queue).context["cl"].result_list
+
+
+def test_sql_and_python_agree_on_measure_claims(measure_claims_of_every_age):
+    annotated = dict(
+        with_freshness(ItemClaim.objects.all()).values_list("pk", "freshness")
+    )
+    for name, pk in measure_claims_of_every_age.items():
+        claim = ItemClaim.objects.get(pk=pk)
+        expiry = (
+            OfferingDocument.objects.filter(offering=claim.offering_id)
+            .values_list("expires_on", flat=True)
+            .first()
+        )
+        assert annotated[pk] == of_claim(claim, expiry), name
+
+
+def test_agencies_and_providers_cannot_open_the_measure_queue(
+    client_for, agency_user, provider_user
+):
+    url = reverse("admin:catalog_itemclaimtoreverify_changelist")
     for user in (agency_user, provider_user):
         assert client_for(user).get(url).status_code == 302

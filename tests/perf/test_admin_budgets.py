@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 from brokering.models import Invitation, Round, ScoringRun
 from catalog.models import (
     Claim,
+    ItemClaim,
     OfferingDocument,
     OfferingStatus,
     ProviderAccountRequest,
@@ -33,6 +34,7 @@ from tests.brokering.factories import AgencyFactory, MatchFactory, NeedFactory
 from tests.catalog.factories import (
     ClaimFactory,
     ContractVehicleFactory,
+    MeasureClaimFactory,
     OfferingFactory,
     ProviderFactory,
     ShortlistFactory,
@@ -89,6 +91,12 @@ def _stale_claim(i: int) -> None:
     Claim.objects.filter(pk=claim.pk).update(updated_at=long_ago)
 
 
+def _stale_measure_claim(i: int) -> None:
+    claim = MeasureClaimFactory()
+    long_ago = timezone.now() - datetime.timedelta(days=4000)
+    ItemClaim.objects.filter(pk=claim.pk).update(updated_at=long_ago)
+
+
 BUILDERS: dict[str, Callable[[int], None]] = {
     "auth.Group": _repeat(lambda i: Group.objects.create(name=f"group {i}")),
     "authtoken.TokenProxy": _repeat(lambda i: Token.objects.create(user=UserFactory())),
@@ -128,6 +136,7 @@ BUILDERS: dict[str, Callable[[int], None]] = {
     ),
     "catalog.Claim": _repeat(lambda i: ClaimFactory()),
     "catalog.ClaimToReverify": _repeat(_stale_claim),
+    "catalog.ItemClaimToReverify": _repeat(_stale_measure_claim),
     "catalog.ContractVehicle": _repeat(lambda i: ContractVehicleFactory()),
     "catalog.Offering": _repeat(lambda i: OfferingFactory()),
     "catalog.OfferingDocument": _repeat(_document),
