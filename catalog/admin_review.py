@@ -343,6 +343,18 @@ class OfferingDocumentAdmin(BrokerEditor, ShownOnCatalogPages, HistoryAdmin):
     list_filter = ("kind",)
     list_select_related = ("offering", "uploaded_by")
     search_fields = ("title", "original_name", "offering__name")
+    fields = (
+        "offering",
+        "title",
+        "file",
+        "original_name",
+        "kind",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+        "as_of",
+        "expires_on",
+    )
     readonly_fields = (
         "offering",
         "file",

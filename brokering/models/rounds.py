@@ -11,8 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from catalog.models import DocumentKind
-from catalog.models.workflow import document_upload_to
+from catalog.models.workflow import UploadedEvidence
 
 
 class RoundStatus(models.TextChoices):
@@ -137,7 +136,7 @@ class Invitation(models.Model):
         return f"{self.offering} in round {self.round_id} ({self.status})"
 
 
-class ResponseDocument(models.Model):
+class ResponseDocument(UploadedEvidence):
     """An evidence file a provider uploaded with its response (checked like the
     catalog's evidence: :func:`catalog.documents.evidence_kind`). Its SHA-256 is
     recorded at upload and goes into the decision package."""
@@ -145,23 +144,10 @@ class ResponseDocument(models.Model):
     invitation = models.ForeignKey(
         Invitation, on_delete=models.CASCADE, related_name="documents"
     )
-    title = models.CharField(max_length=255)
-    file = models.FileField(upload_to=document_upload_to, max_length=255)
-    original_name = models.CharField(max_length=255)
-    kind = models.CharField(max_length=4, choices=DocumentKind.choices)
-    size = models.PositiveIntegerField(help_text="Bytes.")
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(UploadedEvidence.Meta):
         ordering = ["invitation", "id"]
 
     def __str__(self) -> str:

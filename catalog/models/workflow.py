@@ -26,12 +26,11 @@ class DocumentKind(models.TextChoices):
     DOCX = "docx", "Word document (DOCX)"
 
 
-class OfferingDocument(models.Model):
-    """An evidence file a provider attached to an offering."""
+class UploadedEvidence(models.Model):
+    """What every uploaded evidence file records, wherever it is attached (an
+    offering's documents, a response's): the file under a random name, the name it
+    came with, its checked kind and size, who uploaded it and when."""
 
-    offering = models.ForeignKey(
-        "catalog.Offering", on_delete=models.CASCADE, related_name="documents"
-    )
     title = models.CharField(max_length=255)
     file = models.FileField(upload_to=document_upload_to, max_length=255)
     original_name = models.CharField(max_length=255)
@@ -45,6 +44,17 @@ class OfferingDocument(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OfferingDocument(UploadedEvidence):
+    """An evidence file a provider attached to an offering."""
+
+    offering = models.ForeignKey(
+        "catalog.Offering", on_delete=models.CASCADE, related_name="documents"
+    )
     as_of = models.DateField(
         "as of",
         null=True,
@@ -63,7 +73,7 @@ class OfferingDocument(models.Model):
     )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(UploadedEvidence.Meta):
         ordering = ["offering", "title", "id"]
         indexes = [models.Index(fields=["expires_on"], name="document_expires_on")]
         constraints = [
