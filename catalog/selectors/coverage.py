@@ -96,7 +96,7 @@ def market_coverage() -> MarketCoverage | None:
     return cached_value("catalog", "market-coverage", _market_coverage)
 
 
-BLOCK = 2048  # offerings read and counted at a time (bounds a web worker's memory)
+BLOCK = 512  # offerings read and counted at a time (bounds a web worker's memory)
 # The counts and every published offering's classes on the capabilities, kept
 # between changes of the catalog: after a provider's edit, only the offerings whose
 # claim vector changed (its stamp moved) are read again.
@@ -193,20 +193,21 @@ def level_counts(release_id: int, columns: int) -> tuple[int, dict[str, np.ndarr
             .values_list("claim_vector__levels", flat=True)
             .iterator(chunk_size=BLOCK)
         )
-        blocks = []
+        # Filled in place, a block at a time (no list of blocks joined at the end:
+        # that held the classes twice).
+        packed = np.zeros((len(ids), -(-columns // 4)), dtype=np.uint8)
+        read = 0
         while block := list(itertools.islice(vectors, BLOCK)):
             classes = _classes(block, columns)
+            del block
             _add(counts, classes)
-            blocks.append(_pack(classes))
-        packed = (
-            np.concatenate(blocks)
-            if blocks
-            else np.zeros((0, -(-columns // 4)), dtype=np.uint8)
-        )
-        if len(packed) != len(ids):
+            if read + len(classes) <= len(packed):
+                packed[read : read + len(classes)] = _pack(classes)
+            read += len(classes)
+        if read != len(ids):
             # The catalog moved between the two reads: these counts are right for
             # the vectors read, but not kept against the keys read before.
-            return len(packed), {
+            return read, {
                 level: counts[place] for place, level in enumerate(COUNTED_LEVELS)
             }
     else:
