@@ -13,10 +13,10 @@ backend Django lists); the client itself, with its HTTP and JWT libraries, is
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from marketplace.backends import user_by_pk
 from marketplace.roles import public
 
 
@@ -43,7 +43,7 @@ class LoginGovBackend:
         return Backend().authenticate(request, **kwargs)
 
     def get_user(self, user_id):
-        return get_user_model().objects.filter(pk=user_id).first()
+        return user_by_pk(user_id)
 
 
 @public

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -43,22 +44,32 @@ from marketplace import memory
 KEY_PREFIX = "page"
 
 
-def version(scope: str) -> int:
+def _read_versions(scopes: tuple[str, ...]) -> dict[str, int]:
+    """The stored versions of ``scopes`` (a scope never bumped has no row).
+
+    A plain statement, not the ORM's: every kept page reads it, and building and
+    compiling the ORM's query cost ten times the query itself (0.45 ms of a kept
+    page's CPU, docs/performance.md)."""
     from marketplace.models import PageStamp
 
-    return (
-        PageStamp.objects.filter(scope=scope).values_list("version", flat=True).first()
-        or 0
-    )
+    table = connection.ops.quote_name(PageStamp._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(scopes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only the table's name and one placeholder per scope are put in.
+            f"SELECT scope, version FROM {table} WHERE scope IN ({placeholders})",  # noqa: S608  # nosec B608
+            list(scopes),
+        )
+        return dict(cursor.fetchall())
+
+
+def version(scope: str) -> int:
+    return _read_versions((scope,)).get(scope, 0)
 
 
 def versions(scopes: tuple[str, ...]) -> str:
     """The versions of several scopes, in one query, as one part of a key."""
-    from marketplace.models import PageStamp
-
-    found = dict(
-        PageStamp.objects.filter(scope__in=scopes).values_list("scope", "version")
-    )
+    found = _read_versions(scopes)
     return ".".join(str(found.get(scope, 0)) for scope in scopes)
 
 

@@ -210,6 +210,9 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, each request's read made with one plain statement
+# (marketplace/sessions.py).
+SESSION_ENGINE = "marketplace.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 # Absolute lifetime of a sign-in, and the idle time after which it ends
@@ -253,7 +256,8 @@ CONTENT_SECURITY_POLICY = {
 # user out on purpose; the per-address rate limit below slows password spraying.
 AUTHENTICATION_BACKENDS = [
     "marketplace.security.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, reading a signed-in request's user with one plain statement.
+    "marketplace.backends.ModelBackend",
     "marketplace.oidc.LoginGovBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_SIGN_IN_FAILURE_LIMIT", 3)

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -85,6 +86,26 @@ def test_the_second_request_is_served_from_the_cache(
         again = page(client)
     assert without_token(again) == without_token(first)
     assert CSRF_PLACEHOLDER not in again
+
+
+def test_a_kept_page_builds_no_orm_query(client_for, broker, monkeypatch):
+    """The session, the user and the scopes' versions are read with plain
+    statements: building and compiling the ORM's three queries cost most of a kept
+    page's CPU (docs/performance.md)."""
+    client = client_for(broker)
+    page(client)
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    with CaptureQueriesContext(connection) as captured:
+        page(client)
+    assert len(captured) == CACHED_QUERIES
+    assert compiled == []
 
 
 def test_a_kept_page_carries_a_token_this_request_can_post(broker):
