@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 
 from catalog.models import Offering, OfferingStatus, ShelfSnapshot
 from catalog.pagecache import SCOPE
+from catalog.vectors import LevelsByItem
 from marketplace import pagecache
 from standards.items import release_items
 
@@ -76,15 +77,11 @@ def _lengths(values: Sequence[Any]) -> np.ndarray:
     )
 
 
-# Level codes that fit in half a byte: a verified claim's code (VERIFIED_BIT, 128 and
-# up) does not, and a shelf holding one keeps whole bytes.
-HALF_BYTE = 16
-
-
 def pack(rows: Sequence[Sequence[Any]], codes: Sequence[str] | None = None) -> bytes:
     """``ROW_FIELDS`` rows (in id order) as one value, with the release's item IDs
-    in vector order (``codes``) when given. Level codes take half a byte each when
-    every vector has the same (even) length and no code is a verified claim's."""
+    in vector order (``codes``) when given. When every vector has the same length,
+    the levels are laid out by item (:class:`~catalog.vectors.LevelsByItem`, half a
+    byte a code when no code is a verified claim's); otherwise end to end."""
     profiles: dict[tuple[str, str, str], int] = {}
     profile_of = np.fromiter(
         (profiles.setdefault((r[2], r[3], r[4]), len(profiles)) for r in rows),
@@ -96,16 +93,13 @@ def pack(rows: Sequence[Sequence[Any]], codes: Sequence[str] | None = None) -> b
     joined = b"".join(bytes(v) for v in levels if v is not None)
     width = int(level_lengths[0]) if len(rows) else 0
     level_bytes: np.ndarray = np.frombuffer(joined, dtype=np.uint8)
-    halves = (
-        bool(len(rows))
-        and width > 0
-        and width % 2 == 0
-        and bool((level_lengths == width).all())
-        and int(level_bytes.max(initial=0)) < HALF_BYTE
-    )
-    if halves:
-        pairs = level_bytes.reshape(-1, 2)
-        level_bytes = ((pairs[:, 0] << 4) | pairs[:, 1]).astype(np.uint8)
+    by_item = width > 0 and bool((level_lengths == width).all())
+    halves = False
+    if by_item:
+        laid = LevelsByItem.from_matrix(
+            level_bytes.reshape(len(rows), width), halves=True
+        )
+        level_bytes, halves = laid.data.reshape(-1), laid.halves
     roadmaps = [r[6] for r in rows]
     arrays = {
         "ids": np.fromiter((r[0] for r in rows), np.int64, len(rows)),
@@ -123,7 +117,12 @@ def pack(rows: Sequence[Sequence[Any]], codes: Sequence[str] | None = None) -> b
             len(rows),
         ),
     }
-    plain = {"halves": halves, "profiles": list(profiles), "codes": codes}
+    plain = {
+        "by_item": by_item,
+        "halves": halves,
+        "profiles": list(profiles),
+        "codes": codes,
+    }
     return _laid_out(arrays, plain)
 
 
@@ -131,7 +130,7 @@ def pack(rows: Sequence[Sequence[Any]], codes: Sequence[str] | None = None) -> b
 # the header (the arrays' names, types and sizes, and the plain values), then each
 # array's bytes, every part starting at a multiple of 8 bytes. A reader takes each
 # array where it lies in the value read, with no copy (np.frombuffer).
-MAGIC = b"FMSHELF2"
+MAGIC = b"FMSHELF3"
 _ALIGN = 8
 
 
@@ -182,7 +181,8 @@ class Columns:
     profiles: list[tuple[Any, ...]]  # distinct (provider kind, deployment, impact)
     profile_of: np.ndarray  # int64 per row, into ``profiles``
     level_lengths: np.ndarray  # int64 per row; NONE: no vector
-    levels: np.ndarray  # uint8: the level vectors end to end
+    # The level vectors by item when all have one length, else end to end.
+    levels: LevelsByItem | np.ndarray
     roadmap_lengths: np.ndarray  # int64 per row; NONE: no vector
     roadmaps: np.ndarray  # uint8: the roadmap pairs end to end
     stamps: np.ndarray  # int64 microseconds since the epoch per row; NONE: none
@@ -205,6 +205,8 @@ class Columns:
         """The level vector of a row as stored (``None``: the offering has none)."""
         if self.level_lengths[row] < 0:
             return None
+        if isinstance(self.levels, LevelsByItem):
+            return self.levels.vector(row)
         start, end = self._level_starts[row : row + 2].tolist()
         return self.levels[start:end].tobytes()
 
@@ -216,7 +218,9 @@ class Columns:
 
     def rows(self) -> list[tuple[Any, ...]]:
         """The ``ROW_FIELDS`` rows (vectors as ``bytes``)."""
-        levels = _split(self.levels.tobytes(), self.level_lengths)
+        laid = self.levels
+        joined = laid.matrix() if isinstance(laid, LevelsByItem) else laid
+        levels = _split(joined.tobytes(), self.level_lengths)
         roadmaps = _split(self.roadmaps.tobytes(), self.roadmap_lengths)
         stamps = [
             None if s == NONE else EPOCH + datetime.timedelta(microseconds=s)
@@ -244,22 +248,17 @@ def _split(blob: bytes, lengths: np.ndarray) -> list[bytes | None]:
     ]
 
 
-def _halves_apart(packed: np.ndarray) -> np.ndarray:
-    """Level codes stored two to a byte, one to a byte again."""
-    apart = np.empty((len(packed), 2), dtype=np.uint8)
-    np.right_shift(packed, 4, out=apart[:, 0])
-    np.bitwise_and(packed, 15, out=apart[:, 1])
-    return apart.reshape(-1)
-
-
 def unpack_columns(data: bytes | memoryview) -> Columns:
     """The rows :func:`pack` was given, as :class:`Columns`: the arrays are read
-    where they lie in ``data`` (level codes stored two to a byte are spread out),
-    with no Python object per row."""
+    where they lie in ``data`` (levels by item stay as stored: a need spreads only
+    its own items' codes), with no Python object per row."""
     arrays, plain = _arrays(data)
-    levels = arrays["levels"]
-    if plain["halves"]:
-        levels = _halves_apart(levels)
+    levels: LevelsByItem | np.ndarray = arrays["levels"]
+    if plain["by_item"]:
+        width = int(arrays["level_lengths"][0])
+        levels = LevelsByItem(
+            arrays["levels"].reshape(width, -1), len(arrays["ids"]), plain["halves"]
+        )
     return Columns(
         ids=arrays["ids"],
         releases=arrays["releases"],

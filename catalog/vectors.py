@@ -18,6 +18,7 @@ index of an item within its release is stable.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -74,9 +75,65 @@ def decode_levels(levels: bytes) -> np.ndarray:
     return np.frombuffer(levels, dtype=np.uint8)
 
 
-def decode_roadmap(roadmap: bytes) -> np.ndarray:
+def decode_roadmap(roadmap: bytes | np.ndarray) -> np.ndarray:
     """An ``(n, 2)`` array of ``(item index, date ordinal)``."""
     return np.frombuffer(roadmap, dtype="<i4").reshape(-1, 2)
+
+
+# Level codes that fit in half a byte: a verified claim's code (VERIFIED_BIT, 128 and
+# up) does not, and levels holding one keep whole bytes.
+HALF_BYTE = 16
+
+
+@dataclass(frozen=True)
+class LevelsByItem:
+    """The level vectors of a shelf's offerings (all of one width) laid out by item:
+    a row per item of the release, a column per offering, so that a need's items are
+    whole rows (:meth:`rows`) and nothing else is read. With ``halves``, two
+    offerings' codes share a byte (high half first) and a row holds
+    ``ceil(offerings / 2)`` bytes."""
+
+    data: np.ndarray  # uint8 (items x offerings), or (items x bytes) with halves
+    offerings: int
+    halves: bool
+
+    @classmethod
+    def from_matrix(cls, matrix: np.ndarray, *, halves: bool) -> "LevelsByItem":
+        """From an (offerings x items) matrix of codes; two to a byte when
+        ``halves`` is asked for and every code is below :data:`HALF_BYTE`."""
+        offerings = matrix.shape[0]
+        by_item = matrix.T
+        if not (halves and offerings and int(matrix.max()) < HALF_BYTE):
+            return cls(np.ascontiguousarray(by_item), offerings, False)
+        even = np.zeros((by_item.shape[0], offerings + offerings % 2), np.uint8)
+        even[:, :offerings] = by_item
+        packed = (even[:, 0::2] << 4) | even[:, 1::2]
+        return cls(packed.astype(np.uint8), offerings, True)
+
+    @property
+    def width(self) -> int:
+        return int(self.data.shape[0])
+
+    def rows(self, positions: np.ndarray) -> np.ndarray:
+        """The codes of the items at ``positions``: (positions x offerings) uint8."""
+        taken = np.take(self.data, positions, axis=0)
+        if not self.halves:
+            return taken
+        apart = np.empty((taken.shape[0], taken.shape[1], 2), dtype=np.uint8)
+        np.right_shift(taken, 4, out=apart[:, :, 0])
+        np.bitwise_and(taken, 15, out=apart[:, :, 1])
+        return apart.reshape(taken.shape[0], -1)[:, : self.offerings]
+
+    def matrix(self) -> np.ndarray:
+        """Every code, (offerings x items), as :meth:`from_matrix` was given it."""
+        return np.ascontiguousarray(self.rows(np.arange(self.width)).T)
+
+    def vector(self, offering: int) -> bytes:
+        """One offering's level vector as stored in its :class:`ClaimVector`."""
+        column = self.data[:, offering // 2 if self.halves else offering]
+        if self.halves:
+            column = (column >> 4) if offering % 2 == 0 else (column & 15)
+        return column.astype(np.uint8).tobytes()
 
 
 def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:

@@ -20,6 +20,7 @@ from catalog.models import (
 )
 from catalog.pagecache import SCOPE
 from catalog.services.claims import claims_verify
+from catalog.vectors import VERIFIED_BIT, LevelsByItem
 from marketplace import pagecache
 
 pytestmark = pytest.mark.django_db
@@ -170,9 +171,9 @@ def test_verified_claims_survive_the_snapshot(
 
 
 def _same_shelf(one: Shelf, other: Shelf) -> None:
+    assert np.array_equal(one.levels.matrix(), other.levels.matrix())
     for name in (
         "offering_ids",
-        "levels",
         "roadmap_rows",
         "roadmap_positions",
         "roadmap_dates",
@@ -258,3 +259,25 @@ def test_a_snapshot_of_an_older_layout_is_taken_again_from_the_rows(
     stored = bytes(ShelfSnapshot.objects.get(release=release).data)
     assert stored.startswith(shelf_store.MAGIC)
     assert shelf_store.unpack(stored) == _rows_now(release.pk)
+
+
+@pytest.mark.parametrize("offerings", [0, 1, 6, 7])
+@pytest.mark.parametrize("verified", [False, True])
+def test_levels_by_item_give_back_every_offerings_vector(offerings, verified):
+    """The snapshot lays levels out by item (a need reads its items' rows only),
+    two codes to a byte when none is a verified claim's: each item's row, each
+    offering's vector and the whole matrix come back as they were, odd counts of
+    offerings included."""
+    rng = np.random.default_rng(offerings)
+    matrix = rng.integers(0, 6, size=(offerings, 10), dtype=np.uint8)
+    if verified and offerings:
+        matrix[0, 3] |= VERIFIED_BIT
+    for halves in (False, True):
+        laid = LevelsByItem.from_matrix(matrix, halves=halves)
+        assert laid.halves == (halves and not verified and offerings > 0)
+        assert np.array_equal(laid.matrix(), matrix)
+        positions = np.array([9, 0, 3, 3], dtype=np.int64)
+        assert np.array_equal(laid.rows(positions), matrix[:, positions].T)
+        assert [laid.vector(row) for row in range(offerings)] == [
+            row.tobytes() for row in matrix
+        ]
