@@ -105,12 +105,12 @@ class NeedScores(Sequence[Scored]):
             dtype=np.uint8,
         ).reshape(levels.shape)
         if shelf.roadmap_rows.size and positions.size:
-            column_of = np.full(shelf.levels.width, -1, dtype=np.int64)
+            column_of = np.full(shelf.levels.width, -1, dtype=np.int32)
             column_of[positions[known]] = np.flatnonzero(known)
             column = column_of[shelf.roadmap_positions]
             go_live = need.constraints.go_live.toordinal()
             dates = shelf.roadmap_dates
-            keep = (column >= 0) & (dates > 0) & (dates <= go_live)
+            keep = np.flatnonzero((column >= 0) & (dates > 0) & (dates <= go_live))
             rows, column = shelf.roadmap_rows[keep], column[keep]
             roadmap = roadmap_counts(levels[column, rows], verified_only)
             credits[column[roadmap], rows[roadmap]] = ROADMAP_CREDIT
@@ -125,9 +125,8 @@ class NeedScores(Sequence[Scored]):
             total = credits[start:end].sum(axis=0, dtype=np.uint32)
             self.earned += weight * total.astype(np.int64)
             if weight == MUST_WEIGHT:
-                self.gaps = np.count_nonzero(
-                    credits[start:end] < GAP_BELOW, axis=0
-                ).astype(np.int64)
+                short = credits[start:end] < GAP_BELOW
+                self.gaps = short.sum(axis=0, dtype=np.uint32).astype(np.int64)
         self.reasons_by_profile = [
             ineligibility(
                 need.constraints,

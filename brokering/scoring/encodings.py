@@ -256,14 +256,18 @@ def _roadmap_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, item positions and date ordinals of the roadmap pairs of a shelf's rows
     (``joined``: their roadmap vectors end to end; ``counts``: pairs per row); pairs
-    outside the item space are dropped."""
+    outside the item space are dropped. The positions and dates are read where they
+    lie (int32), not copied, when every pair is inside."""
     if not counts.any():
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    pairs = decode_roadmap(joined).astype(np.int64)
-    row_of = np.repeat(np.arange(len(counts)), counts)
-    inside = (pairs[:, 0] >= 0) & (pairs[:, 0] < width)
-    return row_of[inside], pairs[inside, 0], pairs[inside, 1]
+    pairs = decode_roadmap(joined)
+    row_of = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    positions, dates = pairs[:, 0], pairs[:, 1]
+    if int(positions.min()) >= 0 and int(positions.max()) < width:
+        return row_of, positions, dates
+    inside = (positions >= 0) & (positions < width)
+    return row_of[inside], positions[inside], dates[inside]
 
 
 @dataclass
@@ -272,9 +276,9 @@ class Shelf:
 
     offering_ids: np.ndarray  # int64, ascending
     levels: LevelsByItem  # the level codes, a row per item
-    roadmap_rows: np.ndarray  # int64: offering row of each roadmap pair
-    roadmap_positions: np.ndarray  # int64: item index of each pair
-    roadmap_dates: np.ndarray  # int64: date ordinal of each pair
+    roadmap_rows: np.ndarray  # int32: offering row of each roadmap pair
+    roadmap_positions: np.ndarray  # int32: item index of each pair
+    roadmap_dates: np.ndarray  # int32: date ordinal of each pair
     profiles: list[tuple[str, str, str]]  # distinct (kind, deployment, impact)
     profile_of: np.ndarray  # int64 per offering, into ``profiles``
     # What a digest reads of an offering: (kinds, deployments, impacts, levels,
