@@ -108,29 +108,70 @@ def pack(rows: Sequence[Sequence[Any]], codes: Sequence[str] | None = None) -> b
         "level_lengths": level_lengths,
         "levels": level_bytes,
         "roadmap_lengths": _lengths(roadmaps),
-        "roadmaps": np.frombuffer(
-            b"".join(bytes(v) for v in roadmaps if v is not None), np.uint8
-        ),
         "stamps": np.fromiter(
             (NONE if r[7] is None else (r[7] - EPOCH) // MICROSECOND for r in rows),
             np.int64,
             len(rows),
         ),
     }
+    narrow, roadmap_base = _narrowed_roadmaps(
+        np.frombuffer(b"".join(bytes(v) for v in roadmaps if v is not None), np.uint8)
+    )
+    arrays.update(narrow)
     plain = {
         "by_item": by_item,
         "halves": halves,
+        "roadmap_base": roadmap_base,
         "profiles": list(profiles),
         "codes": codes,
     }
     return _laid_out(arrays, plain)
 
 
+# The roadmap pairs (int32 item index, int32 date ordinal) end to end take four bytes
+# instead of eight when every index and every date's days after the earliest fit in
+# 16 bits (a sixth of the value read at 20,000 offerings).
+WIDE = "<i4"
+NARROW = "<u2"
+NARROW_MAX = 0xFFFF
+
+
+def _narrowed_roadmaps(raw: np.ndarray) -> tuple[dict[str, np.ndarray], int | None]:
+    """The arrays that store ``raw`` (the roadmap vectors end to end), and the
+    earliest date when they are narrowed (``None``: stored as they are)."""
+    if not raw.size or raw.size % 8:
+        return {"roadmaps": raw}, None
+    pairs = raw.view(WIDE).reshape(-1, 2)
+    positions, dates = pairs[:, 0], pairs[:, 1]
+    base = int(dates.min())
+    if (
+        int(positions.min()) < 0
+        or int(positions.max()) > NARROW_MAX
+        or int(dates.max()) - base > NARROW_MAX
+    ):
+        return {"roadmaps": raw}, None
+    return {
+        "roadmap_positions": positions.astype(NARROW),
+        "roadmap_days": (dates - base).astype(NARROW),
+    }, base
+
+
+def _widened_roadmaps(arrays: dict[str, np.ndarray], base: int | None) -> np.ndarray:
+    """The roadmap vectors end to end, as :func:`_narrowed_roadmaps` was given them."""
+    if base is None:
+        return arrays["roadmaps"]
+    positions = arrays["roadmap_positions"]
+    pairs = np.empty((len(positions), 2), dtype=WIDE)
+    pairs[:, 0] = positions
+    np.add(arrays["roadmap_days"], base, out=pairs[:, 1], dtype=WIDE)
+    return pairs.reshape(-1).view(np.uint8)
+
+
 # A snapshot's value: MAGIC, the length of a JSON header (8 bytes, little-endian),
 # the header (the arrays' names, types and sizes, and the plain values), then each
 # array's bytes, every part starting at a multiple of 8 bytes. A reader takes each
 # array where it lies in the value read, with no copy (np.frombuffer).
-MAGIC = b"FMSHELF3"
+MAGIC = b"FMSHELF4"
 _ALIGN = 8
 
 
@@ -267,7 +308,7 @@ def unpack_columns(data: bytes | memoryview) -> Columns:
         level_lengths=arrays["level_lengths"],
         levels=levels,
         roadmap_lengths=arrays["roadmap_lengths"],
-        roadmaps=arrays["roadmaps"],
+        roadmaps=_widened_roadmaps(arrays, plain.get("roadmap_base")),
         stamps=arrays["stamps"],
         codes=plain.get("codes"),
     )

@@ -53,6 +53,14 @@ def test_pack_and_unpack_are_inverses(release, make_offering, capabilities):
     ]
     assert shelf_store.unpack(shelf_store.pack(odd)) == odd
     assert shelf_store.unpack(shelf_store.pack([])) == []
+    # Roadmap pairs are stored in 16 bits when they fit, else as they are.
+    pairs = np.array([[3, 739_000], [7, 739_000 + 65_535]], dtype="<i4").tobytes()
+    far = np.array([[3, 739_000], [70_000, 800_000]], dtype="<i4").tobytes()
+    for roadmap, narrow in ((pairs, True), (far, False)):
+        dated = [(*rows[0][:6], roadmap, rows[0][7]), *rows[1:]]
+        packed = shelf_store.pack(dated)
+        assert (b"roadmap_days" in packed) == narrow
+        assert shelf_store.unpack(packed) == dated
 
 
 def test_the_snapshot_follows_every_change_of_the_shelf(
