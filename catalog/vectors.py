@@ -102,13 +102,14 @@ class LevelsByItem:
         """From an (offerings x items) matrix of codes; two to a byte when
         ``halves`` is asked for and every code is below :data:`HALF_BYTE`."""
         offerings = matrix.shape[0]
-        by_item = matrix.T
         if not (halves and offerings and int(matrix.max()) < HALF_BYTE):
-            return cls(np.ascontiguousarray(by_item), offerings, False)
-        even = np.zeros((by_item.shape[0], offerings + offerings % 2), np.uint8)
-        even[:, :offerings] = by_item
-        packed = (even[:, 0::2] << 4) | even[:, 1::2]
-        return cls(packed.astype(np.uint8), offerings, True)
+            return cls(np.ascontiguousarray(matrix.T), offerings, False)
+        # Two offerings' rows into one, then laid out by item (half the bytes to
+        # turn around).
+        even = np.zeros((offerings + offerings % 2, matrix.shape[1]), np.uint8)
+        even[:offerings] = matrix
+        paired = (even[0::2] << 4) | even[1::2]
+        return cls(np.ascontiguousarray(paired.T), offerings, True)
 
     @property
     def width(self) -> int:
@@ -126,7 +127,13 @@ class LevelsByItem:
 
     def matrix(self) -> np.ndarray:
         """Every code, (offerings x items), as :meth:`from_matrix` was given it."""
-        return np.ascontiguousarray(self.rows(np.arange(self.width)).T)
+        if not self.halves:
+            return np.ascontiguousarray(self.data.T)
+        paired = np.ascontiguousarray(self.data.T)
+        matrix = np.empty((2 * len(paired), self.width), dtype=np.uint8)
+        np.right_shift(paired, 4, out=matrix[0::2])
+        np.bitwise_and(paired, 15, out=matrix[1::2])
+        return matrix[: self.offerings]
 
     def vector(self, offering: int) -> bytes:
         """One offering's level vector as stored in its :class:`ClaimVector`."""
