@@ -102,7 +102,7 @@ class LevelsByItem:
         """From an (offerings x items) matrix of codes; two to a byte when
         ``halves`` is asked for and every code is below :data:`HALF_BYTE`."""
         offerings = matrix.shape[0]
-        if not (halves and offerings and int(matrix.max()) < HALF_BYTE):
+        if not (halves and offerings and int(matrix.max(initial=0)) < HALF_BYTE):
             return cls(np.ascontiguousarray(matrix.T), offerings, False)
         # Two offerings' rows into one, then laid out by item (half the bytes to
         # turn around).
@@ -123,7 +123,7 @@ class LevelsByItem:
         apart = np.empty((taken.shape[0], taken.shape[1], 2), dtype=np.uint8)
         np.right_shift(taken, 4, out=apart[:, :, 0])
         np.bitwise_and(taken, 15, out=apart[:, :, 1])
-        return apart.reshape(taken.shape[0], -1)[:, : self.offerings]
+        return apart.reshape(taken.shape[0], 2 * taken.shape[1])[:, : self.offerings]
 
     def matrix(self) -> np.ndarray:
         """Every code, (offerings x items), as :meth:`from_matrix` was given it."""

@@ -286,6 +286,8 @@ def test_levels_by_item_give_back_every_offerings_vector(offerings, verified):
         assert np.array_equal(laid.matrix(), matrix)
         positions = np.array([9, 0, 3, 3], dtype=np.int64)
         assert np.array_equal(laid.rows(positions), matrix[:, positions].T)
+        nothing = np.zeros(0, dtype=np.int64)  # a need without items
+        assert laid.rows(nothing).shape == (0, offerings)
         assert [laid.vector(row) for row in range(offerings)] == [
             row.tobytes() for row in matrix
         ]
