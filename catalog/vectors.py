@@ -116,14 +116,15 @@ class LevelsByItem:
         return int(self.data.shape[0])
 
     def rows(self, positions: np.ndarray) -> np.ndarray:
-        """The codes of the items at ``positions``: (positions x offerings) uint8."""
+        """The codes of the items at ``positions``: (positions x offerings) uint8,
+        contiguous."""
         taken = np.take(self.data, positions, axis=0)
         if not self.halves:
             return taken
-        apart = np.empty((taken.shape[0], taken.shape[1], 2), dtype=np.uint8)
-        np.right_shift(taken, 4, out=apart[:, :, 0])
-        np.bitwise_and(taken, 15, out=apart[:, :, 1])
-        return apart.reshape(taken.shape[0], 2 * taken.shape[1])[:, : self.offerings]
+        codes = np.empty((len(taken), self.offerings), dtype=np.uint8)
+        np.right_shift(taken, 4, out=codes[:, 0::2])
+        np.bitwise_and(taken[:, : self.offerings // 2], 15, out=codes[:, 1::2])
+        return codes
 
     def matrix(self) -> np.ndarray:
         """Every code, (offerings x items), as :meth:`from_matrix` was given it."""
