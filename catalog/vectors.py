@@ -18,6 +18,7 @@ index of an item within its release is stable.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -74,9 +75,73 @@ def decode_levels(levels: bytes) -> np.ndarray:
     return np.frombuffer(levels, dtype=np.uint8)
 
 
-def decode_roadmap(roadmap: bytes) -> np.ndarray:
+def decode_roadmap(roadmap: bytes | np.ndarray) -> np.ndarray:
     """An ``(n, 2)`` array of ``(item index, date ordinal)``."""
     return np.frombuffer(roadmap, dtype="<i4").reshape(-1, 2)
+
+
+# Level codes that fit in half a byte: a verified claim's code (VERIFIED_BIT, 128 and
+# up) does not, and levels holding one keep whole bytes.
+HALF_BYTE = 16
+
+
+@dataclass(frozen=True)
+class LevelsByItem:
+    """The level vectors of a shelf's offerings (all of one width) laid out by item:
+    a row per item of the release, a column per offering, so that a need's items are
+    whole rows (:meth:`rows`) and nothing else is read. With ``halves``, two
+    offerings' codes share a byte (high half first) and a row holds
+    ``ceil(offerings / 2)`` bytes."""
+
+    data: np.ndarray  # uint8 (items x offerings), or (items x bytes) with halves
+    offerings: int
+    halves: bool
+
+    @classmethod
+    def from_matrix(cls, matrix: np.ndarray, *, halves: bool) -> "LevelsByItem":
+        """From an (offerings x items) matrix of codes; two to a byte when
+        ``halves`` is asked for and every code is below :data:`HALF_BYTE`."""
+        offerings = matrix.shape[0]
+        if not (halves and offerings and int(matrix.max(initial=0)) < HALF_BYTE):
+            return cls(np.ascontiguousarray(matrix.T), offerings, False)
+        # Two offerings' rows into one, then laid out by item (half the bytes to
+        # turn around).
+        even = np.zeros((offerings + offerings % 2, matrix.shape[1]), np.uint8)
+        even[:offerings] = matrix
+        paired = (even[0::2] << 4) | even[1::2]
+        return cls(np.ascontiguousarray(paired.T), offerings, True)
+
+    @property
+    def width(self) -> int:
+        return int(self.data.shape[0])
+
+    def rows(self, positions: np.ndarray) -> np.ndarray:
+        """The codes of the items at ``positions``: (positions x offerings) uint8,
+        contiguous."""
+        taken = np.take(self.data, positions, axis=0)
+        if not self.halves:
+            return taken
+        codes = np.empty((len(taken), self.offerings), dtype=np.uint8)
+        np.right_shift(taken, 4, out=codes[:, 0::2])
+        np.bitwise_and(taken[:, : self.offerings // 2], 15, out=codes[:, 1::2])
+        return codes
+
+    def matrix(self) -> np.ndarray:
+        """Every code, (offerings x items), as :meth:`from_matrix` was given it."""
+        if not self.halves:
+            return np.ascontiguousarray(self.data.T)
+        paired = np.ascontiguousarray(self.data.T)
+        matrix = np.empty((2 * len(paired), self.width), dtype=np.uint8)
+        np.right_shift(paired, 4, out=matrix[0::2])
+        np.bitwise_and(paired, 15, out=matrix[1::2])
+        return matrix[: self.offerings]
+
+    def vector(self, offering: int) -> bytes:
+        """One offering's level vector as stored in its :class:`ClaimVector`."""
+        column = self.data[:, offering // 2 if self.halves else offering]
+        if self.halves:
+            column = (column >> 4) if offering % 2 == 0 else (column & 15)
+        return column.astype(np.uint8).tobytes()
 
 
 def refresh_claim_vectors(*, offering_ids: Iterable[int]) -> int:

@@ -34,7 +34,7 @@ from brokering.scoring.encodings import (
     Row,
     Shelf,
     constraints,
-    credit_table,
+    credit_bytes,
     fingerprint,
     offering_digest,
     roadmap_counts,
@@ -87,39 +87,46 @@ class NeedScores(Sequence[Scored]):
         self.total = need.total_weight
         count = len(shelf)
         # The items grouped by weight (must, should, could), so that each group's
-        # credits are one block of columns: a score is the weighted sum of the
-        # blocks' row sums, and gaps are counted in the must block.
+        # credits are one block of rows (the shelf's levels are laid out by item):
+        # a score is the weighted sum of the blocks' column sums, and gaps are
+        # counted in the must block.
         self.item_order = np.argsort(-need.weights, kind="stable")
         self.column_of_item = np.argsort(self.item_order)
         positions = need.positions[self.item_order]
         known = positions >= 0
-        levels = np.take(shelf.levels, np.where(known, positions, 0), axis=1)
+        levels = shelf.levels.rows(np.where(known, positions, 0))
         if not known.all():
-            levels[:, ~known] = 0
+            levels[~known] = 0
         verified_only = need.constraints.verified_only
-        credits = credit_table(verified_only).astype(np.uint8)[levels]
+        credits = np.frombuffer(
+            bytearray(np.ascontiguousarray(levels)).translate(
+                credit_bytes(verified_only)
+            ),
+            dtype=np.uint8,
+        ).reshape(levels.shape)
         if shelf.roadmap_rows.size and positions.size:
-            column_of = np.full(shelf.levels.shape[1], -1, dtype=np.int64)
+            column_of = np.full(shelf.levels.width, -1, dtype=np.int32)
             column_of[positions[known]] = np.flatnonzero(known)
             column = column_of[shelf.roadmap_positions]
             go_live = need.constraints.go_live.toordinal()
             dates = shelf.roadmap_dates
-            keep = (column >= 0) & (dates > 0) & (dates <= go_live)
+            keep = np.flatnonzero((column >= 0) & (dates > 0) & (dates <= go_live))
             rows, column = shelf.roadmap_rows[keep], column[keep]
-            roadmap = roadmap_counts(levels[rows, column], verified_only)
-            credits[rows[roadmap], column[roadmap]] = ROADMAP_CREDIT
-        self.credits = credits  # (offerings x items by weight), in hundredths
+            roadmap = roadmap_counts(levels[column, rows], verified_only)
+            credits[column[roadmap], rows[roadmap]] = ROADMAP_CREDIT
+        self.credits = credits  # (items by weight x offerings), in hundredths
         weights = need.weights[self.item_order]
         self.earned = np.zeros(count, dtype=np.int64)
         self.gaps = np.zeros(count, dtype=np.int64)
         for weight in np.unique(weights).tolist():
             block = np.flatnonzero(weights == weight)
             start, end = int(block[0]), int(block[-1]) + 1
-            self.earned += weight * credits[:, start:end].sum(axis=1, dtype=np.int64)
+            # A block's column sums fit in 32 bits (credits are at most 255).
+            total = credits[start:end].sum(axis=0, dtype=np.uint32)
+            self.earned += weight * total.astype(np.int64)
             if weight == MUST_WEIGHT:
-                self.gaps = (credits[:, start:end] < GAP_BELOW).sum(
-                    axis=1, dtype=np.int64
-                )
+                short = credits[start:end] < GAP_BELOW
+                self.gaps = short.sum(axis=0, dtype=np.uint32).astype(np.int64)
         self.reasons_by_profile = [
             ineligibility(
                 need.constraints,
@@ -192,7 +199,7 @@ class NeedScores(Sequence[Scored]):
         need = self.need
         functions = need.functions
         # Back in item order, as int64 for exact sums.
-        credits = self.credits[rows][:, self.column_of_item].astype(np.int64)
+        credits = self.credits[:, rows].T[:, self.column_of_item].astype(np.int64)
         one_hot = np.zeros((len(need.positions), len(functions)), dtype=np.int64)
         one_hot[np.arange(len(need.positions)), need.function_index] = 1
         earned_per_function = ((credits * need.weights) @ one_hot).tolist()

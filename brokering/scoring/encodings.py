@@ -31,7 +31,13 @@ from brokering.scoring.formula import (
     Item,
     NeedSpec,
 )
-from catalog.vectors import LEVEL_CODES, LEVEL_MASK, VERIFIED_BIT, decode_roadmap
+from catalog.vectors import (
+    LEVEL_CODES,
+    LEVEL_MASK,
+    VERIFIED_BIT,
+    LevelsByItem,
+    decode_roadmap,
+)
 
 if TYPE_CHECKING:  # pure: the columns are only read here
     from catalog.shelf import Columns
@@ -55,6 +61,18 @@ MUST_WEIGHT = WEIGHTS[MUST]
 def credit_table(verified_only: bool) -> np.ndarray:
     """Credits by level code for a need (counting verified claims only, or not)."""
     return VERIFIED_CREDIT_BY_CODE if verified_only else CREDIT_BY_CODE
+
+
+def credit_bytes(verified_only: bool) -> bytes:
+    """:func:`credit_table` as a translation table (``bytes.translate``): a credit
+    per level code in one byte, looked up without widening the codes to indices."""
+    return _CREDIT_BYTES[verified_only]
+
+
+_CREDIT_BYTES = {
+    verified: credit_table(verified).astype(np.uint8).tobytes()
+    for verified in (False, True)
+}
 
 
 def roadmap_counts(codes: np.ndarray, verified_only: bool | np.ndarray) -> np.ndarray:
@@ -234,18 +252,22 @@ def constraints(row: Row) -> NeedSpec:
 
 
 def _roadmap_pairs(
-    joined: bytes, counts: np.ndarray, width: int
+    joined: bytes | np.ndarray, counts: np.ndarray, width: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, item positions and date ordinals of the roadmap pairs of a shelf's rows
     (``joined``: their roadmap vectors end to end; ``counts``: pairs per row); pairs
-    outside the item space are dropped."""
+    outside the item space are dropped. The positions and dates are read where they
+    lie (int32), not copied, when every pair is inside."""
     if not counts.any():
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    pairs = decode_roadmap(joined).astype(np.int64)
-    row_of = np.repeat(np.arange(len(counts)), counts)
-    inside = (pairs[:, 0] >= 0) & (pairs[:, 0] < width)
-    return row_of[inside], pairs[inside, 0], pairs[inside, 1]
+    pairs = decode_roadmap(joined)
+    row_of = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    positions, dates = pairs[:, 0], pairs[:, 1]
+    if int(positions.min()) >= 0 and int(positions.max()) < width:
+        return row_of, positions, dates
+    inside = (positions >= 0) & (positions < width)
+    return row_of[inside], positions[inside], dates[inside]
 
 
 @dataclass
@@ -253,10 +275,10 @@ class Shelf:
     """Published offerings of one release as arrays, in offering id order."""
 
     offering_ids: np.ndarray  # int64, ascending
-    levels: np.ndarray  # (offerings x items) uint8 level codes
-    roadmap_rows: np.ndarray  # int64: offering row of each roadmap pair
-    roadmap_positions: np.ndarray  # int64: item index of each pair
-    roadmap_dates: np.ndarray  # int64: date ordinal of each pair
+    levels: LevelsByItem  # the level codes, a row per item
+    roadmap_rows: np.ndarray  # int32: offering row of each roadmap pair
+    roadmap_positions: np.ndarray  # int32: item index of each pair
+    roadmap_dates: np.ndarray  # int32: date ordinal of each pair
     profiles: list[tuple[str, str, str]]  # distinct (kind, deployment, impact)
     profile_of: np.ndarray  # int64 per offering, into ``profiles``
     # What a digest reads of an offering: (kinds, deployments, impacts, levels,
@@ -276,7 +298,7 @@ class Shelf:
             empty = np.zeros(0, dtype=np.int64)
             return cls(
                 empty,
-                np.zeros((0, width), dtype=np.uint8),
+                LevelsByItem(np.zeros((width, 0), dtype=np.uint8), 0, halves=False),
                 empty,
                 empty,
                 empty,
@@ -316,7 +338,7 @@ class Shelf:
         )
         return cls(
             np.array(ids, dtype=np.int64),
-            matrix,
+            LevelsByItem.from_matrix(matrix, halves=False),
             *roadmap,
             list(index),
             profile_of,
@@ -326,17 +348,16 @@ class Shelf:
     @classmethod
     def from_columns(cls, columns: "Columns", width: int) -> "Shelf":
         """From a snapshot's :class:`~catalog.shelf.Columns` (in id order), as
-        :meth:`from_rows` makes it from their rows, with NumPy work only when every
-        vector has ``width`` items (else through the rows)."""
-        count = len(columns)
-        if not count or not bool((columns.level_lengths == width).all()):
+        :meth:`from_rows` makes it from their rows: the snapshot's levels by item as
+        they lie when every vector has ``width`` items (else through the rows)."""
+        levels = columns.levels
+        if not isinstance(levels, LevelsByItem) or levels.width != width:
             return cls.from_rows([row[:-1] for row in columns.rows()], width)
-        matrix = columns.levels.reshape(count, width)
         counts = np.where(columns.roadmap_lengths < 0, 0, columns.roadmap_lengths) // 8
         return cls(
             columns.ids,
-            matrix,
-            *_roadmap_pairs(columns.roadmaps.tobytes(), counts, width),
+            levels,
+            *_roadmap_pairs(columns.roadmaps, counts, width),
             list(columns.profiles),
             columns.profile_of,
             columns,

@@ -151,7 +151,9 @@ class FacetIndex:
     # claim on one of the system's information exchanges)
     exchanges: np.ndarray
     exchange_systems: list[str]
-    upper_names: np.ndarray  # each name as the database's UPPER() writes it
+    # Each name as the database's UPPER() writes it, in UTF-8 (a quarter of the
+    # memory of NumPy's four bytes a character; prefixes and equality are the same).
+    upper_names: np.ndarray
     providers: np.ndarray  # each offering's provider id
     common_words: frozenset[str] = frozenset()
     common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
@@ -237,8 +239,9 @@ class FacetIndex:
         starts with it (``upper_q``: ``q`` as the database's UPPER() writes it, as
         Django's ``iexact`` and ``istartswith`` compare)."""
         names = self.upper_names[mask]
-        starting = np.char.startswith(names, upper_q)
-        exact = np.where(names[starting] == upper_q, 2, 1)
+        wanted = upper_q.encode()
+        starting = np.char.startswith(names, wanted)
+        exact = np.where(names[starting] == wanted, 2, 1)
         return dict(zip(self.ids[mask][starting].tolist(), exact.tolist(), strict=True))
 
     def _spread(self, values: dict, fill, dtype) -> np.ndarray:
@@ -382,7 +385,7 @@ def build() -> FacetIndex:
         for i, column in enumerate(columns.values(), start=4):
             column.add(row[i])
         providers.append(row[-2])
-        names.append(row[-1])
+        names.append(row[-1].encode())
     ids = np.frombuffer(pks, dtype=np.int64).copy()
     covered_counts = np.frombuffer(covered, dtype=np.int64).astype(np.float64)
     capability_counts = np.frombuffer(capabilities, dtype=np.int64).astype(np.float64)
@@ -395,7 +398,7 @@ def build() -> FacetIndex:
     codes, values = {}, {}
     for name, column in columns.items():
         codes[name], values[name] = column.result()
-    upper_names = np.array(names, dtype=str)
+    upper_names = np.array(names, dtype=bytes)
     size = len(ids)
     del names
     position = {int(pk): i for i, pk in enumerate(ids)}

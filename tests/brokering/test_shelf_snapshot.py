@@ -20,6 +20,7 @@ from catalog.models import (
 )
 from catalog.pagecache import SCOPE
 from catalog.services.claims import claims_verify
+from catalog.vectors import VERIFIED_BIT, LevelsByItem
 from marketplace import pagecache
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,14 @@ def test_pack_and_unpack_are_inverses(release, make_offering, capabilities):
     ]
     assert shelf_store.unpack(shelf_store.pack(odd)) == odd
     assert shelf_store.unpack(shelf_store.pack([])) == []
+    # Roadmap pairs are stored in 16 bits when they fit, else as they are.
+    pairs = np.array([[3, 739_000], [7, 739_000 + 65_535]], dtype="<i4").tobytes()
+    far = np.array([[3, 739_000], [70_000, 800_000]], dtype="<i4").tobytes()
+    for roadmap, narrow in ((pairs, True), (far, False)):
+        dated = [(*rows[0][:6], roadmap, rows[0][7]), *rows[1:]]
+        packed = shelf_store.pack(dated)
+        assert (b"roadmap_days" in packed) == narrow
+        assert shelf_store.unpack(packed) == dated
 
 
 def test_the_snapshot_follows_every_change_of_the_shelf(
@@ -170,9 +179,9 @@ def test_verified_claims_survive_the_snapshot(
 
 
 def _same_shelf(one: Shelf, other: Shelf) -> None:
+    assert np.array_equal(one.levels.matrix(), other.levels.matrix())
     for name in (
         "offering_ids",
-        "levels",
         "roadmap_rows",
         "roadmap_positions",
         "roadmap_dates",
@@ -258,3 +267,27 @@ def test_a_snapshot_of_an_older_layout_is_taken_again_from_the_rows(
     stored = bytes(ShelfSnapshot.objects.get(release=release).data)
     assert stored.startswith(shelf_store.MAGIC)
     assert shelf_store.unpack(stored) == _rows_now(release.pk)
+
+
+@pytest.mark.parametrize("offerings", [0, 1, 6, 7])
+@pytest.mark.parametrize("verified", [False, True])
+def test_levels_by_item_give_back_every_offerings_vector(offerings, verified):
+    """The snapshot lays levels out by item (a need reads its items' rows only),
+    two codes to a byte when none is a verified claim's: each item's row, each
+    offering's vector and the whole matrix come back as they were, odd counts of
+    offerings included."""
+    rng = np.random.default_rng(offerings)
+    matrix = rng.integers(0, 6, size=(offerings, 10), dtype=np.uint8)
+    if verified and offerings:
+        matrix[0, 3] |= VERIFIED_BIT
+    for halves in (False, True):
+        laid = LevelsByItem.from_matrix(matrix, halves=halves)
+        assert laid.halves == (halves and not verified and offerings > 0)
+        assert np.array_equal(laid.matrix(), matrix)
+        positions = np.array([9, 0, 3, 3], dtype=np.int64)
+        assert np.array_equal(laid.rows(positions), matrix[:, positions].T)
+        nothing = np.zeros(0, dtype=np.int64)  # a need without items
+        assert laid.rows(nothing).shape == (0, offerings)
+        assert [laid.vector(row) for row in range(offerings)] == [
+            row.tobytes() for row in matrix
+        ]

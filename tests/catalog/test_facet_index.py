@@ -10,6 +10,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Upper
 from django.http import QueryDict
 
 from catalog.fedramp import AUTHORIZATION_AGES
@@ -197,6 +198,32 @@ def test_common_words_are_answered_from_the_index():
             params, functions=list(CODES), vehicles=vehicles
         )
         assert _shown(search, "vehicle") == expected["vehicle"]
+
+
+@pytest.mark.django_db
+def test_names_equal_to_or_starting_with_the_query_as_the_database_compares():
+    """The index keeps each name as the database's UPPER() writes it (in UTF-8):
+    a name equal to the query is 2, one starting with it 1, accents included."""
+    named = {
+        name: OfferingFactory(name=name, status=OfferingStatus.PUBLISHED).pk
+        for name in ("Ñandú Ledger", "Ñandú", "Ledger Ñandú", "Ñan")
+    }
+    index = facets.build()
+    everything = index.mask_of(list(named.values()))
+    upper = {
+        name: Offering.objects.filter(pk=pk).values_list(Upper("name"), flat=True)[0]
+        for name, pk in named.items()
+    }
+    assert index.exact_matches(everything, upper["Ñandú"]) == {
+        named["Ñandú"]: 2,
+        named["Ñandú Ledger"]: 1,
+    }
+    assert index.exact_matches(everything, upper["Ñan"]) == {
+        named["Ñan"]: 2,
+        named["Ñandú"]: 1,
+        named["Ñandú Ledger"]: 1,
+    }
+    assert index.exact_matches(everything, "NOTHING") == {}
 
 
 @pytest.mark.django_db(transaction=True)
