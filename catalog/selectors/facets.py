@@ -49,6 +49,7 @@ from catalog.models import ItemClaim, Offering, OfferingFunction
 from catalog.models.search import COVERED_LEVELS
 from catalog.pagecache import SCOPE
 from catalog.selectors.common import published_offerings
+from catalog.selectors.name_words import NameWords, NameWordsBuilder
 from marketplace import memory, pagecache
 from standards.items import ItemKind
 
@@ -152,7 +153,8 @@ class FacetIndex:
     exchanges: np.ndarray
     exchange_systems: list[str]
     upper_names: np.ndarray  # each name as the database's UPPER() writes it
-    providers: np.ndarray  # each offering's provider id
+    # The words of the names and providers' names: the misspelling matches.
+    name_words: NameWords
     common_words: frozenset[str] = frozenset()
     common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
     _by_id: np.ndarray = field(init=False)
@@ -176,10 +178,6 @@ class FacetIndex:
         mask = np.zeros(len(self.ids), dtype=bool)
         mask[self._positions(np.asarray(pks, dtype=np.int64))[0]] = True
         return mask
-
-    def of_providers(self, provider_ids: Sequence[int]) -> np.ndarray:
-        """The offerings of ``provider_ids``."""
-        return np.isin(self.providers, np.asarray(provider_ids, dtype=np.int64))
 
     def value_mask(self, name: str, chosen: Sequence[str]) -> np.ndarray:
         codes = [c for c, value in enumerate(self.values[name]) if value in chosen]
@@ -365,15 +363,17 @@ def build() -> FacetIndex:
             "capability_count",
             "updated_at",
             *COLUMNS.values(),
-            "provider_id",
             "upper_name",
+            "name",
+            "provider__name",
         )
     )
     # Read a chunk at a time into compact arrays: the rows are never all held at
     # once (they were most of a web worker's peak memory at 20,000 offerings).
-    pks, covered, capabilities, updated, providers = (array("q") for _ in range(5))
+    pks, covered, capabilities, updated = (array("q") for _ in range(4))
     columns = {name: _Codes() for name in COLUMNS}
     names = []
+    words = NameWordsBuilder()
     for row in rows.iterator(chunk_size=BUILD_CHUNK):
         pks.append(row[0])
         covered.append(row[1])
@@ -381,8 +381,8 @@ def build() -> FacetIndex:
         updated.append((row[3] - EPOCH) // MICROSECOND)
         for i, column in enumerate(columns.values(), start=4):
             column.add(row[i])
-        providers.append(row[-2])
-        names.append(row[-1])
+        names.append(row[-3])
+        words.add(len(names) - 1, row[-2], row[-1])
     ids = np.frombuffer(pks, dtype=np.int64).copy()
     covered_counts = np.frombuffer(covered, dtype=np.int64).astype(np.float64)
     capability_counts = np.frombuffer(capabilities, dtype=np.int64).astype(np.float64)
@@ -439,7 +439,7 @@ def build() -> FacetIndex:
         exchanges=exchanges,
         exchange_systems=exchange_systems,
         upper_names=upper_names,
-        providers=np.frombuffer(providers, dtype=np.int64).copy(),
+        name_words=words.result(),
         common_words=(
             _common_words() if connection.vendor == "postgresql" else frozenset()
         ),

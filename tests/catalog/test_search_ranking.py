@@ -2,21 +2,26 @@
 ranks only the first of them in the cheap pre-order (coverage, then name) and lists
 the rest after them in that order; a query matching fewer is ranked exactly as the
 unbounded ranking did. Every match is listed once, whatever the page. And the
-misspelling matches, found once per search with the index-served trigram operator,
-are the offerings the similarity function picks."""
+misspelling matches, found through the words of the names (one query over the
+words that can reach the threshold), are the offerings whose name or provider's
+name has a word the similarity function picks."""
+
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import QueryDict
 
 from catalog.forms import offering_search
 from catalog.selectors import published_offerings
 from catalog.selectors.common import TRIGRAM_THRESHOLD
-from catalog.selectors.search import _relevance_score, _similar_names_and_query
+from catalog.selectors.facets import facet_index
+from catalog.selectors.search import _relevance_score
 from tests.catalog.catalog_world import make_offering, make_release
+from tests.catalog.search_reference import similar_word_offerings
 
 pytestmark = pytest.mark.django_db
 
@@ -170,26 +175,41 @@ def test_other_sorts_are_not_bounded(ledgers):
 def test_misspelling_matches_equal_the_similarity_function(ledgers, q):
     if connection.vendor != "postgresql":
         pytest.skip("trigram similarity needs PostgreSQL (pg_trgm)")
-    expected = set(
-        published_offerings()
-        .annotate(
-            name_similarity=TrigramWordSimilarity(q, "name"),
-            provider_similarity=TrigramWordSimilarity(q, "provider__name"),
-        )
-        .filter(
-            Q(name_similarity__gte=TRIGRAM_THRESHOLD)
-            | Q(provider_similarity__gte=TRIGRAM_THRESHOLD)
-        )
-        .values_list("pk", flat=True)
-    )
-    by_name, by_provider, _tsquery, _upper = _similar_names_and_query(q)
-    found = set(by_name) | set(
-        published_offerings()
-        .filter(provider_id__in=by_provider)
-        .values_list("pk", flat=True)
-    )
-    assert found == expected
+    expected = similar_word_offerings(q)
+    index = facet_index()
+    similar, _tsquery, _upper = index.name_words.similar(q)
+    assert set(index.ids[similar].tolist()) == expected
     assert bool(expected) == (q not in ("zzzqq", "e"))
+
+
+def test_a_misspelling_matches_a_word_not_a_stretch_of_two(ledgers):
+    """The one difference from matching whole names: two words of a name that
+    only together resemble the query (each below the threshold) do not match."""
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity needs PostgreSQL (pg_trgm)")
+    release = ledgers
+    make_offering(release, name="Statements Government", slug="statements-gov")
+    q = "intragovernmental payments"
+    whole = published_offerings().annotate(similarity=TrigramWordSimilarity(q, "name"))
+    assert whole.get(slug="statements-gov").similarity >= TRIGRAM_THRESHOLD
+    found = offering_search(QueryDict(urlencode({"q": q}))).listing[:]
+    assert "statements-gov" not in [o.slug for o in found]
+    assert [o.slug for o in offering_search(QueryDict("q=statments")).listing[:]] == [
+        "statements-gov"
+    ]
+
+
+def test_words_outside_ascii_are_asked_not_filtered(ledgers):
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity needs PostgreSQL (pg_trgm)")
+    make_offering(ledgers, name="Caf\u00e9 L\u00e9dger Cr\u00e8me", slug="cafe")
+    for q in ("ledger", "l\u00e9dgr", "cafe", "cr\u00e8mes", "CAF\u00c9"):
+        index = facet_index()
+        similar, _tsquery, _upper = index.name_words.similar(q)
+        assert set(index.ids[similar].tolist()) == similar_word_offerings(q), q
+    assert "cafe" in [
+        o.slug for o in offering_search(QueryDict("q=l%C3%A9dgr")).listing[:]
+    ]
 
 
 @pytest.mark.parametrize("query", ["q=ledger", "q=ledger&sort=coverage", "sort=name"])
