@@ -72,6 +72,11 @@ LEXEME = re.compile(r"'([^'\\ ]+)'")
 # Rows read at a time to build the index (a server-side cursor on PostgreSQL): a
 # web worker never holds all of them at once.
 BUILD_CHUNK = 5000
+# Queries whose matches (and relevance) the index keeps: the next page, sort or
+# facet choice of the same words reads no text again. A kept match is 1 bit per
+# offering (2.2 KB at 18,000).
+TEXT_MATCHES_KEPT = 256
+RELEVANCE_KEPT = 32
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 
@@ -157,6 +162,14 @@ class FacetIndex:
     name_words: NameWords
     common_words: frozenset[str] = frozenset()
     common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
+    # What searches read for their text at this version (catalog.selectors.search):
+    # the matches of their last queries, packed, and those queries' relevance.
+    text_matches: "Recent[str, tuple[np.ndarray, str | None]]" = field(
+        default_factory=lambda: Recent(TEXT_MATCHES_KEPT)
+    )
+    relevance: "Recent[str, dict[int, float]]" = field(
+        default_factory=lambda: Recent(RELEVANCE_KEPT)
+    )
     _by_id: np.ndarray = field(init=False)
     _sorted_ids: np.ndarray = field(init=False)
 

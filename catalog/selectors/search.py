@@ -47,7 +47,6 @@ from catalog.selectors.common import (
 )
 from catalog.selectors.facets import (
     FacetIndex,
-    Recent,
     facet_index,
     kept_per_version,
 )
@@ -154,12 +153,8 @@ def _read_choices() -> SearchChoices:
     )
 
 
-# Queries whose matches (and relevance) a process keeps per catalog version: the
-# next page, sort or facet choice of the same words reads no text again. A kept
-# match is 1 bit per offering (2.2 KB at 18,000), a kept relevance at most
-# RELEVANCE_PER_QUERY figures (and the up to 500 of a search's ranking).
-TEXT_MATCHES_KEPT = 256
-RELEVANCE_KEPT = 32
+# A kept relevance (catalog.selectors.facets.RELEVANCE_KEPT) holds at most this
+# many figures (and the up to 500 of a search's ranking).
 RELEVANCE_PER_QUERY = 1000
 
 
@@ -167,12 +162,11 @@ def _text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     """The offerings of ``index`` that ``q`` matches: full-text or a similar name on
     PostgreSQL (a query made only of very common words is answered by the index),
     word by word ``icontains`` elsewhere (:func:`_text_filter`); and, on
-    PostgreSQL, ``UPPER(q)``. Kept per catalog version for the last
-    :data:`TEXT_MATCHES_KEPT` queries (:class:`catalog.selectors.facets.Recent`)."""
-    kept: Recent[str, tuple[np.ndarray, str | None]] = kept_per_version(
-        "text matches", lambda: Recent(TEXT_MATCHES_KEPT)
+    PostgreSQL, ``UPPER(q)``. Kept with the index (its catalog version) for the
+    last :data:`catalog.selectors.facets.TEXT_MATCHES_KEPT` queries."""
+    packed, upper_q = index.text_matches.get(
+        q, lambda: _packed(*_read_text_mask(index, q))
     )
-    packed, upper_q = kept.get(q, lambda: _packed(*_read_text_mask(index, q)))
     return np.unpackbits(packed, count=len(index)).astype(bool), upper_q
 
 
@@ -370,7 +364,7 @@ def _relevance_listing(
         if ranked_all
         else index.first_by_coverage(matching, rank_limit)
     )
-    relevance = _relevance(q, ranked)
+    relevance = _relevance(index, q, ranked)
     return Listing(
         index.by_relevance(
             matching, exact=exact, relevance=relevance, ranked_all=ranked_all
@@ -378,13 +372,12 @@ def _relevance_listing(
     )
 
 
-def _relevance(q: str, ranked: list[int]) -> dict[int, float]:
+def _relevance(index: FacetIndex, q: str, ranked: list[int]) -> dict[int, float]:
     """The relevance of the offerings ``ranked`` (:func:`_relevance_score`): one
-    query for those not kept yet for ``q`` (per catalog version, the last
-    :data:`RELEVANCE_KEPT` queries), none when every one is."""
-    recent: Recent[str, dict[int, float]] = kept_per_version(
-        "relevance", lambda: Recent(RELEVANCE_KEPT)
-    )
+    query for those not kept yet for ``q`` (with the index, the last
+    :data:`catalog.selectors.facets.RELEVANCE_KEPT` queries), none when every one
+    is."""
+    recent = index.relevance
     # A kept value is never changed (threads share it): a new one replaces it.
     kept = recent.get(q, dict)
     relevance = {pk: kept[pk] for pk in ranked if pk in kept}
@@ -394,6 +387,7 @@ def _relevance(q: str, ranked: list[int]) -> dict[int, float]:
             published_offerings()
             .filter(_id_list(missing))
             .annotate(relevance=_relevance_score(q))
+            .order_by()
             .values_list("pk", "relevance")
         )
         # Many facet choices of a common word: start again past the bound.
