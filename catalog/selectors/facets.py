@@ -158,6 +158,7 @@ class FacetIndex:
     exchanges: np.ndarray
     exchange_systems: list[str]
     upper_names: np.ndarray  # each name as the database's UPPER() writes it
+    providers: np.ndarray  # each offering's provider id
     # The words of the names and providers' names: the misspelling matches.
     name_words: NameWords
     common_words: frozenset[str] = frozenset()
@@ -376,6 +377,7 @@ def build() -> FacetIndex:
             "capability_count",
             "updated_at",
             *COLUMNS.values(),
+            "provider_id",
             "upper_name",
             "name",
             "provider__name",
@@ -383,7 +385,7 @@ def build() -> FacetIndex:
     )
     # Read a chunk at a time into compact arrays: the rows are never all held at
     # once (they were most of a web worker's peak memory at 20,000 offerings).
-    pks, covered, capabilities, updated = (array("q") for _ in range(4))
+    pks, covered, capabilities, updated, providers = (array("q") for _ in range(5))
     columns = {name: _Codes() for name in COLUMNS}
     names = []
     words = NameWordsBuilder()
@@ -394,8 +396,9 @@ def build() -> FacetIndex:
         updated.append((row[3] - EPOCH) // MICROSECOND)
         for i, column in enumerate(columns.values(), start=4):
             column.add(row[i])
+        providers.append(row[-4])
         names.append(row[-3])
-        words.add(len(names) - 1, row[-2], row[-1])
+        words.add(row[-2], row[-4], row[-1])
     ids = np.frombuffer(pks, dtype=np.int64).copy()
     covered_counts = np.frombuffer(covered, dtype=np.int64).astype(np.float64)
     capability_counts = np.frombuffer(capabilities, dtype=np.int64).astype(np.float64)
@@ -452,7 +455,8 @@ def build() -> FacetIndex:
         exchanges=exchanges,
         exchange_systems=exchange_systems,
         upper_names=upper_names,
-        name_words=words.result(),
+        providers=np.frombuffer(providers, dtype=np.int64).copy(),
+        name_words=words.result(ids),
         common_words=(
             _common_words() if connection.vendor == "postgresql" else frozenset()
         ),

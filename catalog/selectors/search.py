@@ -177,13 +177,12 @@ def _packed(mask: np.ndarray, upper_q: str | None) -> tuple[np.ndarray, str | No
 def _read_text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     if connection.vendor != "postgresql":
         return index.mask_of(_matching_ids(_text_filter(q))), None
-    similar, tsquery, upper_q = index.name_words.similar(q)
+    by_name, by_provider, tsquery, upper_q = index.name_words.similar(q)
     mask = index.text_mask(tsquery)
     if mask is None:
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
         mask = index.mask_of(_matching_ids(Q(search_vector=query)))
-    mask[similar] = True
-    return mask, upper_q
+    return mask | by_name | np.isin(index.providers, by_provider), upper_q
 
 
 def _matching_ids(condition: Q) -> list[int]:

@@ -5,7 +5,7 @@ index and the listing read a page at a time must answer exactly the same."""
 
 from collections import Counter
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -15,11 +15,12 @@ from catalog.models import ItemClaim, Offering, OfferingFunction
 from catalog.models.search import SEARCH_CONFIG
 from catalog.selectors import search as search_selectors
 from catalog.selectors.common import (
+    TRIGRAM_THRESHOLD,
     published_offerings,
     with_coverage,
 )
 from standards.models import ExchangeSystem
-from tests.catalog.search_reference import COLUMN_FACETS, similar_word_offerings
+from tests.catalog.search_reference import COLUMN_FACETS
 from tests.catalog.search_reference import facet_filter as claims_facet_filter
 
 FACETS = [
@@ -77,8 +78,22 @@ def facet_filter(name: str, values: list[str]) -> Q:
 
 def text_filter(q: str) -> Q:
     if connection.vendor == "postgresql":
+        # The similarity function, not the operator the search asks the indexes
+        # with (tests/catalog/test_search_ranking.py shows them equal).
+        similar = (
+            published_offerings()
+            .annotate(
+                name_similarity=TrigramWordSimilarity(q, "name"),
+                provider_similarity=TrigramWordSimilarity(q, "provider__name"),
+            )
+            .filter(
+                Q(name_similarity__gte=TRIGRAM_THRESHOLD)
+                | Q(provider_similarity__gte=TRIGRAM_THRESHOLD)
+            )
+            .values("pk")
+        )
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return Q(search_vector=query) | Q(pk__in=similar_word_offerings(q))
+        return Q(search_vector=query) | Q(pk__in=similar)
     return search_selectors._text_filter(q)
 
 

@@ -13,9 +13,8 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField, Value
 
-from catalog.models import Claim, Offering, OfferingFunction, OfferingStatus, Provider
+from catalog.models import Claim, Offering, OfferingFunction
 from catalog.models.search import COVERED_LEVELS, SEARCH_CONFIG
-from catalog.selectors.common import TRIGRAM_THRESHOLD
 from standards.models import Capability
 
 
@@ -195,23 +194,3 @@ def column_facet_counts(params) -> tuple[dict[str, Counter], int]:
         no=others.filter(accessibility_report_date__isnull=True).count(),
     )
     return counts, passing().count()
-
-
-def similar_word_offerings(q: str) -> set[int]:
-    """PostgreSQL: the published offerings a misspelling finds, computed the slow
-    way: every word of the offering's name and of its provider's name (split by
-    SQL's own letters and digits), each asked the similarity function."""
-    offerings = connection.ops.quote_name(Offering._meta.db_table)
-    providers = connection.ops.quote_name(Provider._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT o.id FROM {offerings} o
-            JOIN {providers} p ON p.id = o.provider_id
-            WHERE o.status = %s AND EXISTS (
-                SELECT 1 FROM regexp_split_to_table(
-                    o.name || ' ' || p.name, '[^[:alnum:]]+') AS w(word)
-                WHERE word <> '' AND word_similarity(%s, word) >= %s
-            )""",  # noqa: S608 - table names from the models
-            [OfferingStatus.PUBLISHED, q, TRIGRAM_THRESHOLD],
-        )
-        return {pk for (pk,) in cursor.fetchall()}
