@@ -49,6 +49,7 @@ from catalog.models import ItemClaim, Offering, OfferingFunction
 from catalog.models.search import COVERED_LEVELS
 from catalog.pagecache import SCOPE
 from catalog.selectors.common import published_offerings
+from catalog.selectors.name_words import NameWords, NameWordsBuilder
 from marketplace import memory, pagecache
 from standards.items import ItemKind
 
@@ -71,6 +72,11 @@ LEXEME = re.compile(r"'([^'\\ ]+)'")
 # Rows read at a time to build the index (a server-side cursor on PostgreSQL): a
 # web worker never holds all of them at once.
 BUILD_CHUNK = 5000
+# Queries whose matches (and relevance) the index keeps: the next page, sort or
+# facet choice of the same words reads no text again. A kept match is 1 bit per
+# offering (2.2 KB at 18,000).
+TEXT_MATCHES_KEPT = 256
+RELEVANCE_KEPT = 32
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 
@@ -155,8 +161,18 @@ class FacetIndex:
     # memory of NumPy's four bytes a character; prefixes and equality are the same).
     upper_names: np.ndarray
     providers: np.ndarray  # each offering's provider id
+    # The words of the names and providers' names: the misspelling matches.
+    name_words: NameWords
     common_words: frozenset[str] = frozenset()
     common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
+    # What searches read for their text at this version (catalog.selectors.search):
+    # the matches of their last queries, packed, and those queries' relevance.
+    text_matches: "Recent[str, tuple[np.ndarray, str | None]]" = field(
+        default_factory=lambda: Recent(TEXT_MATCHES_KEPT)
+    )
+    relevance: "Recent[str, dict[int, float]]" = field(
+        default_factory=lambda: Recent(RELEVANCE_KEPT)
+    )
     _by_id: np.ndarray = field(init=False)
     _sorted_ids: np.ndarray = field(init=False)
 
@@ -178,10 +194,6 @@ class FacetIndex:
         mask = np.zeros(len(self.ids), dtype=bool)
         mask[self._positions(np.asarray(pks, dtype=np.int64))[0]] = True
         return mask
-
-    def of_providers(self, provider_ids: Sequence[int]) -> np.ndarray:
-        """The offerings of ``provider_ids``."""
-        return np.isin(self.providers, np.asarray(provider_ids, dtype=np.int64))
 
     def value_mask(self, name: str, chosen: Sequence[str]) -> np.ndarray:
         codes = [c for c, value in enumerate(self.values[name]) if value in chosen]
@@ -370,6 +382,8 @@ def build() -> FacetIndex:
             *COLUMNS.values(),
             "provider_id",
             "upper_name",
+            "name",
+            "provider__name",
         )
     )
     # Read a chunk at a time into compact arrays: the rows are never all held at
@@ -377,6 +391,7 @@ def build() -> FacetIndex:
     pks, covered, capabilities, updated, providers = (array("q") for _ in range(5))
     columns = {name: _Codes() for name in COLUMNS}
     names = []
+    words = NameWordsBuilder()
     for row in rows.iterator(chunk_size=BUILD_CHUNK):
         pks.append(row[0])
         covered.append(row[1])
@@ -384,8 +399,9 @@ def build() -> FacetIndex:
         updated.append((row[3] - EPOCH) // MICROSECOND)
         for i, column in enumerate(columns.values(), start=4):
             column.add(row[i])
-        providers.append(row[-2])
-        names.append(row[-1].encode())
+        providers.append(row[-4])
+        names.append(row[-3].encode())
+        words.add(row[-2], row[-4], row[-1])
     ids = np.frombuffer(pks, dtype=np.int64).copy()
     covered_counts = np.frombuffer(covered, dtype=np.int64).astype(np.float64)
     capability_counts = np.frombuffer(capabilities, dtype=np.int64).astype(np.float64)
@@ -443,6 +459,7 @@ def build() -> FacetIndex:
         exchange_systems=exchange_systems,
         upper_names=upper_names,
         providers=np.frombuffer(providers, dtype=np.int64).copy(),
+        name_words=words.result(ids),
         common_words=(
             _common_words() if connection.vendor == "postgresql" else frozenset()
         ),

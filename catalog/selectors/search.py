@@ -11,7 +11,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramWordSimilarity,
 )
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -37,19 +37,16 @@ from catalog.models import (
     MarketplaceCategory,
     Offering,
     OfferingFunction,
-    Provider,
     ProviderKind,
 )
 from catalog.models.search import SEARCH_CONFIG
 from catalog.selectors.common import (
-    TRIGRAM_THRESHOLD,
     offering_list_related,
     published_offerings,
     with_coverage,
 )
 from catalog.selectors.facets import (
     FacetIndex,
-    Recent,
     facet_index,
     kept_per_version,
 )
@@ -156,62 +153,8 @@ def _read_choices() -> SearchChoices:
     )
 
 
-def _similar_names_and_query(q: str) -> tuple[list[int], list[int], str, str]:
-    """Published offerings whose name is word-similar to ``q`` (trigram word
-    similarity at least :data:`TRIGRAM_THRESHOLD`), and providers whose name is:
-    the matches a misspelling still finds; PostgreSQL's text of ``q`` as a
-    full-text query (``'payrol' & 'grant'``); and ``UPPER(q)``. PostgreSQL only.
-
-    Two queries (three inside a caller's transaction). The similarity uses the
-    operator form (``name %> q``), which the trigram indexes serve; the
-    operator's threshold is a setting, set here for the current transaction only
-    (by the query that also parses ``q``), and so is ``enable_seqscan``: the
-    planner prices the similarity as cheap and would compute it for every
-    provider (10 ms for 2,000) rather than ask their index (1.5 ms). The
-    providers' offerings are found in the facet index, not joined.
-    """
-    # Inside a caller's transaction the settings would outlive this read: the
-    # planner's is put back then.
-    nested = connection.in_atomic_block
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
-                "current_setting('enable_seqscan'), "
-                "set_config('enable_seqscan', 'off', true), "
-                "websearch_to_tsquery(%s::regconfig, %s)::text, UPPER(%s)",
-                [str(TRIGRAM_THRESHOLD), SEARCH_CONFIG, q, q],
-            )
-            _threshold, scan, _off, tsquery, upper_q = cursor.fetchone()
-        by_name = (
-            published_offerings()
-            .filter(name__trigram_word_similar=q)
-            .order_by()
-            .annotate(side=Value(0))
-            .values_list("side", "pk")
-        )
-        by_provider = (
-            Provider.objects.filter(name__trigram_word_similar=q)
-            .order_by()
-            .annotate(side=Value(1))
-            .values_list("side", "pk")
-        )
-        # One statement, each side served by its own index.
-        similar: tuple[list[int], list[int]] = ([], [])
-        for side, pk in by_name.union(by_provider, all=True):
-            similar[side].append(pk)
-        if nested:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [scan])
-    return similar[0], similar[1], tsquery, upper_q
-
-
-# Queries whose matches (and relevance) a process keeps per catalog version: the
-# next page, sort or facet choice of the same words reads no text again. A kept
-# match is 1 bit per offering (2.2 KB at 18,000), a kept relevance at most
-# RELEVANCE_PER_QUERY figures (and the up to 500 of a search's ranking).
-TEXT_MATCHES_KEPT = 256
-RELEVANCE_KEPT = 32
+# A kept relevance (catalog.selectors.facets.RELEVANCE_KEPT) holds at most this
+# many figures (and the up to 500 of a search's ranking).
 RELEVANCE_PER_QUERY = 1000
 
 
@@ -219,12 +162,11 @@ def _text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     """The offerings of ``index`` that ``q`` matches: full-text or a similar name on
     PostgreSQL (a query made only of very common words is answered by the index),
     word by word ``icontains`` elsewhere (:func:`_text_filter`); and, on
-    PostgreSQL, ``UPPER(q)``. Kept per catalog version for the last
-    :data:`TEXT_MATCHES_KEPT` queries (:class:`catalog.selectors.facets.Recent`)."""
-    kept: Recent[str, tuple[np.ndarray, str | None]] = kept_per_version(
-        "text matches", lambda: Recent(TEXT_MATCHES_KEPT)
+    PostgreSQL, ``UPPER(q)``. Kept with the index (its catalog version) for the
+    last :data:`catalog.selectors.facets.TEXT_MATCHES_KEPT` queries."""
+    packed, upper_q = index.text_matches.get(
+        q, lambda: _packed(*_read_text_mask(index, q))
     )
-    packed, upper_q = kept.get(q, lambda: _packed(*_read_text_mask(index, q)))
     return np.unpackbits(packed, count=len(index)).astype(bool), upper_q
 
 
@@ -235,12 +177,12 @@ def _packed(mask: np.ndarray, upper_q: str | None) -> tuple[np.ndarray, str | No
 def _read_text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     if connection.vendor != "postgresql":
         return index.mask_of(_matching_ids(_text_filter(q))), None
-    by_name, by_provider, tsquery, upper_q = _similar_names_and_query(q)
+    by_name, by_provider, tsquery, upper_q = index.name_words.similar(q)
     mask = index.text_mask(tsquery)
     if mask is None:
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
         mask = index.mask_of(_matching_ids(Q(search_vector=query)))
-    return mask | index.mask_of(by_name) | index.of_providers(by_provider), upper_q
+    return mask | by_name | np.isin(index.providers, by_provider), upper_q
 
 
 def _matching_ids(condition: Q) -> list[int]:
@@ -421,7 +363,7 @@ def _relevance_listing(
         if ranked_all
         else index.first_by_coverage(matching, rank_limit)
     )
-    relevance = _relevance(q, ranked)
+    relevance = _relevance(index, q, ranked)
     return Listing(
         index.by_relevance(
             matching, exact=exact, relevance=relevance, ranked_all=ranked_all
@@ -429,13 +371,12 @@ def _relevance_listing(
     )
 
 
-def _relevance(q: str, ranked: list[int]) -> dict[int, float]:
+def _relevance(index: FacetIndex, q: str, ranked: list[int]) -> dict[int, float]:
     """The relevance of the offerings ``ranked`` (:func:`_relevance_score`): one
-    query for those not kept yet for ``q`` (per catalog version, the last
-    :data:`RELEVANCE_KEPT` queries), none when every one is."""
-    recent: Recent[str, dict[int, float]] = kept_per_version(
-        "relevance", lambda: Recent(RELEVANCE_KEPT)
-    )
+    query for those not kept yet for ``q`` (with the index, the last
+    :data:`catalog.selectors.facets.RELEVANCE_KEPT` queries), none when every one
+    is."""
+    recent = index.relevance
     # A kept value is never changed (threads share it): a new one replaces it.
     kept = recent.get(q, dict)
     relevance = {pk: kept[pk] for pk in ranked if pk in kept}
@@ -445,6 +386,7 @@ def _relevance(q: str, ranked: list[int]) -> dict[int, float]:
             published_offerings()
             .filter(_id_list(missing))
             .annotate(relevance=_relevance_score(q))
+            .order_by()
             .values_list("pk", "relevance")
         )
         # Many facet choices of a common word: start again past the bound.

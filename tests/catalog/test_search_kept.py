@@ -11,7 +11,8 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from catalog.forms import offering_search
-from catalog.models import Offering, OfferingStatus
+from catalog.models import Offering, OfferingStatus, Provider
+from catalog.pagecache import pages_stale
 from catalog.services.search import announce
 from tests.catalog import facet_reference as reference
 from tests.catalog.test_facet_index import CODES, random_catalog, random_params
@@ -86,3 +87,40 @@ def test_kept_text_matches_follow_a_change_of_the_catalog(settings):
     announce(offering_ids=[offering.pk], reason="test")
     _agrees(renamed, vehicles)
     assert offering_search(params).total == 0
+
+
+def test_misspelling_matches_follow_renames_publication_and_withdrawal(settings):
+    """The words of the names are kept per catalog version with the facet index:
+    a rename, a publication, a retirement and a provider's rename are seen by the
+    next search of the same misspelt words."""
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity needs PostgreSQL (pg_trgm)")
+    settings.CATALOG_FACET_INDEX_KEEP = True
+    vehicles = random_catalog(15)
+    misspelt = QueryDict("q=zephr")
+
+    def found() -> set[int]:
+        _agrees(misspelt, vehicles)
+        return {o.pk for o in offering_search(misspelt).listing[:]}
+
+    assert found() == set()
+    published = Offering.objects.filter(status=OfferingStatus.PUBLISHED)
+    renamed, other = published.order_by("pk")[:2]
+    Offering.objects.filter(pk=renamed.pk).update(name="Zephyr Ledger")
+    announce(offering_ids=[renamed.pk], reason="test")
+    assert found() == {renamed.pk}
+    draft = Offering.objects.filter(status=OfferingStatus.DRAFT).first()
+    Offering.objects.filter(pk=draft.pk).update(
+        name="Zephyrus Books", status=OfferingStatus.PUBLISHED
+    )
+    announce(offering_ids=[draft.pk], reason="test")
+    assert found() == {renamed.pk, draft.pk}
+    Offering.objects.filter(pk=renamed.pk).update(status=OfferingStatus.RETIRED)
+    announce(offering_ids=[renamed.pk], reason="test")
+    assert found() == {draft.pk}
+    # A provider's rename (the admin bumps the catalog's version as it saves).
+    Provider.objects.filter(pk=other.provider_id).update(name="Zephyr Works")
+    pages_stale()
+    assert found() == {draft.pk} | set(
+        published.filter(provider_id=other.provider_id).values_list("pk", flat=True)
+    )

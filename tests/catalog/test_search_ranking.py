@@ -2,9 +2,11 @@
 ranks only the first of them in the cheap pre-order (coverage, then name) and lists
 the rest after them in that order; a query matching fewer is ranked exactly as the
 unbounded ranking did. Every match is listed once, whatever the page. And the
-misspelling matches, found once per search with the index-served trigram operator,
-are the offerings the similarity function picks."""
+misspelling matches, found through the words of the names (the words that can
+reach the threshold asked, then the names only a stretch of words can reach), are
+the offerings the similarity function picks."""
 
+import numpy as np
 import pytest
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.paginator import Paginator
@@ -15,7 +17,8 @@ from django.http import QueryDict
 from catalog.forms import offering_search
 from catalog.selectors import published_offerings
 from catalog.selectors.common import TRIGRAM_THRESHOLD
-from catalog.selectors.search import _relevance_score, _similar_names_and_query
+from catalog.selectors.facets import facet_index
+from catalog.selectors.search import _relevance_score
 from tests.catalog.catalog_world import make_offering, make_release
 
 pytestmark = pytest.mark.django_db
@@ -163,14 +166,10 @@ def test_other_sorts_are_not_bounded(ledgers):
     assert len(coverages) == 7
 
 
-@pytest.mark.parametrize(
-    "q",
-    ["ledgr", "Acme Ledgre", "books", "Gama Ledger Suit", "Providr", "zzzqq", "e"],
-)
-def test_misspelling_matches_equal_the_similarity_function(ledgers, q):
-    if connection.vendor != "postgresql":
-        pytest.skip("trigram similarity needs PostgreSQL (pg_trgm)")
-    expected = set(
+def similar_names(q: str) -> set[int]:
+    """The offerings whose name or provider's name the similarity function finds
+    similar to ``q``, asked of every one of them."""
+    return set(
         published_offerings()
         .annotate(
             name_similarity=TrigramWordSimilarity(q, "name"),
@@ -182,14 +181,53 @@ def test_misspelling_matches_equal_the_similarity_function(ledgers, q):
         )
         .values_list("pk", flat=True)
     )
-    by_name, by_provider, _tsquery, _upper = _similar_names_and_query(q)
-    found = set(by_name) | set(
-        published_offerings()
-        .filter(provider_id__in=by_provider)
-        .values_list("pk", flat=True)
-    )
-    assert found == expected
+
+
+def found_by_words(q: str) -> set[int]:
+    index = facet_index()
+    by_name, by_provider, _tsquery, _upper = index.name_words.similar(q)
+    return set(index.ids[by_name | np.isin(index.providers, by_provider)].tolist())
+
+
+MISSPELLINGS = [
+    "ledgr",
+    "Acme Ledgre",
+    "books",
+    "Gama Ledger Suit",
+    "Providr",
+    "zzzqq",
+    "e",
+    "Acm Ledgr Clod",  # only a stretch of two or three words is similar
+    "gama suite ledger",
+    "cafe ledger",
+    "CAF\u00c9 l\u00e9dger",  # outside ASCII: every name asked
+    " ".join(["ledger"] * 3 + ["acme", "zeta", "books", "suite", "gamma"]),
+]
+
+
+@pytest.mark.parametrize("q", MISSPELLINGS)
+def test_misspelling_matches_equal_the_similarity_function(ledgers, q):
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity needs PostgreSQL (pg_trgm)")
+    make_offering(ledgers, name="Caf\u00e9 L\u00e9dger Cr\u00e8me", slug="cafe")
+    make_offering(ledgers, name="Acme-Ledger/Cloud_Suite", slug="acme-cloud")
+    expected = similar_names(q)
+    assert found_by_words(q) == expected
     assert bool(expected) == (q not in ("zzzqq", "e"))
+
+
+def test_names_reached_only_by_a_stretch_of_words_are_asked(ledgers):
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram similarity needs PostgreSQL (pg_trgm)")
+    fathom = make_offering(ledgers, name="Fathom Ledger", slug="fathom-ledger")
+    q = "Fatom Leger"
+    # Neither word of the name is similar alone; the two together are.
+    for word in ("Fathom", "Ledger"):
+        alone = published_offerings().annotate(
+            similarity=TrigramWordSimilarity(q, Value(word))
+        )
+        assert alone.get(pk=fathom.pk).similarity < TRIGRAM_THRESHOLD
+    assert fathom.pk in found_by_words(q) == similar_names(q)
 
 
 @pytest.mark.parametrize("query", ["q=ledger", "q=ledger&sort=coverage", "sort=name"])
