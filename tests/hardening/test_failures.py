@@ -7,6 +7,7 @@ those locks while writing, and that is when its process is killed.
 
 import os
 import signal
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -453,12 +454,18 @@ def test_a_request_whose_database_connection_is_closed_writes_nothing(
 
 # ---- Redis restarted (keeping nothing) while runs are queued ------------------------
 
-PRIVATE_REDIS_PORT = 6390
+
+def free_port() -> int:
+    """A loopback port nobody listens on now: each test process (pytest-xdist runs
+    several) and each test run on the machine gets a private Redis of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextmanager
-def private_redis(port: int = PRIVATE_REDIS_PORT):
-    """A Redis of this test's own (port 6390 unless given), keeping nothing on disk."""
+def private_redis(port: int):
+    """A Redis of this test's own on ``port``, keeping nothing on disk."""
     import subprocess
 
     process = subprocess.Popen(
@@ -532,17 +539,18 @@ def test_runs_queued_when_redis_restarts_empty_are_sent_again_and_finish(
 
     make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
     needs = [make_need(agency, status=NeedStatus.ACTIVE) for _ in range(3)]
-    url = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
     queue = f"test-redis-restart-{os.getpid()}"
     with broker(url):
-        with private_redis():
+        with private_redis(port):
             with tasks_sent_to(queue):
                 for need in needs:
                     services.scoring_run_enqueue(need_id=need.pk, reason="test")
                 assert queued_messages(queue) == len(needs)
             _drop_broker_connections()
         # Redis is gone and comes back empty: the messages are lost.
-        with private_redis():
+        with private_redis(port):
             assert queued_messages(queue) == 0
             runs = ScoringRun.objects.filter(need__in=needs)
             assert set(runs.values_list("status", flat=True)) == {RunStatus.QUEUED}
