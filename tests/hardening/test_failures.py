@@ -140,17 +140,26 @@ def test_killing_the_pool_process_mid_run_still_finishes_the_run(scored_need):
     assert_matches_once_with(need, expected)
 
 
-def test_killing_the_whole_worker_the_sweep_resends_the_stale_run(scored_need):
+STALE_SECONDS = 10
+
+
+def test_killing_the_whole_worker_the_sweep_resends_the_stale_run(
+    scored_need, settings
+):
     from tests.celery_worker import celery_worker
 
+    # A shorter staleness than the default minute, for this process's sweep and the
+    # workers alike: the test waits it out.
+    settings.BROKERING_RUN_STALE_SECONDS = STALE_SECONDS
+    stale_env = {"BROKERING_RUN_STALE_SECONDS": str(STALE_SECONDS)}
     need, expected = scored_need
-    with matches_locked(need.pk), celery_worker() as worker:
+    with matches_locked(need.pk), celery_worker(extra_env=stale_env) as worker:
         services.scoring_run_enqueue(need_id=need.pk, reason="test", resend=True)
         wait_for(lambda: run_of(need).status == RunStatus.RUNNING)
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
     killed_at = time.monotonic()
-    with celery_worker():
+    with celery_worker(extra_env=stale_env):
         # Celery beat sends the sweep every minute; here the test is beat.
         def swept_and_done():
             sweep_scoring_runs()
@@ -158,10 +167,12 @@ def test_killing_the_whole_worker_the_sweep_resends_the_stale_run(scored_need):
                 pk=run_of(need).pk, status=RunStatus.DONE
             ).first()
 
-        run = wait_for(swept_and_done, timeout=150, interval=5)
-    # Stale after STALE_AFTER without a heartbeat, then re-sent at the next sweep:
-    # well before Redis's visibility timeout (an hour) would bring the message back.
-    assert time.monotonic() - killed_at < services.STALE_AFTER.total_seconds() + 60
+        run = wait_for(swept_and_done, timeout=150, interval=2)
+    # Stale after BROKERING_RUN_STALE_SECONDS without a heartbeat, then re-sent at
+    # the next sweep: well before Redis's visibility timeout (an hour) would bring
+    # the message back.
+    assert services.stale_after().total_seconds() == STALE_SECONDS
+    assert time.monotonic() - killed_at < STALE_SECONDS + 60
     assert run.attempts == 2
     assert_matches_once_with(need, expected)
 
