@@ -30,13 +30,16 @@ run: install
 	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py seed_demo
 	@DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Every test: lint, migrations in step with models, then pytest (browser tests included).
+# Every test: lint, migrations in step with models, then pytest (browser tests included),
+# in one process per core (pytest-xdist), each test file whole in one of them;
+# TEST_PROCESSES=0 runs every test in pytest's own process.
+TEST_PROCESSES ?= auto
 test: install
 	./scripts/install-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -351,6 +351,9 @@ CLAIM_STALE_AFTER_DAYS = env_int("CLAIM_STALE_AFTER_DAYS", 365)
 
 # Matches kept per need: its best N offerings, plus any a broker or agency acted on.
 BROKERING_MATCHES_KEPT = env_int("BROKERING_MATCHES_KEPT", 200)
+# A scoring run running this long without a heartbeat lost its worker: the sweep sends
+# it again (brokering/services/runs.py).
+BROKERING_RUN_STALE_SECONDS = env_int("BROKERING_RUN_STALE_SECONDS", 60)
 
 # Celery: with no broker URL, tasks run in-process when they are enqueued.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or None

@@ -35,7 +35,6 @@ from brokering.services.runs import (
     MAX_ATTEMPTS,
     RESEND_QUEUED_AFTER,
     SCORING_BATCH_SIZE,
-    STALE_AFTER,
     scoring_run_enqueue,
     scoring_run_fail,
     scoring_run_finish,
@@ -44,6 +43,7 @@ from brokering.services.runs import (
     scoring_runs_enqueue_for_needs,
     scoring_runs_enqueue_for_offerings,
     scoring_runs_resend_stale,
+    stale_after,
 )
 from brokering.services.vectors import (
     UPSERT_BATCH,
@@ -57,7 +57,6 @@ __all__ = [
     "MAX_ATTEMPTS",
     "RESEND_QUEUED_AFTER",
     "SCORING_BATCH_SIZE",
-    "STALE_AFTER",
     "UPSERT_BATCH",
     "TransitionError",
     "match_decide",
@@ -84,4 +83,5 @@ __all__ = [
     "scoring_runs_enqueue_for_needs",
     "scoring_runs_enqueue_for_offerings",
     "scoring_runs_resend_stale",
+    "stale_after",
 ]

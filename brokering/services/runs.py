@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,7 +22,6 @@ from brokering.models import Need, NeedStatus, RunStatus, ScoringRun
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-STALE_AFTER = datetime.timedelta(seconds=60)  # a running run without a heartbeat
 RESEND_QUEUED_AFTER = datetime.timedelta(seconds=60)
 # Runs per task when many are sent at once (a new release, a bulk rescore): a task's
 # fixed cost on the worker (fetch, hand-over to the pool, acknowledgement) is paid once
@@ -29,6 +29,12 @@ RESEND_QUEUED_AFTER = datetime.timedelta(seconds=60)
 SCORING_BATCH_SIZE = 20
 RUN_TASK = "brokering.run_scoring"
 BATCH_TASK = "brokering.run_scoring_batch"
+
+
+def stale_after() -> datetime.timedelta:
+    """How long a running run may go without a heartbeat before it counts as lost
+    (``BROKERING_RUN_STALE_SECONDS``)."""
+    return datetime.timedelta(seconds=settings.BROKERING_RUN_STALE_SECONDS)
 
 
 def _send(run_id: int) -> None:
@@ -166,7 +172,7 @@ def scoring_run_start(*, run_id: int, take_over: bool = False) -> bool:
     elif (
         run.status == RunStatus.RUNNING
         and run.heartbeat_at
-        and (now - run.heartbeat_at < STALE_AFTER)
+        and (now - run.heartbeat_at < stale_after())
     ):
         return False
     run.status = RunStatus.RUNNING
@@ -206,8 +212,8 @@ def scoring_run_fail(*, run_id: int, error: str) -> ScoringRun:
 def scoring_runs_resend_stale(*, now: datetime.datetime | None = None) -> list[int]:
     """Find runs left queued or running too long and send them again.
 
-    Running runs whose heartbeat is older than ``STALE_AFTER`` lost their worker: they
-    go back to queued, or to failed once they have used ``MAX_ATTEMPTS``.
+    Running runs whose heartbeat is older than :func:`stale_after` lost their worker:
+    they go back to queued, or to failed once they have used ``MAX_ATTEMPTS``.
     """
     now = now or timezone.now()
     resend = []
@@ -215,7 +221,7 @@ def scoring_runs_resend_stale(*, now: datetime.datetime | None = None) -> list[i
         stale = ScoringRun.objects.select_for_update(skip_locked=True).filter(
             Q(status=RunStatus.QUEUED, queued_at__lt=now - RESEND_QUEUED_AFTER)
             & (Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_QUEUED_AFTER))
-            | Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+            | Q(status=RunStatus.RUNNING, heartbeat_at__lt=now - stale_after())
         )
         for run in stale:
             if run.status == RunStatus.RUNNING:

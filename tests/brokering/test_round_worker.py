@@ -4,7 +4,6 @@ round open past its due date and send no notice twice."""
 
 import os
 import signal
-import socket
 
 import pytest
 
@@ -133,12 +132,6 @@ def _addressed() -> int:
     return sum(1 for notice in RoundNotice.objects.all() if notice.recipient_list)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_redis_restarted_with_reminders_queued_closes_every_round_and_reminds_once(
     provider_user, other_provider_user, due
 ):
@@ -150,6 +143,7 @@ def test_redis_restarted_with_reminders_queued_closes_every_round_and_reminds_on
     from tests.hardening.test_failures import (
         _drop_broker_connections,
         broker,
+        free_port,
         private_redis,
         queued_messages,
     )
@@ -159,7 +153,7 @@ def test_redis_restarted_with_reminders_queued_closes_every_round_and_reminds_on
     ids = [round.pk for round in closing]
     past_due = Round.objects.filter(pk__in=ids, status=RoundStatus.OPEN)
     unsent = RoundNotice.objects.filter(sent_at__isnull=True)
-    port = _free_port()
+    port = free_port()
     url = f"redis://127.0.0.1:{port}/0"
     queue = f"test-round-redis-{os.getpid()}"
     with broker(url):

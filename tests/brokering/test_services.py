@@ -178,6 +178,21 @@ def test_sweep_resends_stale_runs_only(
     assert statuses[fresh.pk] == RunStatus.QUEUED
 
 
+def test_a_running_run_is_stale_after_the_configured_seconds(
+    agency, make_need, settings
+):
+    need = make_need(agency, status=NeedStatus.ACTIVE)
+    run = services.scoring_run_enqueue(need_id=need.pk)
+    services.scoring_run_start(run_id=run.pk)
+    now = timezone.now()
+    quiet = now - datetime.timedelta(seconds=30)
+    ScoringRun.objects.filter(pk=run.pk).update(heartbeat_at=quiet, queued_at=quiet)
+    assert settings.BROKERING_RUN_STALE_SECONDS == 60
+    assert services.scoring_runs_resend_stale(now=now) == []
+    settings.BROKERING_RUN_STALE_SECONDS = 20
+    assert services.scoring_runs_resend_stale(now=now) == [run.pk]
+
+
 def test_set_functions_adds_should_items_and_drops_others(
     agency, make_need, capabilities
 ):

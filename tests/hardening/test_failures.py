@@ -7,6 +7,7 @@ those locks while writing, and that is when its process is killed.
 
 import os
 import signal
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -139,17 +140,26 @@ def test_killing_the_pool_process_mid_run_still_finishes_the_run(scored_need):
     assert_matches_once_with(need, expected)
 
 
-def test_killing_the_whole_worker_the_sweep_resends_the_stale_run(scored_need):
+STALE_SECONDS = 10
+
+
+def test_killing_the_whole_worker_the_sweep_resends_the_stale_run(
+    scored_need, settings
+):
     from tests.celery_worker import celery_worker
 
+    # A shorter staleness than the default minute, for this process's sweep and the
+    # workers alike: the test waits it out.
+    settings.BROKERING_RUN_STALE_SECONDS = STALE_SECONDS
+    stale_env = {"BROKERING_RUN_STALE_SECONDS": str(STALE_SECONDS)}
     need, expected = scored_need
-    with matches_locked(need.pk), celery_worker() as worker:
+    with matches_locked(need.pk), celery_worker(extra_env=stale_env) as worker:
         services.scoring_run_enqueue(need_id=need.pk, reason="test", resend=True)
         wait_for(lambda: run_of(need).status == RunStatus.RUNNING)
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
     killed_at = time.monotonic()
-    with celery_worker():
+    with celery_worker(extra_env=stale_env):
         # Celery beat sends the sweep every minute; here the test is beat.
         def swept_and_done():
             sweep_scoring_runs()
@@ -157,10 +167,12 @@ def test_killing_the_whole_worker_the_sweep_resends_the_stale_run(scored_need):
                 pk=run_of(need).pk, status=RunStatus.DONE
             ).first()
 
-        run = wait_for(swept_and_done, timeout=150, interval=5)
-    # Stale after STALE_AFTER without a heartbeat, then re-sent at the next sweep:
-    # well before Redis's visibility timeout (an hour) would bring the message back.
-    assert time.monotonic() - killed_at < services.STALE_AFTER.total_seconds() + 60
+        run = wait_for(swept_and_done, timeout=150, interval=2)
+    # Stale after BROKERING_RUN_STALE_SECONDS without a heartbeat, then re-sent at
+    # the next sweep: well before Redis's visibility timeout (an hour) would bring
+    # the message back.
+    assert services.stale_after().total_seconds() == STALE_SECONDS
+    assert time.monotonic() - killed_at < STALE_SECONDS + 60
     assert run.attempts == 2
     assert_matches_once_with(need, expected)
 
@@ -453,12 +465,18 @@ def test_a_request_whose_database_connection_is_closed_writes_nothing(
 
 # ---- Redis restarted (keeping nothing) while runs are queued ------------------------
 
-PRIVATE_REDIS_PORT = 6390
+
+def free_port() -> int:
+    """A loopback port nobody listens on now: each test process (pytest-xdist runs
+    several) and each test run on the machine gets a private Redis of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @contextmanager
-def private_redis(port: int = PRIVATE_REDIS_PORT):
-    """A Redis of this test's own (port 6390 unless given), keeping nothing on disk."""
+def private_redis(port: int):
+    """A Redis of this test's own on ``port``, keeping nothing on disk."""
     import subprocess
 
     process = subprocess.Popen(
@@ -532,17 +550,18 @@ def test_runs_queued_when_redis_restarts_empty_are_sent_again_and_finish(
 
     make_offering([(c, ClaimLevel.MEETS) for c in capabilities])
     needs = [make_need(agency, status=NeedStatus.ACTIVE) for _ in range(3)]
-    url = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
     queue = f"test-redis-restart-{os.getpid()}"
     with broker(url):
-        with private_redis():
+        with private_redis(port):
             with tasks_sent_to(queue):
                 for need in needs:
                     services.scoring_run_enqueue(need_id=need.pk, reason="test")
                 assert queued_messages(queue) == len(needs)
             _drop_broker_connections()
         # Redis is gone and comes back empty: the messages are lost.
-        with private_redis():
+        with private_redis(port):
             assert queued_messages(queue) == 0
             runs = ScoringRun.objects.filter(need__in=needs)
             assert set(runs.values_list("status", flat=True)) == {RunStatus.QUEUED}
