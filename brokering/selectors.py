@@ -311,7 +311,7 @@ def explained_lines(
             offering_id: freshness.earliest_expiry(read)
             for offering_id, read in documents.items()
         }
-    now = timezone.now()  # one moment for every claim's freshness
+    judged = freshness.ClaimsAt(timezone.now())  # one moment for every claim
     # The lines come in the spec's item order: put in page order once, not per match.
     in_order = dataclasses.replace(
         spec, items=tuple(sorted(spec.items, key=item_order))
@@ -332,7 +332,7 @@ def explained_lines(
                     "line": line,
                     "claim": on_item,
                     "statement": statements.get(code, ""),
-                    "freshness": freshness.of_claim(on_item, expiry, now=now),
+                    "freshness": judged.of(on_item, expiry),
                 }
             )
         explained[match.pk] = entries
