@@ -4,6 +4,7 @@ includes and attribute lookups per cell were most of a cold render of a 300-item
 need's explanation)."""
 
 import functools
+from typing import NamedTuple
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -37,7 +38,7 @@ def claim_with_reason(line: scoring.Line) -> str:
         )
     if line.level == scoring.ROADMAP and line.roadmap_date:
         relation = "by go-live" if line.credit else "after go-live"
-        return f"{label} — {display_date(line.roadmap_date)}, {relation}"
+        return f"{label} — {_display_date(line.roadmap_date)}, {relation}"
     return label
 
 
@@ -53,33 +54,54 @@ def _evidence(text: str) -> str:
 # Few distinct values, each written once per process (a page has hundreds of rows).
 _capfirst = functools.cache(capfirst)
 _credit_text = functools.cache(scoring.credit_text)
+_display_date = functools.lru_cache(maxsize=1024)(display_date)
 
 
-def line_rows(entries: list[dict]) -> list[dict]:
+class LineRow(NamedTuple):
+    """One row of an explanation or fit-gap table, every cell as text (the
+    template escapes it), the freshness as its tag. The templates unpack it in
+    this order in their loop (a tuple's fields cost no lookup per cell)."""
+
+    code: object  # the item's ID (scoring.Item.capability)
+    kind: str
+    function: str
+    priority: str
+    statement: str
+    weight: int
+    claim: str
+    verified: bool
+    freshness_tag: SafeString
+    evidence: str
+    evidence_url: str
+    credit: str
+    contribution: str
+    is_gap: bool
+
+
+def line_rows(entries: list[dict]) -> list[LineRow]:
     """The rows of an explanation or fit-gap table from
-    :func:`brokering.selectors.explained_lines` entries: every cell as text (the
-    template escapes it), the freshness as its tag."""
+    :func:`brokering.selectors.explained_lines` entries."""
     rows = []
     for entry in entries:
         line, claim = entry["line"], entry["claim"]
         item = line.item
         rows.append(
-            {
-                "code": item.capability,
-                "kind": _capfirst(item.kind),
-                "function": item.function,
-                "priority": _capfirst(item.priority),
-                "statement": entry["statement"],
-                "weight": line.weight,
-                "claim": claim_with_reason(line),
-                "verified": bool(claim and claim.verified),
-                "freshness_tag": freshness.tag(entry["freshness"]),
-                "evidence": _evidence(claim.evidence) if claim else "",
-                "evidence_url": claim.evidence_url if claim else "",
-                "credit": _credit_text(line.credit),
-                "contribution": _credit_text(line.contribution),
-                "is_gap": line.is_gap,
-            }
+            LineRow(
+                item.capability,
+                _capfirst(item.kind),
+                item.function,
+                _capfirst(item.priority),
+                entry["statement"],
+                line.weight,
+                claim_with_reason(line),
+                bool(claim and claim.verified),
+                freshness.tag(entry["freshness"]),
+                _evidence(claim.evidence) if claim else "",
+                claim.evidence_url if claim else "",
+                _credit_text(line.credit),
+                _credit_text(line.contribution),
+                line.is_gap,
+            )
         )
     return rows
 

@@ -4,6 +4,7 @@ Agency users see their own agency's needs and matches only; brokers see all. A n
 match of another agency is simply not found (the views answer 404).
 """
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -310,17 +311,20 @@ def explained_lines(
             offering_id: freshness.earliest_expiry(read)
             for offering_id, read in documents.items()
         }
-    now = timezone.now()  # one moment for every claim's freshness
+    judged = freshness.ClaimsAt(timezone.now())  # one moment for every claim
+    # The lines come in the spec's item order: put in page order once, not per match.
+    in_order = dataclasses.replace(
+        spec, items=tuple(sorted(spec.items, key=item_order))
+    )
     explained = {}
     for match in matches:
         own = by_offering.get(match.offering_id, [])
         by_code = {claim.item_code: claim for claim in own}
-        lines = scoring.explain(
-            spec, offering_spec(offering=match.offering, claims=own)
-        )
         expiry = expiries.get(match.offering_id)
         entries = []
-        for line in sorted(lines, key=line_order):
+        for line in scoring.explain(
+            in_order, offering_spec(offering=match.offering, claims=own)
+        ):
             code = str(line.item.capability)
             on_item = by_code.get(code)
             entries.append(
@@ -328,16 +332,16 @@ def explained_lines(
                     "line": line,
                     "claim": on_item,
                     "statement": statements.get(code, ""),
-                    "freshness": freshness.of_claim(on_item, expiry, now=now),
+                    "freshness": judged.of(on_item, expiry),
                 }
             )
         explained[match.pk] = entries
     return explained
 
 
-def line_order(line: scoring.Line) -> tuple:
-    """Explanation lines grouped by kind, then function and ID."""
-    return (kind_rank(line.item.kind), line.item.function, line.item.capability)
+def item_order(item: scoring.Item) -> tuple:
+    """The order of a need's items on its pages: by kind, then function and ID."""
+    return (kind_rank(item.kind), item.function, item.capability)
 
 
 def match_explanation(*, match: Match, documents: list | None = None) -> dict:
@@ -455,7 +459,7 @@ def matrix(*, need: Need, top: int, function_code: str = "") -> dict:
             for item in spec.items
             if not function_code or item.function == function_code
         ),
-        key=lambda item: (kind_rank(item.kind), item.function, item.capability),
+        key=item_order,
     )
     claims = list(
         offering_claims(

@@ -13,10 +13,10 @@ A claim is
   (``updated_at``). Exactly that many days is still fresh;
 * **fresh** otherwise.
 
-Expired wins over stale. :func:`claim_freshness` decides it for one claim in
-Python (pages that already hold the rows); :func:`with_freshness` and
-:func:`freshness_q` say the same in SQL (the brokers' queue, counts, the API), and
-tests hold the two equal at the boundaries.
+Expired wins over stale. :class:`ClaimsAt` decides it in Python (pages that
+already hold the rows; :func:`claim_freshness` for one claim);
+:func:`with_freshness` and :func:`freshness_q` say the same in SQL (the brokers'
+queue, counts, the API), and tests hold the two equal at the boundaries.
 """
 
 import datetime
@@ -79,6 +79,37 @@ def stale_before(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()) - datetime.timedelta(days=stale_after_days())
 
 
+class ClaimsAt:
+    """Claims judged at one moment: today's date and the stale cutoff worked out
+    once (a need's page judges a thousand claims)."""
+
+    __slots__ = ("today", "cutoff")
+
+    def __init__(self, now: datetime.datetime | None = None) -> None:
+        now = now or timezone.now()
+        self.today = timezone.localdate(now)
+        self.cutoff = stale_before(now)
+
+    def state(
+        self,
+        verified_at: datetime.datetime | None,
+        stated_at: datetime.datetime,
+        evidence_expires_on: datetime.date | None,
+    ) -> Freshness:
+        """The freshness of one claim (:func:`claim_freshness`)."""
+        if evidence_expires_on is not None and evidence_expires_on < self.today:
+            return Freshness.EXPIRED
+        if (verified_at or stated_at) < self.cutoff:
+            return Freshness.STALE
+        return Freshness.FRESH
+
+    def of(self, claim, evidence_expires_on: datetime.date | None) -> Freshness | None:
+        """:meth:`state` of a claim row (``None`` for no claim)."""
+        if claim is None:
+            return None
+        return self.state(claim.verified_at, claim.updated_at, evidence_expires_on)
+
+
 def claim_freshness(
     *,
     verified_at: datetime.datetime | None,
@@ -88,14 +119,7 @@ def claim_freshness(
 ) -> Freshness:
     """The freshness of one claim. ``evidence_expires_on`` is the earliest expiry
     of its offering's evidence documents (``None``: none expires)."""
-    now = now or timezone.now()
-    if evidence_expires_on is not None and evidence_expires_on < timezone.localdate(
-        now
-    ):
-        return Freshness.EXPIRED
-    if (verified_at or stated_at) < stale_before(now):
-        return Freshness.STALE
-    return Freshness.FRESH
+    return ClaimsAt(now).state(verified_at, stated_at, evidence_expires_on)
 
 
 def document_expired(document, today: datetime.date | None = None) -> bool:
@@ -110,14 +134,7 @@ def of_claim(
     now: datetime.datetime | None = None,
 ) -> Freshness | None:
     """:func:`claim_freshness` of a claim row (``None`` for no claim)."""
-    if claim is None:
-        return None
-    return claim_freshness(
-        verified_at=claim.verified_at,
-        stated_at=claim.updated_at,
-        evidence_expires_on=evidence_expires_on,
-        now=now,
-    )
+    return ClaimsAt(now).of(claim, evidence_expires_on)
 
 
 def earliest_expiry(documents) -> datetime.date | None:

@@ -61,7 +61,8 @@ def test_the_fit_gap_pages_read_as_much_whatever_the_size_of_the_catalog(
     services.matches_refresh_for_need(need_id=need.pk)
     after = [_reads(client, url) for url in urls]
     assert [len(reads) for reads in after] == [len(reads) for reads in before]
-    assert len(after[0]) == 10  # the page's pin (test_views_evidence)
+    # The pins: the page (also in test_views_evidence), its CSV, the explanation.
+    assert [len(reads) for reads in after] == [10, 10, 12]
     # One query per kind of claim (the explanation also counts its coverage).
     assert [len(_claims_reads(reads)) for reads in after] == [2, 2, 3]
     for reads in after:
