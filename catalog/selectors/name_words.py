@@ -156,7 +156,7 @@ def _asked(
     providers = connection.ops.quote_name(Provider._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 0, id FROM {offerings} WHERE id = ANY(%s::bigint[]) "  # noqa: S608 - table names from the models
+            f"SELECT 0, id FROM {offerings} WHERE id = ANY(%s::bigint[]) "  # noqa: S608  # nosec B608 - table names from the models
             "AND word_similarity(%s, name) >= %s::float8 UNION ALL "
             f"SELECT 1, id FROM {providers} WHERE id = ANY(%s::bigint[]) "
             "AND word_similarity(%s, name) >= %s::float8",
