@@ -158,17 +158,23 @@ def test_the_queue_lists_stale_and_expired_claims_and_reverifying_clears_them(
         claims_of_every_age[name]
         for name in ("stale-verified", "stale-stated", "expired")
     }
+    reverify_the_stale_ones(client, url, claims_of_every_age, ClaimToReverify)
+
+
+def reverify_the_stale_ones(client, url: str, claims: dict, queue_model) -> None:
+    """The queue filtered by "expired" shows the expired claim only; the action
+    verifies the stale ones again, after which only the expired one is listed."""
     expired_only = client.get(url, {"freshness": "expired"}).context["cl"].result_list
-    assert [c.pk for c in expired_only] == [claims_of_every_age["expired"]]
-    stale = [claims_of_every_age["stale-verified"], claims_of_every_age["stale-stated"]]
+    assert [c.pk for c in expired_only] == [claims["expired"]]
+    stale = [claims["stale-verified"], claims["stale-stated"]]
     client.post(
         url, {"action": "reverify", "_selected_action": [str(pk) for pk in stale]}
     )
-    assert not ClaimToReverify.objects.filter(pk__in=stale).filter(
+    assert not queue_model.objects.filter(pk__in=stale).filter(
         verified_at__lt=timezone.now() - DAY
     )
     listed = {c.pk for c in client.get(url).context["cl"].result_list}
-    assert listed == {claims_of_every_age["expired"]}
+    assert listed == {claims["expired"]}
 
 
 def test_agencies_and_providers_cannot_open_the_queue(
@@ -224,17 +230,7 @@ def test_the_measure_exchange_and_report_queue_lists_and_reverifies_them(
         pk=claims["stale-stated"]
     )
     assert str(measure.service_measure) in page
-    expired_only = client.get(url, {"freshness": "expired"}).context["cl"].result_list
-    assert [c.pk for c in expired_only] == [claims["expired"]]
-    stale = [claims["stale-verified"], claims["stale-stated"]]
-    client.post(
-        url, {"action": "reverify", "_selected_action": [str(pk) for pk in stale]}
-    )
-    assert not ItemClaimToReverify.objects.filter(pk__in=stale).filter(
-        verified_at__lt=timezone.now() - DAY
-    )
-    listed = {c.pk for c in client.get(url).context["cl"].result_list}
-    assert listed == {claims["expired"]}
+    reverify_the_stale_ones(client, url, claims, ItemClaimToReverify)
     # The capability queue is not where they show.
     capability_queue = reverse("admin:catalog_claimtoreverify_changelist")
     assert not client.get(capability_queue).context["cl"].result_list
