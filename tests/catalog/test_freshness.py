@@ -70,6 +70,22 @@ def test_the_policy_period_comes_from_settings(settings):
     assert state(verified_at=NOW - 29 * DAY) == Freshness.FRESH
 
 
+def dated_claims(cases: dict, make) -> dict[str, int]:
+    """For each case ``name: (offering, verified_at, stated_at)``, a claim made by
+    ``make(offering)`` with those dates written straight (``updated_at`` moves on
+    every save); their primary keys by name."""
+    claims = {}
+    for name, (target, verified_at, stated_at) in cases.items():
+        claim = make(target)
+        type(claim).objects.filter(pk=claim.pk).update(
+            verified=verified_at is not None,
+            verified_at=verified_at,
+            updated_at=stated_at,
+        )
+        claims[name] = claim.pk
+    return claims
+
+
 @pytest.fixture
 def claims_of_every_age():
     """Claims on one published offering and one with expired evidence, their dates
@@ -88,16 +104,10 @@ def claims_of_every_age():
         "stale-stated": (offering, None, now - 400 * DAY),
         "expired": (expired_offering, now - DAY, now - DAY),
     }
-    claims = {}
-    for name, (target, verified_at, stated_at) in cases.items():
-        claim = ClaimFactory(offering=target, capability=CapabilityFactory())
-        Claim.objects.filter(pk=claim.pk).update(
-            verified=verified_at is not None,
-            verified_at=verified_at,
-            updated_at=stated_at,
-        )
-        claims[name] = claim.pk
-    return claims
+    return dated_claims(
+        cases,
+        lambda target: ClaimFactory(offering=target, capability=CapabilityFactory()),
+    )
 
 
 def test_sql_and_python_agree(claims_of_every_age):
@@ -203,16 +213,7 @@ def measure_claims_of_every_age():
         "expired": (expired_offering, now - DAY, now - DAY),
         "draft": (draft, None, now - 900 * DAY),
     }
-    claims = {}
-    for name, (target, verified_at, stated_at) in cases.items():
-        claim = MeasureClaimFactory(offering=target)
-        ItemClaim.objects.filter(pk=claim.pk).update(
-            verified=verified_at is not None,
-            verified_at=verified_at,
-            updated_at=stated_at,
-        )
-        claims[name] = claim.pk
-    return claims
+    return dated_claims(cases, lambda target: MeasureClaimFactory(offering=target))
 
 
 def test_the_measure_exchange_and_report_queue_lists_and_reverifies_them(
