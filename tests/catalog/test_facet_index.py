@@ -315,3 +315,26 @@ def test_a_listed_offering_shows_what_the_offering_says():
             tuple(v.name for v in offering.contract_vehicles.order_by("name")),
         )
     assert any(row.vehicles for row in rows)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_membership_matrix_holds_exactly_its_rows_whatever_the_chunks(
+    seed, monkeypatch
+):
+    """The membership matrices (functions, vehicles, Treasury systems) are set a
+    chunk of rows at a time, growing a column per new label: the matrix equals the
+    rows' pairs, in sorted label order, however the rows fall into chunks (chunks
+    of 1 to 7 rows here; more labels than the first allocation's 8 columns)."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(facets, "BUILD_CHUNK", rng.randint(1, 7))
+    ids = rng.sample(range(1, 500), 40)
+    position = {pk: i for i, pk in enumerate(ids)}
+    labels = [f"label-{n:02d}" for n in rng.sample(range(40), rng.choice([0, 3, 21]))]
+    pairs = {(pk, label) for pk in ids for label in labels if rng.random() < 0.3}
+    rows = rng.sample(sorted(pairs), len(pairs)) * 2  # shuffled, each pair twice
+    matrix, columns = facets._membership(iter(rows), position, len(ids))
+    assert columns == sorted({label for _pk, label in pairs})
+    assert matrix.dtype == bool and matrix.shape == (len(ids), len(columns))
+    assert {
+        (ids[i], columns[j]) for i, j in zip(*matrix.nonzero(), strict=True)
+    } == pairs
