@@ -59,6 +59,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
     )
+    parser.add_argument(
+        "--shared-cache",
+        action="store_true",
+        help="serve with the shared cache of production (DJANGO_CACHE_URL: the "
+        "run's Redis database) instead of each process's memory",
+    )
     return parser.parse_args(argv)
 
 
@@ -195,11 +201,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     # Stopped from outside: unwind, so that gunicorn and the worker are stopped too.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
-    target = Target(database_url=args.database_url, broker_url=args.redis_url)
+    target = Target(
+        database_url=args.database_url,
+        broker_url=args.redis_url,
+        cache_url=args.redis_url if args.shared_cache else None,
+    )
     os.environ.update(target.env())
     started = time.monotonic()
     wrk = processes.ensure_wrk()
-    print(f"bench: database {args.database_url}, Redis {args.redis_url}", flush=True)
+    cache = "shared (Redis)" if args.shared_cache else "each process's memory"
+    print(
+        f"bench: database {args.database_url}, Redis {args.redis_url}, cache: {cache}",
+        flush=True,
+    )
     if not args.keep_data:
         processes.recreate_database(args.database_url)
     processes.manage(target, "migrate", "--noinput", "-v0")
@@ -225,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "versions": versions(wrk),
         "scale": urlsets.scale(),
+        "cache": cache,
     }
     report.header(info)
     paths = urlsets.build()

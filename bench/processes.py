@@ -34,6 +34,9 @@ class Target:
 
     database_url: str
     broker_url: str
+    # The shared cache of production (DJANGO_CACHE_URL), or None: each process's
+    # memory (the default of an unconfigured install).
+    cache_url: str | None = None
     queue: str = field(default_factory=lambda: f"bench-{os.getpid()}")
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
 
@@ -54,6 +57,7 @@ class Target:
             # production does, that the client used https.
             "DJANGO_BEHIND_TLS_PROXY": "1",
             "DJANGO_LOG_LEVEL": "WARNING",
+            **({"DJANGO_CACHE_URL": self.cache_url} if self.cache_url else {}),
         }
 
 
