@@ -244,7 +244,8 @@ class ResponseForm(SingleLineFields, forms.Form):
                     )
                     if is_file:
                         initial = self.get_initial_for_field(field, name)
-                        cleaned[name] = field.clean(value, initial)
+                        file_field = cast(forms.FileField, field)
+                        cleaned[name] = file_field.clean(value, initial)
                     elif type(value) is str:
                         key = (kind, value)
                         if key not in clean_of:

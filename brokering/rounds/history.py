@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils import timezone
 
 CREATED, CHANGED = "+", "~"
@@ -80,7 +80,7 @@ def rows_insert(
     if any(len(row) != len(names) for row in rows):
         raise ValueError("Each row has a value for each of the names.")
     quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [cast(Field, model._meta.get_field(name)) for name in names]
     # Each column's values as its field prepares them for the database, each
     # distinct value (of one type) once: the rows repeat a few.
     prepared_of: list[dict[tuple[type, Any], Any]] = [{} for _ in fields]

@@ -60,7 +60,13 @@ SCORE_TASK = "brokering.score_response"
 REMIND_BEFORE = datetime.timedelta(hours=48)
 LEVELS = frozenset(ClaimLevel.values)  # the enum's property builds its list anew
 # A new answer's fields as response_save inserts them (the others have none).
-ADDED = ("invitation_id", "item_id", "level", "roadmap_date", "comment")
+ADDED: tuple[str, ...] = (
+    "invitation_id",
+    "item_id",
+    "level",
+    "roadmap_date",
+    "comment",
+)
 ADDED += ("document_id", "evidence_id")
 
 
