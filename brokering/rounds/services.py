@@ -66,8 +66,9 @@ ADDED: tuple[str, ...] = (
     "level",
     "roadmap_date",
     "comment",
+    "document_id",
+    "evidence_id",
 )
-ADDED += ("document_id", "evidence_id")
 
 
 class RoundError(Exception):
