@@ -79,12 +79,16 @@ class FieldsFirstHandler(FileUploadHandler):
             handlers = getattr(self.request, "upload_handlers", [])
             others = [handler for handler in handlers if handler is not self]
             return MultiPartParser(META, io.BytesIO(body), others, encoding).parse()
-        post = QueryDict(mutable=True)  # as Django's parser makes it
+        lists: dict[str, list[str]] = {}
         for name, value in fields:
-            post.appendlist(
-                name.decode("ascii"),
-                value.decode(encoding, errors="replace"),
+            lists.setdefault(name.decode("ascii"), []).append(
+                value.decode(encoding, errors="replace")
             )
+        # As Django's parser makes it, filled at once (a MultiValueDict holds each
+        # name's list as its value, as its constructor takes them): appending
+        # 2,000 fields one by one cost five calls each.
+        post = QueryDict(mutable=True)
+        MultiValueDict.__init__(post, lists)
         return post, MultiValueDict()
 
     # A body Django parses (a larger one) passes through to the next handlers.

@@ -174,12 +174,10 @@ class ResponseForm(SingleLineFields, forms.Form):
         *args,
         items: Sequence[dict[str, Any]],
         documents: Sequence[OfferingDocument],
-        uploaded: Mapping[int, ResponseDocument] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
-        self.uploaded = uploaded or {}
         document_choices = [("", "None"), *((str(d.pk), d.title) for d in documents)]
         level = forms.ChoiceField(choices=LEVEL_CHOICES, required=False)
         date = DateInputField(required=False, validators=[plausible_date])
@@ -221,22 +219,38 @@ class ResponseForm(SingleLineFields, forms.Form):
     def _clean_fields(self) -> None:
         """The response's fields as Django cleans them, then each item's in one
         pass with its kind's field (a labelled copy cleans the same), without a
-        bound field per input: a response of 400 items posts 2,000."""
+        bound field per input: a response of 400 items posts 2,000.
+
+        A kind's field cleans a posted text the same whichever item it is for,
+        so each text a kind was given is cleaned once and its value reused (the
+        hundreds of items repeat a few levels, dates and empty inputs); a text
+        that fails is cleaned again for each item, so each gets its error."""
         super()._clean_fields()  # type: ignore[misc]  # every field added so far
         if self._items_added:
             return
         data, files, cleaned = self.data, self.files, self.cleaned_data
+        kinds = [
+            (kind, field, isinstance(field, forms.FileField))
+            for kind, (field, _label) in self.kinds.items()
+        ]
+        clean_of: dict[tuple[str, str], Any] = {}
         for item in self.items:
             pk = item["pk"]
-            for kind, (field, _label) in self.kinds.items():
+            for kind, field, is_file in kinds:
                 name = f"{kind}_{pk}"
                 try:
                     value = field.widget.value_from_datadict(
                         data, files, self.add_prefix(name)
                     )
-                    if isinstance(field, forms.FileField):
+                    if is_file:
                         initial = self.get_initial_for_field(field, name)
-                        cleaned[name] = field.clean(value, initial)
+                        file_field = cast(forms.FileField, field)
+                        cleaned[name] = file_field.clean(value, initial)
+                    elif type(value) is str:
+                        key = (kind, value)
+                        if key not in clean_of:
+                            clean_of[key] = field.clean(value)
+                        cleaned[name] = clean_of[key]
                     else:
                         cleaned[name] = field.clean(value)
                 except forms.ValidationError as error:
@@ -261,8 +275,12 @@ class ResponseForm(SingleLineFields, forms.Form):
                 )
         return cleaned
 
-    def rows(self) -> list[dict[str, Any]]:
-        """Each item with its bound fields, for the template's table."""
+    def rows(
+        self, uploaded: Mapping[int, ResponseDocument] | None = None
+    ) -> list[dict[str, Any]]:
+        """Each item with its bound fields and the evidence uploaded for it, for
+        the template's table."""
+        uploaded = uploaded or {}
         self._item_fields()
         return [
             {
@@ -272,7 +290,7 @@ class ResponseForm(SingleLineFields, forms.Form):
                 "comment": self[f"comment_{item['pk']}"],
                 "document": self[f"document_{item['pk']}"],
                 "evidence": self[f"evidence_{item['pk']}"],
-                "uploaded": self.uploaded.get(item["pk"]),
+                "uploaded": uploaded.get(item["pk"]),
             }
             for item in self.items
         ]

@@ -54,7 +54,6 @@ def request_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
         else None,
         items=items,
         documents=documents,
-        uploaded=selectors.answer_evidence(invitation=invitation),
     )
     if request.method == "POST":
         if not is_open:
@@ -88,7 +87,10 @@ def request_detail(request: HttpRequest, invitation_id: int) -> HttpResponse:
             "need": round.need,
             "agency": selectors.agency_shown(round=round),
             "form": form,
-            "rows": form.rows(),
+            # Read only for the page: a save that redirects never shows it.
+            "rows": form.rows(
+                uploaded=selectors.answer_evidence(invitation=invitation)
+            ),
             "is_open": is_open,
             "replies": selectors.published_replies(round=round),
             "own_questions": invitation.questions.order_by("asked_at", "id"),

@@ -41,7 +41,7 @@ from brokering.pagecache import pages_stale
 from brokering.rounds import package as pkg
 from brokering.rounds import selectors
 from brokering.rounds.evidence import response_document_add
-from brokering.rounds.history import CHANGED, CREATED, rows_history
+from brokering.rounds.history import CHANGED, CREATED, rows_history, rows_insert
 from brokering.rounds.notices import (
     agency_emails,
     provider_emails,
@@ -58,6 +58,17 @@ logger = logging.getLogger(__name__)
 
 SCORE_TASK = "brokering.score_response"
 REMIND_BEFORE = datetime.timedelta(hours=48)
+LEVELS = frozenset(ClaimLevel.values)  # the enum's property builds its list anew
+# A new answer's fields as response_save inserts them (the others have none).
+ADDED: tuple[str, ...] = (
+    "invitation_id",
+    "item_id",
+    "level",
+    "roadmap_date",
+    "comment",
+    "document_id",
+    "evidence_id",
+)
 
 
 class RoundError(Exception):
@@ -272,7 +283,7 @@ def _open_invitation(invitation_id: int) -> tuple[Round, Invitation]:
 
 
 def _check_answer(answer: AnswerInput, documents: set[int]) -> None:
-    if answer.level and answer.level not in ClaimLevel.values:
+    if answer.level and answer.level not in LEVELS:
         raise RoundError(f"Unknown level {answer.level!r}.")
     if answer.level == ClaimLevel.ROADMAP and answer.roadmap_date is None:
         raise RoundError("A roadmap answer needs the date it is promised for.")
@@ -320,7 +331,7 @@ def response_save(
             "item_id", "pk", *saved
         )
     }
-    added: list[Answer] = []
+    added: list[tuple] = []  # the new answers' values, in ADDED's order
     changed: dict[str, list[Answer]] = {}  # by the fields written
     for item_id, given in answers.items():
         fields = {
@@ -335,22 +346,14 @@ def response_save(
             fields["evidence_id"] = _evidence(invitation, user, given.upload).pk
         pk, current = existing.get(item_id, (None, None))
         if current is None:
-            added.append(Answer(invitation=invitation, item_id=item_id, **fields))
+            new = {"invitation_id": invitation.pk, "item_id": item_id, **fields}
+            added.append(tuple(new.get(name) for name in ADDED))
         elif any(current[key] != value for key, value in fields.items()):
-            row = Answer(pk=pk, invitation=invitation, item_id=item_id, **fields)
+            row = Answer(pk=pk, invitation_id=invitation.pk, item_id=item_id, **fields)
             changed.setdefault(",".join(fields), []).append(row)
     # A response's hundreds of answers in a few statements, each answer written
     # with its history row (as saving it would, by the same user).
-    Answer.objects.bulk_create(added)
-    if any(row.pk is None for row in added):  # a database that returns no ids
-        ids = dict(
-            invitation.answers.filter(
-                item_id__in=[row.item_id for row in added]
-            ).values_list("item_id", "pk")
-        )
-        for row in added:
-            row.pk = ids[row.item_id]
-    rows_history(Answer, [row.pk for row in added], CREATED, user)
+    rows_history(Answer, rows_insert(Answer, ADDED, added), CREATED, user)
     for names, rows in changed.items():
         Answer.objects.bulk_update(rows, fields=names.split(","))
         rows_history(Answer, [row.pk for row in rows], CHANGED, user)
