@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.utils import timezone
-
 from catalog import freshness
 from catalog.models import (
     CLAIM_SHOWN_FIELDS,
@@ -21,6 +19,7 @@ from catalog.models import (
     claim_level_label,
 )
 from marketplace.formats import display_date
+from marketplace.prepared import PreparedQuery
 from standards.items import ItemKind, ItemRef, release_items
 
 # The kinds with a section of their own, in the page's order (capabilities have
@@ -94,6 +93,13 @@ _CLAIM_FIELDS = (
     *CLAIM_SHOWN_FIELDS,
 )
 _ITEM_ID_AT = {kind: 1 + n for n, kind in enumerate(SECTION_KINDS)}
+_CLAIM_VALUES = PreparedQuery(
+    lambda shape, offering: (
+        ItemClaim.objects.filter(offering_id=offering)
+        .order_by()
+        .values_list(*_CLAIM_FIELDS)
+    )
+)
 # A level's label, made once per level (a page asks for it hundreds of times).
 _level_label = functools.cache(claim_level_label)
 
@@ -108,11 +114,9 @@ def offering_item_tables(
     cell by cell."""
     claims = {
         (values[0], values[_ITEM_ID_AT[values[0]]]): values[4:]
-        for values in ItemClaim.objects.filter(offering=offering)
-        .order_by()
-        .values_list(*_CLAIM_FIELDS)
+        for values in _CLAIM_VALUES.rows(offering=offering.pk)
     }
-    now = timezone.now()
+    judged = freshness.ClaimsAt()  # one moment for every claim of the page
 
     def row(ref: ItemRef, claim: tuple | None) -> dict:
         shown = {
@@ -125,12 +129,7 @@ def offering_item_tables(
         if claim is None:
             return shown
         level, roadmap_date, evidence, evidence_url, verified, verified_at = claim[:6]
-        state = freshness.claim_freshness(
-            verified_at=verified_at,
-            stated_at=claim[6],
-            evidence_expires_on=evidence_expires_on,
-            now=now,
-        )
+        state = judged.state(verified_at, claim[6], evidence_expires_on)
         shown.update(
             level=_level_label(level),
             roadmap_date=display_date(roadmap_date),
