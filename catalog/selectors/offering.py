@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from catalog import freshness
 from catalog.models import (
+    ContractVehicle,
     Offering,
+    OfferingDocument,
     claim_level_label,
 )
 from catalog.models.search import COVERED_LEVELS
@@ -32,21 +34,46 @@ from standards.models import (
     Function,
 )
 
-# An offering page's offering, compiled once: building the coverage annotation
-# and the related rows' joins cost more than reading the row.
+# An offering page's reads, compiled once: building the coverage annotation and
+# the related rows' joins cost more than reading the rows.
 _OFFERING = PreparedQuery(
     lambda shape, slug: (
-        with_coverage(offering_list_related(published_offerings()))
+        with_coverage(
+            offering_list_related(published_offerings())
+            if shape == "vehicles"
+            else offering_list_related(published_offerings()).prefetch_related(None)
+        )
         .filter(slug=slug)
         .order_by("pk")[:1]
     )
 )
+_VEHICLE_NAMES = PreparedQuery(
+    lambda shape, offering: (
+        ContractVehicle.objects.filter(offerings__id=offering)
+        .order_by("name")
+        .values_list("name")
+    )
+)
+_DOCUMENTS = PreparedQuery(
+    lambda shape, offering: OfferingDocument.objects.filter(offering_id=offering)
+)
 
 
-def offering_get(slug: str) -> Offering | None:
-    """A published offering with its provider, release and vehicles, or ``None``."""
-    found = _OFFERING.instances(slug=slug)
+def offering_get(slug: str, *, vehicles: bool = True) -> Offering | None:
+    """A published offering with its provider, release and (``vehicles``) contract
+    vehicles, or ``None``."""
+    found = _OFFERING.instances("vehicles" if vehicles else None, slug=slug)
     return found[0] if found else None
+
+
+def offering_vehicle_names(offering_id: int) -> list[str]:
+    """The names of an offering's contract vehicles, in name order."""
+    return [name for (name,) in _VEHICLE_NAMES.rows(offering=offering_id)]
+
+
+def offering_documents(offering_id: int) -> list[OfferingDocument]:
+    """An offering's evidence documents, in their order (``offering.documents``)."""
+    return _DOCUMENTS.instances(offering=offering_id)
 
 
 @dataclass
@@ -281,8 +308,13 @@ _COVERAGE = PreparedQuery(
 )
 
 
+_FUNCTIONS = PreparedQuery(
+    lambda shape, release: Function.objects.filter(release_id=release).order_by("code")
+)
+
+
 def release_functions(release_id: int) -> list[Function]:
-    return list(Function.objects.filter(release_id=release_id).order_by("code"))
+    return _FUNCTIONS.instances(release=release_id)
 
 
 def offering_claims(
