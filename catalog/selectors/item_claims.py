@@ -18,6 +18,7 @@ from catalog.models import (
     Offering,
     claim_level_label,
 )
+from catalog.selectors.facets import kept_per_version
 from marketplace.formats import display_date
 from marketplace.prepared import PreparedQuery
 from standards.items import ItemKind, ItemRef, release_items
@@ -47,19 +48,33 @@ class ItemClaimSection:
         return sum(1 for row in self.rows if row.claim is not None)
 
 
+def _release_sections(release_id: int) -> list[tuple[str, list[ItemRef]]]:
+    """The release's items of each section's kind, in vector order; kinds the
+    release has no item of are left out. Kept per catalog version: a release does
+    not change once imported, and reading and ordering its items was a third of
+    an offering page's sections."""
+
+    def read() -> list[tuple[str, list[ItemRef]]]:
+        refs: dict[str, list[ItemRef]] = {kind: [] for kind in SECTION_KINDS}
+        for ref in release_items(release_id, capabilities=False):
+            if ref.kind in refs:
+                refs[ref.kind].append(ref)
+        return [(kind, kind_refs) for kind, kind_refs in refs.items() if kind_refs]
+
+    return kept_per_version(f"item-sections:{release_id}", read)
+
+
 def _sections(
     release_id: int,
     claims: dict[tuple[str, int], Claim],
     row: Callable[[ItemRef, Claim | None], Row],
 ) -> list[tuple[str, list[Row]]]:
-    """The release's items of each section's kind, in vector order, each made a
-    row with the offering's claim on it (``None``: no claim); kinds the release
-    has no item of are left out."""
-    rows: dict[str, list[Row]] = {kind: [] for kind in SECTION_KINDS}
-    for ref in release_items(release_id, capabilities=False):
-        if ref.kind in rows:
-            rows[ref.kind].append(row(ref, claims.get(ref.key)))
-    return [(kind, kind_rows) for kind, kind_rows in rows.items() if kind_rows]
+    """Each section's items made rows with the offering's claim on them (``None``:
+    no claim)."""
+    return [
+        (kind, [row(ref, claims.get(ref.key)) for ref in refs])
+        for kind, refs in _release_sections(release_id)
+    ]
 
 
 def offering_item_claims(offering: Offering) -> list[ItemClaimSection]:
@@ -102,6 +117,7 @@ _CLAIM_VALUES = PreparedQuery(
 )
 # A level's label, made once per level (a page asks for it hundreds of times).
 _level_label = functools.cache(claim_level_label)
+_display_date = functools.lru_cache(maxsize=1024)(display_date)
 
 
 def offering_item_tables(
@@ -132,7 +148,7 @@ def offering_item_tables(
         state = judged.state(verified_at, claim[6], evidence_expires_on)
         shown.update(
             level=_level_label(level),
-            roadmap_date=display_date(roadmap_date),
+            roadmap_date=_display_date(roadmap_date),
             verified=verified,
             freshness_tag=freshness.tag(state),
             evidence=evidence,
