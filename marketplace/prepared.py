@@ -2,13 +2,16 @@
 
 Building a query through the ORM (filters, joins, annotations) and compiling it to
 SQL cost several times running it on the pages that read a few indexed rows per
-query (an offering page: five such reads, docs/performance.md). A
+query (an offering page: seven such reads, docs/performance.md). A
 :class:`PreparedQuery` builds its queryset once per connection and *shape* with
 a marker in place of each value that changes between calls, keeps the SQL, the
 parameters and the ORM's converters of the selected columns, and on each call
 binds the values where the markers were and converts the rows as the ORM would
-(dates and datetimes on SQLite, for instance). The rows are the queryset's
-``values_list`` tuples: the same SQL, the same rows, without the building.
+(dates and datetimes on SQLite, for instance): the same SQL and the same rows (a
+``values_list`` queryset's tuples, or a queryset's instances with their
+``select_related`` rows, annotations and ``prefetch_related`` lookups), without
+the building. A value the ORM would write into the SQL's text (a slice's bounds)
+is refused: it belongs to the shape.
 """
 
 import threading
@@ -117,9 +120,9 @@ class _Compiled:
 
 
 class PreparedQuery:
-    """``build(**values)`` (a ``values_list`` queryset) compiled once per
-    connection and ``shape``, then :meth:`rows` for any ``values`` of the same
-    names and types. What is not a value (a filter present or not, a slice) is
+    """``build(shape=shape, **values)`` (a queryset) compiled once per connection
+    and ``shape``, then :meth:`rows` (a ``values_list`` queryset's tuples) or
+    :meth:`instances` for any ``values`` of the same names and types. What is not a value (a filter present or not, a slice) is
     part of the shape, passed to ``build`` as ``shape``."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
