@@ -122,8 +122,9 @@ class _Compiled:
 class PreparedQuery:
     """``build(shape=shape, **values)`` (a queryset) compiled once per connection
     and ``shape``, then :meth:`rows` (a ``values_list`` queryset's tuples) or
-    :meth:`instances` for any ``values`` of the same names and types. What is not a value (a filter present or not, a slice) is
-    part of the shape, passed to ``build`` as ``shape``."""
+    :meth:`instances` for any ``values`` of the same names and types. What is
+    not a value (a filter present or not, a slice) is part of the shape, passed
+    to ``build`` as ``shape``."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         self._build = build
