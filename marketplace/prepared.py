@@ -73,10 +73,13 @@ class _Compiled:
                 [column[0].target.attname for column in select[start:end]],
                 start,
                 end,
-                get_related_populators(klass_info, select, connection.alias),
+                # Django 5.2's signature (the stubs have a later one's).
+                get_related_populators(  # type: ignore[call-arg]
+                    klass_info, select, connection.alias
+                ),
                 compiler.annotation_col_map or {},
             )
-        self.prefetch = queryset._prefetch_related_lookups
+        self.prefetch = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
 
     def instances(self, values: dict[str, Any]) -> list:
         """The rows as the queryset's instances (``select_related`` objects,
