@@ -146,7 +146,7 @@ def _claim_filter_fields(
 def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One published offering: its attributes, its coverage per function and its
     claims table, filtered by function and level and paged (all in the URL)."""
-    offering = selectors.offering_get(slug)
+    offering = selectors.offering_get(slug, vehicles=False)
     if offering is None:
         raise Http404("No published offering has this address.")
     functions = selectors.release_functions(offering.release_id)
@@ -165,7 +165,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     else:
         status = 400
-    documents = list(offering.documents.all())
+    documents = selectors.offering_documents(offering.pk)
     evidence_expires_on = freshness.earliest_expiry(documents)
     claims = selectors.offering_claims(
         offering,
@@ -176,6 +176,7 @@ def offering_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "offering": offering,
+        "vehicle_names": selectors.offering_vehicle_names(offering.pk),
         "claims": claims,
         "coverage_rows": table_rows(
             "catalog/_coverage_rows.html", claims.coverage, colours=LEVEL_COLOURS

@@ -37,7 +37,9 @@ from catalog.selectors.offering import (
     FunctionCoverage,
     OfferingClaims,
     offering_claims,
+    offering_documents,
     offering_get,
+    offering_vehicle_names,
     release_functions,
 )
 from catalog.selectors.providers import provider_get, provider_list, provider_offerings
@@ -78,7 +80,9 @@ __all__ = [
     "changes_since",
     "compare_offerings",
     "offering_claims",
+    "offering_documents",
     "offering_get",
+    "offering_vehicle_names",
     "offering_list_related",
     "provider_get",
     "provider_list",

@@ -10,8 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.utils import timezone
-
 from catalog import freshness
 from catalog.models import (
     CLAIM_SHOWN_FIELDS,
@@ -20,7 +18,9 @@ from catalog.models import (
     Offering,
     claim_level_label,
 )
+from catalog.selectors.facets import kept_per_version
 from marketplace.formats import display_date
+from marketplace.prepared import PreparedQuery
 from standards.items import ItemKind, ItemRef, release_items
 
 # The kinds with a section of their own, in the page's order (capabilities have
@@ -48,19 +48,33 @@ class ItemClaimSection:
         return sum(1 for row in self.rows if row.claim is not None)
 
 
+def _release_sections(release_id: int) -> list[tuple[str, list[ItemRef]]]:
+    """The release's items of each section's kind, in vector order; kinds the
+    release has no item of are left out. Kept per catalog version: a release does
+    not change once imported, and reading and ordering its items was a third of
+    an offering page's sections."""
+
+    def read() -> list[tuple[str, list[ItemRef]]]:
+        refs: dict[str, list[ItemRef]] = {kind: [] for kind in SECTION_KINDS}
+        for ref in release_items(release_id, capabilities=False):
+            if ref.kind in refs:
+                refs[ref.kind].append(ref)
+        return [(kind, kind_refs) for kind, kind_refs in refs.items() if kind_refs]
+
+    return kept_per_version(f"item-sections:{release_id}", read)
+
+
 def _sections(
     release_id: int,
     claims: dict[tuple[str, int], Claim],
     row: Callable[[ItemRef, Claim | None], Row],
 ) -> list[tuple[str, list[Row]]]:
-    """The release's items of each section's kind, in vector order, each made a
-    row with the offering's claim on it (``None``: no claim); kinds the release
-    has no item of are left out."""
-    rows: dict[str, list[Row]] = {kind: [] for kind in SECTION_KINDS}
-    for ref in release_items(release_id, capabilities=False):
-        if ref.kind in rows:
-            rows[ref.kind].append(row(ref, claims.get(ref.key)))
-    return [(kind, kind_rows) for kind, kind_rows in rows.items() if kind_rows]
+    """Each section's items made rows with the offering's claim on them (``None``:
+    no claim)."""
+    return [
+        (kind, [row(ref, claims.get(ref.key)) for ref in refs])
+        for kind, refs in _release_sections(release_id)
+    ]
 
 
 def offering_item_claims(offering: Offering) -> list[ItemClaimSection]:
@@ -94,8 +108,16 @@ _CLAIM_FIELDS = (
     *CLAIM_SHOWN_FIELDS,
 )
 _ITEM_ID_AT = {kind: 1 + n for n, kind in enumerate(SECTION_KINDS)}
+_CLAIM_VALUES = PreparedQuery(
+    lambda shape, offering: (
+        ItemClaim.objects.filter(offering_id=offering)
+        .order_by()
+        .values_list(*_CLAIM_FIELDS)
+    )
+)
 # A level's label, made once per level (a page asks for it hundreds of times).
 _level_label = functools.cache(claim_level_label)
+_display_date = functools.lru_cache(maxsize=1024)(display_date)
 
 
 def offering_item_tables(
@@ -108,11 +130,9 @@ def offering_item_tables(
     cell by cell."""
     claims = {
         (values[0], values[_ITEM_ID_AT[values[0]]]): values[4:]
-        for values in ItemClaim.objects.filter(offering=offering)
-        .order_by()
-        .values_list(*_CLAIM_FIELDS)
+        for values in _CLAIM_VALUES.rows(offering=offering.pk)
     }
-    now = timezone.now()
+    judged = freshness.ClaimsAt()  # one moment for every claim of the page
 
     def row(ref: ItemRef, claim: tuple | None) -> dict:
         shown = {
@@ -125,15 +145,10 @@ def offering_item_tables(
         if claim is None:
             return shown
         level, roadmap_date, evidence, evidence_url, verified, verified_at = claim[:6]
-        state = freshness.claim_freshness(
-            verified_at=verified_at,
-            stated_at=claim[6],
-            evidence_expires_on=evidence_expires_on,
-            now=now,
-        )
+        state = judged.state(verified_at, claim[6], evidence_expires_on)
         shown.update(
             level=_level_label(level),
-            roadmap_date=display_date(roadmap_date),
+            roadmap_date=_display_date(roadmap_date),
             verified=verified,
             freshness_tag=freshness.tag(state),
             evidence=evidence,

@@ -4,7 +4,6 @@ claims table filtered and paged."""
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
 
 from django.db.models import (
     Count,
@@ -16,7 +15,9 @@ from django.utils import timezone
 
 from catalog import freshness
 from catalog.models import (
+    ContractVehicle,
     Offering,
+    OfferingDocument,
     claim_level_label,
 )
 from catalog.models.search import COVERED_LEVELS
@@ -27,19 +28,52 @@ from catalog.selectors.common import (
     with_coverage,
 )
 from marketplace.formats import display_date
+from marketplace.prepared import PreparedQuery
 from standards.models import (
     Capability,
     Function,
 )
 
-
-def offering_get(slug: str) -> Offering | None:
-    """A published offering with its provider, release and vehicles, or ``None``."""
-    return (
-        with_coverage(offering_list_related(published_offerings()))
+# An offering page's reads, compiled once: building the coverage annotation and
+# the related rows' joins cost more than reading the rows.
+_OFFERING = PreparedQuery(
+    lambda shape, slug: (
+        with_coverage(
+            offering_list_related(published_offerings())
+            if shape == "vehicles"
+            else offering_list_related(published_offerings()).prefetch_related(None)
+        )
         .filter(slug=slug)
-        .first()
+        .order_by("pk")[:1]
     )
+)
+_VEHICLE_NAMES = PreparedQuery(
+    lambda shape, offering: (
+        ContractVehicle.objects.filter(offerings__id=offering)
+        .order_by("name")
+        .values_list("name")
+    )
+)
+_DOCUMENTS = PreparedQuery(
+    lambda shape, offering: OfferingDocument.objects.filter(offering_id=offering)
+)
+
+
+def offering_get(slug: str, *, vehicles: bool = True) -> Offering | None:
+    """A published offering with its provider, release and (``vehicles``) contract
+    vehicles, or ``None``."""
+    found = _OFFERING.instances("vehicles" if vehicles else None, slug=slug)
+    return found[0] if found else None
+
+
+def offering_vehicle_names(offering_id: int) -> list[str]:
+    """The names of an offering's contract vehicles, in name order."""
+    return [name for (name,) in _VEHICLE_NAMES.rows(offering=offering_id)]
+
+
+def offering_documents(offering_id: int) -> list[OfferingDocument]:
+    """An offering's evidence documents, in their order (``offering.documents``)."""
+    return _DOCUMENTS.instances(offering=offering_id)
 
 
 @dataclass
@@ -110,7 +144,11 @@ ROW_FIELDS = (
 )
 
 
-def _display_row(values: tuple, evidence_expires_on: datetime.date | None) -> dict:
+def _display_row(
+    values: tuple,
+    judged: freshness.ClaimsAt,
+    evidence_expires_on: datetime.date | None,
+) -> dict:
     """One row of the claims table, every value ready to print: the template only
     places them (a claims page is hundreds of cells; filters and lookups on model
     instances in that loop were most of the page's cost)."""
@@ -119,11 +157,7 @@ def _display_row(values: tuple, evidence_expires_on: datetime.date | None) -> di
     state = (
         None
         if claim_id is None
-        else freshness.claim_freshness(
-            verified_at=verified_at,
-            stated_at=stated_at,
-            evidence_expires_on=evidence_expires_on,
-        )
+        else judged.state(verified_at, stated_at, evidence_expires_on)
     )
     if verified_at is not None:
         verified_at = timezone.localtime(verified_at)
@@ -145,37 +179,74 @@ def _display_row(values: tuple, evidence_expires_on: datetime.date | None) -> di
     }
 
 
+def _capabilities(
+    *,
+    release: int,
+    offering: int,
+    function: str | None = None,
+    level: str | None = None,
+    unknown: bool = False,
+) -> QuerySet[Capability]:
+    """The claims table's capabilities in code order: every capability of the
+    release, the offering's claim on it as ``offering_claim``, filtered by
+    function code and level (``unknown``: no claim)."""
+    capabilities = Capability.objects.filter(release_id=release).annotate(
+        offering_claim=FilteredRelation(
+            "claims", condition=Q(claims__offering_id=offering)
+        )
+    )
+    if function is not None:
+        capabilities = capabilities.filter(function__code=function)
+    if unknown:
+        capabilities = capabilities.filter(offering_claim__isnull=True)
+    elif level is not None:
+        capabilities = capabilities.filter(offering_claim__level=level)
+    return capabilities.order_by("code")
+
+
+# A page of the claims table, compiled once per filter's shape and slice: building
+# the query with its filtered join cost more than running it.
+_DISPLAY_ROWS = PreparedQuery(
+    lambda shape, **values: _capabilities(unknown=shape[0], **values).values_list(
+        *ROW_FIELDS
+    )[shape[1] : shape[2]]
+)
+
+
 class ClaimRows(Sequence):
     """Capabilities of an offering's release in code order, each paired with the
     offering's claim on it (``None``: no claim), read a slice at a time; with
     ``display``, each row is instead a :func:`_display_row` (the page's table), its
     freshness judged with the offering's earliest evidence expiry.
 
-    ``len()`` is known without a query (the coverage counts give it); a slice is
-    one query, whatever the number of claims, so a paginator (the page's or the
-    API's) reads only the rows it shows.
+    ``filters`` are :func:`_capabilities`'s. ``len()`` is known without a query
+    (the coverage counts give it); a slice is one query, whatever the number of
+    claims, so a paginator (the page's or the API's) reads only the rows it shows.
     """
 
     def __init__(
         self,
-        capabilities: QuerySet[Capability],
+        filters: dict,
         count: int,
         *,
         display: bool = False,
         evidence_expires_on: datetime.date | None = None,
     ):
-        self._capabilities = capabilities
+        self._filters = filters
         self._count = count
         self._display = display
         self._evidence_expires_on = evidence_expires_on
 
     def _slice(self, index: slice) -> list:
         if self._display:
+            values = {k: v for k, v in self._filters.items() if k != "unknown"}
+            shape = (self._filters.get("unknown", False), index.start, index.stop)
+            judged = freshness.ClaimsAt()  # one moment for every row of the slice
             return [
-                _display_row(values, self._evidence_expires_on)
-                for values in self._capabilities.values_list(*ROW_FIELDS)[index]
+                _display_row(row, judged, self._evidence_expires_on)
+                for row in _DISPLAY_ROWS.rows(shape, **values)
             ]
-        capabilities = self._capabilities.select_related(
+        capabilities = _capabilities(**self._filters).select_related(
             "function",
             "offering_claim",  # type: ignore[misc]  # a FilteredRelation
         )
@@ -212,8 +283,38 @@ class OfferingClaims:
     functions: list[tuple[str, str]]
 
 
+# The coverage per function: each function's capabilities and the offering's
+# claims on them per level, one grouped query compiled once.
+_COVERAGE = PreparedQuery(
+    lambda shape, release, offering: (
+        _capabilities(release=release, offering=offering)
+        .order_by()
+        .values("function_id")
+        .annotate(
+            capability_count=Count("pk"),
+            **{
+                f"level_{n}": Count(
+                    "offering_claim", filter=Q(offering_claim__level=level)
+                )
+                for n, level in enumerate(LEVEL_ORDER)
+            },
+        )
+        .values_list(
+            "function_id",
+            "capability_count",
+            *(f"level_{n}" for n in range(len(LEVEL_ORDER))),
+        )
+    )
+)
+
+
+_FUNCTIONS = PreparedQuery(
+    lambda shape, release: Function.objects.filter(release_id=release).order_by("code")
+)
+
+
 def release_functions(release_id: int) -> list[Function]:
-    return list(Function.objects.filter(release_id=release_id).order_by("code"))
+    return _FUNCTIONS.instances(release=release_id)
 
 
 def offering_claims(
@@ -233,51 +334,44 @@ def offering_claims(
     """
     if functions is None:
         functions = release_functions(offering.release_id)
-    capabilities = Capability.objects.filter(release_id=offering.release_id).annotate(
-        offering_claim=FilteredRelation(
-            "claims", condition=Q(claims__offering=offering)
+    totals = {
+        function_id: counts
+        for function_id, *counts in _COVERAGE.rows(
+            release=offering.release_id, offering=offering.pk
         )
-    )
-    level_counts = {
-        f"level_{n}": Count("offering_claim", filter=Q(offering_claim__level=level))
-        for n, level in enumerate(LEVEL_ORDER)
-    }
-    totals: dict[int, dict[str, int]] = {
-        row["function_id"]: cast(dict[str, int], row)
-        for row in capabilities.order_by()
-        .values("function_id")
-        .annotate(capability_count=Count("pk"), **level_counts)
     }
     coverage = [
         FunctionCoverage(
             code=function_row.code,
             name=function_row.name,
-            capability_count=totals[function_row.id]["capability_count"],
+            capability_count=totals[function_row.id][0],
             levels={
-                level: totals[function_row.id][f"level_{n}"]
-                for n, level in enumerate(LEVEL_ORDER)
-                if totals[function_row.id][f"level_{n}"]
+                level: count
+                for level, count in zip(
+                    LEVEL_ORDER, totals[function_row.id][1:], strict=True
+                )
+                if count
             },
         )
         for function_row in functions
         if function_row.id in totals
     ]
     shown = [row for row in coverage if not function or row.code == function]
+    filters: dict = {"release": offering.release_id, "offering": offering.pk}
     if function:
-        capabilities = capabilities.filter(function__code=function)
+        filters["function"] = function
     if level == "unknown":
-        capabilities = capabilities.filter(offering_claim__isnull=True)
+        filters["unknown"] = True
         count = sum(row.unknown for row in shown)
     elif level:
-        capabilities = capabilities.filter(offering_claim__level=level)
+        filters["level"] = level
         count = sum(row.levels.get(level, 0) for row in shown)
     else:
         count = sum(row.capability_count for row in shown)
-    capabilities = capabilities.order_by("code")
     return OfferingClaims(
-        rows=ClaimRows(capabilities, count),
+        rows=ClaimRows(filters, count),
         display_rows=ClaimRows(
-            capabilities,
+            filters,
             count,
             display=True,
             evidence_expires_on=evidence_expires_on,

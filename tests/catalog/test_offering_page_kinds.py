@@ -6,15 +6,19 @@ claims."""
 
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import ItemClaim, OfferingStatus
+from catalog.selectors import facets
 from catalog.selectors.item_claims import offering_item_claims, offering_item_tables
 from catalog.services.claims import ItemClaimInput
+from marketplace.pagecache import bump
 from tests.brokering.kinds import mixed_release
 from tests.catalog.factories import OfferingDocumentFactory, write_claims
 from tests.catalog.workflow_helpers import offering_in
@@ -166,3 +170,36 @@ def test_the_page_reads_the_other_kinds_in_two_queries(client, data, offering):
     # item space, the offering's claims on them).
     assert _queries(client, bare.get_absolute_url()) == 8
     assert _queries(client, offering.get_absolute_url()) == 8
+
+
+def test_a_page_after_the_first_compiles_no_orm_query(client, data, offering):
+    """Its reads are compiled once (marketplace.prepared): building them through
+    the ORM cost more than running them."""
+    bare = offering_in(OfferingStatus.PUBLISHED, offering.provider, data["release"])
+    first = client.get(bare.get_absolute_url()).content
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError):
+        page = client.get(offering.get_absolute_url())
+        assert client.get(bare.get_absolute_url()).content == first
+    assert page.status_code == 200
+    assert "1 of 3 claimed." in _section(page.content.decode(), "measure")
+
+
+@pytest.mark.django_db(transaction=True)  # kept only outside a transaction
+def test_the_release_items_are_kept_per_catalog_version(
+    client, data, offering, settings, monkeypatch
+):
+    """A release does not change once imported: its items are read once per
+    catalog version, and the pages are the same."""
+    settings.CATALOG_FACET_INDEX_KEEP = True
+    monkeypatch.setattr(facets, "_kept", {})  # nothing of another test's database
+    url = offering.get_absolute_url()
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content == first
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "standards_servicemeasure" not in read
+    bump("catalog")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content == first
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "standards_servicemeasure" in read

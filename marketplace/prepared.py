@@ -1,0 +1,162 @@
+"""Read queries built through the ORM once and run many times with new values.
+
+Building a query through the ORM (filters, joins, annotations) and compiling it to
+SQL cost several times running it on the pages that read a few indexed rows per
+query (an offering page: seven such reads, docs/performance.md). A
+:class:`PreparedQuery` builds its queryset once per connection and *shape* with
+a marker in place of each value that changes between calls, keeps the SQL, the
+parameters and the ORM's converters of the selected columns, and on each call
+binds the values where the markers were and converts the rows as the ORM would
+(dates and datetimes on SQLite, for instance): the same SQL and the same rows (a
+``values_list`` queryset's tuples, or a queryset's instances with their
+``select_related`` rows, annotations and ``prefetch_related`` lookups), without
+the building. A value the ORM would write into the SQL's text (a slice's bounds)
+is refused: it belongs to the shape.
+"""
+
+import threading
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models.query import get_related_populators
+
+# Markers no database holds, one per value (their type is the value's: an integer
+# for ids, text for codes).
+_INT_MARKER = -7_346_600
+_TEXT_MARKER = "\x1fprepared-value-{}\x1f"
+
+
+def _marker(n: int, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"a prepared value is an int or a str, not {value!r}")
+    return _INT_MARKER - n if isinstance(value, int) else _TEXT_MARKER.format(n)
+
+
+class _Compiled:
+    __slots__ = ("sql", "params", "slots", "converters", "model", "prefetch")
+
+    def __init__(self, queryset: QuerySet, markers: dict[str, Any]) -> None:
+        compiler = queryset.query.get_compiler(connection=connection)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a shape that reads nothing (an empty slice)
+            sql, params = "", ()
+        self.sql = sql
+        self.params = tuple(params)
+        # Where each value goes: every parameter that is its marker.
+        self.slots = {
+            name: [i for i, param in enumerate(params) if param == marker]
+            for name, marker in markers.items()
+        }
+        inlined = [
+            name
+            for name, marker in markers.items()
+            if sql and (not self.slots[name] or str(marker) in sql)
+        ]
+        if inlined:
+            raise ValueError(f"values not passed as parameters only: {inlined}")
+        fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        self.converters = list(compiler.get_converters(fields).items())
+        self.model = None
+        if compiler.klass_info:  # a queryset of instances: how the ORM makes them
+            select, klass_info = compiler.select, compiler.klass_info
+            start, end = (
+                klass_info["select_fields"][0],
+                klass_info["select_fields"][-1] + 1,
+            )
+            self.model = (
+                klass_info["model"],
+                [column[0].target.attname for column in select[start:end]],
+                start,
+                end,
+                # Django 5.2's signature (the stubs have a later one's).
+                get_related_populators(  # type: ignore[call-arg]
+                    klass_info, select, connection.alias
+                ),
+                compiler.annotation_col_map or {},
+            )
+        self.prefetch = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+
+    def instances(self, values: dict[str, Any]) -> list:
+        """The rows as the queryset's instances (``select_related`` objects,
+        annotations and ``prefetch_related`` lookups included)."""
+        assert self.model is not None  # noqa: S101  # nosec B101 - a model's queryset
+        model, attnames, start, end, populators, annotations = self.model
+        found = []
+        for row in self.rows(values):
+            instance = model.from_db(connection.alias, attnames, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations.items():
+                setattr(instance, name, row[position])
+            found.append(instance)
+        if found and self.prefetch:
+            prefetch_related_objects(found, *self.prefetch)
+        return found
+
+    def rows(self, values: dict[str, Any]) -> list:
+        if not self.sql:
+            return []
+        params = list(self.params)
+        for name, value in values.items():
+            for i in self.slots[name]:
+                params[i] = value
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            converted.append(tuple(row))
+        return converted
+
+
+class PreparedQuery:
+    """``build(shape=shape, **values)`` (a queryset) compiled once per connection
+    and ``shape``, then :meth:`rows` (a ``values_list`` queryset's tuples) or
+    :meth:`instances` for any ``values`` of the same names and types. What is
+    not a value (a filter present or not, a slice) is part of the shape, passed
+    to ``build`` as ``shape``."""
+
+    def __init__(self, build: Callable[..., QuerySet]) -> None:
+        self._build = build
+        # Per connection (a thread has its own, with its converters' operations).
+        self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def rows(self, shape: Hashable = None, **values: Any) -> list[tuple]:
+        return self._compiled_for(shape, values).rows(values)
+
+    def instances(self, shape: Hashable = None, **values: Any) -> list:
+        """For a queryset of model instances: the instances, as the ORM makes
+        them."""
+        return self._compiled_for(shape, values).instances(values)
+
+    def _compiled_for(self, shape: Hashable, values: dict[str, Any]) -> _Compiled:
+        wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's connection
+        shapes = self._compiled.get(wrapper)
+        if shapes is None:
+            with self._lock:
+                shapes = self._compiled.setdefault(wrapper, {})
+        key = (shape, tuple(sorted(values)))
+        compiled = shapes.get(key)
+        if compiled is None:
+            markers = {
+                name: _marker(n, value)
+                for n, (name, value) in enumerate(values.items())
+            }
+            compiled = shapes[key] = _Compiled(
+                self._build(shape=shape, **markers), markers
+            )
+        return compiled

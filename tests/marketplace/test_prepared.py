@@ -1,0 +1,130 @@
+"""Queries compiled once (``marketplace.prepared``): the rows and instances are the
+ORM's for any values, converted as the ORM converts them, and a second call
+compiles nothing."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
+
+from marketplace.models import User
+from marketplace.prepared import PreparedQuery
+from tests.brokering.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("pk", "username", "date_joined", "last_login", "is_active")
+
+
+@pytest.fixture
+def users():
+    joined = timezone.now() - datetime.timedelta(days=3)
+    agency = AgencyFactory()
+    return [
+        User.objects.create(
+            username=name,
+            email=f"{name}@example.gov",
+            date_joined=joined,
+            last_login=None if n else joined,
+            is_active=bool(n % 2),
+            agency=agency if n < 2 else None,
+        )
+        for n, name in enumerate(["ada", "bob", "cyd"])
+    ]
+
+
+def by_name(shape, username):
+    return User.objects.filter(username=username).order_by("pk").values_list(*FIELDS)
+
+
+def test_rows_are_the_querysets_for_each_value(users):
+    prepared = PreparedQuery(by_name)
+    for user in [*users, users[0]]:
+        expected = list(by_name(None, user.username))
+        found = prepared.rows(username=user.username)
+        assert found == [tuple(row) for row in expected]
+        # Converted as the ORM converts them (SQLite stores text).
+        assert isinstance(found[0][2], datetime.datetime)
+    assert prepared.rows(username="nobody") == []
+
+
+def test_a_value_is_bound_wherever_it_goes(users):
+    def either(shape, first, second):
+        return (
+            User.objects.filter(username__in=[first, second])
+            .annotate(greeting=Concat(Value("hi "), F("username")))
+            .order_by("username")
+            .values_list("username", "greeting")
+        )
+
+    prepared = PreparedQuery(either)
+    assert prepared.rows(first="cyd", second="ada") == [
+        ("ada", "hi ada"),
+        ("cyd", "hi cyd"),
+    ]
+    assert prepared.rows(first="bob", second="bob") == [("bob", "hi bob")]
+
+
+def test_a_second_call_compiles_nothing(users):
+    prepared = PreparedQuery(by_name)
+    prepared.rows(username="ada")
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError):
+        assert prepared.rows(username="bob")[0][1] == "bob"
+
+
+def test_shapes_are_compiled_apart(users):
+    def page(shape, username):
+        start, stop = shape
+        return User.objects.exclude(username=username).order_by("username")[start:stop]
+
+    prepared = PreparedQuery(
+        lambda shape, username: page(shape, username).values_list("username")
+    )
+    assert prepared.rows((0, 1), username="ada") == [("bob",)]
+    assert prepared.rows((1, 2), username="ada") == [("cyd",)]
+    assert prepared.rows((0, 2), username="bob") == [("ada",), ("cyd",)]
+    # A slice that reads nothing.
+    assert prepared.rows((1, 1), username="ada") == []
+
+
+def test_instances_are_the_orms(users, django_assert_num_queries):
+    prepared = PreparedQuery(
+        lambda shape, username: (
+            User.objects.filter(username=username)
+            .select_related("agency")
+            .annotate(shout=Concat(F("username"), Value("!")))
+            .defer("password")
+        )
+    )
+    with django_assert_num_queries(1):
+        (ada,) = prepared.instances(username="ada")
+        assert ada.agency.name == users[0].agency.name  # read with it
+        assert ada.shout == "ada!"
+        assert ada.date_joined == users[0].date_joined
+    assert ada == users[0]
+    assert ada.get_deferred_fields() == {"password"}
+    (cyd,) = prepared.instances(username="cyd")
+    assert cyd.agency is None
+    assert prepared.instances(username="nobody") == []
+
+
+def test_a_value_the_sql_would_hold_is_refused(users):
+    # Written into the SQL's text, not passed as a parameter: it could not be
+    # bound again.
+    prepared = PreparedQuery(
+        lambda shape, username: User.objects.extra(  # noqa: S610
+            where=[f"username <> '{username}'"]
+        ).values_list("pk")
+    )
+    with pytest.raises(ValueError, match="username"):
+        prepared.rows(username="ada")
+
+
+def test_only_ids_and_text_are_values():
+    prepared = PreparedQuery(by_name)
+    with pytest.raises(TypeError):
+        prepared.rows(username=None)
