@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from brokering.models import Need
+from brokering.models import Need, NeedItem
 from catalog.models import CLAIM_SHOWN_FIELDS, Claim, ItemClaim
+from marketplace.prepared import prepared_rows
 from standards.items import ItemRef, release_items
 
 
@@ -34,12 +35,40 @@ class ClaimValues:
 _CLAIM_VALUES = CLAIM_SHOWN_FIELDS
 
 
-def _on_need_items(claims: QuerySet[ItemClaim], need: Need) -> QuerySet[ItemClaim]:
-    items = need.items.order_by()
-    return claims.filter(
-        Q(service_measure_id__in=items.values("service_measure_id"))
-        | Q(exchange_id__in=items.values("exchange_id"))
-        | Q(report_id__in=items.values("report_id"))
+def _queries(
+    offering_ids, need_id: int | None, capability_ids=None
+) -> tuple[QuerySet, QuerySet]:
+    """The two reads of :func:`offering_claims` (capability claims, other kinds'),
+    as ``values_list`` queries."""
+    # order_by(): the models' orderings go through the offering's name, a join
+    # with the whole catalog that nothing here needs.
+    claims = Claim.objects.filter(offering_id__in=offering_ids).order_by()
+    item_claims = ItemClaim.objects.filter(offering_id__in=offering_ids).order_by()
+    if need_id is not None:
+        items = NeedItem.objects.filter(need_id=need_id).order_by()
+        claims = claims.filter(capability_id__in=items.values("capability_id"))
+        item_claims = item_claims.filter(
+            Q(service_measure_id__in=items.values("service_measure_id"))
+            | Q(exchange_id__in=items.values("exchange_id"))
+            | Q(report_id__in=items.values("report_id"))
+        )
+    if capability_ids is not None:
+        claims = claims.filter(capability_id__in=capability_ids)
+    # An item's release is the release of its own row (a standards table of a
+    # few hundred rows), never the offering's (the catalog).
+    return (
+        claims.values_list("offering_id", "capability__code", *_CLAIM_VALUES),
+        item_claims.values_list(
+            "offering_id",
+            "kind",
+            Coalesce("service_measure_id", "exchange_id", "report_id"),
+            Coalesce(
+                "service_measure__release_id",
+                "exchange__release_id",
+                "report__release_id",
+            ),
+            *_CLAIM_VALUES,
+        ),
     )
 
 
@@ -51,43 +80,35 @@ def offering_claims(
     spaces: dict[int, list[ItemRef]] | None = None,
 ) -> list[ClaimValues]:
     """The offerings' claims of every kind as :class:`ClaimValues`, in two queries
-    whatever the size of the catalog: ``of_need``, only those on the need's items;
-    ``capability_ids``, only those capabilities' (``[]``: the other kinds only).
-    An item's code comes from its release's items (:mod:`standards.items`; those
-    already read can be given in ``spaces``, release id -> items)."""
+    whatever the size of the catalog: ``of_need``, only those on the need's items
+    (queries built once per process and number of offerings,
+    :func:`marketplace.prepared.prepared_rows`: a need's pages read a few
+    offerings' claims); ``capability_ids``, only those capabilities' (``[]``: the
+    other kinds only). An item's code comes from its release's items
+    (:mod:`standards.items`; those already read can be given in ``spaces``,
+    release id -> items)."""
     offering_ids = list(offering_ids)
-    # order_by(): the models' orderings go through the offering's name, a join
-    # with the whole catalog that nothing here needs.
-    claims = Claim.objects.filter(offering_id__in=offering_ids).order_by()
-    item_claims = ItemClaim.objects.filter(offering_id__in=offering_ids).order_by()
-    if of_need is not None:
-        claims = claims.filter(
-            capability_id__in=of_need.items.order_by().values("capability_id")
+    if of_need is not None and capability_ids is None:
+        if not offering_ids:
+            return []
+        claim_rows = prepared_rows(
+            "need claims",
+            lambda offerings, need: _queries(offerings, need)[0],
+            offering_ids,
+            of_need.pk,
         )
-        item_claims = _on_need_items(item_claims, of_need)
-    if capability_ids is not None:
-        claims = claims.filter(capability_id__in=capability_ids)
-    found = [
-        ClaimValues(*values)
-        for values in claims.values_list(
-            "offering_id", "capability__code", *_CLAIM_VALUES
+        rows = prepared_rows(
+            "need item claims",
+            lambda offerings, need: _queries(offerings, need)[1],
+            offering_ids,
+            of_need.pk,
         )
-    ]
-    # An item's release is the release of its own row (a standards table of a
-    # few hundred rows), never the offering's (the catalog).
-    rows = list(
-        item_claims.values_list(
-            "offering_id",
-            "kind",
-            Coalesce("service_measure_id", "exchange_id", "report_id"),
-            Coalesce(
-                "service_measure__release_id",
-                "exchange__release_id",
-                "report__release_id",
-            ),
-            *_CLAIM_VALUES,
+    else:
+        claims, item_claims = _queries(
+            offering_ids, of_need.pk if of_need else None, capability_ids
         )
-    )
+        claim_rows, rows = list(claims), list(item_claims)
+    found = [ClaimValues(*values) for values in claim_rows]
     codes = {}
     for release_id in sorted({row[3] for row in rows}):
         refs = (spaces or {}).get(release_id)

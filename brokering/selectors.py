@@ -265,7 +265,9 @@ def need_spec(*, need: Need) -> scoring.NeedSpec:
     provider's answer in ``awaiting``), from the items and the release's items the
     page reads once (:func:`need_item_rows`, :func:`need_release_items`)."""
     return need_inputs(
-        need, {need.release_id: need_release_items(need)}, need_item_rows(need)
+        need,
+        {need.release_id: need_release_items(need)},
+        need_item_rows(need, again=True),
     ).spec
 
 
@@ -391,11 +393,12 @@ _PAGE_ITEM_FIELDS = (
 _KIND_LABELS = dict(NeedItem._meta.get_field("kind").flatchoices)
 
 
-def need_item_rows(need: Need) -> list[tuple]:
+def need_item_rows(need: Need, *, again: bool = False) -> list[tuple]:
     """The need's items as values (``_PAGE_ITEM_FIELDS``, in the model's order),
     read once per need object: the spec, the items' statements and the items
-    awaiting an answer all come from these rows."""
-    cached = getattr(need, "_item_rows", None)
+    awaiting an answer all come from these rows. ``again``: read anew (the spec
+    always is: its items may have changed since the need object was read)."""
+    cached = None if again else getattr(need, "_item_rows", None)
     if cached is None:
         cached = list(
             NeedItem.objects.filter(need_id=need.pk).values_list(*_PAGE_ITEM_FIELDS)
