@@ -481,7 +481,7 @@ def test_the_need_pages_rows_are_escaped_cut_and_put_in_their_tables(
     need = mixed_need(data, agency=agency_user.agency)
     need.items.filter(kind="agency").update(
         statement="<b>Keep</b> records " + " ".join(f"w{n}" for n in range(40)),
-        authority="Directive <12> & \"13\"",
+        authority='Directive <12> & "13"',
     )
     offering = OfferingFactory(release=data["release"])
     save_claims([claim(offering, data["exchanges"][0], "meets")])
