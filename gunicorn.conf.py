@@ -33,13 +33,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
 def post_worker_init(worker) -> None:
-    """Once the worker has imported the application: every object alive now (the
-    modules, settings, URL patterns, templates' loaders) is moved out of the garbage
-    collector's reach (``gc.freeze``), so a full collection during a request walks
-    only what requests made since, not the whole import graph (the bench measured
-    full collections of 120-150 ms in a process holding more than a worker does,
-    docs/performance.md, finding 17)."""
-    import gc
+    """Once the worker has imported the application: its garbage collector is set
+    for serving pages (``marketplace.memory.settle_worker``: what is alive now is
+    frozen out of the collections, the youngest generation collected less
+    often)."""
+    from marketplace.memory import settle_worker
 
-    gc.collect()
-    gc.freeze()
+    settle_worker()

@@ -5,7 +5,6 @@ Every process is started in a session of its own and stopped by its process grou
 run leaves nothing behind, even when it fails half-way.
 """
 
-import gc
 import os
 import secrets
 import shutil
@@ -269,6 +268,8 @@ def freeze_as_a_worker() -> None:
     (gunicorn.conf.py's ``post_worker_init``): what this process holds already
     (the earlier benchmarks' leftovers included) is put out of the garbage
     collector's reach, so a full collection during a measured request walks only
-    what the requests make, as in a worker."""
-    gc.collect()
-    gc.freeze()
+    what the requests make, and the youngest generation is collected as seldom, as
+    in a worker (``marketplace.memory.settle_worker``)."""
+    from marketplace.memory import settle_worker
+
+    settle_worker()

@@ -14,11 +14,14 @@ from brokering import scoring
 from catalog import freshness
 from catalog.models import claim_level_label
 from marketplace.formats import display_date
+from marketplace.table_rows import table_rows
 
 # A level's label, made once per level (a page asks for it hundreds of times).
 _level_label = functools.cache(claim_level_label)
 # Evidence is cut to this many words in the tables (the whole text is in exports).
 EVIDENCE_WORDS = 30
+# An item awaiting the provider's answer: its statement is cut to this many words.
+AWAITING_WORDS = 25
 
 
 def claim_with_reason(line: scoring.Line) -> str:
@@ -42,13 +45,13 @@ def claim_with_reason(line: scoring.Line) -> str:
     return label
 
 
-def _evidence(text: str) -> str:
+def _words(text: str, count: int) -> str:
     """The ``truncatewords`` filter's text (words joined by one space, `` …`` after
-    the last kept when cut); most evidence is short and needs no Truncator."""
+    the last kept when cut); most texts are short and need no Truncator."""
     words = text.split()
-    if len(words) <= EVIDENCE_WORDS:
+    if len(words) <= count:
         return " ".join(words)
-    return Truncator(text).words(EVIDENCE_WORDS, truncate=" …")
+    return Truncator(text).words(count, truncate=" …")
 
 
 # Few distinct values, each written once per process (a page has hundreds of rows).
@@ -96,7 +99,7 @@ def line_rows(entries: list[dict]) -> list[LineRow]:
                 claim_with_reason(line),
                 bool(claim and claim.verified),
                 freshness.tag(entry["freshness"]),
-                _evidence(claim.evidence) if claim else "",
+                _words(claim.evidence, EVIDENCE_WORDS) if claim else "",
                 claim.evidence_url if claim else "",
                 _credit_text(line.credit),
                 _credit_text(line.contribution),
@@ -104,6 +107,26 @@ def line_rows(entries: list[dict]) -> list[LineRow]:
             )
         )
     return rows
+
+
+def awaiting_rows(awaiting: list[dict]) -> SafeString:
+    """The rows of the items awaiting the provider's answer
+    (:func:`brokering.selectors.awaiting_items`), rendered by Jinja2."""
+    return table_rows(
+        "brokering/_awaiting_rows.html",
+        [
+            (
+                row["code"],
+                _words(str(row["statement"]), AWAITING_WORDS),
+                row["kind_label"],
+                row["function"],
+                _capfirst(row["priority"]),
+                row["target"],
+                row["authority"],
+            )
+            for row in awaiting
+        ],
+    )
 
 
 def coverage_bar(row: dict) -> SafeString:

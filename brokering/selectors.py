@@ -25,7 +25,7 @@ from brokering.models import (
     RunStatus,
     ScoringRun,
 )
-from brokering.scoring.inputs import awaits_answer, need_inputs
+from brokering.scoring.inputs import ITEM_FIELDS, awaits_answer, need_inputs
 from catalog import freshness
 from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, OfferingStatus
 from catalog.models.search import COVERED_LEVELS
@@ -262,9 +262,13 @@ def match_get(*, user, need_id: int, match_id: int) -> Match:
 
 def need_spec(*, need: Need) -> scoring.NeedSpec:
     """The need as the formula reads it, items of every kind (items awaiting the
-    provider's answer in ``awaiting``); the release's items are those the page
-    reads once (:func:`need_release_items`)."""
-    return need_inputs(need, {need.release_id: need_release_items(need)}).spec
+    provider's answer in ``awaiting``), from the items and the release's items the
+    page reads once (:func:`need_item_rows`, :func:`need_release_items`)."""
+    return need_inputs(
+        need,
+        {need.release_id: need_release_items(need)},
+        need_item_rows(need, again=True),
+    ).spec
 
 
 def offering_spec(*, offering, claims) -> scoring.OfferingSpec:
@@ -369,28 +373,37 @@ def match_explanation(*, match: Match, documents: list | None = None) -> dict:
 
 
 def need_release_items(need: Need) -> list[ItemRef]:
-    """The need's release's items, read once per need object: a page that shows
-    both the items' statements and the items awaiting an answer reads them once."""
+    """The need's release's items other than capabilities, read once per need
+    object (a page reads a capability's code and statement with the need's items,
+    :func:`need_item_rows`, not the release's thousand capabilities)."""
     cached = getattr(need, "_release_items", None)
     if cached is None:
-        cached = release_items(need.release_id)
+        cached = release_items(need.release_id, capabilities=False)
         need._release_items = cached  # type: ignore[attr-defined]
     return cached
 
 
-def _answered_by_agency(need: Need) -> list[NeedItem]:
-    """The need's items of the kinds that can await the provider's answer
-    (:func:`awaits_answer`), read once per need object: the items awaiting an
-    answer and the agency's own statements come from the same rows (a need's
-    hundreds of capabilities are not read as instances for nothing)."""
-    cached = getattr(need, "_answered_by_agency", None)
+# What a need's pages read of its items: the scorer's fields, then these.
+_PAGE_ITEM_FIELDS = (
+    *ITEM_FIELDS,
+    "capability__statement",
+    "statement",
+    "authority",
+)
+_KIND_LABELS = dict(NeedItem._meta.get_field("kind").flatchoices)
+
+
+def need_item_rows(need: Need, *, again: bool = False) -> list[tuple]:
+    """The need's items as values (``_PAGE_ITEM_FIELDS``, in the model's order),
+    read once per need object: the spec, the items' statements and the items
+    awaiting an answer all come from these rows. ``again``: read anew (the spec
+    always is: its items may have changed since the need object was read)."""
+    cached = None if again else getattr(need, "_item_rows", None)
     if cached is None:
         cached = list(
-            need.items.filter(kind__in=["agency", "measure"])
-            .select_related("function")
-            .order_by("kind", "code", "id")
+            NeedItem.objects.filter(need_id=need.pk).values_list(*_PAGE_ITEM_FIELDS)
         )
-        need._answered_by_agency = cached  # type: ignore[attr-defined]
+        need._item_rows = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -400,41 +413,46 @@ def awaiting_items(*, need: Need) -> list[dict]:
     them: kind, ID, function, priority, statement, target, authority."""
     refs = {ref.key: ref for ref in need_release_items(need)}
     rows = []
-    for item in _answered_by_agency(need):
-        ref = refs.get((item.kind, item.item_id or 0))
-        if not awaits_answer(item.kind, item.target, ref):
+    for row in need_item_rows(need):
+        kind, measure_id, own_code, own_function, priority, target = (
+            row[1],
+            row[3],
+            *row[8:12],
+        )
+        if kind not in ("agency", "measure"):
+            continue
+        ref = refs.get((kind, measure_id or 0)) if kind == "measure" else None
+        if not awaits_answer(kind, target, ref):
             continue
         if ref is None:  # the agency's own requirement
-            code = item.code
-            function = item.function.code if item.function else ""
-            statement, standard_target = item.statement, ""
+            code, function = own_code, own_function or ""
+            statement, standard_target = row[13], ""
         else:
             code, function = ref.code, ref.function
             statement, standard_target = ref.label, ref.target
         rows.append(
             {
-                "kind": item.kind,
-                "kind_label": item.get_kind_display(),
+                "kind": kind,
+                "kind_label": _KIND_LABELS.get(kind, kind),
                 "code": code,
                 "function": function,
-                "priority": item.priority,
+                "priority": priority,
                 "statement": statement,
-                "target": item.target or standard_target,
-                "authority": item.authority,
+                "target": target or standard_target,
+                "authority": row[14],
             }
         )
     return sorted(rows, key=lambda row: (row["function"], row["code"]))
 
 
 def item_statements(*, need: Need) -> dict[str, str]:
-    """Item ID -> what the item says, for every item of the need (the standards'
-    items from the release, the agency's own from the need)."""
-    statements = {ref.code: ref.label for ref in need_release_items(need)}
-    statements.update(
-        (item.code, item.statement)
-        for item in _answered_by_agency(need)
-        if item.kind == "agency"
-    )
+    """Item ID -> what the item says, for every item of the need (capabilities
+    and the agency's own from the need's items, the other kinds from the
+    release)."""
+    rows = need_item_rows(need)
+    statements = {row[6]: row[12] or "" for row in rows if row[1] == "capability"}
+    statements.update((ref.code, ref.label) for ref in need_release_items(need))
+    statements.update((row[8], row[13]) for row in rows if row[1] == "agency")
     return statements
 
 

@@ -30,7 +30,7 @@ from catalog.documents import may_download
 from marketplace.models import User
 from marketplace.roles import Role, role_required
 from marketplace.spreadsheets import Problems
-from marketplace.table_rows import table_rows
+from marketplace.table_rows import PageRows, table_rows
 from standards.models import Capability, Function
 
 READERS = (Role.AGENCY, Role.BROKER)
@@ -481,17 +481,21 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
     documents = list(match.offering.documents.all())
     explanation = selectors.match_explanation(match=match, documents=documents)
     rules = selectors.scoring_rules()
-    return render(
+    rows = PageRows()
+    return rows.render(
         request,
         "brokering/match_detail.html",
         {
             "need": match.need,
             "match": match,
             "explanation": explanation,
-            "rows": table_rows(
-                "brokering/_explanation_rows.html",
-                display.line_rows(explanation["lines"]),
+            "rows": rows.mark(
+                table_rows(
+                    "brokering/_explanation_rows.html",
+                    display.line_rows(explanation["lines"]),
+                )
             ),
+            "awaiting_rows": display.awaiting_rows(explanation["awaiting"]),
             "functions": _functions(match),
             "documents": documents,
             "documents_unlinked": not may_download(request.user, match.offering),
@@ -542,7 +546,13 @@ def need_matrix(request: HttpRequest, need_id: int) -> HttpResponse:
     return render(
         request,
         "brokering/need_matrix.html",
-        {"need": need, "functions": functions, "function_code": function_code, **data},
+        {
+            "need": need,
+            "functions": functions,
+            "function_code": function_code,
+            "awaiting_rows": display.awaiting_rows(data["awaiting"]),
+            **data,
+        },
     )
 
 
@@ -551,21 +561,29 @@ def need_matrix(request: HttpRequest, need_id: int) -> HttpResponse:
 def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
     report = selectors.fit_gap(need=need)
+    rows = PageRows()
     sections = [
         {
             "match": match,
-            "rows": table_rows(
-                "brokering/_fit_gap_rows.html",
-                display.line_rows(report["explained"][match.pk]),
+            "rows": rows.mark(
+                table_rows(
+                    "brokering/_fit_gap_rows.html",
+                    display.line_rows(report["explained"][match.pk]),
+                )
             ),
             "documents_unlinked": not may_download(request.user, match.offering),
         }
         for match in report["matches"]
     ]
-    return render(
+    return rows.render(
         request,
         "brokering/need_report.html",
-        {"need": need, "sections": sections, "awaiting": report["awaiting"]},
+        {
+            "need": need,
+            "sections": sections,
+            "awaiting": report["awaiting"],
+            "awaiting_rows": display.awaiting_rows(report["awaiting"]),
+        },
     )
 
 

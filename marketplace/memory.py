@@ -5,11 +5,41 @@ published offering) frees what it read, but the C allocator (glibc's ``malloc``)
 keeps freed pages for later: the process's resident size stays at its peak until
 :func:`release_free_memory` gives them back. A no-op where the C library is not
 glibc.
+
+Once a worker has imported the application, :func:`settle_worker` sets its
+garbage collector for serving pages (gunicorn.conf.py's ``post_worker_init``; the
+benchmarks' processes do the same).
 """
 
 import ctypes
 import ctypes.util
 import functools
+import gc
+
+# The collector's youngest generation runs once this many more container objects
+# were made than freed (Python's default: 700). A need's long page keeps some
+# 15,000 alive until it ends (its rows, lines and claims): at 700 a fit-gap report
+# ran about 21 young and 2 middle collections, each walking what the page still
+# held, and the middle ones promoted it towards the full collections. At 20,000
+# most of a request's objects are freed (by their reference counts) before a
+# collection sees them. The cost: garbage in reference cycles waits for up to
+# 20,000 allocations, about one long page's worth (docs/performance.md,
+# finding 40).
+YOUNG_GENERATION_THRESHOLD = 20_000
+
+
+def settle_worker() -> None:
+    """What a web worker does once it has imported the application: every object
+    alive now (the modules, settings, URL patterns, templates' loaders) is moved
+    out of the collector's reach (``gc.freeze``), so a full collection during a
+    request walks only what requests made since, not the whole import graph (the
+    bench measured full collections of 120-150 ms in a process holding more than
+    a worker does, docs/performance.md, finding 17); and the youngest generation
+    is collected less often (:data:`YOUNG_GENERATION_THRESHOLD`)."""
+    gc.collect()
+    gc.freeze()
+    _young, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
 
 
 @functools.cache

@@ -22,18 +22,36 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import QuerySet, prefetch_related_objects
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 # Markers no database holds, one per value (their type is the value's: an integer
-# for ids, text for codes).
-_INT_MARKER = -7_346_600
+# for ids, text for codes); a list of ids has one per element.
+_INT_MARKER = -7_346_600_000
+_LIST_SPAN = 100_000
 _TEXT_MARKER = "\x1fprepared-value-{}\x1f"
 
 
-def _marker(n: int, value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check(value: Any) -> None:
+    if isinstance(value, list | tuple):
+        if not all(_is_id(element) for element in value):
+            raise TypeError(f"a prepared list holds ids only, not {value!r}")
+    elif not (_is_id(value) or isinstance(value, str)):
         raise TypeError(f"a prepared value is an int or a str, not {value!r}")
-    return _INT_MARKER - n if isinstance(value, int) else _TEXT_MARKER.format(n)
+
+
+def _marker(n: int, value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_INT_MARKER - n * _LIST_SPAN - i for i in range(1, len(value) + 1)]
+    return _INT_MARKER - n * _LIST_SPAN if _is_id(value) else _TEXT_MARKER.format(n)
+
+
+def _elements(marker: Any) -> list:
+    """A value's markers, one per element of a list, else its own."""
+    return marker if isinstance(marker, list) else [marker]
 
 
 class _Compiled:
@@ -47,22 +65,33 @@ class _Compiled:
             sql, params = "", ()
         self.sql = sql
         self.params = tuple(params)
-        # Where each value goes: every parameter that is its marker.
+        # Where each value (each element of a list) goes: every parameter that
+        # is its marker.
         self.slots = {
-            name: [i for i, param in enumerate(params) if param == marker]
+            name: [
+                [i for i, param in enumerate(params) if param == element]
+                for element in _elements(marker)
+            ]
             for name, marker in markers.items()
         }
         inlined = [
             name
             for name, marker in markers.items()
-            if sql and (not self.slots[name] or str(marker) in sql)
+            if sql
+            and any(
+                not slots or str(element) in sql
+                for slots, element in zip(
+                    self.slots[name], _elements(marker), strict=True
+                )
+            )
         ]
         if inlined:
             raise ValueError(f"values not passed as parameters only: {inlined}")
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         self.converters = list(compiler.get_converters(fields).items())
         self.model = None
-        if compiler.klass_info:  # a queryset of instances: how the ORM makes them
+        # A queryset of instances (not values): how the ORM makes them.
+        if queryset._iterable_class is ModelIterable and compiler.klass_info:
             select, klass_info = compiler.select, compiler.klass_info
             start, end = (
                 klass_info["select_fields"][0],
@@ -103,8 +132,13 @@ class _Compiled:
             return []
         params = list(self.params)
         for name, value in values.items():
-            for i in self.slots[name]:
-                params[i] = value
+            for element, slots in zip(
+                value if isinstance(value, list | tuple) else [value],
+                self.slots[name],
+                strict=True,
+            ):
+                for i in slots:
+                    params[i] = element
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -125,9 +159,10 @@ class _Compiled:
 class PreparedQuery:
     """``build(shape=shape, **values)`` (a queryset) compiled once per connection
     and ``shape``, then :meth:`rows` (a ``values_list`` queryset's tuples) or
-    :meth:`instances` for any ``values`` of the same names and types. What is
-    not a value (a filter present or not, a slice) is part of the shape, passed
-    to ``build`` as ``shape``."""
+    :meth:`instances` for any ``values`` of the same names and types (an id, a
+    text, or a list of ids: compiled once per length). What is not a value (a
+    filter present or not, a slice) is part of the shape, passed to ``build``
+    as ``shape``."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         self._build = build
@@ -149,7 +184,15 @@ class PreparedQuery:
         if shapes is None:
             with self._lock:
                 shapes = self._compiled.setdefault(wrapper, {})
-        key = (shape, tuple(sorted(values)))
+        for value in values.values():
+            _check(value)
+        key = (
+            shape,
+            tuple(
+                (name, len(value) if isinstance(value, list | tuple) else None)
+                for name, value in sorted(values.items())
+            ),
+        )
         compiled = shapes.get(key)
         if compiled is None:
             markers = {

@@ -43,7 +43,8 @@ _NEED_FIELDS = (
     "verified_claims_only",
     "updated_at",
 )
-_ITEM_FIELDS = (
+# A need item as the scorer reads it (a need's pages read more after these).
+ITEM_FIELDS = (
     "need_id",
     "kind",
     "capability_id",
@@ -79,11 +80,16 @@ def load_needs(
     return _with_items(list(needs_query.values(*_NEED_FIELDS)), spaces)
 
 
-def need_inputs(need: Need, spaces: dict[int, list[ItemRef]]) -> NeedInputs:
+def need_inputs(
+    need: Need,
+    spaces: dict[int, list[ItemRef]],
+    item_rows: list[tuple[Any, ...]] | None = None,
+) -> NeedInputs:
     """:func:`load_needs` of one need already read (a page's): its items' query
-    only."""
+    only, or none when the page has read its items (``item_rows``: ``ITEM_FIELDS``
+    first, in the model's order)."""
     (inputs,) = _with_items(
-        [{field: getattr(need, field) for field in _NEED_FIELDS}], spaces
+        [{field: getattr(need, field) for field in _NEED_FIELDS}], spaces, item_rows
     )
     return inputs
 
@@ -102,7 +108,8 @@ def awaits_answer(kind: str, target: str, ref: ItemRef | None) -> bool:
 
 
 def _item_tuple(row: tuple[Any, ...], space: dict[Any, ItemRef]) -> tuple[Any, ...]:
-    """``(key, code, function, priority, awaiting, kind)`` of an item row."""
+    """``(key, code, function, priority, awaiting, kind)`` of an item row
+    (``ITEM_FIELDS``, then whatever else a page read)."""
     (
         _need_id,
         kind,
@@ -116,6 +123,7 @@ def _item_tuple(row: tuple[Any, ...], space: dict[Any, ItemRef]) -> tuple[Any, .
         own_function,
         priority,
         target,
+        *_page_fields,
     ) = row
     if kind == "agency":
         return (None, own_code, own_function or "", priority, True, kind)
@@ -130,10 +138,13 @@ def _item_tuple(row: tuple[Any, ...], space: dict[Any, ItemRef]) -> tuple[Any, .
 
 
 def _with_items(
-    rows: list[Row], spaces: dict[int, list[ItemRef]] | None = None
+    rows: list[Row],
+    spaces: dict[int, list[ItemRef]] | None = None,
+    item_rows: list[tuple[Any, ...]] | None = None,
 ) -> list[NeedInputs]:
-    """One query: the items of the needs (``_NEED_FIELDS`` rows) with their codes,
-    plus one per release whose item space is not in ``spaces``."""
+    """One query: the items of the needs (``_NEED_FIELDS`` rows) with their codes
+    (none when ``item_rows`` are given), plus one per release whose item space is
+    not in ``spaces``."""
     spaces = dict(spaces or {})
     for release_id in sorted({row["release_id"] for row in rows} - set(spaces)):
         spaces[release_id] = release_items(release_id, labels=False)
@@ -143,9 +154,11 @@ def _with_items(
     }
     release_of = {row["id"]: row["release_id"] for row in rows}
     items: dict[int, list[tuple[Any, ...]]] = {row["id"]: [] for row in rows}
-    for item in NeedItem.objects.filter(need_id__in=list(items)).values_list(
-        *_ITEM_FIELDS
-    ):
+    if item_rows is None:
+        item_rows = list(
+            NeedItem.objects.filter(need_id__in=list(items)).values_list(*ITEM_FIELDS)
+        )
+    for item in item_rows:
         need_id = item[0]
         items[need_id].append(_item_tuple(item, by_key[release_of[need_id]]))
     loaded = []

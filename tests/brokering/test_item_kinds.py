@@ -468,3 +468,39 @@ def test_the_matrix_groups_kinds_and_marks_items_awaiting(data, client, agency_u
     assert order == sorted(order)  # capabilities before measures
     assert page.index("EX-1") < page.index("RPT-1")
     assert "Needs the provider’s answer" in page and "AGY-001" in page
+
+
+def test_the_need_pages_rows_are_escaped_cut_and_put_in_their_tables(
+    data, client, agency_user
+):
+    """The rows rendered apart (Jinja2) and put into their page after it is
+    rendered (marketplace.table_rows.PageRows): in their tables, escaped, an
+    awaiting item's statement cut to 25 words, no mark left over."""
+    from brokering.services import match_decide, matches_refresh_for_need
+
+    need = mixed_need(data, agency=agency_user.agency)
+    need.items.filter(kind="agency").update(
+        statement="<b>Keep</b> records " + " ".join(f"w{n}" for n in range(40)),
+        authority='Directive <12> & "13"',
+    )
+    offering = OfferingFactory(release=data["release"])
+    save_claims([claim(offering, data["exchanges"][0], "meets")])
+    matches_refresh_for_need(need_id=need.pk)
+    match = need.matches.get(offering=offering)
+    match_decide(match_id=match.pk, status="shortlisted", decided_by=agency_user)
+    client.force_login(agency_user)
+    for url in (
+        f"/needs/{need.pk}/fit-gap/",
+        f"/needs/{need.pk}/matches/{match.pk}/",
+        f"/needs/{need.pk}/matrix/",
+    ):
+        page = client.get(url).content.decode()
+        assert "<!--rows-" not in page
+        assert "<b>Keep</b>" not in page
+        assert "&lt;b&gt;Keep&lt;/b&gt; records w0" in page
+        assert "w22 …</span>" in page and "w23" not in page
+        assert "<td>Directive &lt;12&gt; &amp; &#34;13&#34;</td></tr>" in page
+    report = client.get(f"/needs/{need.pk}/fit-gap/").content.decode()
+    table = report[report.index("<tbody>") : report.index("</tbody>")]
+    assert table.count("<tr") == need.items.exclude(kind="agency").count() - 1
+    assert "EX-1" in table

@@ -74,12 +74,12 @@ def test_fit_gap_report_reads_documents_in_one_query(
     url = reverse("brokering:need-report", args=[need.pk])
     client.get(url)
     # Fixed whatever the number of offerings: 8 as before the item kinds, plus the
-    # release's item space (read once, for the scores and the statements alike),
-    # the need's own items (the kinds that can await the provider's answer, read
-    # once for the statements and for the items awaiting it) and the other kinds'
-    # claims; the need is read once (its spec is built from the page's need) and
-    # the claims' freshness (#19) takes the evidence expiries from the documents
-    # the page reads anyway.
-    with django_assert_num_queries(10):
+    # release's items other than capabilities (read once, for the scores and the
+    # statements alike) and the other kinds' claims, less one: the need's items
+    # are read once, for the spec, the statements and the items awaiting the
+    # provider's answer alike; the need is read once (its spec is built from the
+    # page's need) and the claims' freshness (#19) takes the evidence expiries
+    # from the documents the page reads anyway.
+    with django_assert_num_queries(9):
         html = client.get(url).text
     assert html.count("Evidence documents of ") == 4

@@ -9,3 +9,27 @@ def test_release_free_memory_answers_whether_it_could():
     del big
     assert memory.release_free_memory() in (True, False)
     assert memory.release_free_memory() in (True, False)  # again: harmless
+
+
+def test_a_settled_worker_freezes_what_it_holds_and_collects_young_objects_seldom():
+    import gc
+    import importlib.util
+    from pathlib import Path
+
+    before = gc.get_threshold()
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "gunicorn_conf", Path(__file__).parents[2] / "gunicorn.conf.py"
+        )
+        conf = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(conf)
+        conf.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (
+            memory.YOUNG_GENERATION_THRESHOLD,
+            before[1],
+            before[2],
+        )
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

@@ -128,3 +128,31 @@ def test_only_ids_and_text_are_values():
     prepared = PreparedQuery(by_name)
     with pytest.raises(TypeError):
         prepared.rows(username=None)
+
+
+def _users(shape, ids, left_out):
+    return (
+        User.objects.filter(pk__in=ids)
+        .exclude(pk=left_out)
+        .order_by("pk")
+        .values_list("pk", "username", "date_joined", "is_active")
+    )
+
+
+def test_a_list_of_ids_is_bound_element_by_element_and_compiled_per_length(users):
+    prepared = PreparedQuery(_users)
+    pks = [user.pk for user in users]
+    for ids, left_out in (
+        (pks[:2], pks[0]),
+        (pks[1:], pks[2]),  # the same length: the SQL compiled before
+        ([pks[2], pks[0], pks[1]], pks[1]),
+        ([pks[2]], pks[2]),
+        ([], pks[0]),
+    ):
+        rows = prepared.rows(ids=ids, left_out=left_out)
+        assert rows == [tuple(row) for row in _users(None, ids, left_out)]
+    assert rows == []
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError):
+        assert [row[0] for row in prepared.rows(ids=pks[:2], left_out=-1)] == pks[:2]
+    with pytest.raises(TypeError):
+        prepared.rows(ids=[pks[0], "x"], left_out=-1)
