@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from brokering import scoring
+from brokering import results, scoring
 from brokering.claim_reads import offering_claims
 from brokering.models import (
     Match,
@@ -192,18 +192,19 @@ def need_results(
     page_size: int,
 ) -> dict:
     """Everything the results page says, read in :func:`one_snapshot`: the need (its
-    scored count), its latest run, whether scoring is pending, one page of matches."""
+    scored count), its latest run, whether scoring is pending, one page of matches
+    (:class:`results.RankedMatch`) and their coverage (plain reads,
+    :mod:`brokering.results`)."""
     with one_snapshot():
         need = need_get(user=user, need_id=need_id)
         run = latest_run(need=need)
         pending = need_scoring_pending(need=need)
-        matches = matches_for_need(
-            need=need, eligible_only=eligible_only, status=status
+        matches = results.RankedMatches(
+            need_id=need.pk, eligible_only=eligible_only, status=status
         )
         page: Page = Paginator(matches, page_size).get_page(page_number)
-        page.object_list = list(page.object_list)
-        coverage = function_coverage(
-            need=need, offering_ids=[m.offering_id for m in page.object_list]
+        coverage = results.coverage(
+            need_id=need.pk, offering_ids=[m.offering_id for m in page.object_list]
         )
     return {
         "need": need,
