@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from brokering import display, scoring
-from brokering.models import Match, MatchStatus, NeedItem
+from brokering.models import Match, MatchStatus, NeedItem, RunStatus, ScoringRun
 from catalog.models import Claim, Offering, OfferingStatus, Provider
 from catalog.models.search import COVERED_LEVELS
 from marketplace.table_rows import table_rows
@@ -47,6 +47,40 @@ def _rank_order() -> str:
         + ("DESC" if field.startswith("-") else "ASC")
         for field in scoring.RANK_ORDER
     )
+
+
+def latest_run(*, need_id: int) -> ScoringRun | None:
+    """The need's latest scoring run (the last queued), or ``None``."""
+    columns = ", ".join(
+        _column(ScoringRun, f.name) for f in ScoringRun._meta.concrete_fields
+    )
+    sql = (
+        # Only names from the model are put in; the need as a parameter.
+        f"SELECT {columns} FROM {_table(ScoringRun)} "  # noqa: S608  # nosec B608
+        f"WHERE {_column(ScoringRun, 'need')} = %s "
+        f"ORDER BY {_column(ScoringRun, 'queued_at')} DESC, "
+        f"{_column(ScoringRun, 'id')} DESC LIMIT 1"
+    )
+    return next(iter(ScoringRun.objects.raw(sql, [need_id])), None)
+
+
+def scoring_pending(*, need_id: int) -> bool:
+    """True while a run for the need, or for an offering it is matched with, is
+    queued or running."""
+    run_need, run_offering = (
+        _column(ScoringRun, "need"),
+        _column(ScoringRun, "offering"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only names from the models are put in; values are parameters.
+            f"SELECT 1 FROM {_table(ScoringRun)} WHERE "  # noqa: S608  # nosec B608
+            f"{_column(ScoringRun, 'status')} IN (%s, %s) AND ({run_need} = %s "
+            f"OR {run_offering} IN (SELECT {_column(Match, 'offering')} "
+            f"FROM {_table(Match)} WHERE {_column(Match, 'need')} = %s)) LIMIT 1",
+            [RunStatus.QUEUED, RunStatus.RUNNING, need_id, need_id],
+        )
+        return cursor.fetchone() is not None
 
 
 class RankedMatch(NamedTuple):
@@ -157,51 +191,51 @@ def coverage(*, need_id: int, offering_ids: Sequence[int]) -> dict[int, list[dic
     per offering, per function of the need's capabilities, how many of them the
     offering covers. Two plain statements."""
     item_capability = f"ni.{_column(NeedItem, 'capability')}"
-    function_code = f"f.{_column(Function, 'code')}"
-    functions_of = (
-        f"INNER JOIN {_table(Capability)} c "
-        f"ON {{capability}} = c.{_column(Capability, 'id')} "
-        f"INNER JOIN {_table(Function)} f "
-        f"ON c.{_column(Capability, 'function')} = f.{_column(Function, 'id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Only names from the models are put in; values are parameters.
-            f"SELECT {function_code}, COUNT(*) FROM {_table(NeedItem)} ni "  # noqa: S608  # nosec B608
-            + functions_of.format(capability=item_capability)
-            + f" WHERE ni.{_column(NeedItem, 'need')} = %s "
-            f"AND ni.{_column(NeedItem, 'kind')} = %s "
-            f"GROUP BY {function_code} ORDER BY {function_code}",
-            [need_id, "capability"],
+    code = f"f.{_column(Function, 'code')}"
+
+    def with_function(capability: str) -> str:
+        return (
+            f"INNER JOIN {_table(Capability)} c "
+            f"ON {capability} = c.{_column(Capability, 'id')} "
+            f"INNER JOIN {_table(Function)} f "
+            f"ON c.{_column(Capability, 'function')} = f.{_column(Function, 'id')}"
         )
+
+    need_items = f"{_table(NeedItem)} ni WHERE ni.{_column(NeedItem, 'need')} = %s"  # nosec B608
+    with connection.cursor() as cursor:
+        # Only names from the models and placeholders are put in the statements.
+        items_sql = (
+            f"SELECT {code}, COUNT(*) FROM {_table(NeedItem)} ni "  # noqa: S608  # nosec B608
+            f"{with_function(item_capability)} "
+            f"WHERE ni.{_column(NeedItem, 'need')} = %s "
+            f"AND ni.{_column(NeedItem, 'kind')} = %s GROUP BY {code} ORDER BY {code}"
+        )
+        cursor.execute(items_sql, [need_id, "capability"])
         functions = cursor.fetchall()
         if not offering_ids:
             return {}
-        claim_offering = f"cl.{_column(Claim, 'offering')}"
-        claim_capability = f"cl.{_column(Claim, 'capability')}"
-        cursor.execute(
-            # Only names from the models and placeholders are put in.
-            f"SELECT {claim_offering}, {function_code}, COUNT(*) "  # noqa: S608  # nosec B608
-            f"FROM {_table(Claim)} cl "
-            + functions_of.format(capability=claim_capability)
-            + f" WHERE {claim_capability} IN (SELECT {item_capability} "
-            f"FROM {_table(NeedItem)} ni WHERE ni.{_column(NeedItem, 'need')} = %s) "
-            f"AND cl.{_column(Claim, 'level')} IN "
-            f"({', '.join(['%s'] * len(COVERED_LEVELS))}) "
-            f"AND {claim_offering} IN ({', '.join(['%s'] * len(offering_ids))}) "
-            f"GROUP BY {claim_offering}, {function_code}",
-            [need_id, *COVERED_LEVELS, *offering_ids],
+        offering = f"cl.{_column(Claim, 'offering')}"
+        capability = f"cl.{_column(Claim, 'capability')}"
+        levels = ", ".join(["%s"] * len(COVERED_LEVELS))
+        offerings = ", ".join(["%s"] * len(offering_ids))
+        claims_sql = (
+            f"SELECT {offering}, {code}, COUNT(*) FROM {_table(Claim)} cl "  # noqa: S608  # nosec B608
+            f"{with_function(capability)} "
+            f"WHERE {capability} IN (SELECT {item_capability} FROM {need_items}) "
+            f"AND cl.{_column(Claim, 'level')} IN ({levels}) "
+            f"AND {offering} IN ({offerings}) GROUP BY {offering}, {code}"
         )
-        covered = {(offering, code): n for offering, code, n in cursor.fetchall()}
+        cursor.execute(claims_sql, [need_id, *COVERED_LEVELS, *offering_ids])
+        covered = {(row[0], row[1]): row[2] for row in cursor.fetchall()}
     return {
         offering_id: [
             {
-                "function": code,
+                "function": function,
                 "items": items,
-                "covered": covered.get((offering_id, code), 0),
-                "percent": round(100 * covered.get((offering_id, code), 0) / items),
+                "covered": covered.get((offering_id, function), 0),
+                "percent": round(100 * covered.get((offering_id, function), 0) / items),
             }
-            for code, items in functions
+            for function, items in functions
         ]
         for offering_id in offering_ids
     }
@@ -219,6 +253,9 @@ def result_rows(
     Django's engine wrote), scores formatted by the ``floatformat`` filter, each
     distinct bar drawn once."""
     bars: dict[tuple[int, int], SafeString] = {}
+    # Every row's link differs only by the match: the address is made once (the
+    # match id is the path's last number).
+    before, after = reverse("brokering:match-detail", args=[need_id, 0]).rsplit("0", 1)
     rows = []
     for rank, match in enumerate(matches, first_rank):
         functions = []
@@ -231,7 +268,7 @@ def result_rows(
         rows.append(
             (
                 rank,
-                reverse("brokering:match-detail", args=[need_id, match.id]),
+                f"{before}{match.id}{after}",
                 escape(match.offering_name),
                 escape(match.provider_name),
                 floatformat(match.score, 1),

@@ -22,7 +22,6 @@ from brokering.models import (
     Need,
     NeedFollow,
     NeedItem,
-    RunStatus,
     ScoringRun,
 )
 from brokering.scoring.inputs import awaits_answer, need_inputs
@@ -119,16 +118,14 @@ def need_priority_counts(*, need: Need) -> dict[str, int]:
 
 
 def latest_run(*, need: Need) -> ScoringRun | None:
-    return need.runs.order_by("-queued_at", "-id").first()
+    """The need's latest scoring run (a plain read: :mod:`brokering.results`)."""
+    return results.latest_run(need_id=need.pk)
 
 
 def need_scoring_pending(*, need: Need) -> bool:
     """True while a run for the need, or for one of the offerings it is matched with,
-    is queued or running."""
-    return ScoringRun.objects.filter(
-        Q(need=need) | Q(offering__matches__need=need),
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
-    ).exists()
+    is queued or running (a plain read: :mod:`brokering.results`)."""
+    return results.scoring_pending(need_id=need.pk)
 
 
 def matches_for_need(
