@@ -253,6 +253,7 @@ def result_rows(
     Django's engine wrote), scores formatted by the ``floatformat`` filter, each
     distinct bar drawn once."""
     bars: dict[tuple[int, int], SafeString] = {}
+    codes: dict[str, SafeString] = {}  # each function's code, escaped once
     # Every row's link differs only by the match: the address is made once (the
     # match id is the path's last number).
     before, after = reverse("brokering:match-detail", args=[need_id, 0]).rsplit("0", 1)
@@ -264,7 +265,11 @@ def result_rows(
             bar = bars.get(key)
             if bar is None:
                 bar = bars[key] = display.coverage_bar(function)
-            functions.append((escape(function["function"]), bar))
+            code = function["function"]
+            escaped = codes.get(code)
+            if escaped is None:
+                escaped = codes[code] = escape(code)
+            functions.append((escaped, bar))
         rows.append(
             (
                 rank,
