@@ -13,6 +13,7 @@ read equals :func:`brokering.selectors.matches_for_need` and
 :func:`brokering.selectors.function_coverage` (``tests/brokering/test_results.py``).
 """
 
+import json
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -150,7 +151,6 @@ class RankedMatches:
                 f"p.{_column(Provider, 'name')}",
             ]
         )
-        reasons = Match._meta.get_field("ineligible_reasons")
         with connection.cursor() as cursor:
             cursor.execute(
                 # Only names from the models are put in; values are parameters.
@@ -166,7 +166,7 @@ class RankedMatches:
                     offering_id,
                     score,
                     bool(eligible),
-                    reasons.from_db_value(ineligible, None, connection),
+                    json.loads(ineligible),  # the database's JSON text
                     gaps_count,
                     status,
                     offering_name,

@@ -5,8 +5,9 @@ match of another agency is simply not found (the views answer 404).
 """
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -199,7 +200,9 @@ def need_results(
         matches = results.RankedMatches(
             need_id=need.pk, eligible_only=eligible_only, status=status
         )
-        page: Page = Paginator(matches, page_size).get_page(page_number)
+        # Counted and sliced as a list would be (the one page read).
+        ranked = cast("Sequence[results.RankedMatch]", matches)
+        page: Page = Paginator(ranked, page_size).get_page(page_number)
         coverage = results.coverage(
             need_id=need.pk, offering_ids=[m.offering_id for m in page.object_list]
         )
