@@ -5,8 +5,9 @@ match of another agency is simply not found (the views answer 404).
 """
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from brokering import scoring
+from brokering import results, scoring
 from brokering.claim_reads import offering_claims
 from brokering.models import (
     Match,
@@ -22,7 +23,6 @@ from brokering.models import (
     Need,
     NeedFollow,
     NeedItem,
-    RunStatus,
     ScoringRun,
 )
 from brokering.scoring.inputs import ITEM_FIELDS, awaits_answer, need_inputs
@@ -119,16 +119,14 @@ def need_priority_counts(*, need: Need) -> dict[str, int]:
 
 
 def latest_run(*, need: Need) -> ScoringRun | None:
-    return need.runs.order_by("-queued_at", "-id").first()
+    """The need's latest scoring run (a plain read: :mod:`brokering.results`)."""
+    return results.latest_run(need_id=need.pk)
 
 
 def need_scoring_pending(*, need: Need) -> bool:
     """True while a run for the need, or for one of the offerings it is matched with,
-    is queued or running."""
-    return ScoringRun.objects.filter(
-        Q(need=need) | Q(offering__matches__need=need),
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
-    ).exists()
+    is queued or running (a plain read: :mod:`brokering.results`)."""
+    return results.scoring_pending(need_id=need.pk)
 
 
 def matches_for_need(
@@ -192,18 +190,21 @@ def need_results(
     page_size: int,
 ) -> dict:
     """Everything the results page says, read in :func:`one_snapshot`: the need (its
-    scored count), its latest run, whether scoring is pending, one page of matches."""
+    scored count), its latest run, whether scoring is pending, one page of matches
+    (:class:`results.RankedMatch`) and their coverage (plain reads,
+    :mod:`brokering.results`)."""
     with one_snapshot():
         need = need_get(user=user, need_id=need_id)
         run = latest_run(need=need)
         pending = need_scoring_pending(need=need)
-        matches = matches_for_need(
-            need=need, eligible_only=eligible_only, status=status
+        matches = results.RankedMatches(
+            need_id=need.pk, eligible_only=eligible_only, status=status
         )
-        page: Page = Paginator(matches, page_size).get_page(page_number)
-        page.object_list = list(page.object_list)
-        coverage = function_coverage(
-            need=need, offering_ids=[m.offering_id for m in page.object_list]
+        # Counted and sliced as a list would be (the one page read).
+        ranked = cast("Sequence[results.RankedMatch]", matches)
+        page: Page = Paginator(ranked, page_size).get_page(page_number)
+        coverage = results.coverage(
+            need_id=need.pk, offering_ids=[m.offering_id for m in page.object_list]
         )
     return {
         "need": need,
