@@ -467,8 +467,8 @@ def build() -> FacetIndex:
 
 
 # What a process keeps per catalog version (and day): the index, and the search's
-# choices (catalog.selectors.search.search_choices), by name.
-# What a process keeps values under: the database, the catalog version and the day.
+# choices (catalog.selectors.search.search_choices), by name, under the database,
+# the catalog version and the day.
 VersionKey = tuple[str, int, int]
 _kept: dict[VersionKey, dict[str, Any]] = {}
 _lock = threading.Lock()
