@@ -22,6 +22,7 @@ from catalog.models import (
 from catalog.selectors import search as search_selectors
 from catalog.selectors.common import SearchParamsError, published_offerings
 from catalog.selectors.compare import MAX_COMPARE, requested_slugs
+from catalog.selectors.facets import catalog_version
 from catalog.selectors.offering import (
     OfferingClaims,
     offering_claims,
@@ -251,7 +252,9 @@ def offering_search(
 ) -> search_selectors.OfferingSearch:
     """:func:`catalog.selectors.search.search_offerings` for a query dict, or
     :class:`SearchParamsError` naming each bad parameter."""
-    choices = search_selectors.search_choices()
+    # The catalog version read once for the choices and the facet index.
+    version = catalog_version()
+    choices = search_selectors.search_choices(version)
     form = CatalogSearchForm(params if params is not None else {}, choices=choices)
     if not form.is_valid():
         raise SearchParamsError(form.errors)
@@ -260,6 +263,7 @@ def offering_search(
         choices=choices,
         rank_limit=rank_limit,
         with_facets=with_facets,
+        version=version,
     )
 
 

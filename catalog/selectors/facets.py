@@ -470,26 +470,44 @@ def build() -> FacetIndex:
 
 
 # What a process keeps per catalog version (and day): the index, and the search's
-# choices (catalog.selectors.search.search_choices), by name.
-_kept: dict[tuple[str, int, int], dict[str, Any]] = {}
+# choices (catalog.selectors.search.search_choices), by name, under the database,
+# the catalog version and the day.
+VersionKey = tuple[str, int, int]
+_kept: dict[VersionKey, dict[str, Any]] = {}
 _lock = threading.Lock()
 
 T = TypeVar("T")
 
 
-def kept_per_version(name: str, read: Callable[[], T]) -> T:
-    """``read()``, kept by this process for the current catalog version: one query
-    (the version) when it has it already. With ``CATALOG_FACET_INDEX_KEEP`` off, or
-    inside a transaction (the version may yet roll back with what it saw), read
-    afresh."""
+def catalog_version() -> VersionKey | None:
+    """The key of the current catalog version (one query), under which
+    :func:`kept_per_version` keeps values; ``None`` when nothing is kept: with
+    ``CATALOG_FACET_INDEX_KEEP`` off, or inside a transaction (the version may
+    yet roll back with what it saw). Read once, it serves every value a request
+    keeps."""
     if not settings.CATALOG_FACET_INDEX_KEEP or connection.in_atomic_block:
-        return read()
+        return None
     # The day too: the FedRAMP authorization-age buckets move with the date.
-    key = (
+    return (
         connection.settings_dict["NAME"],
         pagecache.version(SCOPE),
         timezone.localdate().toordinal(),
     )
+
+
+READ_VERSION: Any = object()  # kept_per_version's default: read the version
+
+
+def kept_per_version(
+    name: str, read: Callable[[], T], version: Any = READ_VERSION
+) -> T:
+    """``read()``, kept by this process for the current catalog version: one query
+    (the version) when it has it already, none when given the ``version``
+    (:func:`catalog_version`) read for this request. Read afresh when nothing is
+    kept."""
+    key = catalog_version() if version is READ_VERSION else version
+    if key is None:
+        return read()
     values = _kept.get(key)
     if values is None or name not in values:
         with _lock:  # one read per process and version, whatever the threads
@@ -536,7 +554,7 @@ class Recent(Generic[K, T]):
                 self._values.popitem(last=False)
 
 
-def facet_index() -> FacetIndex:
+def facet_index(version: Any = READ_VERSION) -> FacetIndex:
     """The index of the current catalog version: one query (the version) when this
-    process has it already."""
-    return kept_per_version("index", build)
+    process has it already, none given the ``version`` (:func:`catalog_version`)."""
+    return kept_per_version("index", build, version)

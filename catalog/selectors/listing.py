@@ -19,6 +19,7 @@ from catalog.models import (
     ProviderKind,
 )
 from catalog.selectors.common import published_offerings, with_coverage
+from catalog.selectors.prepared import Prepared
 
 _LABELS = {
     "provider__kind": dict(ProviderKind.choices),
@@ -69,22 +70,32 @@ class ListedOffering:
     vehicles: tuple[str, ...]  # contract vehicles' names, by name
 
 
-def listed(ids: list[int]) -> list[ListedOffering]:
-    """The published offerings of ``ids`` in that order (one withdrawn since the
-    ids were found is left out): two queries."""
-    vehicles: dict[int, list[str]] = {pk: [] for pk in ids}
-    for offering_id, name in (
+# A page's ids are bound one by one: compiled once per page length (at most
+# the page size).
+_VEHICLES = Prepared(
+    lambda ids: (
         Offering.contract_vehicles.through.objects.filter(offering_id__in=ids)
         .order_by("contractvehicle__name")
         .values_list("offering_id", "contractvehicle__name")
-    ):
-        vehicles[offering_id].append(name)
-    found = {}
-    for row in (
+    )
+)
+_OFFERINGS = Prepared(
+    lambda ids: (
         with_coverage(published_offerings().filter(pk__in=ids))
         .order_by()
         .values_list(*_FIELDS)
-    ):
+    )
+)
+
+
+def listed(ids: list[int]) -> list[ListedOffering]:
+    """The published offerings of ``ids`` in that order (one withdrawn since the
+    ids were found is left out): two queries, none for no ids."""
+    vehicles: dict[int, list[str]] = {pk: [] for pk in ids}
+    for offering_id, name in _VEHICLES.rows(ids):
+        vehicles[offering_id].append(name)
+    found = {}
+    for row in _OFFERINGS.rows(ids):
         values = dict(zip(_FIELDS, row, strict=True))
         pk = values["pk"]
         found[pk] = ListedOffering(

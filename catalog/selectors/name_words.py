@@ -24,7 +24,7 @@ word outside ASCII is always asked, and a query outside ASCII, or of more than
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
@@ -87,6 +87,24 @@ class NameWords:
     offering_ids: np.ndarray  # the facet index's ids (the same array)
     providers: _Names
     provider_ids: np.ndarray
+    # The words holding each trigram, and those outside ASCII (they may hold any):
+    # a query's few trigrams are looked up, not every word's set intersected.
+    _holding: dict[str, np.ndarray] = field(init=False, repr=False)
+    _outside_ascii: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        holding: dict[str, list[int]] = {}
+        for number, trigrams in enumerate(self.trigrams):
+            for trigram in trigrams or ():
+                holding.setdefault(trigram, []).append(number)
+        self._holding = {
+            trigram: np.array(numbers, dtype=np.int64)
+            for trigram, numbers in holding.items()
+        }
+        self._outside_ascii = np.array(
+            [n for n, trigrams in enumerate(self.trigrams) if trigrams is None],
+            dtype=np.int64,
+        )
 
     def similar(self, q: str) -> tuple[np.ndarray, np.ndarray, str, str]:
         """The offerings (a mask over the index) whose name is similar to ``q``,
@@ -98,13 +116,12 @@ class NameWords:
             return _similar_names(q, self.offering_ids)
         bit = {trigram: 1 << n for n, trigram in enumerate(sorted(wanted))}
         every = (1 << len(wanted)) - 1
-        held = np.array(
-            [
-                every if trigrams is None else sum(bit[t] for t in trigrams & wanted)
-                for trigrams in self.trigrams
-            ],
-            dtype=np.uint64,
-        )
+        # Per word, the bits of the query's trigrams it holds.
+        held = np.zeros(len(self.words), dtype=np.uint64)
+        held[self._outside_ascii] = every
+        for trigram, trigram_bit in bit.items():
+            if trigram in self._holding:
+                held[self._holding[trigram]] |= np.uint64(trigram_bit)
         needed = TRIGRAM_THRESHOLD * len(wanted) - EPSILON
         candidates = np.flatnonzero(np.bitwise_count(held) >= needed)
         with connection.cursor() as cursor:

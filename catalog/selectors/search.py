@@ -2,8 +2,10 @@
 fixed number of queries (see :func:`search_offerings`). Parameters are validated by
 :func:`catalog.forms.offering_search` first."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 from django.contrib.postgres.search import (
@@ -46,11 +48,13 @@ from catalog.selectors.common import (
     with_coverage,
 )
 from catalog.selectors.facets import (
+    READ_VERSION,
     FacetIndex,
     facet_index,
     kept_per_version,
 )
 from catalog.selectors.listing import Listing
+from catalog.selectors.prepared import Prepared
 from standards.models import (
     ExchangeSystem,
     Function,
@@ -96,7 +100,10 @@ class Facet:
 class OfferingSearch:
     """The result of :func:`offering_search`."""
 
-    queryset: QuerySet[Offering]
+    # Builds :attr:`queryset`, only when asked for: the catalog page reads its
+    # listing, and building a queryset it never ran cost a cold page a tenth of
+    # its time.
+    ordered: Callable[[], QuerySet[Offering]] = field(repr=False)
     facets: list[Facet]
     params: dict
     total: int | None  # the number of results; None when not asked for facets
@@ -106,6 +113,12 @@ class OfferingSearch:
     function_labels: dict[str, str] = field(default_factory=dict)
     vehicle_labels: dict[str, str] = field(default_factory=dict)
     exchange_labels: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def queryset(self) -> QuerySet[Offering]:
+        """The results as model instances with their provider, release, contract
+        vehicles and coverage, in the search's order."""
+        return self.ordered()
 
 
 @dataclass
@@ -117,14 +130,15 @@ class SearchChoices:
     exchanges: list[tuple[str, str]]
 
 
-def search_choices() -> SearchChoices:
+def search_choices(version: Any = READ_VERSION) -> SearchChoices:
     """What a search may filter on: FIBF functions (by code, which is stable across
     releases) and Treasury systems of information exchanges (by name) of the
     releases published offerings use, and every contract vehicle. Kept by the
     process per catalog version, as the facet index is (whatever changes them
     bumps it: a vehicle's save, a publication, a new current release): one query
-    then, else three."""
-    return kept_per_version("choices", _read_choices)
+    then (none given the ``version``, :func:`catalog.selectors.facets.
+    catalog_version`), else three."""
+    return kept_per_version("choices", _read_choices, version)
 
 
 def _read_choices() -> SearchChoices:
@@ -180,9 +194,21 @@ def _read_text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     by_name, by_provider, tsquery, upper_q = index.name_words.similar(q)
     mask = index.text_mask(tsquery)
     if mask is None:
-        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        mask = index.mask_of(_matching_ids(Q(search_vector=query)))
+        mask = index.mask_of([pk for (pk,) in _FULL_TEXT_MATCHES.rows(q)])
     return mask | by_name | np.isin(index.providers, by_provider), upper_q
+
+
+# The published offerings whose search document matches a query (PostgreSQL).
+_FULL_TEXT_MATCHES = Prepared(
+    lambda q: (
+        published_offerings()
+        .filter(
+            search_vector=SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        )
+        .order_by()
+        .values_list("pk")
+    )
+)
 
 
 def _matching_ids(condition: Q) -> list[int]:
@@ -371,6 +397,17 @@ def _relevance_listing(
     )
 
 
+_RELEVANCE = Prepared(
+    lambda q, ids: (
+        published_offerings()
+        .filter(_id_list(ids))
+        .annotate(relevance=_relevance_score(q))
+        .order_by()
+        .values_list("pk", "relevance")
+    )
+)
+
+
 def _relevance(index: FacetIndex, q: str, ranked: list[int]) -> dict[int, float]:
     """The relevance of the offerings ``ranked`` (:func:`_relevance_score`): one
     query for those not kept yet for ``q`` (with the index, the last
@@ -382,13 +419,7 @@ def _relevance(index: FacetIndex, q: str, ranked: list[int]) -> dict[int, float]
     relevance = {pk: kept[pk] for pk in ranked if pk in kept}
     missing = [pk for pk in ranked if pk not in relevance]
     if missing:
-        relevance.update(
-            published_offerings()
-            .filter(_id_list(missing))
-            .annotate(relevance=_relevance_score(q))
-            .order_by()
-            .values_list("pk", "relevance")
-        )
+        relevance.update(_RELEVANCE.rows(q, missing))
         # Many facet choices of a common word: start again past the bound.
         recent.put(
             q, {**kept, **relevance} if len(kept) < RELEVANCE_PER_QUERY else relevance
@@ -412,6 +443,7 @@ def search_offerings(
     choices: SearchChoices,
     rank_limit: int = RANK_LIMIT,
     with_facets: bool = True,
+    version: Any = READ_VERSION,
 ) -> OfferingSearch:
     """Published offerings matching ``cleaned`` (a search form's cleaned data:
     ``q``, the facet parameters, ``sort``), sorted, with facet counts. ``choices``
@@ -425,7 +457,9 @@ def search_offerings(
 
     The facets are counted over the catalog's facet index
     (:mod:`catalog.selectors.facets`, kept per catalog version), so a search runs,
-    besides the two for the choices: one query for the index's version, on
+    besides the one for the choices: one query for the index's version (none
+    given the ``version`` read for the choices,
+    :func:`catalog.selectors.facets.catalog_version`), on
     PostgreSQL two for the text (the misspelling matches and the parsed query, and
     the ids the text matches unless its words are common ones the index keeps),
     none of which reads the claims, and those of the returned queryset, which
@@ -441,11 +475,11 @@ def search_offerings(
     facets: list[Facet] = []
     total: int | None = None
     candidates: list[int] = []  # relevance: the matches to rank when there are many
-    results = published_offerings()
     listing: Listing | None = None
     narrowed = bool(q) or any(cleaned[name] for name in FACET_NAMES)
+    matching_of: tuple[FacetIndex, np.ndarray] | None = None
     if with_facets or narrowed:
-        index = facet_index()
+        index = facet_index(version)
         masks = _masks(index, cleaned, q)
         matching = masks.all_but()
         count = int(matching.sum())
@@ -454,7 +488,7 @@ def search_offerings(
         if sort == "relevance" and count > rank_limit:
             candidates = index.first_by_coverage(matching, rank_limit)
         if narrowed:
-            results = results.filter(_id_in(index, matching))
+            matching_of = (index, matching)
         if with_facets:
             facets = _facets(index, masks, cleaned, choices)
             listing = (
@@ -462,23 +496,27 @@ def search_offerings(
                 if sort == "relevance"
                 else Listing(index.ids_in_order(matching, sort))
             )
-    results = with_coverage(offering_list_related(results))
-    if sort == "relevance":
-        results = _by_relevance(
-            results,
-            q,
-            match_count=total or 0,
-            rank_limit=rank_limit,
-            first_by_coverage=candidates,
-        )
-    elif sort == "coverage":
-        results = results.order_by("-coverage", "name", "pk")  # type: ignore[misc]  # annotated by with_coverage
-    elif sort == "updated":
-        results = results.order_by("-updated_at", "name", "pk")
-    else:
-        results = results.order_by("name", "pk")
+
+    def ordered() -> QuerySet[Offering]:
+        results = published_offerings()
+        if matching_of is not None:
+            results = results.filter(_id_in(*matching_of))
+        results = with_coverage(offering_list_related(results))
+        if sort == "relevance":
+            return _by_relevance(
+                results,
+                q,
+                match_count=total or 0,
+                rank_limit=rank_limit,
+                first_by_coverage=candidates,
+            )
+        if sort == "coverage":
+            return results.order_by("-coverage", "name", "pk")  # type: ignore[misc]  # annotated by with_coverage
+        if sort == "updated":
+            return results.order_by("-updated_at", "name", "pk")
+        return results.order_by("name", "pk")
+
     return OfferingSearch(
-        queryset=results,
         facets=facets,
         params={**cleaned, "sort": sort},
         total=total,
@@ -486,6 +524,7 @@ def search_offerings(
         function_labels=dict(choices.functions),
         vehicle_labels=dict(choices.vehicles),
         exchange_labels=dict(choices.exchanges),
+        ordered=ordered,
     )
 
 
