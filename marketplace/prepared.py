@@ -55,9 +55,21 @@ def _elements(marker: Any) -> list:
 
 
 class _Compiled:
-    __slots__ = ("sql", "params", "slots", "converters", "model", "prefetch")
+    __slots__ = (
+        "sql",
+        "params",
+        "slots",
+        "whole",
+        "lists_whole",
+        "rebuild",
+        "converters",
+        "model",
+        "prefetch",
+    )
 
-    def __init__(self, queryset: QuerySet, markers: dict[str, Any]) -> None:
+    def __init__(
+        self, queryset: QuerySet, markers: dict[str, Any], *, may_rebuild: bool
+    ) -> None:
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
@@ -65,27 +77,51 @@ class _Compiled:
             sql, params = "", ()
         self.sql = sql
         self.params = tuple(params)
-        # Where each value (each element of a list) goes: every parameter that
-        # is its marker.
+        # A list bound as one parameter (an array on PostgreSQL): where it goes.
+        self.whole = {
+            name: [i for i, param in enumerate(params) if param is marker]
+            for name, marker in markers.items()
+            if isinstance(marker, list)
+        }
+        self.whole = {name: found for name, found in self.whole.items() if found}
+        self.lists_whole = all(
+            name in self.whole
+            for name, marker in markers.items()
+            if isinstance(marker, list)
+        )
+        # Where each other value (each element of a list) goes: every parameter
+        # that is its marker.
         self.slots = {
             name: [
                 [i for i, param in enumerate(params) if param == element]
                 for element in _elements(marker)
             ]
             for name, marker in markers.items()
+            if name not in self.whole
         }
         inlined = [
             name
             for name, marker in markers.items()
             if sql
+            and name not in self.whole
             and any(
-                not slots or str(element) in sql
+                not slots
+                or str(element) in sql
+                or any(  # rewritten into another parameter (``%text%``)
+                    isinstance(param, str)
+                    and param != element
+                    and str(element) in param
+                    for param in params
+                )
                 for slots, element in zip(
                     self.slots[name], _elements(marker), strict=True
                 )
             )
         ]
-        if inlined:
+        # A value the ORM rewrote (``icontains`` makes ``%text%``) or wrote into
+        # the SQL: refused, or, where the query allows it, built every time.
+        self.rebuild = bool(inlined) and may_rebuild
+        if inlined and not may_rebuild:
             raise ValueError(f"values not passed as parameters only: {inlined}")
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         self.converters = list(compiler.get_converters(fields).items())
@@ -132,6 +168,10 @@ class _Compiled:
             return []
         params = list(self.params)
         for name, value in values.items():
+            if name in self.whole:
+                for i in self.whole[name]:
+                    params[i] = list(value)
+                continue
             for element, slots in zip(
                 value if isinstance(value, list | tuple) else [value],
                 self.slots[name],
@@ -160,23 +200,35 @@ class PreparedQuery:
     """``build(shape=shape, **values)`` (a queryset) compiled once per connection
     and ``shape``, then :meth:`rows` (a ``values_list`` queryset's tuples) or
     :meth:`instances` for any ``values`` of the same names and types (an id, a
-    text, or a list of ids: compiled once per length). What is not a value (a
-    filter present or not, a slice) is part of the shape, passed to ``build``
-    as ``shape``."""
+    text, or a list of ids: compiled once per length when its ids are bound one
+    by one, ``pk__in``; once when it is bound whole, an array on PostgreSQL).
+    What is not a value (a filter present or not, a slice) is part of the
+    shape, passed to ``build`` as ``shape``. With ``may_rebuild``, a query whose
+    values the ORM rewrites (``icontains``) is built every time instead of
+    refused."""
 
-    def __init__(self, build: Callable[..., QuerySet]) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *, may_rebuild: bool = False
+    ) -> None:
         self._build = build
+        self._may_rebuild = may_rebuild
         # Per connection (a thread has its own, with its converters' operations).
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def rows(self, shape: Hashable = None, **values: Any) -> list[tuple]:
-        return self._compiled_for(shape, values).rows(values)
+        compiled = self._compiled_for(shape, values)
+        if compiled.rebuild:
+            return [tuple(row) for row in self._build(shape=shape, **values)]
+        return compiled.rows(values)
 
     def instances(self, shape: Hashable = None, **values: Any) -> list:
         """For a queryset of model instances: the instances, as the ORM makes
         them."""
-        return self._compiled_for(shape, values).instances(values)
+        compiled = self._compiled_for(shape, values)
+        if compiled.rebuild:
+            return list(self._build(shape=shape, **values))
+        return compiled.instances(values)
 
     def _compiled_for(self, shape: Hashable, values: dict[str, Any]) -> _Compiled:
         wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's connection
@@ -186,6 +238,9 @@ class PreparedQuery:
                 shapes = self._compiled.setdefault(wrapper, {})
         for value in values.values():
             _check(value)
+        # Lists bound whole compile once whatever their lengths; else per length.
+        any_length = (shape, tuple(sorted(values)))
+        compiled = shapes.get(any_length)
         key = (
             shape,
             tuple(
@@ -193,13 +248,17 @@ class PreparedQuery:
                 for name, value in sorted(values.items())
             ),
         )
-        compiled = shapes.get(key)
+        if compiled is None:
+            compiled = shapes.get(key)
         if compiled is None:
             markers = {
                 name: _marker(n, value)
                 for n, (name, value) in enumerate(values.items())
             }
-            compiled = shapes[key] = _Compiled(
-                self._build(shape=shape, **markers), markers
+            compiled = _Compiled(
+                self._build(shape=shape, **markers),
+                markers,
+                may_rebuild=self._may_rebuild,
             )
+            shapes[any_length if compiled.lists_whole else key] = compiled
         return compiled

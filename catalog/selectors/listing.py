@@ -19,7 +19,7 @@ from catalog.models import (
     ProviderKind,
 )
 from catalog.selectors.common import published_offerings, with_coverage
-from catalog.selectors.prepared import Prepared
+from marketplace.prepared import PreparedQuery
 
 _LABELS = {
     "provider__kind": dict(ProviderKind.choices),
@@ -72,15 +72,15 @@ class ListedOffering:
 
 # A page's ids are bound one by one: compiled once per page length (at most
 # the page size).
-_VEHICLES = Prepared(
-    lambda ids: (
+_VEHICLES = PreparedQuery(
+    lambda shape, ids: (
         Offering.contract_vehicles.through.objects.filter(offering_id__in=ids)
         .order_by("contractvehicle__name")
         .values_list("offering_id", "contractvehicle__name")
     )
 )
-_OFFERINGS = Prepared(
-    lambda ids: (
+_OFFERINGS = PreparedQuery(
+    lambda shape, ids: (
         with_coverage(published_offerings().filter(pk__in=ids))
         .order_by()
         .values_list(*_FIELDS)
@@ -92,10 +92,10 @@ def listed(ids: list[int]) -> list[ListedOffering]:
     """The published offerings of ``ids`` in that order (one withdrawn since the
     ids were found is left out): two queries, none for no ids."""
     vehicles: dict[int, list[str]] = {pk: [] for pk in ids}
-    for offering_id, name in _VEHICLES.rows(ids):
+    for offering_id, name in _VEHICLES.rows(ids=ids):
         vehicles[offering_id].append(name)
     found = {}
-    for row in _OFFERINGS.rows(ids):
+    for row in _OFFERINGS.rows(ids=ids):
         values = dict(zip(_FIELDS, row, strict=True))
         pk = values["pk"]
         found[pk] = ListedOffering(

@@ -54,7 +54,7 @@ from catalog.selectors.facets import (
     kept_per_version,
 )
 from catalog.selectors.listing import Listing
-from catalog.selectors.prepared import Prepared
+from marketplace.prepared import PreparedQuery
 from standards.models import (
     ExchangeSystem,
     Function,
@@ -194,13 +194,13 @@ def _read_text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     by_name, by_provider, tsquery, upper_q = index.name_words.similar(q)
     mask = index.text_mask(tsquery)
     if mask is None:
-        mask = index.mask_of([pk for (pk,) in _FULL_TEXT_MATCHES.rows(q)])
+        mask = index.mask_of([pk for (pk,) in _FULL_TEXT_MATCHES.rows(q=q)])
     return mask | by_name | np.isin(index.providers, by_provider), upper_q
 
 
 # The published offerings whose search document matches a query (PostgreSQL).
-_FULL_TEXT_MATCHES = Prepared(
-    lambda q: (
+_FULL_TEXT_MATCHES = PreparedQuery(
+    lambda shape, q: (
         published_offerings()
         .filter(
             search_vector=SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
@@ -397,14 +397,16 @@ def _relevance_listing(
     )
 
 
-_RELEVANCE = Prepared(
-    lambda q, ids: (
+# Off PostgreSQL the relevance's icontains rewrites q: built every time there.
+_RELEVANCE = PreparedQuery(
+    lambda shape, q, ids: (
         published_offerings()
         .filter(_id_list(ids))
         .annotate(relevance=_relevance_score(q))
         .order_by()
         .values_list("pk", "relevance")
-    )
+    ),
+    may_rebuild=True,
 )
 
 
@@ -419,7 +421,7 @@ def _relevance(index: FacetIndex, q: str, ranked: list[int]) -> dict[int, float]
     relevance = {pk: kept[pk] for pk in ranked if pk in kept}
     missing = [pk for pk in ranked if pk not in relevance]
     if missing:
-        relevance.update(_RELEVANCE.rows(q, missing))
+        relevance.update(_RELEVANCE.rows(q=q, ids=missing))
         # Many facet choices of a common word: start again past the bound.
         recent.put(
             q, {**kept, **relevance} if len(kept) < RELEVANCE_PER_QUERY else relevance

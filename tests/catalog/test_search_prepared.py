@@ -1,5 +1,5 @@
 """A cold search page's reads compiled once (issue #20,
-``catalog.selectors.prepared``) answer what the querysets they were compiled from
+``marketplace.prepared``) answer what the querysets they were compiled from
 answer, whatever the values; the page reads the catalog version once; the results'
 items print what Django's ``reverse``, ``floatformat`` and ``date`` print."""
 
@@ -7,7 +7,7 @@ import datetime
 import random
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.template.defaultfilters import date, floatformat
@@ -19,8 +19,8 @@ from catalog import display
 from catalog.models import Offering
 from catalog.selectors.common import published_offerings, with_coverage
 from catalog.selectors.listing import ListedOffering, listed
-from catalog.selectors.prepared import Prepared
 from catalog.selectors.search import _id_list, _relevance_score
+from marketplace.prepared import PreparedQuery
 from marketplace.table_rows import table_rows
 from tests.catalog.test_facet_index import random_catalog
 
@@ -59,23 +59,23 @@ def _covered(ids: list[int]):
 def test_a_prepared_query_answers_what_its_queryset_answers(build):
     random_catalog(21)
     every = list(Offering.objects.order_by("pk").values_list("pk", flat=True))
-    prepared = Prepared(build)
+    prepared = PreparedQuery(lambda shape, q, ids: build(q, ids), may_rebuild=True)
     rng = random.Random(21)
     for q in ["ledger", "Ledger payroll", 'it\'s 100% "cloud"', "zz", "ledger"]:
         for size in (1, 3, 3, len(every)):
             ids = rng.sample(every, size) + [10**9]  # one id that no row has
-            assert prepared.rows(q, ids) == list(build(q, ids)), (q, size)
-    assert prepared.rows("ledger", []) == []
+            assert prepared.rows(q=q, ids=ids) == list(build(q, ids)), (q, size)
+    assert prepared.rows(q="ledger", ids=[]) == list(build("ledger", []))
 
 
 def test_ids_bound_one_by_one_are_compiled_once_per_length():
     random_catalog(22)
     every = list(Offering.objects.order_by("pk").values_list("pk", flat=True))
-    prepared = Prepared(_covered)
+    prepared = PreparedQuery(lambda shape, ids: _covered(ids))
     for size in (2, 5, 2, 5, 1):
         ids = every[-size:]
-        assert prepared.rows(ids) == list(_covered(ids))
-    assert len(prepared._local.compiled) == 3
+        assert prepared.rows(ids=ids) == list(_covered(ids))
+    assert len(prepared._compiled[connections[DEFAULT_DB_ALIAS]]) == 3
 
 
 def test_listed_offerings_equal_the_models_values():

@@ -6,7 +6,8 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db.models import F, Value
+from django.db import connection
+from django.db.models import BooleanField, F, Value
 from django.db.models.functions import Concat
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
@@ -156,3 +157,36 @@ def test_a_list_of_ids_is_bound_element_by_element_and_compiled_per_length(users
         assert [row[0] for row in prepared.rows(ids=pks[:2], left_out=-1)] == pks[:2]
     with pytest.raises(TypeError):
         prepared.rows(ids=[pks[0], "x"], left_out=-1)
+
+
+def test_a_rewritten_value_is_refused_or_built_every_time(users):
+    def named(shape, part):
+        return User.objects.filter(username__icontains=part).values_list("username")
+
+    with pytest.raises(ValueError, match="part"):
+        PreparedQuery(named).rows(part="d")
+    rebuilt = PreparedQuery(named, may_rebuild=True)
+    assert sorted(rebuilt.rows(part="d")) == [("ada",), ("cyd",)]
+    assert rebuilt.rows(part="bo") == [("bob",)]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="arrays as parameters are PostgreSQL's"
+)
+def test_a_list_bound_whole_is_compiled_once_whatever_its_length(users):
+    from django.db.models.expressions import RawSQL
+
+    prepared = PreparedQuery(
+        lambda shape, ids: (
+            User.objects.filter(
+                RawSQL("id = ANY(%s::bigint[])", (ids,), output_field=BooleanField())
+            )
+            .order_by("pk")
+            .values_list("username")
+        )
+    )
+    pks = [user.pk for user in users]
+    assert prepared.rows(ids=pks[:1]) == [("ada",)]
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError):
+        assert prepared.rows(ids=pks) == [("ada",), ("bob",), ("cyd",)]
+        assert prepared.rows(ids=[]) == []
