@@ -227,6 +227,16 @@ def coverage(*, need_id: int, offering_ids: Sequence[int]) -> dict[int, list[dic
         )
         cursor.execute(claims_sql, [need_id, *COVERED_LEVELS, *offering_ids])
         covered = {(row[0], row[1]): row[2] for row in cursor.fetchall()}
+    return coverage_by_function(offering_ids, functions, covered)
+
+
+def coverage_by_function(
+    offering_ids, functions, covered: dict[tuple[int, str], int]
+) -> dict[int, list[dict]]:
+    """Per offering, per function of the need (``functions``: code and number of
+    the need's capabilities in it): how many it covers and the percentage (the
+    one rule of the results page, its plain read and
+    :func:`brokering.selectors.function_coverage`)."""
     return {
         offering_id: [
             {

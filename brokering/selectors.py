@@ -166,18 +166,7 @@ def function_coverage(*, need: Need, offering_ids) -> dict[int, list[dict]]:
         .values_list("offering_id", "capability__function__code")
         .annotate(n=Count("id"))
     }
-    return {
-        offering_id: [
-            {
-                "function": code,
-                "items": items,
-                "covered": covered.get((offering_id, code), 0),
-                "percent": round(100 * covered.get((offering_id, code), 0) / items),
-            }
-            for code, items in functions
-        ]
-        for offering_id in offering_ids
-    }
+    return results.coverage_by_function(offering_ids, functions, covered)
 
 
 def need_results(
