@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from brokering import follow_views, kind_views, views, workbook_views
+from brokering import follow_views, kind_views, outcome_views, views, workbook_views
 from brokering.rounds import urls as round_urls
 
 
@@ -61,27 +61,27 @@ urlpatterns = [
         follow_views.need_unfollow_view,
         name="need-unfollow",
     ),
-    path("<int:need_id>/results/", views.need_results, name="need-results"),
+    path("<int:need_id>/results/", outcome_views.need_results, name="need-results"),
     path(
         "<int:need_id>/results/status/",
-        views.need_results_status,
+        outcome_views.need_results_status,
         name="need-results-status",
     ),
-    path("<int:need_id>/matrix/", views.need_matrix, name="need-matrix"),
+    path("<int:need_id>/matrix/", outcome_views.need_matrix, name="need-matrix"),
     path(
         "<int:need_id>/matches/<int:match_id>/",
-        views.match_detail,
+        outcome_views.match_detail,
         name="match-detail",
     ),
     path(
         "<int:need_id>/matches/<int:match_id>/shortlist/",
-        views.match_shortlist,
+        outcome_views.match_shortlist,
         name="match-shortlist",
     ),
-    path("<int:need_id>/fit-gap/", views.need_report, name="need-report"),
+    path("<int:need_id>/fit-gap/", outcome_views.need_report, name="need-report"),
     path(
         "<int:need_id>/fit-gap.<sheet:fmt>",
-        views.need_report_download,
+        outcome_views.need_report_download,
         name="need-report-download",
     ),
 ]

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -76,7 +76,7 @@ def rows_insert(
     if not rows:
         return []
     if not connection.features.can_return_rows_from_bulk_insert:
-        raise NotImplementedError("rows_insert needs INSERT ... RETURNING")
+        raise NotSupportedError("rows_insert needs INSERT ... RETURNING")
     if any(len(row) != len(names) for row in rows):
         raise ValueError("Each row has a value for each of the names.")
     quote = connection.ops.quote_name

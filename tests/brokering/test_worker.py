@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from brokering import services, views
+from brokering import outcome_views, services
 from brokering.models import Match, NeedStatus, RunStatus, ScoringRun
 from catalog.models import ClaimLevel
 from tests.catalog.factories import rewrite_claims
@@ -102,7 +102,7 @@ def test_broker_down_leaves_the_run_queued_until_the_sweep_sends_it(
     assert (run.status, run.sent_at) == (RunStatus.QUEUED, None)
     request = rf.get(reverse("brokering:need-results", args=[need.pk]))
     request.user = agency_user
-    page = views.need_results(request, need_id=need.pk)
+    page = outcome_views.need_results(request, need_id=need.pk)
     assert page.status_code == 200
     assert "Scoring is under way" in page.content.decode()
     with celery_worker():
