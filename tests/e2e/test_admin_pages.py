@@ -4,6 +4,7 @@ and change pages, the submission review, the invitation page; at 1280 px the use
 and invitations lists show every column without sideways scrolling."""
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog.accounts import provider_user_invite
 from catalog.models import OfferingStatus, ProviderAccountRequest
@@ -115,5 +116,5 @@ def test_the_operators_user_pages_are_accessible_and_fit(
             box = last.bounding_box()
             assert box["x"] + box["width"] <= 1280, f"{path}: a column is cut off"
     page.goto("/admin/marketplace/user/")
-    assert page.get_by_role("columnheader", name="Name", exact=True).is_visible()
+    expect(page.get_by_role("columnheader", name="Name", exact=True)).to_be_visible()
     shoot(page, "admin-users")

@@ -3,6 +3,7 @@ the page works against the API; the docs render from the portal's own assets und
 Content Security Policy."""
 
 import pytest
+from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,7 +15,7 @@ def test_a_user_creates_a_token_that_the_api_accepts(
     sign_in(agency_user)
     page.get_by_role("link", name="API tokens").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="API tokens", level=1).is_visible()
+    expect(page.get_by_role("heading", name="API tokens", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Create a token").click()
     page.wait_for_load_state()
@@ -27,7 +28,7 @@ def test_a_user_creates_a_token_that_the_api_accepts(
     assert answer.status == 200
     page.get_by_role("button", name="Revoke token").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Your API token was revoked.").is_visible()
+    expect(page.get_by_text("Your API token was revoked.")).to_be_visible()
     assert not Token.objects.filter(user=agency_user).exists()
 
 

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from brokering import services
 from brokering.models import NeedStatus, ScoringRun
@@ -150,8 +151,8 @@ def test_results_announce_the_end_of_scoring_without_reloading(
     sign_in(agency_user)
     page.goto(f"/needs/{need.pk}/results/")
     assert page.locator("meta[http-equiv]").count() == 0
-    assert page.get_by_role("heading", name="Scoring is under way").is_visible()
-    assert page.locator("#scoring-watching").is_visible()
+    expect(page.get_by_role("heading", name="Scoring is under way")).to_be_visible()
+    expect(page.locator("#scoring-watching")).to_be_visible()
     assert_accessible(page)
     page.evaluate("window.stillTheSamePage = true")
 
@@ -163,7 +164,7 @@ def test_results_announce_the_end_of_scoring_without_reloading(
     assert "2 published offerings scored" in announcement.inner_text()
     # Announced in place: the page did not reload under the reader.
     assert page.evaluate("window.stillTheSamePage") is True
-    assert not page.locator("#scoring-watching").is_visible()
+    expect(page.locator("#scoring-watching")).to_be_hidden()
     assert_accessible(page)
     page.get_by_role("link", name="Show the new results").click()
     page.wait_for_selector("text=Published offerings ranked against this need")
@@ -183,8 +184,8 @@ def test_results_without_javascript_offer_a_plain_reload_link(
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.goto(f"/needs/{need.pk}/results/")
-        assert page.get_by_role("heading", name="Scoring is under way").is_visible()
-        assert not page.locator("#scoring-watching").is_visible()
+        expect(page.get_by_role("heading", name="Scoring is under way")).to_be_visible()
+        expect(page.locator("#scoring-watching")).to_be_hidden()
         services.scoring_run_execute(run_id=run.pk)
         page.get_by_role("link", name="reload the page").click()
         page.wait_for_selector("text=Published offerings ranked against this need")

@@ -4,6 +4,7 @@ without breadcrumbs and the need's tab buttons."""
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from brokering.models import NeedStatus
 from tests.brokering.factories import NeedFactory, NeedItemFactory
@@ -60,11 +61,11 @@ def test_fit_gap_report_prints_without_breadcrumbs_and_tabs(
 ):
     sign_in(agency_user)
     page.goto(f"/needs/{active_need.pk}/fit-gap/")
-    assert page.locator(".usa-breadcrumb").is_visible()
-    assert page.get_by_role("navigation", name="This need").is_visible()
+    expect(page.locator(".usa-breadcrumb")).to_be_visible()
+    expect(page.get_by_role("navigation", name="This need")).to_be_visible()
     page.emulate_media(media="print")
-    assert not page.locator(".usa-breadcrumb").is_visible()
-    assert not page.get_by_role("navigation", name="This need").is_visible()
-    assert page.get_by_role("heading", name="Fit-gap report").first.is_visible()
+    expect(page.locator(".usa-breadcrumb")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="This need")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Fit-gap report").first).to_be_visible()
     SHOTS.mkdir(exist_ok=True)
     page.pdf(path=str(SHOTS / "brokering-fit-gap-print.pdf"))

@@ -4,6 +4,7 @@ filters, opens an offering and compares two."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog.models import ClaimLevel, DeploymentModel, ProviderKind
 from tests.catalog.catalog_world import make_offering, make_release
@@ -61,7 +62,7 @@ def test_catalog_offering_and_compare_pages_are_accessible(
     assert page.get_by_role("heading", name="Catalog of financial-management offerings")
     assert_accessible(page)
     page.goto("/catalog/?kind=pirate")
-    assert page.locator("#bad-params").is_visible()
+    expect(page.locator("#bad-params")).to_be_visible()
     assert_accessible(page)
     page.goto("/catalog/offerings/granite-ledger-cloud/")
     assert_accessible(page)
@@ -136,8 +137,8 @@ def test_an_agency_user_shortlists_an_offering(page, sign_in, agency_user, catal
     page.get_by_label("Or start a new shortlist named").fill("Core FS FY2027")
     page.get_by_role("button", name="Add to shortlist").click()
     page.wait_for_url("**/catalog/shortlists/**")
-    assert page.get_by_role("heading", name="Core FS FY2027").is_visible()
-    assert page.get_by_role("link", name="IBC Ledger Shared Service").is_visible()
+    expect(page.get_by_role("heading", name="Core FS FY2027")).to_be_visible()
+    expect(page.get_by_role("link", name="IBC Ledger Shared Service")).to_be_visible()
 
 
 def test_an_offering_page_with_claims_of_every_kind_is_accessible(
@@ -184,5 +185,7 @@ def test_an_offering_page_with_claims_of_every_kind_is_accessible(
     ]:
         assert page.locator(f"#claims-{kind}").inner_text() == heading
     region = page.get_by_role("region", name="Service measures")
-    assert region.get_by_role("link", name="Evidence for FFM.010.010.0011").is_visible()
+    expect(
+        region.get_by_role("link", name="Evidence for FFM.010.010.0011")
+    ).to_be_visible()
     assert_accessible(page)

@@ -1,15 +1,18 @@
 """The home and sign-in pages in a real browser: accessible; a demo user signs in."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_home_page_is_accessible_and_styled(page, assert_accessible):
     page.goto("/")
-    assert page.get_by_role(
-        "heading", name="Find the right financial-management system for your agency"
-    ).is_visible()
+    expect(
+        page.get_by_role(
+            "heading", name="Find the right financial-management system for your agency"
+        )
+    ).to_be_visible()
     banner_font = page.evaluate(
         "getComputedStyle(document.querySelector('.usa-banner')).fontFamily"
     )
@@ -19,7 +22,7 @@ def test_home_page_is_accessible_and_styled(page, assert_accessible):
 
 def test_sign_in_page_is_accessible(page, assert_accessible):
     page.goto("/account/sign-in/")
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert_accessible(page)
 
 
@@ -32,8 +35,8 @@ def test_skip_link_moves_focus_to_main_content(page):
 
 def test_a_demo_user_signs_in_and_out(page, sign_in, agency_user):
     sign_in(agency_user)
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
     nav = page.get_by_role("navigation", name="Primary navigation")
-    assert nav.get_by_role("link", name="Sign in").is_visible()
+    expect(nav.get_by_role("link", name="Sign in")).to_be_visible()

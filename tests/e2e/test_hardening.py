@@ -2,6 +2,7 @@
 Policy with no violation reported, and the lockout page is accessible."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.hardening.fake_oidc import FakeLoginGov
 from tests.marketplace.factories import DEMO_PASSWORD, UserFactory
@@ -32,7 +33,7 @@ def test_uswds_runs_under_the_content_security_policy(page, assert_accessible):
     assert banner_button.get_attribute("aria-expanded") == "false"
     banner_button.click()
     assert banner_button.get_attribute("aria-expanded") == "true"
-    assert page.locator("#gov-banner-default").is_visible()
+    expect(page.locator("#gov-banner-default")).to_be_visible()
     # uswds-init adds this class while the page loads and USWDS removes it when done.
     assert page.evaluate("document.body.classList.contains('usa-js-loading')") is False
     assert_accessible(page)
@@ -59,7 +60,7 @@ def test_the_lockout_page_is_clear_and_accessible(
         page.get_by_label("Password").fill("not the password")
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Sign-in locked").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in locked")).to_be_visible()
     assert_accessible(page)
     # The right password does not get in while the lockout lasts.
     page.goto("/account/sign-in/")
@@ -67,7 +68,7 @@ def test_the_lockout_page_is_clear_and_accessible(
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Sign-in locked").is_visible()
+    expect(page.get_by_role("heading", name="Sign-in locked")).to_be_visible()
 
 
 @pytest.fixture
@@ -86,8 +87,8 @@ def test_sign_in_with_login_gov_in_a_browser(page, login_gov, assert_accessible)
     assert_accessible(page)
     page.get_by_role("link", name="Sign in with Login.gov").click()
     page.wait_for_load_state()
-    assert page.get_by_role("button", name="Sign out").is_visible()
-    assert page.get_by_role("link", name=f"Account ({user.username})").is_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("link", name=f"Account ({user.username})")).to_be_visible()
 
 
 def test_an_unknown_login_gov_user_is_told_why(page, login_gov, assert_accessible):
@@ -95,8 +96,10 @@ def test_an_unknown_login_gov_user_is_told_why(page, login_gov, assert_accessibl
     page.goto("/account/sign-in/")
     page.get_by_role("link", name="Sign in with Login.gov").click()
     page.wait_for_load_state()
-    assert page.get_by_text(
-        "No FM Marketplace account uses the e-mail address stranger@example.com"
-    ).is_visible()
-    assert page.get_by_role("heading", name="Sign in", exact=True).is_visible()
+    expect(
+        page.get_by_text(
+            "No FM Marketplace account uses the e-mail address stranger@example.com"
+        )
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
     assert_accessible(page)

@@ -2,6 +2,7 @@
 search, filters and the diff work through plain form submissions."""
 
 import pytest
+from playwright.sync_api import expect
 
 from seeding.demo import standards as demo
 from standards.importers import read_path
@@ -59,7 +60,7 @@ def test_searching_and_filtering_capabilities_keeps_everything_in_the_url(
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state()
     assert "q=apportionments" in page.url and "function=FFM.010" in page.url
-    assert page.get_by_role("link", name="FFM.010.010.012").is_visible()
+    expect(page.get_by_role("link", name="FFM.010.010.012")).to_be_visible()
     assert page.get_by_label("Search capabilities").input_value() == "apportionments"
 
 
@@ -69,7 +70,7 @@ def test_comparing_the_demo_with_fy2025_from_the_release_list(page, releases):
     page.get_by_label("Newer release").select_option("FY2025")
     page.get_by_role("button", name="Compare").click()
     page.wait_for_load_state()
-    assert page.get_by_role(
-        "heading", name=f"Changes from {demo.DEMO_RELEASE} to FY2025"
-    ).is_visible()
-    assert page.get_by_role("link", name="FFM.010.020.021").first.is_visible()
+    expect(
+        page.get_by_role("heading", name=f"Changes from {demo.DEMO_RELEASE} to FY2025")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="FFM.010.020.021").first).to_be_visible()

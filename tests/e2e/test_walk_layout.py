@@ -6,6 +6,7 @@ whose claims table fits, and the portal pages of the footer. Screenshots of each
 land in test-artifacts/walk/ for people to look at."""
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog.models import ClaimLevel, DeploymentModel
 from tests.catalog.catalog_world import make_offering, make_release
@@ -117,7 +118,7 @@ def test_the_catalog_search_button_sits_beside_the_box(page, three, width):
     page.get_by_label("Search the catalog").fill("granite")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**/catalog/?q=granite*")
-    assert page.get_by_role("heading", name="1 offering for “granite”").is_visible()
+    expect(page.get_by_role("heading", name="1 offering for “granite”")).to_be_visible()
 
 
 def test_filters_collapse_on_a_phone_and_open_without_javascript(
@@ -126,12 +127,12 @@ def test_filters_collapse_on_a_phone_and_open_without_javascript(
     page.set_viewport_size({"width": PHONE, "height": 800})
     page.goto("/catalog/")
     assert_accessible(page)
-    assert not page.get_by_label("Sort by").is_visible()
+    expect(page.get_by_label("Sort by")).to_be_hidden()
     results = page.get_by_role("heading", name="3 offerings").bounding_box()
     assert results["y"] < 800, "the results are below the first screen"
     shoot(page, "catalog")
     page.get_by_text("Sort and filter").click()
-    assert page.get_by_label("Sort by").is_visible()
+    expect(page.get_by_label("Sort by")).to_be_visible()
     # Without JavaScript the filters stay open and work.
     context = browser.new_context(
         base_url=live_server.url,
@@ -140,7 +141,7 @@ def test_filters_collapse_on_a_phone_and_open_without_javascript(
     )
     plain = context.new_page()
     plain.goto("/catalog/")
-    assert plain.get_by_label("Sort by").is_visible()
+    expect(plain.get_by_label("Sort by")).to_be_visible()
     plain.get_by_label("Sort by").select_option(
         label="Coverage of the standards (highest first)"
     )
@@ -152,8 +153,8 @@ def test_filters_collapse_on_a_phone_and_open_without_javascript(
     # At desktop width the filters show without a toggle.
     page.set_viewport_size({"width": WIDE, "height": 900})
     page.goto("/catalog/")
-    assert page.get_by_label("Sort by").is_visible()
-    assert not page.get_by_text("Sort and filter").is_visible()
+    expect(page.get_by_label("Sort by")).to_be_visible()
+    expect(page.get_by_text("Sort and filter")).to_be_hidden()
     shoot(page, "catalog")
 
 
@@ -211,7 +212,7 @@ def test_the_footer_opens_the_about_and_status_pages(page, assert_accessible):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto("/")
             page.get_by_role("contentinfo").get_by_role("link", name=link).click()
-            assert page.get_by_role("heading", level=1, name=title).is_visible()
+            expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
             assert_accessible(page)
             no_sideways_scroll(page)
             shoot(page, path)

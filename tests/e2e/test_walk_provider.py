@@ -33,14 +33,14 @@ def test_the_claims_table_shows_the_date_only_for_roadmap_claims(
     no_sideways_scroll(page)
     first, second = capabilities[0], capabilities[1]
     date = page.locator(f"#id_{second.pk}-roadmap_date")
-    assert not date.is_visible()
+    expect(date).to_be_hidden()
     row = page.locator(f'[id="capability-{first.code}"]').bounding_box()
     assert row["height"] < 260, "a capability takes more than a compact row"
     evidence = page.get_by_role("columnheader", name="Evidence").bounding_box()
     assert evidence["x"] + evidence["width"] <= 1280
     page.get_by_label(f"Level, {second.code}").select_option("roadmap")
     expect(date).to_be_visible()
-    assert page.get_by_label(f"Roadmap target date, {second.code}").is_visible()
+    expect(page.get_by_label(f"Roadmap target date, {second.code}")).to_be_visible()
     shoot(page, "provider-claims")
 
     # A roadmap claim without its date: the summary names it and links the field.
@@ -78,7 +78,7 @@ def test_without_javascript_every_date_field_shows(
     sign_in_on(page, provider_user)
     page.goto(f"/provider/offerings/{offering.pk}/claims/")
     for capability in capabilities:
-        assert page.locator(f"#id_{capability.pk}-roadmap_date").is_visible()
+        expect(page.locator(f"#id_{capability.pk}-roadmap_date")).to_be_visible()
     page.locator(f"#id_{capabilities[0].pk}-level").select_option("roadmap")
     page.locator(f"#id_{capabilities[0].pk}-roadmap_date").fill("2027-06-30")
     page.get_by_role("button", name="Save and continue").click()
