@@ -7,8 +7,9 @@ keeps freed pages for later: the process's resident size stays at its peak until
 glibc.
 
 Once a worker has imported the application, :func:`settle_worker` sets its
-garbage collector for serving pages (gunicorn.conf.py's ``post_worker_init``; the
-benchmarks' processes do the same).
+garbage collector for serving pages (gunicorn.conf.py's ``post_worker_init``), and
+a Celery pool process for its tasks (``marketplace.celery``'s
+``worker_process_init``); the benchmarks' processes do the same.
 """
 
 import ctypes

@@ -33,3 +33,22 @@ def test_a_settled_worker_freezes_what_it_holds_and_collects_young_objects_seldo
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_celery_pool_process_settles_as_a_web_worker_does():
+    """A prefork pool process gets ``worker_process_init`` once forked; the
+    application's handler settles it as gunicorn's ``post_worker_init`` does."""
+    import gc
+
+    from celery.signals import worker_process_init
+
+    import marketplace.celery  # noqa: F401  # connects the handler
+
+    before = gc.get_threshold()
+    try:
+        worker_process_init.send(sender=None)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == memory.YOUNG_GENERATION_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
