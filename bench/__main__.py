@@ -185,6 +185,9 @@ def run_http(args, wrk: str, target: Target, paths: dict, results) -> None:
 def run_scoring(target: Target, results, repeat: int) -> None:
     from bench import scoring
 
+    # In process as in the Celery worker, which settles its pool process so
+    # (marketplace.celery): line 7 compares the same collector settings.
+    processes.freeze_as_a_worker()
     print("   ... scoring in process", flush=True)
     results.scoring = scoring.scoring_benchmarks(repeat=repeat)
     print("   ... scoring on a Celery worker", flush=True)
