@@ -2,12 +2,9 @@
 annotation, the related rows a list shows, and the error a bad parameter raises."""
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.backends.utils import CursorWrapper
 from django.db.models import (
     Case,
     F,
@@ -36,25 +33,6 @@ LEVEL_ORDER = [
     ClaimLevel.ROADMAP,
     ClaimLevel.DOES_NOT_MEET,
 ]
-
-
-@contextmanager
-def index_scans() -> Iterator[CursorWrapper]:
-    """A cursor, in a transaction, whose queries PostgreSQL's planner answers from
-    their indexes rather than by reading the whole table (``enable_seqscan`` off
-    for that transaction only, put back after in a caller's transaction). Its
-    costs price as cheap a test that costs much per row: a misspelling's
-    similarity, a word's match on a row's whole search document."""
-    nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), "
-            "set_config('enable_seqscan', 'off', true)"
-        )
-        (previous, _off) = cursor.fetchone()
-        yield cursor
-        if nested:
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
 
 
 class SearchParamsError(ValueError):

@@ -50,7 +50,7 @@ from catalog.fedramp import (
 from catalog.models import ItemClaim, Offering, OfferingFunction
 from catalog.models.search import COVERED_LEVELS
 from catalog.pagecache import SCOPE
-from catalog.selectors.common import index_scans, published_offerings
+from catalog.selectors.common import published_offerings
 from catalog.selectors.name_words import NameWords, NameWordsBuilder
 from marketplace import memory, pagecache
 from standards.items import ItemKind
@@ -315,8 +315,14 @@ class FacetIndex:
 
 def _offerings_with(lexemes: list[str]) -> dict[str, list[int]]:
     """The published offerings whose search document holds each of ``lexemes`` (as
-    stored: no stemming again): one query (an array of ids per lexeme) in a
-    transaction of its own, none for no lexeme."""
+    stored: no stemming again): one query (an array of ids per lexeme), none for
+    no lexeme.
+
+    The lexeme is a subquery's value: PostgreSQL's planner, which reads a
+    constant's share of the catalog in its statistics, would read a word in many
+    offerings by matching every row's document (the whole table), 2-3 times the
+    cost of reading the rows the search index names for it; not knowing the
+    value, it always asks the index."""
     if not lexemes:
         return {}
     holding = [
@@ -324,7 +330,7 @@ def _offerings_with(lexemes: list[str]) -> dict[str, list[int]]:
         .filter(
             RawSQL(  # noqa: S611  # nosec B611 - model metadata; lexeme bound
                 f'"{Offering._meta.db_table}"."search_vector" '
-                "@@ quote_literal(%s)::tsquery",
+                "@@ (SELECT quote_literal(%s)::tsquery)",
                 (lexeme,),
                 output_field=BooleanField(),
             )
@@ -334,9 +340,7 @@ def _offerings_with(lexemes: list[str]) -> dict[str, list[int]]:
         .query.sql_with_params()
         for lexeme in lexemes
     ]
-    # A word in many offerings: PostgreSQL would read the whole table and match
-    # every row's document, 2-3 times the cost of reading the rows its index names.
-    with index_scans() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT " + ", ".join(f"ARRAY({sql})" for sql, _params in holding),
             [value for _sql, params in holding for value in params],

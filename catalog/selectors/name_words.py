@@ -27,16 +27,12 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Value
 
 from catalog.models import Offering, Provider
 from catalog.models.search import SEARCH_CONFIG
-from catalog.selectors.common import (
-    TRIGRAM_THRESHOLD,
-    index_scans,
-    published_offerings,
-)
+from catalog.selectors.common import TRIGRAM_THRESHOLD, published_offerings
 
 # A word as pg_trgm splits text into words: letters and digits.
 WORD = re.compile(r"[^\W_]+")
@@ -202,17 +198,20 @@ def _similar_names(
 ) -> tuple[np.ndarray, np.ndarray, str, str]:
     """:meth:`NameWords.similar` asked of every name: the trigram indexes' operator
     (``name %> q``), whose threshold is a setting, set for the current transaction
-    only, with the planner told to use the indexes (:func:`catalog.selectors.common.
-    index_scans`: it prices the similarity as cheap and would compute it for every
-    provider rather than ask their index). Three queries (four inside a caller's
-    transaction, whose planner setting is put back)."""
-    with index_scans() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
-            "websearch_to_tsquery(%s::regconfig, %s)::text, UPPER(%s)",
-            [str(TRIGRAM_THRESHOLD), SEARCH_CONFIG, q, q],
-        )
-        _threshold, tsquery, upper_q = cursor.fetchone()
+    only, as is ``enable_seqscan`` (the planner prices the similarity as cheap and
+    would compute it for every provider rather than ask their index). Two queries
+    (three inside a caller's transaction, whose planner setting is put back)."""
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true), "
+                "current_setting('enable_seqscan'), "
+                "set_config('enable_seqscan', 'off', true), "
+                "websearch_to_tsquery(%s::regconfig, %s)::text, UPPER(%s)",
+                [str(TRIGRAM_THRESHOLD), SEARCH_CONFIG, q, q],
+            )
+            _threshold, scan, _off, tsquery, upper_q = cursor.fetchone()
         by_name = (
             published_offerings()
             .filter(name__trigram_word_similar=q)
@@ -229,6 +228,9 @@ def _similar_names(
         similar: tuple[list[int], list[int]] = ([], [])
         for side, pk in by_name.union(by_provider, all=True):
             similar[side].append(pk)
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [scan])
     return (
         np.isin(offering_ids, similar[0]),
         np.asarray(similar[1], dtype=np.int64),
