@@ -13,11 +13,12 @@ its own transaction), so a change is seen by the next search. With
 ``CATALOG_FACET_INDEX_KEEP`` off (the tests, which write rows directly) it is built
 afresh for every search.
 
-Words in a large share of the catalog ("financial" is in almost every offering) are
-costly to match: PostgreSQL evaluates the full-text match on every offering. The
-index keeps, for such words, the offerings whose search document holds them
-(:data:`COMMON_SHARE`; the candidates come from PostgreSQL's own statistics of the
-document column), so a query made only of them is answered from memory.
+A search's words are matched once per process and version: the index keeps, for
+the words (lexemes) of the last queries, the offerings whose search document holds
+them (:data:`LEXEMES_KEPT`), so a query of plain words ("payroll grants", the AND
+of its lexemes) whose words were read before is answered from memory, and one
+whose words were not reads only those (a word in almost every offering,
+"financial", cost PostgreSQL a match on every offering each time).
 """
 
 import datetime
@@ -64,10 +65,8 @@ COLUMNS = {
     "authorized": "authorization_age",
     "accessibility": "has_report",
 }
-# A word whose offerings are kept in the index: in at least this share of them, by
-# PostgreSQL's estimate (``pg_stats.most_common_elems`` of the search document).
-COMMON_SHARE = 0.2
-# A text query the kept words can answer: lexemes joined by AND, nothing else.
+# A text query the kept lexemes can answer: lexemes joined by AND, nothing else (no
+# phrase, negation, alternative, weight or prefix).
 PLAIN_AND = re.compile(r"'([^'\\ ]+)'(?: & '([^'\\ ]+)')*")
 LEXEME = re.compile(r"'([^'\\ ]+)'")
 # Rows read at a time to build the index (a server-side cursor on PostgreSQL): a
@@ -78,6 +77,9 @@ BUILD_CHUNK = 5000
 # offering (2.2 KB at 18,000).
 TEXT_MATCHES_KEPT = 256
 RELEVANCE_KEPT = 32
+# Lexemes whose offerings the index keeps, packed (1 bit per offering: 576 KB for
+# all of them at 18,000).
+LEXEMES_KEPT = 256
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 
@@ -166,8 +168,10 @@ class FacetIndex:
     providers: np.ndarray  # each offering's provider id
     # The words of the names and providers' names: the misspelling matches.
     name_words: NameWords
-    common_words: frozenset[str] = frozenset()
-    common: dict[str, np.ndarray] = field(default_factory=dict)  # lexeme -> mask
+    # lexeme -> the offerings whose search document holds it, packed
+    lexemes: "Recent[str, np.ndarray]" = field(
+        default_factory=lambda: Recent(LEXEMES_KEPT)
+    )
     # What searches read for their text at this version (catalog.selectors.search):
     # the matches of their last queries, packed, and those queries' relevance.
     text_matches: "Recent[str, tuple[np.ndarray, str | None]]" = field(
@@ -290,57 +294,58 @@ class FacetIndex:
 
     def text_mask(self, tsquery: str) -> np.ndarray | None:
         """The offerings matching ``tsquery`` (PostgreSQL's text of a parsed query)
-        when every one of its words is a common one, else ``None``. A common word's
-        offerings are matched once, by its first query, and kept."""
-        if not self.common_words or not PLAIN_AND.fullmatch(tsquery):
+        when it is lexemes joined by AND, else ``None``: the offerings holding every
+        one of them. Each lexeme's offerings are kept (the last
+        :data:`LEXEMES_KEPT`); those not kept are read, in one query."""
+        if not PLAIN_AND.fullmatch(tsquery):
             return None
-        lexemes = LEXEME.findall(tsquery)
-        if not all(lexeme in self.common_words for lexeme in lexemes):
-            return None
+        lexemes = dict.fromkeys(LEXEME.findall(tsquery))
+        kept = {lexeme: self.lexemes.kept(lexeme) for lexeme in lexemes}
+        read = _offerings_with(
+            [lexeme for lexeme, bits in kept.items() if bits is None]
+        )
         mask = np.ones(len(self.ids), dtype=bool)
-        for lexeme in lexemes:
-            if lexeme not in self.common:
-                self.common[lexeme] = self.mask_of(_offerings_with(lexeme))
-            mask &= self.common[lexeme]
+        for lexeme, bits in kept.items():
+            if bits is None:
+                bits = np.packbits(self.mask_of(read[lexeme]))
+                self.lexemes.put(lexeme, bits)
+            mask &= np.unpackbits(bits, count=len(self.ids)).astype(bool)
         return mask
 
 
-def _common_words() -> frozenset[str]:
-    """The words PostgreSQL's statistics say are in at least :data:`COMMON_SHARE`
-    of the offerings' search documents."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT most_common_elems::text::text[], most_common_elem_freqs "
-            "FROM pg_stats WHERE tablename = %s AND attname = 'search_vector'",
-            [Offering._meta.db_table],
-        )
-        row = cursor.fetchone()
-    if not row or not row[0]:
-        return frozenset()
-    # The frequencies end with three summary figures: zip stops before them.
-    return frozenset(
-        word
-        for word, share in zip(row[0], row[1], strict=False)
-        if share >= COMMON_SHARE
-    )
+def _offerings_with(lexemes: list[str]) -> dict[str, list[int]]:
+    """The published offerings whose search document holds each of ``lexemes`` (as
+    stored: no stemming again): one query (an array of ids per lexeme), none for
+    no lexeme.
 
-
-def _offerings_with(lexeme: str) -> list[int]:
-    """Published offerings whose search document holds ``lexeme`` (as stored: no
-    stemming again)."""
-    return list(
+    The lexeme is a subquery's value: PostgreSQL's planner, which reads a
+    constant's share of the catalog in its statistics, would read a word in many
+    offerings by matching every row's document (the whole table), 2-3 times the
+    cost of reading the rows the search index names for it; not knowing the
+    value, it always asks the index."""
+    if not lexemes:
+        return {}
+    holding = [
         published_offerings()
         .filter(
             RawSQL(  # noqa: S611  # nosec B611 - model metadata; lexeme bound
                 f'"{Offering._meta.db_table}"."search_vector" '
-                "@@ quote_literal(%s)::tsquery",
+                "@@ (SELECT quote_literal(%s)::tsquery)",
                 (lexeme,),
                 output_field=BooleanField(),
             )
         )
         .order_by()
-        .values_list("pk", flat=True)
-    )
+        .values_list("pk")
+        .query.sql_with_params()
+        for lexeme in lexemes
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"ARRAY({sql})" for sql, _params in holding),
+            [value for _sql, params in holding for value in params],
+        )
+        return dict(zip(lexemes, cursor.fetchone(), strict=True))
 
 
 def authorization_age_case() -> Case:
@@ -363,7 +368,7 @@ def authorization_age_case() -> Case:
 
 
 def build() -> FacetIndex:
-    """Read the index from the database: four queries (five on PostgreSQL)."""
+    """Read the index from the database: four queries."""
     has_report = Case(
         When(accessibility_report_date__isnull=False, then=Value("yes")),
         default=Value("no"),
@@ -463,9 +468,6 @@ def build() -> FacetIndex:
         upper_names=upper_names,
         providers=np.frombuffer(providers, dtype=np.int64).copy(),
         name_words=words.result(ids),
-        common_words=(
-            _common_words() if connection.vendor == "postgresql" else frozenset()
-        ),
     )
 
 
@@ -545,6 +547,14 @@ class Recent(Generic[K, T]):
         value = read()
         self.put(key, value)
         return value
+
+    def kept(self, key: K) -> T | None:
+        """The value kept for ``key``, or ``None``."""
+        with self._lock:
+            if key not in self._values:
+                return None
+            self._values.move_to_end(key)
+            return self._values[key]
 
     def put(self, key: K, value: T) -> None:
         with self._lock:

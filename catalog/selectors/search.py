@@ -174,10 +174,11 @@ RELEVANCE_PER_QUERY = 1000
 
 def _text_mask(index: FacetIndex, q: str) -> tuple[np.ndarray, str | None]:
     """The offerings of ``index`` that ``q`` matches: full-text or a similar name on
-    PostgreSQL (a query made only of very common words is answered by the index),
-    word by word ``icontains`` elsewhere (:func:`_text_filter`); and, on
-    PostgreSQL, ``UPPER(q)``. Kept with the index (its catalog version) for the
-    last :data:`catalog.selectors.facets.TEXT_MATCHES_KEPT` queries."""
+    PostgreSQL (a query of plain words from the words the index keeps,
+    :meth:`FacetIndex.text_mask`), word by word ``icontains`` elsewhere
+    (:func:`_text_filter`); and, on PostgreSQL, ``UPPER(q)``. Kept with the index
+    (its catalog version) for the last
+    :data:`catalog.selectors.facets.TEXT_MATCHES_KEPT` queries."""
     packed, upper_q = index.text_matches.get(
         q, lambda: _packed(*_read_text_mask(index, q))
     )
@@ -463,7 +464,8 @@ def search_offerings(
     given the ``version`` read for the choices,
     :func:`catalog.selectors.facets.catalog_version`), on
     PostgreSQL two for the text (the misspelling matches and the parsed query, and
-    the ids the text matches unless its words are common ones the index keeps),
+    the offerings of its words the index does not keep yet, or the ids a phrase,
+    alternative or negation matches),
     none of which reads the claims, and those of the returned queryset, which
     names the matching offerings by id. Relevance ranking is bounded to
     ``rank_limit`` matches (:func:`_by_relevance`). Without ``with_facets`` (the

@@ -327,18 +327,19 @@ def test_pages_run_the_same_queries_for_10_and_100_offerings(
 ):
     # Catalog: choices (3: functions, contract vehicles, Treasury systems), the
     # facet index (4: offerings, covered functions, contract vehicles, exchange
-    # claims; on PostgreSQL 5 with its common words; a web process keeps
-    # it per catalog version and asks for the version only), the page and its
-    # contract vehicles (2); a text search first finds the ids its text matches (1)
-    # and on PostgreSQL misspelt names and the parsed query (1: the similarity of
-    # the names' words that can reach the threshold; one more when names only a
-    # stretch of their words could reach are asked, none here); sorted by
-    # relevance, the ranked offerings' relevance (1) and, off PostgreSQL, the names
-    # that start with the query (1; on PostgreSQL from the index). Offering page:
+    # claims; a web process keeps it per catalog version and asks for the version
+    # only), the page and its contract vehicles (2); a text search first finds the
+    # ids its text matches (1; on PostgreSQL the offerings of its words, which a
+    # web process keeps with the index) and on PostgreSQL misspelt names and the
+    # parsed query (1: the similarity of the names' words that can reach the
+    # threshold; one more when names only a stretch of their words could reach are
+    # asked, none here); sorted by relevance, the ranked offerings' relevance (1)
+    # and, off PostgreSQL, the names that start with the query (1; on PostgreSQL
+    # from the index). Offering page:
     # the offering and its vehicles, the release's functions, coverage per
     # function, the first page of claims, the evidence documents, and for the other
     # kinds' sections the release's item space and the offering's claims on them.
-    index = 5 if connection.vendor == "postgresql" else 4
+    index = 4
     text = 1 + (1 if connection.vendor == "postgresql" else 0)
     relevance = 1 if connection.vendor == "postgresql" else 2
     expected = {
