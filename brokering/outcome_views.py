@@ -141,7 +141,7 @@ def _functions(match) -> list[dict]:
 @require_GET
 def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpResponse:
     match = selectors.match_get(user=request.user, need_id=need_id, match_id=match_id)
-    documents = list(match.offering.documents.all())
+    documents = selectors.offering_documents([match.offering_id])[match.offering_id]
     explanation = selectors.match_explanation(match=match, documents=documents)
     rules = selectors.scoring_rules()
     rows = PageRows()

@@ -268,6 +268,16 @@ _DOCUMENTS = PreparedQuery(
 )
 
 
+def offering_documents(offering_ids: list[int]) -> dict[int, list]:
+    """Each offering's evidence documents, in the model's order (one query, none
+    for no offering)."""
+    documents: dict[int, list] = {offering_id: [] for offering_id in offering_ids}
+    if offering_ids:
+        for document in _DOCUMENTS.instances(offerings=list(documents)):
+            documents[document.offering_id].append(document)
+    return documents
+
+
 def fit_gap(*, need: Need) -> dict:
     """What the fit-gap report says, its page and its downloads alike: the
     shortlisted matches, their offerings' evidence documents (``documents``:
@@ -275,10 +285,7 @@ def fit_gap(*, need: Need) -> dict:
     (:func:`explained_lines`) and the items awaiting the provider's answer. A fixed
     number of queries whatever the size of the shortlist or of the catalog."""
     matches = _SHORTLIST.instances(need=need.pk)
-    documents: dict[int, list] = {m.offering_id: [] for m in matches}
-    if matches:
-        for document in _DOCUMENTS.instances(offerings=list(documents)):
-            documents[document.offering_id].append(document)
+    documents = offering_documents([m.offering_id for m in matches])
     return {
         "matches": matches,
         "documents": documents,
