@@ -35,9 +35,10 @@ from catalog.models import (
     OfferingStatus,
 )
 from catalog.models.search import COVERED_LEVELS
+from catalog.selectors.item_claims import release_other_items
 from marketplace.prepared import PreparedQuery
 from marketplace.roles import is_agency_user, is_broker
-from standards.items import ItemRef, kind_rank, release_items
+from standards.items import ItemRef, kind_rank
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
 
@@ -437,11 +438,12 @@ def match_explanation(*, match: Match, documents: list | None = None) -> dict:
 
 def need_release_items(need: Need) -> list[ItemRef]:
     """The need's release's items other than capabilities, read once per need
-    object (a page reads a capability's code and statement with the need's items,
-    :func:`need_item_rows`, not the release's thousand capabilities)."""
+    object and kept per catalog version (``release_other_items``, as the offering
+    page's); a page reads a capability's code and statement with the need's items
+    (:func:`need_item_rows`), not the release's thousand capabilities."""
     cached = getattr(need, "_release_items", None)
     if cached is None:
-        cached = release_items(need.release_id, capabilities=False)
+        cached = release_other_items(need.release_id)
         need._release_items = cached  # type: ignore[attr-defined]
     return cached
 
