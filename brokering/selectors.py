@@ -189,7 +189,10 @@ def function_coverage(*, need: Need, offering_ids) -> dict[int, list[dict]]:
     """Per offering, per function of the need: how many of the need's capabilities
     the offering covers, that is meets out of the box or by configuration (the
     catalog's ``COVERED_LEVELS``, as on the offering page). Two queries. Capability
-    items only: the other kinds are shown by kind on the match page."""
+    items only: the other kinds are shown by kind on the match page. The ORM's
+    reading of the rule: the results and match pages read the plain statements of
+    :func:`brokering.results.coverage`, proven equal to it
+    (``tests/brokering/test_results.py``)."""
     functions = list(
         need.items.filter(kind="capability")
         .order_by()
