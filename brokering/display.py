@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
+from markupsafe import Markup, escape
 
 from brokering import scoring
 from catalog import freshness
@@ -60,53 +61,178 @@ _credit_text = functools.cache(scoring.credit_text)
 _display_date = functools.lru_cache(maxsize=1024)(display_date)
 
 
-class LineRow(NamedTuple):
-    """One row of an explanation or fit-gap table, every cell as text (the
-    template escapes it), the freshness as its tag. The templates unpack it in
-    this order in their loop (a tuple's fields cost no lookup per cell)."""
+# The cells that repeat in a need's long tables, as their rows' templates printed
+# them: made once per page and distinct value (:func:`_cells`), not once per cell
+# printed (escaping each printed cell was most of the rows' cost, finding 44).
+_WEIGHED = '<td class="brokering-nowrap">{}</td>\n      <td class="portal-num">{}</td>'
+_CLAIMED = "<td>{}{}{}{}</td>"
+_VERIFIED_TAG = Markup(' <span class="usa-tag">Verified</span>')
+_CREDITED = '<td class="portal-num">{}</td>\n      <td class="portal-num">{}</td>'
+_FIT_GAP_ITEM = '<th scope="row" class="brokering-code">{}</th>\n        {}'
+_FIT_GAP_ITEM_REST = (
+    "<td>{}</td>\n"
+    '        <td class="brokering-code">{}</td>\n'
+    '        <td class="brokering-nowrap">{}</td>\n'
+    '        <td class="portal-num">{}</td>'
+)
+_FIT_GAP_OUTCOME = (
+    "<td>{}{}</td>\n"
+    '        <td class="portal-num">{}</td>\n'
+    "        <td>{}</td>\n"
+    "        <td>{}</td>"
+)
+_GAP = Markup("<strong>Gap</strong>")
+
+
+def _cells(form: str, *values: object) -> Markup:
+    """``form`` (HTML with ``{}`` where values go) with each value escaped as the
+    rows' Jinja2 autoescaping escapes it (markupsafe's ``escape``: HTML given as
+    such, a tag, is kept), so the page is byte for byte what the template wrote
+    cell by cell."""
+    return Markup(form.format(*map(escape, values)))  # noqa: S704  # nosec B704 - each value escaped
+
+
+class ExplanationRow(NamedTuple):
+    """One row of a match's explanation table: the item's ID and statement and the
+    evidence as text (the template escapes them); the cells that repeat (the
+    weight, the claim with its freshness, the credit) as HTML made once per page
+    and distinct value. The template unpacks it in this order in its loop (a
+    tuple's fields cost no lookup per cell)."""
 
     code: object  # the item's ID (scoring.Item.capability)
-    kind: str
-    function: str
-    priority: str
     statement: str
-    weight: int
-    claim: str
-    verified: bool
-    freshness_tag: SafeString
+    is_gap: bool
+    weighed: Markup
+    claimed: Markup
     evidence: str
     evidence_url: str
-    credit: str
-    contribution: str
-    is_gap: bool
+    credited: Markup
 
 
-def line_rows(entries: list[dict]) -> list[LineRow]:
-    """The rows of an explanation or fit-gap table from
+def explanation_rows(entries: list[dict]) -> list[ExplanationRow]:
+    """The rows of a match's explanation table from
     :func:`brokering.selectors.explained_lines` entries."""
+    made: dict[tuple, Markup] = {}
     rows = []
     for entry in entries:
         line, claim = entry["line"], entry["claim"]
-        item = line.item
-        rows.append(
-            LineRow(
-                item.capability,
-                _capfirst(item.kind),
-                item.function,
-                _capfirst(item.priority),
-                entry["statement"],
-                line.weight,
+        verified = bool(claim and claim.verified)
+        weighed_key = ("weighed", line.item.priority, line.weight)
+        weighed = made.get(weighed_key)
+        if weighed is None:
+            weighed = made[weighed_key] = _cells(
+                _WEIGHED, _capfirst(line.item.priority), line.weight
+            )
+        claimed_key = (
+            "claimed",
+            line.level,
+            line.roadmap_date,
+            line.credit,
+            line.unverified,
+            verified,
+            entry["freshness"],
+        )
+        claimed = made.get(claimed_key)
+        if claimed is None:
+            tag = freshness.tag(entry["freshness"])
+            claimed = made[claimed_key] = _cells(
+                _CLAIMED,
                 claim_with_reason(line),
-                bool(claim and claim.verified),
-                freshness.tag(entry["freshness"]),
+                _VERIFIED_TAG if verified else "",
+                " " if tag else "",
+                tag,
+            )
+        credited_key = ("credited", line.credit, line.contribution)
+        credited = made.get(credited_key)
+        if credited is None:
+            credited = made[credited_key] = _cells(
+                _CREDITED, _credit_text(line.credit), _credit_text(line.contribution)
+            )
+        rows.append(
+            ExplanationRow(
+                line.item.capability,
+                entry["statement"],
+                line.is_gap,
+                weighed,
+                claimed,
                 _words(claim.evidence, EVIDENCE_WORDS) if claim else "",
                 claim.evidence_url if claim else "",
-                _credit_text(line.credit),
-                _credit_text(line.contribution),
-                line.is_gap,
+                credited,
             )
         )
     return rows
+
+
+class FitGapRow(NamedTuple):
+    """One row of an offering's fit-gap table: the item's cells and the outcome's
+    cells as HTML (each made once per page and distinct value), the evidence as
+    text (the template escapes it)."""
+
+    item: Markup
+    is_gap: bool
+    outcome: Markup
+    evidence: str
+
+
+def fit_gap_rows(explained: dict[int, list[dict]]) -> dict[int, list[FitGapRow]]:
+    """Each offering's fit-gap rows (``explained``: match id -> its
+    :func:`brokering.selectors.explained_lines` entries). An item's cells are the
+    same in every offering's table and most outcomes repeat (a few levels,
+    credits and freshness states): each is made once per page."""
+    # By the spec's item: every offering's lines share the same objects.
+    items: dict[int, Markup] = {}
+    # An item's cells after its ID: a few kinds, functions and priorities.
+    rests: dict[tuple, Markup] = {}
+    outcomes: dict[tuple, Markup] = {}
+    tables = {}
+    for match_id, entries in explained.items():
+        rows = []
+        for entry in entries:
+            line, claim = entry["line"], entry["claim"]
+            item = line.item
+            cells = items.get(id(item))
+            if cells is None:
+                rest_key = (item.kind, item.function, item.priority, line.weight)
+                rest = rests.get(rest_key)
+                if rest is None:
+                    rest = rests[rest_key] = _cells(
+                        _FIT_GAP_ITEM_REST,
+                        _capfirst(item.kind),
+                        item.function,
+                        _capfirst(item.priority),
+                        line.weight,
+                    )
+                cells = items[id(item)] = _cells(_FIT_GAP_ITEM, item.capability, rest)
+            verified = bool(claim and claim.verified)
+            key = (
+                line.level,
+                line.roadmap_date,
+                line.credit,
+                line.unverified,
+                line.is_gap,
+                verified,
+                entry["freshness"],
+            )
+            outcome = outcomes.get(key)
+            if outcome is None:
+                outcome = outcomes[key] = _cells(
+                    _FIT_GAP_OUTCOME,
+                    claim_with_reason(line),
+                    ", verified" if verified else "",
+                    _credit_text(line.credit),
+                    _GAP if line.is_gap else "No",
+                    freshness.tag(entry["freshness"]),
+                )
+            rows.append(
+                FitGapRow(
+                    cells,
+                    line.is_gap,
+                    outcome,
+                    _words(claim.evidence, EVIDENCE_WORDS) if claim else "",
+                )
+            )
+        tables[match_id] = rows
+    return tables
 
 
 def awaiting_rows(awaiting: list[dict]) -> SafeString:

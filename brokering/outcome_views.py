@@ -127,8 +127,8 @@ def _functions(match) -> list[dict]:
     covers in each (from the current claims)."""
     covered = {
         row["function"]: row
-        for row in selectors.function_coverage(
-            need=match.need, offering_ids=[match.offering_id]
+        for row in results.coverage(
+            need_id=match.need_id, offering_ids=[match.offering_id]
         )[match.offering_id]
     }
     return [
@@ -141,7 +141,7 @@ def _functions(match) -> list[dict]:
 @require_GET
 def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpResponse:
     match = selectors.match_get(user=request.user, need_id=need_id, match_id=match_id)
-    documents = list(match.offering.documents.all())
+    documents = selectors.offering_documents([match.offering_id])[match.offering_id]
     explanation = selectors.match_explanation(match=match, documents=documents)
     rules = selectors.scoring_rules()
     rows = PageRows()
@@ -155,7 +155,7 @@ def match_detail(request: HttpRequest, need_id: int, match_id: int) -> HttpRespo
             "rows": rows.mark(
                 table_rows(
                     "brokering/_explanation_rows.html",
-                    display.line_rows(explanation["lines"]),
+                    display.explanation_rows(explanation["lines"]),
                 )
             ),
             "awaiting_rows": display.awaiting_rows(explanation["awaiting"]),
@@ -224,16 +224,15 @@ def need_matrix(request: HttpRequest, need_id: int) -> HttpResponse:
 def need_report(request: HttpRequest, need_id: int) -> HttpResponse:
     need = selectors.need_get(user=request.user, need_id=need_id)
     report = selectors.fit_gap(need=need)
+    tables = display.fit_gap_rows(report["explained"])
     rows = PageRows()
     sections = [
         {
             "match": match,
             "rows": rows.mark(
-                table_rows(
-                    "brokering/_fit_gap_rows.html",
-                    display.line_rows(report["explained"][match.pk]),
-                )
+                table_rows("brokering/_fit_gap_rows.html", tables[match.pk])
             ),
+            "documents": report["documents"][match.offering_id],
             "documents_unlinked": not may_download(request.user, match.offering),
         }
         for match in report["matches"]

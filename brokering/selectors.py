@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import cast
 
 from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -27,10 +27,18 @@ from brokering.models import (
 )
 from brokering.scoring.inputs import ITEM_FIELDS, awaits_answer, need_inputs
 from catalog import freshness
-from catalog.models import NO_CLAIM_LABEL, Claim, ClaimLevel, OfferingStatus
+from catalog.models import (
+    NO_CLAIM_LABEL,
+    Claim,
+    ClaimLevel,
+    OfferingDocument,
+    OfferingStatus,
+)
 from catalog.models.search import COVERED_LEVELS
+from catalog.selectors.item_claims import release_other_items
+from marketplace.prepared import PreparedQuery
 from marketplace.roles import is_agency_user, is_broker
-from standards.items import ItemRef, kind_rank, release_items
+from standards.items import ItemRef, kind_rank
 from standards.models import Function, ReleaseStatus, StandardsRelease
 
 
@@ -58,12 +66,26 @@ def one_snapshot() -> Iterator[None]:
         yield
 
 
-def needs_visible_to(user) -> QuerySet[Need]:
+def _scope(user) -> tuple[str, dict[str, int]]:
+    """Which needs the user sees: every need, its agency's, or none."""
     if is_broker(user):
-        return Need.objects.all()
+        return "all", {}
     if is_agency_user(user):
-        return Need.objects.filter(agency_id=user.agency_id)
+        return "agency", {"agency": user.agency_id}
+    return "none", {}
+
+
+def _needs_in(scope: str, agency: int = 0) -> QuerySet[Need]:
+    if scope == "all":
+        return Need.objects.all()
+    if scope == "agency":
+        return Need.objects.filter(agency_id=agency)
     return Need.objects.none()
+
+
+def needs_visible_to(user) -> QuerySet[Need]:
+    scope, values = _scope(user)
+    return _needs_in(scope, **values)
 
 
 def need_list(*, user, status: str = "") -> QuerySet[Need]:
@@ -75,16 +97,36 @@ def need_list(*, user, status: str = "") -> QuerySet[Need]:
     ).order_by("-updated_at", "-id")
 
 
-def need_get(*, user, need_id: int) -> Need:
-    need = (
-        needs_visible_to(user)
+# A need page's first read, compiled once per connection and scope (building it
+# cost more than running it: docs/performance.md).
+_NEED = PreparedQuery(
+    lambda shape, need, agency=0: (
+        _needs_in(shape, agency)
         .select_related("agency", "release", "created_by")
-        .filter(pk=need_id)
-        .first()
+        .filter(pk=need)
+        .order_by()
     )
-    if need is None:
+)
+
+
+def _id_may_exist(model, pk: int) -> bool:
+    """Whether ``pk`` is within the range of the model's ids: a URL or a form can
+    name any number, the ORM answers no row for one beyond it (and SQLite cannot
+    bind it), so a compiled read is not asked."""
+    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    return (low is None or pk >= low) and (high is None or pk <= high)
+
+
+def need_get(*, user, need_id: int) -> Need:
+    scope, values = _scope(user)
+    found = (
+        _NEED.instances(scope, need=need_id, **values)
+        if _id_may_exist(Need, need_id)
+        else []
+    )
+    if not found:
         raise Http404("No such need.")
-    return need
+    return found[0]
 
 
 def need_items(*, need: Need) -> QuerySet[NeedItem]:
@@ -130,7 +172,7 @@ def need_scoring_pending(*, need: Need) -> bool:
 
 
 def matches_for_need(
-    *, need: Need, eligible_only: bool = False, status: str = ""
+    *, need: Need | int, eligible_only: bool = False, status: str = ""
 ) -> QuerySet[Match]:
     """The ranked matches of a need (offerings still on the shelf)."""
     matches = Match.objects.filter(
@@ -147,7 +189,10 @@ def function_coverage(*, need: Need, offering_ids) -> dict[int, list[dict]]:
     """Per offering, per function of the need: how many of the need's capabilities
     the offering covers, that is meets out of the box or by configuration (the
     catalog's ``COVERED_LEVELS``, as on the offering page). Two queries. Capability
-    items only: the other kinds are shown by kind on the match page."""
+    items only: the other kinds are shown by kind on the match page. The ORM's
+    reading of the rule: the results and match pages read the plain statements of
+    :func:`brokering.results.coverage`, proven equal to it
+    (``tests/brokering/test_results.py``)."""
     functions = list(
         need.items.filter(kind="capability")
         .order_by()
@@ -213,37 +258,69 @@ def need_scoring_status(*, user, need_id: int) -> dict:
     return {"need": need, "run": run, "pending": pending}
 
 
-def shortlisted_matches(*, need: Need) -> QuerySet[Match]:
+def shortlisted_matches(*, need: Need | int) -> QuerySet[Match]:
     return matches_for_need(need=need).filter(
         status__in=[MatchStatus.SHORTLISTED, MatchStatus.RECOMMENDED]
     )
 
 
+# The report's shortlist and its offerings' evidence documents, compiled once per
+# connection (building them cost more than running them).
+_SHORTLIST = PreparedQuery(lambda shape, need: shortlisted_matches(need=need))
+_DOCUMENTS = PreparedQuery(
+    lambda shape, offerings: OfferingDocument.objects.filter(offering_id__in=offerings)
+)
+
+
+def offering_documents(offering_ids: list[int]) -> dict[int, list]:
+    """Each offering's evidence documents, in the model's order (one query, none
+    for no offering)."""
+    documents: dict[int, list] = {offering_id: [] for offering_id in offering_ids}
+    if offering_ids:
+        for document in _DOCUMENTS.instances(offerings=list(documents)):
+            documents[document.offering_id].append(document)
+    return documents
+
+
 def fit_gap(*, need: Need) -> dict:
     """What the fit-gap report says, its page and its downloads alike: the
-    shortlisted matches (with their evidence documents), each one's lines
+    shortlisted matches, their offerings' evidence documents (``documents``:
+    offering id -> its documents, in the model's order), each one's lines
     (:func:`explained_lines`) and the items awaiting the provider's answer. A fixed
     number of queries whatever the size of the shortlist or of the catalog."""
-    matches = list(
-        shortlisted_matches(need=need).prefetch_related("offering__documents")
-    )
-    documents = {m.offering_id: list(m.offering.documents.all()) for m in matches}
+    matches = _SHORTLIST.instances(need=need.pk)
+    documents = offering_documents([m.offering_id for m in matches])
     return {
         "matches": matches,
+        "documents": documents,
         "explained": explained_lines(need=need, matches=matches, documents=documents),
         "awaiting": awaiting_items(need=need),
     }
 
 
-def match_get(*, user, need_id: int, match_id: int) -> Match:
-    need = need_get(user=user, need_id=need_id)
-    match = (
-        Match.objects.filter(need=need, pk=match_id)
-        .select_related("offering", "offering__provider", "need")
-        .first()
+# A match of a need with its offering and provider, compiled once per connection.
+_MATCH = PreparedQuery(
+    lambda shape, need, match: (
+        Match.objects.filter(need_id=need, pk=match)
+        .select_related("offering", "offering__provider")
+        .order_by()
     )
-    if match is None:
+)
+
+
+def match_get(*, user, need_id: int, match_id: int) -> Match:
+    """The need's match (404 for a need the user does not see), its ``need`` the
+    need as :func:`need_get` read it."""
+    need = need_get(user=user, need_id=need_id)
+    found = (
+        _MATCH.instances(need=need.pk, match=match_id)
+        if _id_may_exist(Match, match_id)
+        else []
+    )
+    if not found:
         raise Http404("No such match.")
+    match = found[0]
+    match.need = need
     return match
 
 
@@ -364,11 +441,12 @@ def match_explanation(*, match: Match, documents: list | None = None) -> dict:
 
 def need_release_items(need: Need) -> list[ItemRef]:
     """The need's release's items other than capabilities, read once per need
-    object (a page reads a capability's code and statement with the need's items,
-    :func:`need_item_rows`, not the release's thousand capabilities)."""
+    object and kept per catalog version (``release_other_items``, as the offering
+    page's); a page reads a capability's code and statement with the need's items
+    (:func:`need_item_rows`), not the release's thousand capabilities."""
     cached = getattr(need, "_release_items", None)
     if cached is None:
-        cached = release_items(need.release_id, capabilities=False)
+        cached = release_other_items(need.release_id)
         need._release_items = cached  # type: ignore[attr-defined]
     return cached
 
@@ -381,6 +459,12 @@ _PAGE_ITEM_FIELDS = (
     "authority",
 )
 _KIND_LABELS = dict(NeedItem._meta.get_field("kind").flatchoices)
+# Compiled once per connection (building it cost more than reading the rows).
+_ITEM_ROWS = PreparedQuery(
+    lambda shape, need: NeedItem.objects.filter(need_id=need).values_list(
+        *_PAGE_ITEM_FIELDS
+    )
+)
 
 
 def need_item_rows(need: Need, *, again: bool = False) -> list[tuple]:
@@ -390,9 +474,7 @@ def need_item_rows(need: Need, *, again: bool = False) -> list[tuple]:
     always is: its items may have changed since the need object was read)."""
     cached = None if again else getattr(need, "_item_rows", None)
     if cached is None:
-        cached = list(
-            NeedItem.objects.filter(need_id=need.pk).values_list(*_PAGE_ITEM_FIELDS)
-        )
+        cached = _ITEM_ROWS.rows(need=need.pk)
         need._item_rows = cached  # type: ignore[attr-defined]
     return cached
 

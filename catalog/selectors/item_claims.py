@@ -48,6 +48,16 @@ class ItemClaimSection:
         return sum(1 for row in self.rows if row.claim is not None)
 
 
+def release_other_items(release_id: int) -> list[ItemRef]:
+    """The release's items other than capabilities, in vector order, kept per
+    catalog version as the offering page's sections are (a need's pages read
+    them)."""
+    return kept_per_version(
+        f"other-items:{release_id}",
+        lambda: release_items(release_id, capabilities=False),
+    )
+
+
 def _release_sections(release_id: int) -> list[tuple[str, list[ItemRef]]]:
     """The release's items of each section's kind, in vector order; kinds the
     release has no item of are left out. Kept per catalog version: a release does
@@ -56,6 +66,8 @@ def _release_sections(release_id: int) -> list[tuple[str, list[ItemRef]]]:
 
     def read() -> list[tuple[str, list[ItemRef]]]:
         refs: dict[str, list[ItemRef]] = {kind: [] for kind in SECTION_KINDS}
+        # Not release_other_items: a kept value's read keeps nothing itself (the
+        # keeping holds its lock while it reads).
         for ref in release_items(release_id, capabilities=False):
             if ref.kind in refs:
                 refs[ref.kind].append(ref)

@@ -93,3 +93,22 @@ def test_agency_list_shows_only_its_own_needs_and_brokers_see_all(
     assert "Walked need" in own.text and "Elsewhere" not in own.text
     assert "Elsewhere" in other.text and "Walked need" not in other.text
     assert "Walked need" in everyone.text and "Elsewhere" in everyone.text
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_the_databases_range_is_not_found(world, client_for, broker):
+    """A URL can name any number: one no id column can hold answers 404, as the
+    ORM's lookup did, not a server error (the need and the match are read through
+    compiled queries that bind the number as it is)."""
+    beyond = 2**63
+    agency = client_for(world.users[Role.AGENCY])
+    for client in (agency, client_for(broker)):
+        for url in (
+            reverse("brokering:need-detail", args=[beyond]),
+            reverse("brokering:need-report", args=[beyond]),
+            reverse("brokering:match-detail", args=[beyond, world.match.pk]),
+            reverse("brokering:match-detail", args=[world.need.pk, beyond]),
+            f"/api/v1/needs/{beyond}/",
+        ):
+            assert client.get(url).status_code == 404, url
+    assert agency.get(_url(routes.ROUTES[2], world)).status_code == 200
