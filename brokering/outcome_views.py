@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from brokering import display, reports, results, selectors, services
 from brokering.forms import ResultsFilterForm
+from brokering.matrix import matrix_of_need
 from brokering.models import MatchStatus, RunStatus
 from brokering.views import (
     PAGE_SIZE,
@@ -205,7 +206,7 @@ def need_matrix(request: HttpRequest, need_id: int) -> HttpResponse:
     function_code = request.GET.get("function", "")
     if function_code not in {f.code for f in functions}:
         function_code = ""
-    data = selectors.matrix(need=need, top=MATRIX_TOP, function_code=function_code)
+    data = matrix_of_need(need=need, top=MATRIX_TOP, function_code=function_code)
     return render(
         request,
         "brokering/need_matrix.html",
