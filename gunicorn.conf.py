@@ -33,10 +33,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
 def post_worker_init(worker) -> None:
-    """Once the worker has imported the application: its garbage collector is set
-    for serving pages (``marketplace.memory.settle_worker``: what is alive now is
-    frozen out of the collections, the youngest generation collected less
-    often)."""
+    """Once the worker has imported the application: its garbage collector and its
+    C allocator are set for serving pages (``marketplace.memory.settle_worker``:
+    what is alive now is frozen out of the collections, the youngest generation
+    collected less often, the threads' malloc arenas limited)."""
     from marketplace.memory import settle_worker
 
     settle_worker()

@@ -14,7 +14,7 @@ looks files up on each request, as WhiteNoise does.
 The index holds each URL's file path, not WhiteNoise's response for it: a response
 (``StaticFile``: its headers, the stats and headers of its compressed copies) is made
 on the URL's first request and kept (:class:`ServedFiles`). WhiteNoise makes all of
-them at start: 5,779 URLs after ``collectstatic``, about 20 MB of a web worker
+them at start: 5,779 URLs after ``collectstatic``, about 12 MB of a web worker
 (docs/performance.md, finding 45), of which a page uses a few dozen.
 """
 
