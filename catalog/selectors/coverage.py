@@ -278,6 +278,8 @@ def _count_changed(
         piece = cache.get(key)
         if piece is None:
             return None
+        # Read once: its pickled copy goes now, not after the new pieces are kept.
+        cache.delete(key)
         leaving = gone[kept_start : kept_start + len(piece)]
         kept_start += len(piece)
         _add(counts, _unpack(piece[leaving], columns), sign=-1)
@@ -306,13 +308,25 @@ def level_counts(release_id: int, columns: int) -> tuple[int, dict[str, np.ndarr
     space (verified or not), from their claim vectors.
 
     The counts are kept in the cache with every offering's vector stamp, and its
-    classes (two bits an item) in pieces: the offerings whose vector is unchanged
-    are not read again, the others' old classes are taken off and their new ones
-    added. Without kept counts every vector is read, :data:`BLOCK` offerings at a
-    time. An offering without a vector has no claim."""
+    classes (two bits an item) in pieces: when no stamp moved the kept counts are
+    the answer; otherwise the offerings whose vector is unchanged are not read
+    again, the others' old classes are taken off and their new ones added.
+    Without kept counts every vector is read, :data:`BLOCK` offerings at a time.
+    An offering without a vector has no claim."""
     ids, stamps = _keys(release_id)
     key = KEPT_KEY.format(release=release_id)
     kept = cache.get(key)
+    if (
+        kept is not None
+        and kept["columns"] == columns
+        and np.array_equal(kept["ids"], ids)
+        and np.array_equal(kept["stamps"], stamps)
+    ):
+        # No vector moved (the pages' version did): the kept counts as they are,
+        # no piece read or written.
+        return len(ids), {
+            level: kept["counts"][place] for place, level in enumerate(COUNTED_LEVELS)
+        }
     writer = _PieceWriter(release_id)
     counts = None
     if kept is not None and kept["columns"] == columns:

@@ -298,3 +298,24 @@ def test_a_lost_piece_means_a_full_count_and_a_new_generation(shelf, monkeypatch
     assert np.array_equal(
         kept_classes(release), classes_read_whole(release, len(_capabilities))
     )
+
+
+def test_unchanged_vectors_answer_the_kept_counts_without_their_pieces(shelf):
+    # The pages' version moved but no vector did: no piece is read or written (the
+    # cache may have let them all go); a change after that counts afresh.
+    release, _capabilities, add = shelf
+    _market_coverage()
+    header = cache.get(coverage.KEPT_KEY.format(release=release.pk))
+    cache.delete_many(header["pieces"])
+    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
+        release
+    )
+    kept = cache.get(coverage.KEPT_KEY.format(release=release.pk))
+    assert kept["pieces"] == header["pieces"]
+    add(1)
+    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
+        release
+    )
+    assert np.array_equal(
+        kept_classes(release), classes_read_whole(release, len(_capabilities))
+    )
