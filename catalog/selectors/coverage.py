@@ -122,18 +122,27 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 def _keys(release_id: int) -> tuple[np.ndarray, np.ndarray]:
     """The published offerings' ids (ascending) and their vectors' stamps
     (microseconds; -1 without a vector). One query of small values: on PostgreSQL
-    the stamps come as integers (no datetime made per row: 18,000 rows)."""
+    the stamps come as integers (no datetime made per row: 18,000 rows), each
+    column as one text of numbers that NumPy reads (no tuple or integer object
+    made per row: 3.4 MB of them at 20,000 offerings)."""
     if connection.vendor == "postgresql":
+        stamp = "COALESCE((EXTRACT(EPOCH FROM v.updated_at) * 1000000)::bigint, -1)"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT o.id, COALESCE((EXTRACT(EPOCH FROM v.updated_at) * 1000000)"  # noqa: S608  # nosec B608 - model metadata
-                f"::bigint, -1) FROM {Offering._meta.db_table} o "
+                f"SELECT string_agg(o.id::text, ',' ORDER BY o.id), "  # noqa: S608  # nosec B608 - model metadata
+                f"string_agg({stamp}::text, ',' ORDER BY o.id) "
+                f"FROM {Offering._meta.db_table} o "
                 f"LEFT JOIN {ClaimVector._meta.db_table} v ON v.offering_id = o.id "
-                "WHERE o.status = %s AND o.release_id = %s ORDER BY o.id",
+                "WHERE o.status = %s AND o.release_id = %s",
                 [OfferingStatus.PUBLISHED, release_id],
             )
-            rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-        return rows[:, 0].copy(), rows[:, 1].copy()
+            ids, stamps = cursor.fetchone()
+        return _numbers(ids), _numbers(stamps)
+    return _keys_of_rows(release_id)
+
+
+def _keys_of_rows(release_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_keys` through the ORM, a row at a time (any database)."""
     found = list(
         shelf.published(release_id).values_list("id", "claim_vector__updated_at")
     )
@@ -148,6 +157,11 @@ def _keys(release_id: int) -> tuple[np.ndarray, np.ndarray]:
         dtype=np.int64,
     )
     return ids, stamps
+
+
+def _numbers(text: str | None) -> np.ndarray:
+    """``"1,2,3"`` as integers (``None``, no row: none)."""
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
 
 
 def _classes(vectors, columns: int) -> np.ndarray:

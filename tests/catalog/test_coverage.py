@@ -319,3 +319,18 @@ def test_unchanged_vectors_answer_the_kept_counts_without_their_pieces(shelf):
     assert np.array_equal(
         kept_classes(release), classes_read_whole(release, len(_capabilities))
     )
+
+
+def test_the_keys_read_as_text_equal_the_rows_read_one_by_one(shelf):
+    # PostgreSQL sends each column as one text of numbers; elsewhere the ORM's rows
+    # are read. Both give the same ids and stamps (an offering without a vector too).
+    release, _capabilities, add = shelf
+    add(1)
+    OfferingFactory(release=release, status=OfferingStatus.PUBLISHED)  # no claims
+    ids, stamps = coverage._keys(release.pk)
+    expected_ids, expected_stamps = coverage._keys_of_rows(release.pk)
+    assert ids.tolist() == expected_ids.tolist()
+    assert stamps.tolist() == expected_stamps.tolist()
+    assert len(ids) == 5 and ids.dtype == np.int64 and -1 in stamps.tolist()
+    empty = ReleaseFactory(name="FY2097", status=ReleaseStatus.RETIRED)
+    assert coverage._keys(empty.pk)[0].tolist() == []
