@@ -5,10 +5,10 @@ Threaded workers (``gthread``): a worker serves ``GUNICORN_THREADS`` requests at
 so one slow render (a cold search, a large export) never holds the requests queued
 behind it, while the page cache, the facet index and the database connections of a
 process are shared by its threads. Sizing (docs/performance.md, "Serving"): one
-worker per core, four threads each; a worker is about 115 MB before its first
-page (what only a few pages use is imported on first use) and 130-140 MB after
-serving the bench's pages at 2,000 offerings (docs/performance.md, findings 27
-and 29).
+worker per core, four threads each; a worker is about 100 MB once it has served
+its first request (what only a few pages use is imported on first use), about
+130 MB after serving the bench's pages at 2,000 offerings and 140-145 MB at 20,000
+(docs/performance.md, findings 27, 29 and 45).
 """
 
 import multiprocessing
@@ -33,10 +33,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
 
 def post_worker_init(worker) -> None:
-    """Once the worker has imported the application: its garbage collector is set
-    for serving pages (``marketplace.memory.settle_worker``: what is alive now is
-    frozen out of the collections, the youngest generation collected less
-    often)."""
+    """Once the worker has imported the application: its garbage collector and its
+    C allocator are set for serving pages (``marketplace.memory.settle_worker``:
+    what is alive now is frozen out of the collections, the youngest generation
+    collected less often, the threads' malloc arenas limited)."""
     from marketplace.memory import settle_worker
 
     settle_worker()

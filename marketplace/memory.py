@@ -7,9 +7,10 @@ keeps freed pages for later: the process's resident size stays at its peak until
 glibc.
 
 Once a worker has imported the application, :func:`settle_worker` sets its
-garbage collector for serving pages (gunicorn.conf.py's ``post_worker_init``), and
-a Celery pool process for its tasks (``marketplace.celery``'s
-``worker_process_init``); the benchmarks' processes do the same.
+garbage collector and its C allocator for serving pages (gunicorn.conf.py's
+``post_worker_init``), and a Celery pool process for its tasks
+(``marketplace.celery``'s ``worker_process_init``); the benchmarks' processes do
+the same.
 """
 
 import ctypes
@@ -28,6 +29,17 @@ import gc
 # finding 40).
 YOUNG_GENERATION_THRESHOLD = 20_000
 
+# The malloc arenas a worker's threads share. glibc gives a thread that finds the
+# arenas busy one of its own, up to 8 per core, and what a thread freed in an arena
+# serves only the allocations made there: each arena stays near its own peak. A
+# worker of the bench had four besides the main one (one with this limit), and at
+# 20,000 offerings peaked about 6 MB higher (docs/performance.md, finding 45). Its
+# threads hold the GIL for most of their work, so they seldom wait on an arena's
+# lock. glibc's ``M_ARENA_MAX`` (malloc.h), as the environment's
+# ``MALLOC_ARENA_MAX`` sets it at a process's start.
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8
+
 
 def settle_worker() -> None:
     """What a web worker does once it has imported the application: every object
@@ -36,11 +48,13 @@ def settle_worker() -> None:
     request walks only what requests made since, not the whole import graph (the
     bench measured full collections of 120-150 ms in a process holding more than
     a worker does, docs/performance.md, finding 17); and the youngest generation
-    is collected less often (:data:`YOUNG_GENERATION_THRESHOLD`)."""
+    is collected less often (:data:`YOUNG_GENERATION_THRESHOLD`); and the threads
+    it starts next share :data:`MALLOC_ARENAS` malloc arenas."""
     gc.collect()
     gc.freeze()
     _young, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_GENERATION_THRESHOLD, middle, old)
+    limit_malloc_arenas()
 
 
 @functools.cache
@@ -60,3 +74,10 @@ def release_free_memory() -> bool:
     milliseconds). ``False``: not glibc, or nothing to give back."""
     library = _glibc()
     return bool(library and library.malloc_trim(0))
+
+
+def limit_malloc_arenas() -> bool:
+    """At most :data:`MALLOC_ARENAS` malloc arenas from now on (called before the
+    worker starts its threads). ``False``: not glibc."""
+    library = _glibc()
+    return bool(library and library.mallopt(_M_ARENA_MAX, MALLOC_ARENAS))

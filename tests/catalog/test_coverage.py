@@ -6,13 +6,16 @@ import datetime
 import io
 import itertools
 
+import numpy as np
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog import shelf as catalog_shelf
 from catalog.models import Claim, ClaimLevel, Offering, OfferingStatus
+from catalog.selectors import coverage
 from catalog.selectors.coverage import _market_coverage, market_coverage
 from catalog.services import offerings_published
 from catalog.services.claims import ClaimInput
@@ -226,3 +229,108 @@ def test_the_counts_kept_between_changes_equal_a_direct_count(shelf, monkeypatch
     Offering.objects.filter(pk=retired.pk).update(status=OfferingStatus.RETIRED)
     assert counted() == direct_counts(release)
     assert _market_coverage().offering_count == 4
+
+
+def kept_classes(release) -> np.ndarray:
+    """The kept classes, pieces joined in order (every published offering's)."""
+    kept = cache.get(coverage.KEPT_KEY.format(release=release.pk))
+    pieces = [cache.get(key) for key in kept["pieces"]]
+    return np.concatenate(pieces) if pieces else np.zeros((0, 0), dtype=np.uint8)
+
+
+def classes_read_whole(release, columns: int) -> np.ndarray:
+    """What was kept whole before the pieces: every published offering's classes,
+    read at once and packed in one array."""
+    vectors = catalog_shelf.published(release.pk).values_list(
+        "claim_vector__levels", flat=True
+    )
+    return coverage._pack(coverage._classes(list(vectors), columns))
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 2048])
+def test_the_kept_pieces_hold_the_classes_read_whole(shelf, monkeypatch, piece):
+    # Pieces of 1, 2, 3 or more offerings than there are, blocks of 2, through a
+    # first count and changes (new offerings, changed claims, one retired, one
+    # gone from the start): joined, the pieces equal the whole catalog's classes
+    # packed at once, and the counts a direct count.
+    monkeypatch.setattr("catalog.selectors.coverage.BLOCK", 2)
+    monkeypatch.setattr("catalog.selectors.coverage.PIECE", piece)
+    release, capabilities, add = shelf
+    columns = len(capabilities)
+
+    def counted():
+        return {c.code: c.values for c in _market_coverage().capabilities}
+
+    assert counted() == direct_counts(release)
+    assert np.array_equal(kept_classes(release), classes_read_whole(release, columns))
+    add(4)
+    published = release.offerings.filter(status=OfferingStatus.PUBLISHED)
+    write_claims(
+        published.order_by("id")[1],
+        [ClaimInput(capability_id=capabilities[0].pk, level=ClaimLevel.MEETS)],
+    )
+    for retired in (published.order_by("id").first(), published.order_by("id")[3]):
+        Offering.objects.filter(pk=retired.pk).update(status=OfferingStatus.RETIRED)
+    assert counted() == direct_counts(release)
+    assert np.array_equal(kept_classes(release), classes_read_whole(release, columns))
+    add(1)
+    assert counted() == direct_counts(release)
+    assert np.array_equal(kept_classes(release), classes_read_whole(release, columns))
+
+
+def test_a_lost_piece_means_a_full_count_and_a_new_generation(shelf, monkeypatch):
+    monkeypatch.setattr("catalog.selectors.coverage.PIECE", 1)
+    release, _capabilities, add = shelf
+    _market_coverage()
+    first = cache.get(coverage.KEPT_KEY.format(release=release.pk))["pieces"]
+    assert len(first) == 3
+    add(1)
+    _market_coverage()
+    second = cache.get(coverage.KEPT_KEY.format(release=release.pk))["pieces"]
+    assert len(second) == 4
+    # The generation replaced is gone from the cache.
+    assert all(cache.get(key) is None for key in first)
+    cache.delete(second[2])
+    add(1)
+    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
+        release
+    )
+    assert np.array_equal(
+        kept_classes(release), classes_read_whole(release, len(_capabilities))
+    )
+
+
+def test_unchanged_vectors_answer_the_kept_counts_without_their_pieces(shelf):
+    # The pages' version moved but no vector did: no piece is read or written (the
+    # cache may have let them all go); a change after that counts afresh.
+    release, _capabilities, add = shelf
+    _market_coverage()
+    header = cache.get(coverage.KEPT_KEY.format(release=release.pk))
+    cache.delete_many(header["pieces"])
+    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
+        release
+    )
+    kept = cache.get(coverage.KEPT_KEY.format(release=release.pk))
+    assert kept["pieces"] == header["pieces"]
+    add(1)
+    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
+        release
+    )
+    assert np.array_equal(
+        kept_classes(release), classes_read_whole(release, len(_capabilities))
+    )
+
+
+def test_the_keys_read_as_text_equal_the_rows_read_one_by_one(shelf):
+    # PostgreSQL sends each column as one text of numbers; elsewhere the ORM's rows
+    # are read. Both give the same ids and stamps (an offering without a vector too).
+    release, _capabilities, add = shelf
+    add(1)
+    OfferingFactory(release=release, status=OfferingStatus.PUBLISHED)  # no claims
+    ids, stamps = coverage._keys(release.pk)
+    expected_ids, expected_stamps = coverage._keys_of_rows(release.pk)
+    assert ids.tolist() == expected_ids.tolist()
+    assert stamps.tolist() == expected_stamps.tolist()
+    assert len(ids) == 5 and ids.dtype == np.int64 and -1 in stamps.tolist()
+    empty = ReleaseFactory(name="FY2097", status=ReleaseStatus.RETIRED)
+    assert coverage._keys(empty.pk)[0].tolist() == []

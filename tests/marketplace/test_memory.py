@@ -11,6 +11,11 @@ def test_release_free_memory_answers_whether_it_could():
     assert memory.release_free_memory() in (True, False)  # again: harmless
 
 
+def test_limiting_the_malloc_arenas_answers_whether_it_could():
+    assert memory.limit_malloc_arenas() in (True, False)
+    assert memory.limit_malloc_arenas() in (True, False)  # again: harmless
+
+
 def test_a_settled_worker_freezes_what_it_holds_and_collects_young_objects_seldom():
     import gc
     import importlib.util

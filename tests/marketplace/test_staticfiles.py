@@ -56,3 +56,35 @@ def test_autorefresh_still_finds_files_added_later(tmp_path):
         middleware = WhiteNoiseMiddleware(lambda request: None)
         (root / "icons" / "late.svg").write_text("<svg/>")
         assert middleware.find_file("/static/icons/late.svg") is not None
+
+
+def _headers(static_file, **request) -> list:
+    response = static_file.get_response("GET", request)
+    if response.file is not None:
+        response.file.close()
+    return sorted(response.headers)
+
+
+def test_a_file_is_served_as_whitenoise_serves_it_made_on_its_first_request(
+    tmp_path,
+):
+    # The index holds paths; a URL's response is made when it is first asked for,
+    # with the headers WhiteNoise's own index gives it (compressed copies too).
+    from whitenoise.middleware import WhiteNoiseMiddleware as Upstream
+
+    root = a_static_root(tmp_path, files=3)
+    (root / "site.css").write_text("body {}")
+    (root / "site.css.gz").write_bytes(b"gzipped")
+    (root / "site.css.br").write_bytes(b"brotli")
+    with override_settings(STATIC_ROOT=str(root), WHITENOISE_AUTOREFRESH=False):
+        ours = WhiteNoiseMiddleware(lambda request: None)
+        upstream = Upstream(lambda request: None)
+        assert ours.files.keys() == upstream.files.keys()
+        assert "/static/site.css.gz" not in ours.files
+        for url, expected in upstream.files.items():
+            assert isinstance(dict.get(ours.files, url), str)  # not made yet
+            made = ours.files.get(url)
+            assert ours.files.get(url) is made  # made once, then kept
+            for request in ({}, {"HTTP_ACCEPT_ENCODING": "gzip, br"}):
+                assert _headers(made, **request) == _headers(expected, **request)
+        assert ours.files.get("/static/missing.svg") is None
