@@ -23,10 +23,12 @@ CSRF token is put in at serve time, so a kept page is never another user's and n
 carries a token this request cannot post.
 """
 
+import contextlib
 import functools
 import hashlib
 import threading
 import zlib
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -96,9 +98,51 @@ def _key(scope: str, request) -> str:
     return f"{KEY_PREFIX}:{scope}:{version(scope)}:{path}"
 
 
+class _OneRender:
+    """One render per page at a time in a process: the threads that miss the same
+    key while it is being rendered wait for that render and serve what it kept,
+    rather than each rendering it (the bench's 16 connections on a cold coverage
+    page rendered it four times at once in a worker: CPU spent four times and the
+    worker's memory peak 6-11 MB higher, docs/performance.md, finding 47)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        # key -> [its lock, how many threads hold it or wait for it]
+        self._keys: dict[str, list] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, key: str) -> Iterator[None]:
+        with self._guard:
+            entry = self._keys.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        try:
+            with entry[0]:
+                yield
+        finally:
+            with self._guard:
+                entry[1] -= 1
+                if not entry[1]:
+                    del self._keys[key]
+
+    def threads(self, key: str) -> int:
+        """How many threads render or wait to render ``key`` now."""
+        with self._guard:
+            entry = self._keys.get(key)
+            return entry[1] if entry else 0
+
+
+_one_render = _OneRender()
+
+
+def _kept_response(kept) -> HttpResponse:
+    content_type, packed = kept
+    return HttpResponse(zlib.decompress(packed), content_type=content_type)
+
+
 def cached_for_visitors(scope: str):
     """Serve the view's 200 answers to visitors from the cache, per URL and scope
-    version."""
+    version; a page missing from the cache is rendered by one thread of the process
+    at a time (:class:`_OneRender`)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -108,21 +152,24 @@ def cached_for_visitors(scope: str):
             key = _key(scope, request)
             kept = cache.get(key)
             if kept is not None:
-                content_type, packed = kept
-                return HttpResponse(zlib.decompress(packed), content_type=content_type)
-            response = view(request, *args, **kwargs)
-            if (
-                response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-            ):
-                # Compressed: pages are mostly markup (a tenth of the size), and a
-                # web process's memory holds hundreds of them.
-                cache.set(
-                    key,
-                    (response["Content-Type"], zlib.compress(response.content, 1)),
-                    settings.PAGE_CACHE_SECONDS,
-                )
+                return _kept_response(kept)
+            with _one_render(key):
+                kept = cache.get(key)  # rendered while this thread waited
+                if kept is not None:
+                    return _kept_response(kept)
+                response = view(request, *args, **kwargs)
+                if (
+                    response.status_code == 200
+                    and not response.streaming
+                    and not response.cookies
+                ):
+                    # Compressed: pages are mostly markup (a tenth of the size),
+                    # and a web process's memory holds hundreds of them.
+                    cache.set(
+                        key,
+                        (response["Content-Type"], zlib.compress(response.content, 1)),
+                        settings.PAGE_CACHE_SECONDS,
+                    )
             return response
 
         return wrapper

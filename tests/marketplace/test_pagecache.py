@@ -108,3 +108,80 @@ def test_the_cache_is_off_at_zero_seconds(client, settings, shelf):
     from django.core.cache import cache
 
     assert not [k for k in cache._cache if ":page:" in k]
+
+
+def test_threads_missing_the_same_page_at_once_render_it_once(page_cache, rf):
+    """While one thread renders a page missing from the cache, the others asking
+    for it wait and serve what it kept (marketplace.pagecache._OneRender)."""
+    import threading
+    import time
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.http import HttpResponse
+
+    from marketplace import pagecache
+
+    renders = []
+    rendering = threading.Event()
+    finish = threading.Event()
+
+    @pagecache.cached_for_visitors("catalog")
+    def view(request):
+        renders.append(threading.get_ident())
+        rendering.set()
+        finish.wait(10)
+        return HttpResponse(f"page {len(renders)}", content_type="text/plain")
+
+    def request():
+        made = rf.get("/catalog/?q=once")
+        made.user = AnonymousUser()
+        return made
+
+    key = pagecache._key("catalog", request())
+    answers = {}
+
+    def ask(name):
+        try:
+            answers[name] = view(request())
+        finally:
+            connection.close()  # this thread's own
+
+    first = threading.Thread(target=ask, args=("first",))
+    first.start()
+    assert rendering.wait(10)
+    others = [threading.Thread(target=ask, args=(n,)) for n in ("second", "third")]
+    for thread in others:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while pagecache._one_render.threads(key) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pagecache._one_render.threads(key) == 3  # one renders, two wait
+    finish.set()
+    for thread in (first, *others):
+        thread.join(10)
+    assert len(renders) == 1
+    assert {answer.content for answer in answers.values()} == {b"page 1"}
+    assert pagecache._one_render.threads(key) == 0  # nothing left behind
+
+
+def test_a_page_not_kept_is_rendered_by_each_request_in_turn(page_cache, rf):
+    """An answer that is not kept (not a 200) is rendered again for the next
+    request: waiting for a render never serves a page the cache does not hold."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponseNotFound
+
+    from marketplace import pagecache
+
+    calls = []
+
+    @pagecache.cached_for_visitors("catalog")
+    def view(request):
+        calls.append(1)
+        return HttpResponseNotFound("no")
+
+    for _ in range(2):
+        made = rf.get("/catalog/nothing/")
+        made.user = AnonymousUser()
+        assert view(made).status_code == 404
+    assert len(calls) == 2
