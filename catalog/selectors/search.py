@@ -52,6 +52,8 @@ from catalog.selectors.facets import (
     FacetIndex,
     facet_index,
     kept_per_version,
+    packed_relevance,
+    unpacked_relevance,
 )
 from catalog.selectors.listing import Listing
 from marketplace.prepared import PreparedQuery
@@ -418,14 +420,17 @@ def _relevance(index: FacetIndex, q: str, ranked: list[int]) -> dict[int, float]
     is."""
     recent = index.relevance
     # A kept value is never changed (threads share it): a new one replaces it.
-    kept = recent.get(q, dict)
+    kept = unpacked_relevance(recent.kept(q))
     relevance = {pk: kept[pk] for pk in ranked if pk in kept}
     missing = [pk for pk in ranked if pk not in relevance]
     if missing:
         relevance.update(_RELEVANCE.rows(q=q, ids=missing))
         # Many facet choices of a common word: start again past the bound.
         recent.put(
-            q, {**kept, **relevance} if len(kept) < RELEVANCE_PER_QUERY else relevance
+            q,
+            packed_relevance(
+                {**kept, **relevance} if len(kept) < RELEVANCE_PER_QUERY else relevance
+            ),
         )
     return relevance
 

@@ -124,3 +124,20 @@ def test_misspelling_matches_follow_renames_publication_and_withdrawal(settings)
     assert found() == {draft.pk} | set(
         published.filter(provider_id=other.provider_id).values_list("pk", flat=True)
     )
+
+
+def test_a_kept_relevance_is_two_arrays_that_give_back_the_same_figures():
+    """The facet index keeps a query's relevance packed (ids and doubles, not a
+    dict of Python objects); unpacked, every id and figure is the one read."""
+    import numpy as np
+
+    from catalog.selectors.facets import packed_relevance, unpacked_relevance
+
+    read = {2**40 + 7: 0.1 + 0.2, 3: 1e-300, 12: 0.0, 9_000_000_001: 0.6079271}
+    ids, figures = packed_relevance(read)
+    assert ids.dtype == np.int64 and figures.dtype == np.float64
+    again = unpacked_relevance((ids, figures))
+    assert again == read
+    assert all(type(pk) is int and type(value) is float for pk, value in again.items())
+    assert unpacked_relevance(None) == {}
+    assert unpacked_relevance(packed_relevance({})) == {}
