@@ -4,6 +4,7 @@ includes and attribute lookups per cell were most of a cold render of a 300-item
 need's explanation)."""
 
 import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.utils.html import format_html
@@ -109,45 +110,90 @@ class ExplanationRow(NamedTuple):
     credited: Markup
 
 
+class _MadeOnce(dict):
+    """Cells made once per page: the first row asking for a key makes them, the
+    rows after it reuse them."""
+
+    def once(self, key: tuple, make: Callable[..., Markup], *args) -> Markup:
+        found = self.get(key)
+        if found is None:
+            found = self[key] = make(*args)
+        return found
+
+
+def _weighed_cells(line) -> Markup:
+    return _cells(_WEIGHED, _capfirst(line.item.priority), line.weight)
+
+
+def _claimed_cells(line, verified: bool, state) -> Markup:
+    tag = freshness.tag(state)
+    return _cells(
+        _CLAIMED,
+        claim_with_reason(line),
+        _VERIFIED_TAG if verified else "",
+        " " if tag else "",
+        tag,
+    )
+
+
+def _credited_cells(line) -> Markup:
+    return _cells(_CREDITED, _credit_text(line.credit), _credit_text(line.contribution))
+
+
+def _item_rest_cells(item, weight) -> Markup:
+    return _cells(
+        _FIT_GAP_ITEM_REST,
+        _capfirst(item.kind),
+        item.function,
+        _capfirst(item.priority),
+        weight,
+    )
+
+
+def _outcome_cells(line, verified: bool, state) -> Markup:
+    return _cells(
+        _FIT_GAP_OUTCOME,
+        claim_with_reason(line),
+        ", verified" if verified else "",
+        _credit_text(line.credit),
+        _GAP if line.is_gap else "No",
+        freshness.tag(state),
+    )
+
+
 def explanation_rows(entries: list[dict]) -> list[ExplanationRow]:
     """The rows of a match's explanation table from
     :func:`brokering.selectors.explained_lines` entries."""
-    made: dict[tuple, Markup] = {}
+    made = _MadeOnce()
     rows = []
     for entry in entries:
         line, claim = entry["line"], entry["claim"]
         verified = bool(claim and claim.verified)
-        weighed_key = ("weighed", line.item.priority, line.weight)
-        weighed = made.get(weighed_key)
-        if weighed is None:
-            weighed = made[weighed_key] = _cells(
-                _WEIGHED, _capfirst(line.item.priority), line.weight
-            )
-        claimed_key = (
-            "claimed",
-            line.level,
-            line.roadmap_date,
-            line.credit,
-            line.unverified,
+        weighed = made.once(
+            ("weighed", line.item.priority, line.weight),
+            _weighed_cells,
+            line,
+        )
+        claimed = made.once(
+            (
+                "claimed",
+                line.level,
+                line.roadmap_date,
+                line.credit,
+                line.unverified,
+                verified,
+                entry["freshness"],
+            ),
+            _claimed_cells,
+            line,
             verified,
             entry["freshness"],
         )
-        claimed = made.get(claimed_key)
-        if claimed is None:
-            tag = freshness.tag(entry["freshness"])
-            claimed = made[claimed_key] = _cells(
-                _CLAIMED,
-                claim_with_reason(line),
-                _VERIFIED_TAG if verified else "",
-                " " if tag else "",
-                tag,
-            )
-        credited_key = ("credited", line.credit, line.contribution)
-        credited = made.get(credited_key)
-        if credited is None:
-            credited = made[credited_key] = _cells(
-                _CREDITED, _credit_text(line.credit), _credit_text(line.contribution)
-            )
+        credited = made.once(
+            ("credited", line.credit, line.contribution),
+            _credited_cells,
+            line,
+        )
         rows.append(
             ExplanationRow(
                 line.item.capability,
@@ -179,50 +225,43 @@ def fit_gap_rows(explained: dict[int, list[dict]]) -> dict[int, list[FitGapRow]]
     :func:`brokering.selectors.explained_lines` entries). An item's cells are the
     same in every offering's table and most outcomes repeat (a few levels,
     credits and freshness states): each is made once per page."""
-    # By the spec's item: every offering's lines share the same objects.
-    items: dict[int, Markup] = {}
-    # An item's cells after its ID: a few kinds, functions and priorities.
-    rests: dict[tuple, Markup] = {}
-    outcomes: dict[tuple, Markup] = {}
+    # By the spec's item (every offering's lines share the same objects), an
+    # item's cells after its ID (a few kinds, functions and priorities), outcomes.
+    made = _MadeOnce()
     tables = {}
     for match_id, entries in explained.items():
         rows = []
         for entry in entries:
             line, claim = entry["line"], entry["claim"]
             item = line.item
-            cells = items.get(id(item))
+            cells = made.get(("item", id(item)))
             if cells is None:
-                rest_key = (item.kind, item.function, item.priority, line.weight)
-                rest = rests.get(rest_key)
-                if rest is None:
-                    rest = rests[rest_key] = _cells(
-                        _FIT_GAP_ITEM_REST,
-                        _capfirst(item.kind),
-                        item.function,
-                        _capfirst(item.priority),
-                        line.weight,
-                    )
-                cells = items[id(item)] = _cells(_FIT_GAP_ITEM, item.capability, rest)
+                rest = made.once(
+                    ("rest", item.kind, item.function, item.priority, line.weight),
+                    _item_rest_cells,
+                    item,
+                    line.weight,
+                )
+                cells = made[("item", id(item))] = _cells(
+                    _FIT_GAP_ITEM, item.capability, rest
+                )
             verified = bool(claim and claim.verified)
-            key = (
-                line.level,
-                line.roadmap_date,
-                line.credit,
-                line.unverified,
-                line.is_gap,
+            outcome = made.once(
+                (
+                    "outcome",
+                    line.level,
+                    line.roadmap_date,
+                    line.credit,
+                    line.unverified,
+                    line.is_gap,
+                    verified,
+                    entry["freshness"],
+                ),
+                _outcome_cells,
+                line,
                 verified,
                 entry["freshness"],
             )
-            outcome = outcomes.get(key)
-            if outcome is None:
-                outcome = outcomes[key] = _cells(
-                    _FIT_GAP_OUTCOME,
-                    claim_with_reason(line),
-                    ", verified" if verified else "",
-                    _credit_text(line.credit),
-                    _GAP if line.is_gap else "No",
-                    freshness.tag(entry["freshness"]),
-                )
             rows.append(
                 FitGapRow(
                     cells,

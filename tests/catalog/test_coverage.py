@@ -238,6 +238,15 @@ def kept_classes(release) -> np.ndarray:
     return np.concatenate(pieces) if pieces else np.zeros((0, 0), dtype=np.uint8)
 
 
+def assert_counted_and_kept_as_read_whole(release, columns: int) -> None:
+    """The picture's counts equal a direct count, and its kept pieces joined equal
+    the classes of the whole catalog read at once."""
+    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
+        release
+    )
+    assert np.array_equal(kept_classes(release), classes_read_whole(release, columns))
+
+
 def classes_read_whole(release, columns: int) -> np.ndarray:
     """What was kept whole before the pieces: every published offering's classes,
     read at once and packed in one array."""
@@ -292,12 +301,7 @@ def test_a_lost_piece_means_a_full_count_and_a_new_generation(shelf, monkeypatch
     assert all(cache.get(key) is None for key in first)
     cache.delete(second[2])
     add(1)
-    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
-        release
-    )
-    assert np.array_equal(
-        kept_classes(release), classes_read_whole(release, len(_capabilities))
-    )
+    assert_counted_and_kept_as_read_whole(release, len(_capabilities))
 
 
 def test_unchanged_vectors_answer_the_kept_counts_without_their_pieces(shelf):
@@ -313,12 +317,7 @@ def test_unchanged_vectors_answer_the_kept_counts_without_their_pieces(shelf):
     kept = cache.get(coverage.KEPT_KEY.format(release=release.pk))
     assert kept["pieces"] == header["pieces"]
     add(1)
-    assert {c.code: c.values for c in _market_coverage().capabilities} == direct_counts(
-        release
-    )
-    assert np.array_equal(
-        kept_classes(release), classes_read_whole(release, len(_capabilities))
-    )
+    assert_counted_and_kept_as_read_whole(release, len(_capabilities))
 
 
 def test_the_keys_read_as_text_equal_the_rows_read_one_by_one(shelf):
